@@ -1,0 +1,52 @@
+#include "analyze/dag.hpp"
+
+#include <algorithm>
+#include <functional>
+#include <queue>
+
+namespace baton::analyze {
+
+Dag::Dag(std::size_t n, std::vector<std::pair<Vertex, Vertex>> edges) {
+  std::sort(edges.begin(), edges.end());
+  edges.erase(std::unique(edges.begin(), edges.end()), edges.end());
+  succ_begin_.assign(n + 1, 0);
+  pred_begin_.assign(n + 1, 0);
+  for (auto [from, to] : edges) {
+    ++succ_begin_[from + 1];
+    ++pred_begin_[to + 1];
+  }
+  for (std::size_t v = 0; v < n; ++v) {
+    succ_begin_[v + 1] += succ_begin_[v];
+    pred_begin_[v + 1] += pred_begin_[v];
+  }
+  succ_.resize(edges.size());
+  pred_.resize(edges.size());
+  std::vector<std::uint32_t> succ_fill(succ_begin_.begin(), succ_begin_.end() - 1);
+  std::vector<std::uint32_t> pred_fill(pred_begin_.begin(), pred_begin_.end() - 1);
+  for (auto [from, to] : edges) {  // Sorted input keeps each adjacency list sorted.
+    succ_[succ_fill[from]++] = to;
+    pred_[pred_fill[to]++] = from;
+  }
+}
+
+std::vector<Vertex> Dag::topological_order() const {
+  std::vector<std::uint32_t> waiting(size());
+  std::priority_queue<Vertex, std::vector<Vertex>, std::greater<>> ready;
+  for (Vertex v = 0; v < size(); ++v) {
+    waiting[v] = static_cast<std::uint32_t>(predecessors(v).size());
+    if (waiting[v] == 0) ready.push(v);
+  }
+  std::vector<Vertex> order;
+  order.reserve(size());
+  while (!ready.empty()) {
+    Vertex v = ready.top();
+    ready.pop();
+    order.push_back(v);
+    for (Vertex s : successors(v)) {
+      if (--waiting[s] == 0) ready.push(s);
+    }
+  }
+  return order;
+}
+
+}  // namespace baton::analyze

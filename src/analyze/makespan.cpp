@@ -1,0 +1,124 @@
+#include "analyze/makespan.hpp"
+
+#include <optional>
+#include <queue>
+#include <tuple>
+
+namespace baton::analyze {
+namespace {
+
+// Orders ready leaves as the scheduler does: the top of the heap starts first.
+struct StartsLater {
+  const LeafGraph& graph;
+  const std::vector<Duration>& remaining;
+  bool operator()(Vertex a, Vertex b) const {
+    const auto& la = graph.leaves[a];
+    const auto& lb = graph.leaves[b];
+    return std::tuple(la.priority, remaining[a], b) < std::tuple(lb.priority, remaining[b], a);
+  }
+};
+
+using ReadyHeap = std::priority_queue<Vertex, std::vector<Vertex>, StartsLater>;
+
+class Simulation {
+ public:
+  Simulation(const LeafGraph& graph, const std::vector<Duration>& remaining, int jobs, bool limits)
+      : graph_(graph),
+        order_{graph, remaining},
+        ready_(order_),
+        free_jobs_(jobs),
+        honour_limits_(limits),
+        in_use_(graph.limits.size(), 0),
+        waiting_(graph.limits.size(), ReadyHeap(order_)),
+        waiting_for_(graph.dag.size(), 0) {
+    result_.held_back.assign(graph.limits.size(), 0);
+  }
+
+  ScheduleEstimate run() {
+    for (Vertex v = 0; v < graph_.dag.size(); ++v) {
+      waiting_for_[v] = static_cast<std::uint32_t>(graph_.dag.predecessors(v).size());
+      if (waiting_for_[v] == 0) ready_.push(v);
+    }
+    while (!ready_.empty() || !running_.empty()) {
+      start_what_fits();
+      if (running_.empty()) break;  // Only possible if a limit can never be met.
+      finish_next();
+    }
+    return std::move(result_);
+  }
+
+ private:
+  int demand(Vertex v, std::uint32_t limit) const {
+    return graph_.limits[limit].kind == Limit::Kind::kPool ? graph_.leaves[v].slots : 1;
+  }
+
+  void start_what_fits() {
+    while (free_jobs_ > 0 && !ready_.empty()) {
+      Vertex v = ready_.top();
+      ready_.pop();
+      if (auto full = full_limit(v)) {
+        ++result_.held_back[*full];
+        waiting_[*full].push(v);
+        continue;
+      }
+      if (honour_limits_) {
+        for (auto l : graph_.leaves[v].limits) in_use_[l] += demand(v, l);
+      }
+      --free_jobs_;
+      running_.push({now_ + graph_.leaves[v].estimate, v});
+    }
+  }
+
+  std::optional<std::uint32_t> full_limit(Vertex v) const {
+    if (!honour_limits_) return std::nullopt;
+    for (auto l : graph_.leaves[v].limits) {
+      if (in_use_[l] + demand(v, l) > graph_.limits[l].capacity) return l;
+    }
+    return std::nullopt;
+  }
+
+  void finish_next() {
+    auto [end, v] = running_.top();
+    running_.pop();
+    now_ = end;
+    result_.makespan = now_;
+    ++free_jobs_;
+    if (honour_limits_) {
+      for (auto l : graph_.leaves[v].limits) {
+        in_use_[l] -= demand(v, l);
+        // Wake only what the freed capacity can take, so a busy pool costs O(1) per finish.
+        int spare = graph_.limits[l].capacity - in_use_[l];
+        while (!waiting_[l].empty() && demand(waiting_[l].top(), l) <= spare) {
+          spare -= demand(waiting_[l].top(), l);
+          ready_.push(waiting_[l].top());
+          waiting_[l].pop();
+        }
+      }
+    }
+    for (Vertex s : graph_.dag.successors(v)) {
+      if (--waiting_for_[s] == 0) ready_.push(s);
+    }
+  }
+
+  using Running = std::pair<Duration, Vertex>;
+  const LeafGraph& graph_;
+  StartsLater order_;
+  ReadyHeap ready_;
+  std::priority_queue<Running, std::vector<Running>, std::greater<>> running_;
+  int free_jobs_;
+  bool honour_limits_;
+  std::vector<int> in_use_;
+  std::vector<ReadyHeap> waiting_;
+  std::vector<std::uint32_t> waiting_for_;
+  Duration now_{0};
+  ScheduleEstimate result_;
+};
+
+}  // namespace
+
+ScheduleEstimate simulate_schedule(const LeafGraph& graph, const std::vector<Duration>& remaining,
+                                   int jobs, bool honour_limits) {
+  return Simulation(graph, remaining, jobs, honour_limits).run();
+}
+
+}  // namespace baton::analyze

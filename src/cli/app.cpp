@@ -1,0 +1,43 @@
+#include <fmt/format.h>
+
+#include <iostream>
+
+#include "baton/version.hpp"
+#include "cli/commands.hpp"
+
+namespace baton::cli {
+
+int run(int argc, char** argv) {
+  CLI::App app{
+      "baton: run a hierarchy of tasks with dependencies, as parallel as they allow, and survive "
+      "failures.\n",
+      "baton"};
+  app.set_version_flag("--version", kVersion);
+  app.require_subcommand(1);
+  app.footer(
+      "\nExamples:\n"
+      "  baton validate release.yaml      check a workflow, every error at once\n"
+      "  baton plan release.yaml --jobs 4 stages, critical path, makespan, risks\n"
+      "  baton graph release.yaml | dot -Tsvg > graph.svg\n"
+      "\nRun 'baton COMMAND --help' for a command's options.");
+  int exit_code = kExitOk;
+  add_validate_command(app, exit_code);
+  add_plan_command(app, exit_code);
+  add_graph_command(app, exit_code);
+  add_schema_command(app, exit_code);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return kExitInvalid;
+  }
+  return exit_code;
+}
+
+}  // namespace baton::cli

@@ -1,0 +1,23 @@
+// The subcommands of `baton`, one file each; wiring only: they parse options, call load/ and
+// analyze/, and print. Each registers itself on the app and sets the exit code (SPEC 5).
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace baton::cli {
+
+/// Exit codes of SPEC 5.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailed = 1;
+inline constexpr int kExitInvalid = 2;
+inline constexpr int kExitInterrupted = 130;
+
+void add_validate_command(CLI::App& app, int& exit_code);
+void add_plan_command(CLI::App& app, int& exit_code);
+void add_graph_command(CLI::App& app, int& exit_code);
+void add_schema_command(CLI::App& app, int& exit_code);
+
+/// Runs `baton` with the given arguments; returns the process exit code.
+int run(int argc, char** argv);
+
+}  // namespace baton::cli

@@ -1,0 +1,32 @@
+// Colour only on a terminal, and never with NO_COLOR (https://no-color.org).
+#pragma once
+
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+
+#include <unistd.h>
+
+namespace baton::cli {
+
+class Style {
+ public:
+  explicit Style(std::FILE* stream)
+      : on_(::isatty(::fileno(stream)) && std::getenv("NO_COLOR") == nullptr) {}
+
+  std::string bold(std::string_view s) const { return wrap("1", s); }
+  std::string dim(std::string_view s) const { return wrap("2", s); }
+  std::string red(std::string_view s) const { return wrap("31", s); }
+  std::string green(std::string_view s) const { return wrap("32", s); }
+  std::string yellow(std::string_view s) const { return wrap("33", s); }
+
+ private:
+  std::string wrap(std::string_view code, std::string_view s) const {
+    if (!on_) return std::string(s);
+    return "\x1b[" + std::string(code) + "m" + std::string(s) + "\x1b[0m";
+  }
+  bool on_;
+};
+
+}  // namespace baton::cli

@@ -1,0 +1,130 @@
+// Cycle detection on the barrier graph: every node n has a start vertex 2n and an end vertex
+// 2n+1; a group's start precedes its children's starts and their ends precede its end, and each
+// dependency joins the upstream's end to the dependent's start. A cycle there is exactly a cycle
+// among leaves, found without expanding group dependencies to leaf pairs: O(V + E).
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "load/resolve.hpp"
+
+namespace baton::load {
+namespace {
+
+using model::NodeIndex;
+
+// The out-edges of a barrier vertex, enumerated on the fly from the model.
+class BarrierGraph {
+ public:
+  explicit BarrierGraph(const model::Workflow& workflow) : workflow_(workflow) {
+    downstream_.resize(workflow.nodes.size());
+    for (NodeIndex n = 0; n < workflow.nodes.size(); ++n) {
+      for (std::size_t k = 0; k < workflow.nodes[n].upstream.size(); ++k) {
+        downstream_[workflow.nodes[n].upstream[k].node].push_back({n, k});
+      }
+    }
+  }
+
+  std::size_t vertex_count() const { return workflow_.nodes.size() * 2; }
+
+  // An out-edge: the target vertex and, for a dependency edge, which upstream entry it is.
+  struct Edge {
+    std::size_t to;
+    NodeIndex dependent = model::kNoNode;
+    std::size_t upstream_index = 0;
+  };
+
+  std::size_t out_degree(std::size_t v) const {
+    const auto& node = workflow_.nodes[v / 2];
+    if (v % 2 == 0) return node.is_group() ? node.children.size() : 1;
+    return downstream_[v / 2].size() + (node.parent == model::kNoNode ? 0 : 1);
+  }
+
+  Edge out_edge(std::size_t v, std::size_t k) const {
+    NodeIndex n = static_cast<NodeIndex>(v / 2);
+    const auto& node = workflow_.nodes[n];
+    if (v % 2 == 0) return {node.is_group() ? 2 * std::size_t(node.children[k]) : v + 1};
+    if (k < downstream_[n].size()) {
+      auto [dependent, index] = downstream_[n][k];
+      return {2 * std::size_t(dependent), dependent, index};
+    }
+    return {2 * std::size_t(node.parent) + 1};
+  }
+
+ private:
+  const model::Workflow& workflow_;
+  std::vector<std::vector<std::pair<NodeIndex, std::size_t>>> downstream_;
+};
+
+struct Frame {
+  std::size_t vertex;
+  std::size_t next_edge = 0;
+  BarrierGraph::Edge via;  // The edge that led here.
+};
+
+// The dependency edges along the cycle, in execution order (upstream before dependent), turned
+// into the `needs` order users read: "a -> b" means a needs b.
+std::string describe_cycle(const model::Workflow& workflow,
+                           const std::vector<std::pair<NodeIndex, NodeIndex>>& edges) {
+  std::vector<NodeIndex> order;
+  for (auto it = edges.rbegin(); it != edges.rend(); ++it) {
+    auto [upstream, dependent] = *it;
+    if (order.empty() || order.back() != dependent) order.push_back(dependent);
+    order.push_back(upstream);
+  }
+  if (order.front() == order.back()) order.pop_back();
+  // Start from the node that comes first in the file, so the message is stable.
+  std::rotate(order.begin(), std::min_element(order.begin(), order.end()), order.end());
+  order.push_back(order.front());
+  std::vector<std::string_view> paths;
+  for (NodeIndex n : order) paths.push_back(workflow.nodes[n].path);
+  return fmt::format("{}", fmt::join(paths, " -> "));
+}
+
+}  // namespace
+
+void report_cycles(const model::Workflow& workflow, DiagnosticSink& sink) {
+  BarrierGraph graph(workflow);
+  enum class Color : unsigned char { kWhite, kGray, kBlack };
+  std::vector<Color> color(graph.vertex_count(), Color::kWhite);
+  std::vector<Frame> stack;  // Iterative: workflows may be deep and wide.
+  for (std::size_t root = 0; root < graph.vertex_count(); ++root) {
+    if (color[root] != Color::kWhite) continue;
+    stack.push_back({root, 0, {}});
+    color[root] = Color::kGray;
+    while (!stack.empty()) {
+      Frame& top = stack.back();
+      if (top.next_edge == graph.out_degree(top.vertex)) {
+        color[top.vertex] = Color::kBlack;
+        stack.pop_back();
+        continue;
+      }
+      auto edge = graph.out_edge(top.vertex, top.next_edge++);
+      if (color[edge.to] == Color::kWhite) {
+        color[edge.to] = Color::kGray;
+        stack.push_back({edge.to, 0, edge});
+        continue;
+      }
+      if (color[edge.to] != Color::kGray) continue;
+      // A back edge: the cycle is the stack from edge.to up to here, closed by this edge.
+      std::vector<std::pair<NodeIndex, NodeIndex>> deps;  // (upstream, dependent)
+      model::SourcePos closing;
+      auto first = std::find_if(stack.begin(), stack.end(),
+                                [&](const Frame& f) { return f.vertex == edge.to; });
+      for (auto it = first + 1; it != stack.end(); ++it) {
+        if (it->via.dependent == model::kNoNode) continue;
+        const auto& up = workflow.nodes[it->via.dependent].upstream[it->via.upstream_index];
+        deps.push_back({up.node, it->via.dependent});
+        closing = up.pos;
+      }
+      if (edge.dependent != model::kNoNode) {
+        const auto& up = workflow.nodes[edge.dependent].upstream[edge.upstream_index];
+        deps.push_back({up.node, edge.dependent});
+        closing = up.pos;
+      }
+      sink.error(closing, "dependency cycle: " + describe_cycle(workflow, deps));
+    }
+  }
+}
+
+}  // namespace baton::load

@@ -1,0 +1,19 @@
+// "Did you mean" suggestions for misspelt keys, enum values and references.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace baton::load {
+
+/// The candidate closest to `word` by edit distance (Damerau-Levenshtein, case-insensitive), if
+/// it is close enough to be a plausible typo: at most one edit per three characters.
+std::optional<std::string> closest(std::string_view word,
+                                   const std::vector<std::string_view>& candidates);
+
+/// `did you mean 'x'?` for the closest candidate, or empty.
+std::string did_you_mean(std::string_view word, const std::vector<std::string_view>& candidates);
+
+}  // namespace baton::load

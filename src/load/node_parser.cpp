@@ -1,0 +1,361 @@
+#include "load/node_parser.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <limits>
+
+#include "model/ids.hpp"
+
+namespace baton::load {
+namespace {
+
+using model::NodeIndex;
+
+constexpr long long kIntMax = std::numeric_limits<int>::max();
+constexpr long long kIntMin = std::numeric_limits<int>::min();
+
+const std::vector<std::string_view> kNodeKeys = {
+    "id",       "name",    "level",      "domain",      "needs",    "trigger",   "strategy",
+    "concurrency", "defaults", "env",     "run",         "argv",     "approval",  "cwd",
+    "timeout",  "deadline", "kill_grace", "retry",      "breaker",  "pool",      "slots",
+    "priority", "estimate", "on_failure", "compensate", "foreach",  "as",        "max_parallel",
+    "max_items", "outputs", "tasks"};
+
+const std::vector<std::string_view> kDefaultsKeys = {
+    "retry", "timeout", "deadline", "kill_grace", "priority", "on_failure",
+    "cwd",   "env",     "pool",     "breaker"};
+
+const std::vector<std::string_view> kRetryKeys = {
+    "strategy", "max_attempts", "delay", "initial_interval", "backoff_coefficient",
+    "max_interval", "jitter", "non_retryable_exit_codes", "retry_on_exit_codes",
+    "retry_on_timeout"};
+
+const std::vector<std::string_view> kForeachKeys = {"from", "output"};
+
+// Keys that only a leaf may carry, and what to say when a group has them.
+const std::vector<std::pair<std::string_view, std::string_view>> kLeafOnlyKeys = {
+    {"run", ""},        {"argv", ""},       {"approval", ""}, {"estimate", ""},
+    {"compensate", ""}, {"outputs", ""},    {"slots", ""},
+    {"cwd", "set it in the group's 'defaults' to apply it to every task"},
+    {"pool", "set it in the group's 'defaults' to apply it to every task"},
+    {"breaker", "set it in the group's 'defaults' to apply it to every task"}};
+
+const std::vector<std::string_view> kGroupOnlyKeys = {"strategy", "concurrency", "defaults"};
+
+bool has(const std::vector<std::string>& keys, std::string_view key) {
+  return std::find(keys.begin(), keys.end(), key) != keys.end();
+}
+
+std::string node_label(const model::Node& node) {
+  return fmt::format("{} '{}'", node.is_group() ? "group" : "task", node.path);
+}
+
+}  // namespace
+
+void NodeParser::parse_children(const YAML::Node& list, NodeIndex parent) {
+  if (!list.IsSequence()) {
+    reader_.error(list, fmt::format("'tasks' expects a list of tasks, got {}", describe(list)));
+    return;
+  }
+  if (list.size() == 0) {
+    reader_.error(list, "'tasks' must list at least one task");
+    return;
+  }
+  for (const auto& item : list) parse_node(item, parent);
+}
+
+void NodeParser::parse_node(const YAML::Node& yaml, NodeIndex parent) {
+  auto index = static_cast<NodeIndex>(workflow_.nodes.size());
+  {
+    model::Node node;
+    node.parent = parent;
+    node.depth = workflow_.nodes[parent].depth + 1;
+    node.pos = position_of(yaml);
+    node.kind = yaml.IsMap() && yaml["tasks"] ? model::NodeKind::kGroup : model::NodeKind::kLeaf;
+    // A placeholder id keeps paths readable in later messages when `id` is missing or wrong.
+    node.id = fmt::format("#{}", workflow_.nodes[parent].children.size() + 1);
+    if (yaml.IsMap() && yaml["id"] && yaml["id"].IsScalar()) node.id = yaml["id"].Scalar();
+    const auto& parent_path = workflow_.nodes[parent].path;
+    node.path = parent_path.empty() ? node.id : parent_path + "." + node.id;
+    workflow_.nodes.push_back(std::move(node));
+    workflow_.nodes[parent].children.push_back(index);
+  }
+  auto node = [&]() -> model::Node& { return workflow_.nodes[index]; };
+  if (!yaml.IsMap()) {
+    reader_.error(yaml, fmt::format("a task must be a mapping with at least 'id', got {}",
+                                    describe(yaml)));
+    return;
+  }
+  std::vector<std::string> keys;
+  std::string what = node_label(node());
+  reader_.mapping(yaml, what, kNodeKeys, [&](const std::string& key, const YAML::Node& key_node,
+                                             const YAML::Node& value) {
+    keys.push_back(key);
+    if (parse_setting(key, value, node().own, index)) return;
+    if (key == "id") {
+      if (!value.IsScalar() || !model::is_valid_id(value.Scalar())) {
+        reader_.error(value, fmt::format("invalid id {}: expected letters, digits, '_' or '-', "
+                                         "starting with a letter or '_', at most {} characters",
+                                         describe(value), model::kMaxIdLength));
+      }
+    } else if (key == "name") {
+      if (auto v = reader_.string(value, key)) node().name = *v;
+    } else if (key == "level") {
+      node().declared_level = reader_.enumeration<Level>(value, key);
+    } else if (key == "domain") {
+      node().declared_domain = reader_.string(value, key);
+    } else if (key == "needs") {
+      if (auto refs = reader_.references(value, key)) node().needs = std::move(*refs);
+    } else if (key == "trigger") {
+      if (auto v = reader_.enumeration<TriggerRule>(value, key)) node().trigger = *v;
+    } else if (key == "strategy") {
+      if (auto v = reader_.enumeration<GroupStrategy>(value, key)) node().strategy = *v;
+    } else if (key == "concurrency") {
+      if (auto v = reader_.integer(value, key, 1, kIntMax)) node().concurrency = int(*v);
+    } else if (key == "defaults") {
+      parse_defaults(value, workflow_.nodes[index].defaults, index);
+    } else if (key == "run") {
+      if (auto v = reader_.string(value, key)) {
+        node().action = model::ActionKind::kShell;
+        node().command.shell = *v;
+        record_site(index, "run", value, true);
+        if (v->find_first_not_of(" \t\n") == std::string::npos) {
+          reader_.error(value, "'run' is empty: expected a shell command");
+        }
+      }
+    } else if (key == "argv") {
+      auto v = reader_.strings(value, key, false);
+      if (v && v->empty()) reader_.error(value, "'argv' is empty: expected the program and its arguments");
+      if (v) {
+        node().action = model::ActionKind::kArgv;
+        node().command.argv = std::move(*v);
+        for (const auto& item : value) record_site(index, "argv", item, false);
+      }
+    } else if (key == "approval") {
+      auto v = reader_.boolean(value, key);
+      if (v && !*v) reader_.error(value, "'approval' can only be true (it makes the task a manual gate)");
+      node().action = model::ActionKind::kApproval;
+    } else if (key == "slots") {
+      if (auto v = reader_.integer(value, key, 1, kIntMax)) node().slots = int(*v);
+    } else if (key == "estimate") {
+      node().estimate = reader_.duration(value, key);
+    } else if (key == "compensate") {
+      node().compensate = parse_command(value, key, index);
+    } else if (key == "foreach") {
+      if (!node().foreach) node().foreach.emplace();
+      parse_foreach(value, *node().foreach);
+    } else if (key == "as" || key == "max_parallel" || key == "max_items") {
+      if (!node().foreach) node().foreach.emplace();
+      auto& fe = *node().foreach;
+      if (key == "as") {
+        auto v = reader_.string(value, key);
+        if (v && !model::is_valid_identifier(*v)) {
+          reader_.error(value, fmt::format("'as' expects a name of letters, digits and '_', got {}",
+                                           describe(value)));
+        } else if (v) {
+          fe.as = *v;
+        }
+      } else if (key == "max_parallel") {
+        if (auto v = reader_.integer(value, key, 1, kIntMax)) fe.max_parallel = int(*v);
+      } else if (auto v = reader_.integer(value, key, 1, kIntMax)) {
+        fe.max_items = int(*v);
+      }
+    } else if (key == "outputs") {
+      if (auto v = reader_.strings(value, key, false)) {
+        std::size_t i = 0;
+        for (const auto& item : value) {
+          const auto& name = (*v)[i++];
+          if (!model::is_valid_identifier(name)) {
+            reader_.error(item, fmt::format("invalid output key '{}': expected letters, digits "
+                                            "and '_', starting with a letter or '_'", name));
+          }
+        }
+        node().outputs = std::move(*v);
+      }
+    } else if (key == "tasks") {
+      parse_children(value, index);
+    }
+    (void)key_node;
+  });
+  check_node_shape(node(), yaml, keys);
+}
+
+void NodeParser::check_node_shape(model::Node& node, const YAML::Node& yaml,
+                                  const std::vector<std::string>& keys) {
+  if (!has(keys, "id") && !yaml["id"]) {
+    reader_.error(yaml, "a task needs an 'id'");
+  }
+  if (node.foreach && !has(keys, "foreach")) {
+    reader_.error(yaml, fmt::format("{} sets 'as', 'max_parallel' or 'max_items' without 'foreach'",
+                                    node_label(node)));
+  }
+  if (node.is_group()) {
+    for (const auto& [key, hint] : kLeafOnlyKeys) {
+      if (has(keys, key)) {
+        reader_.error(yaml[std::string(key)],
+                      fmt::format("'{}' is not allowed on {}: a node with 'tasks' is a group", key,
+                                  node_label(node)),
+                      std::string(hint));
+      }
+    }
+    return;
+  }
+  for (auto key : kGroupOnlyKeys) {
+    if (has(keys, key)) {
+      reader_.error(yaml[std::string(key)],
+                    fmt::format("'{}' applies only to groups (nodes with 'tasks')", key));
+    }
+  }
+  std::vector<std::string> actions;
+  for (auto key : {"run", "argv", "approval"}) {
+    if (has(keys, key)) actions.push_back(fmt::format("'{}'", key));
+  }
+  if (actions.empty()) {
+    reader_.error(yaml, fmt::format("{} has nothing to do: expected one of 'run', 'argv' or "
+                                    "'approval' (or 'tasks' to make it a group)",
+                                    node_label(node)));
+  } else if (actions.size() > 1) {
+    reader_.error(yaml, fmt::format("{} has both {}: a task takes exactly one of 'run', 'argv' or "
+                                    "'approval'",
+                                    node_label(node), fmt::join(actions, " and ")));
+  }
+}
+
+void NodeParser::parse_defaults(const YAML::Node& value, model::Settings& settings,
+                                NodeIndex owner) {
+  reader_.mapping(value, "'defaults'", kDefaultsKeys,
+                  [&](const std::string& key, const YAML::Node&, const YAML::Node& v) {
+                    parse_setting(key, v, settings, owner);
+                  });
+}
+
+bool NodeParser::parse_setting(const std::string& key, const YAML::Node& value,
+                               model::Settings& settings, NodeIndex owner) {
+  if (key == "retry") {
+    parse_retry(value, settings.retry);
+  } else if (key == "timeout" || key == "deadline" || key == "kill_grace") {
+    auto d = reader_.duration(value, key);
+    if (d && d->count() == 0 && key != "kill_grace") {
+      reader_.error(value, fmt::format("'{}' must be longer than 0", key));
+      d.reset();
+    }
+    (key == "timeout" ? settings.timeout : key == "deadline" ? settings.deadline
+                                                              : settings.kill_grace) = d;
+  } else if (key == "priority") {
+    if (auto v = reader_.integer(value, key, kIntMin, kIntMax)) settings.priority = int(*v);
+  } else if (key == "on_failure") {
+    settings.on_failure = reader_.enumeration<OnFailure>(value, key);
+  } else if (key == "cwd") {
+    settings.cwd = reader_.string(value, key);
+    if (settings.cwd) record_site(owner, "cwd", value, false);
+  } else if (key == "pool" || key == "breaker") {
+    auto name = reader_.string(value, key);
+    if (name) named_uses_.push_back({key, *name, position_of(value)});
+    (key == "pool" ? settings.pool : settings.breaker) = std::move(name);
+  } else if (key == "env") {
+    if (auto env = reader_.env(value, key)) {
+      settings.env = std::move(*env);
+      for (const auto& entry : value) {
+        if (entry.first.IsScalar() && entry.second.IsScalar()) {
+          record_site(owner, "env." + entry.first.Scalar(), entry.second, false);
+        }
+      }
+    }
+  } else {
+    return false;
+  }
+  return true;
+}
+
+void NodeParser::parse_retry(const YAML::Node& value, RetryPolicy& retry) {
+  if (is_plain_scalar(value)) {
+    if (auto n = reader_.integer(value, "retry", 0, kIntMax)) retry.max_attempts = int(*n);
+    return;
+  }
+  if (!value.IsMap()) {
+    reader_.error(value, fmt::format("'retry' expects a number of attempts or a mapping such as "
+                                     "{{max_attempts: 3, strategy: exponential}}, got {}",
+                                     describe(value)));
+    return;
+  }
+  reader_.mapping(value, "'retry'", kRetryKeys,
+                  [&](const std::string& key, const YAML::Node&, const YAML::Node& v) {
+    if (key == "strategy") {
+      retry.strategy = reader_.enumeration<RetryStrategy>(v, key);
+    } else if (key == "max_attempts") {
+      if (auto n = reader_.integer(v, key, 0, kIntMax)) retry.max_attempts = int(*n);
+    } else if (key == "delay") {
+      retry.delay = reader_.duration(v, key);
+    } else if (key == "initial_interval") {
+      retry.initial_interval = reader_.duration(v, key);
+    } else if (key == "max_interval") {
+      retry.max_interval = reader_.duration(v, key);
+    } else if (key == "backoff_coefficient") {
+      retry.backoff_coefficient = reader_.number(v, key, 1.0, 1e6);
+    } else if (key == "jitter") {
+      retry.jitter = reader_.number(v, key, 0.0, 1.0);
+    } else if (key == "non_retryable_exit_codes") {
+      retry.non_retryable_exit_codes = reader_.exit_codes(v, key);
+    } else if (key == "retry_on_exit_codes") {
+      retry.retry_on_exit_codes = reader_.exit_codes(v, key);
+    } else if (key == "retry_on_timeout") {
+      retry.retry_on_timeout = reader_.boolean(v, key);
+    }
+  });
+}
+
+void NodeParser::parse_foreach(const YAML::Node& value, model::Foreach& foreach) {
+  if (value.IsSequence()) {
+    if (value.size() == 0) reader_.error(value, "'foreach' has no items: expected at least one");
+    for (const auto& item : value) {
+      if (item.IsScalar()) {
+        foreach.items.push_back(item.Scalar());
+      } else {
+        reader_.error(item, fmt::format("'foreach' items must be strings or numbers, got {}",
+                                        describe(item)));
+      }
+    }
+    return;
+  }
+  if (!value.IsMap()) {
+    reader_.error(value, fmt::format("'foreach' expects a list of items or {{from: TASK, output: "
+                                     "KEY}}, got {}", describe(value)));
+    return;
+  }
+  reader_.mapping(value, "'foreach'", kForeachKeys,
+                  [&](const std::string& key, const YAML::Node&, const YAML::Node& v) {
+    if (key == "from") {
+      if (auto text = reader_.string(v, key)) foreach.from = model::Reference{*text, position_of(v)};
+    } else if (auto text = reader_.string(v, key)) {
+      foreach.output = *text;
+    }
+  });
+  if (!value["from"]) reader_.error(value, "'foreach' needs 'from': the task whose output lists the items");
+  if (!value["output"]) reader_.error(value, "'foreach' needs 'output': the output key that lists the items");
+}
+
+std::optional<model::Command> NodeParser::parse_command(const YAML::Node& value,
+                                                        std::string_view key, NodeIndex owner) {
+  if (value.IsScalar()) {
+    record_site(owner, std::string(key), value, true);
+    return model::Command{value.Scalar(), {}};
+  }
+  if (value.IsSequence() && value.size() > 0) {
+    auto argv = reader_.strings(value, key, false);
+    if (!argv) return std::nullopt;
+    for (const auto& item : value) record_site(owner, std::string(key), item, false);
+    return model::Command{{}, std::move(*argv)};
+  }
+  reader_.error(value, fmt::format("'{}' expects a shell command or a non-empty argv list, got {}",
+                                   key, describe(value)));
+  return std::nullopt;
+}
+
+void NodeParser::record_site(NodeIndex node, std::string key, const YAML::Node& value,
+                             bool is_shell) {
+  if (!value.IsScalar() || value.Scalar().find("${{") == std::string::npos) return;
+  template_sites_.push_back({node, std::move(key), value.Scalar(), position_of(value), is_shell});
+}
+
+}  // namespace baton::load

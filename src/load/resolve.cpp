@@ -1,0 +1,229 @@
+#include "load/resolve.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <unordered_set>
+
+#include "load/did_you_mean.hpp"
+#include "load/templates.hpp"
+
+namespace baton::load {
+
+using model::NodeIndex;
+
+Resolver::Resolver(model::Workflow& workflow, DiagnosticSink& sink)
+    : workflow_(workflow), sink_(sink) {
+  const auto& nodes = workflow_.nodes;
+  for (NodeIndex i = 1; i < nodes.size(); ++i) {
+    by_id_[nodes[i].id].push_back(i);
+    by_path_.emplace(nodes[i].path, i);
+  }
+  for (const auto& parent : nodes) {
+    std::unordered_map<std::string_view, NodeIndex> seen;
+    for (NodeIndex child : parent.children) {
+      auto [it, fresh] = seen.emplace(nodes[child].id, child);
+      if (fresh) continue;
+      std::string scope = parent.path.empty() ? std::string("the top-level tasks")
+                                              : fmt::format("the tasks of '{}'", parent.path);
+      sink_.error(nodes[child].pos,
+                  fmt::format("duplicate id '{}' among {} (first defined at line {})",
+                              nodes[child].id, scope, nodes[it->second].pos.line));
+    }
+  }
+}
+
+std::string Resolver::label(NodeIndex node) const {
+  const auto& n = workflow_.nodes[node];
+  if (node == model::kRoot) return "the workflow";
+  return fmt::format("{} '{}'", n.is_group() ? "group" : "task", n.path);
+}
+
+std::optional<NodeIndex> Resolver::resolve(const model::Reference& ref, NodeIndex from,
+                                           std::string_view where) {
+  const auto& nodes = workflow_.nodes;
+  if (ref.text.find('.') != std::string::npos) {
+    if (auto it = by_path_.find(ref.text); it != by_path_.end()) return it->second;
+  } else {
+    NodeIndex scope = from == model::kRoot ? model::kRoot : nodes[from].parent;
+    for (NodeIndex sibling : nodes[scope].children) {
+      if (nodes[sibling].id == ref.text) return sibling;
+    }
+    if (auto it = by_id_.find(ref.text); it != by_id_.end()) {
+      if (it->second.size() == 1) return it->second.front();
+      std::vector<std::string> paths;
+      for (NodeIndex candidate : it->second) paths.push_back(nodes[candidate].path);
+      sink_.error(ref.pos,
+                  fmt::format("ambiguous reference '{}' in '{}' of {}: it matches {}", ref.text,
+                              where, label(from), fmt::join(paths, ", ")),
+                  "write the full path");
+      return std::nullopt;
+    }
+  }
+  std::vector<std::string_view> names;
+  names.reserve(by_id_.size() + by_path_.size());
+  for (const auto& entry : by_id_) names.push_back(entry.first);
+  for (const auto& entry : by_path_) {
+    if (entry.first.find('.') != std::string_view::npos) names.push_back(entry.first);
+  }
+  std::sort(names.begin(), names.end());  // deterministic suggestion among equals
+  sink_.error(ref.pos,
+              fmt::format("unknown task '{}' in '{}' of {}", ref.text, where, label(from)),
+              did_you_mean(ref.text, names));
+  return std::nullopt;
+}
+
+void Resolver::add_edge(NodeIndex node, NodeIndex upstream, model::SourcePos pos,
+                        std::string_view where) {
+  auto& nodes = workflow_.nodes;
+  if (upstream == node) {
+    sink_.error(pos, fmt::format("{} depends on itself (in '{}')", label(node), where));
+    return;
+  }
+  if (workflow_.contains(upstream, node)) {
+    sink_.error(pos, fmt::format("{} depends on '{}', which contains it (in '{}')", label(node),
+                                 nodes[upstream].path, where));
+    return;
+  }
+  if (workflow_.contains(node, upstream)) {
+    sink_.error(pos, fmt::format("{} depends on '{}', which is inside it (in '{}')", label(node),
+                                 nodes[upstream].path, where));
+    return;
+  }
+  auto& list = nodes[node].upstream;
+  model::Upstream edge{upstream, pos};
+  if (std::find(list.begin(), list.end(), edge) == list.end()) list.push_back(edge);
+}
+
+void Resolver::resolve_needs() {
+  for (NodeIndex i = 1; i < workflow_.nodes.size(); ++i) {
+    for (const auto& ref : workflow_.nodes[i].needs) {
+      if (auto target = resolve(ref, i, "needs")) add_edge(i, *target, ref.pos, "needs");
+    }
+  }
+}
+
+void Resolver::resolve_flows(const std::vector<std::pair<FlowChain, model::SourcePos>>& flows) {
+  for (const auto& [chain, pos] : flows) {
+    std::vector<std::vector<std::pair<NodeIndex, model::SourcePos>>> steps;
+    for (const auto& step : chain.steps) {
+      auto& resolved = steps.emplace_back();
+      for (const auto& ref : step) {
+        if (auto target = resolve(ref, model::kRoot, "flow")) resolved.push_back({*target, ref.pos});
+      }
+    }
+    for (std::size_t s = 1; s < steps.size(); ++s) {
+      for (const auto& [node, node_pos] : steps[s]) {
+        for (const auto& [upstream, up_pos] : steps[s - 1]) add_edge(node, upstream, node_pos, "flow");
+      }
+    }
+  }
+}
+
+void Resolver::resolve_foreach_sources() {
+  for (NodeIndex i = 1; i < workflow_.nodes.size(); ++i) {
+    auto& fe = workflow_.nodes[i].foreach;
+    if (!fe || !fe->from) continue;
+    auto target = resolve(*fe->from, i, "foreach.from");
+    if (!target) continue;
+    const auto& source = workflow_.nodes[*target];
+    if (source.is_group()) {
+      sink_.error(fe->from->pos, fmt::format("'foreach.from' must name a task that writes outputs, "
+                                             "but '{}' is a group", source.path));
+      continue;
+    }
+    if (!source.outputs.empty() &&
+        std::find(source.outputs.begin(), source.outputs.end(), fe->output) == source.outputs.end()) {
+      std::vector<std::string_view> keys(source.outputs.begin(), source.outputs.end());
+      sink_.error(fe->from->pos,
+                  fmt::format("task '{}' declares no output '{}' (its outputs: {})", source.path,
+                              fe->output, fmt::join(source.outputs, ", ")),
+                  did_you_mean(fe->output, keys));
+    }
+    fe->from_node = *target;
+    add_edge(i, *target, fe->from->pos, "foreach.from");
+  }
+}
+
+void Resolver::add_sequential_edges() {
+  for (NodeIndex i = 0; i < workflow_.nodes.size(); ++i) {
+    const auto& group = workflow_.nodes[i];
+    if (group.strategy != GroupStrategy::kSequential) continue;
+    for (std::size_t c = 1; c < group.children.size(); ++c) {
+      NodeIndex child = group.children[c];
+      add_edge(child, group.children[c - 1], workflow_.nodes[child].pos, "strategy: sequential");
+    }
+  }
+}
+
+const model::Foreach* Resolver::fanout_in_scope(NodeIndex node) const {
+  for (NodeIndex n = node; n != model::kNoNode; n = workflow_.nodes[n].parent) {
+    if (workflow_.nodes[n].foreach) return &*workflow_.nodes[n].foreach;
+  }
+  return nullptr;
+}
+
+void Resolver::resolve_templates(const std::vector<TemplateSite>& sites) {
+  for (const auto& site : sites) {
+    auto scan = scan_templates(site.text);
+    if (site.is_shell && !scan.exprs.empty()) {
+      const auto& first = scan.exprs.front();
+      sink_.error(site.pos,
+                  fmt::format("template '${{{{ {} }}}}' in '{}' of {}: values never reach a shell "
+                              "string; pass it through 'env:' and use \"$NAME\" in the command",
+                              first.text, site.key, label(site.node)),
+                  fmt::format("env: {{ NAME: \"${{{{ {} }}}}\" }}", first.text));
+      continue;
+    }
+    if (!scan.error.empty()) {
+      sink_.error(site.pos, fmt::format("{} in '{}' of {}", scan.error, site.key, label(site.node)));
+      continue;
+    }
+    const model::Foreach* fanout = fanout_in_scope(site.node);
+    std::string_view item_name = fanout ? std::string_view(fanout->as) : "item";
+    for (const auto& expr : scan.exprs) {
+      auto meaning = classify_template(expr.text, item_name);
+      switch (meaning.kind) {
+        case TemplateKind::kRunId:
+          break;
+        case TemplateKind::kItem:
+        case TemplateKind::kItemIndex:
+          if (!fanout) {
+            sink_.error(site.pos, fmt::format("'${{{{ {} }}}}' in '{}' of {} is only defined inside "
+                                              "a node with 'foreach'",
+                                              expr.text, site.key, label(site.node)));
+          }
+          break;
+        case TemplateKind::kTaskOutput: {
+          if (site.node == model::kRoot) {
+            sink_.error(site.pos, fmt::format("'${{{{ {} }}}}' can only be used in a task or "
+                                              "group, not at the workflow level", expr.text));
+            break;
+          }
+          auto target = resolve({meaning.ref, site.pos}, site.node, site.key);
+          if (!target) break;
+          const auto& outputs = workflow_.nodes[*target].outputs;
+          if (!outputs.empty() &&
+              std::find(outputs.begin(), outputs.end(), meaning.key) == outputs.end()) {
+            std::vector<std::string_view> keys(outputs.begin(), outputs.end());
+            sink_.error(site.pos,
+                        fmt::format("task '{}' declares no output '{}' (its outputs: {})",
+                                    workflow_.nodes[*target].path, meaning.key,
+                                    fmt::join(outputs, ", ")),
+                        did_you_mean(meaning.key, keys));
+          }
+          add_edge(site.node, *target, site.pos, site.key);
+          break;
+        }
+        case TemplateKind::kUnknown:
+          sink_.error(site.pos,
+                      fmt::format("unknown template '${{{{ {} }}}}' in '{}' of {}: expected {}, "
+                                  "{}_index, run.id or tasks.TASK.outputs.KEY",
+                                  expr.text, site.key, label(site.node), item_name, item_name));
+          break;
+      }
+    }
+  }
+}
+
+}  // namespace baton::load

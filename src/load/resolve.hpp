@@ -1,0 +1,53 @@
+// Turns references into graph edges (SPEC 1.1): `needs`, `flow`, `foreach.from` and template
+// references become each node's `upstream`; a sequential group adds previous-sibling edges.
+#pragma once
+
+#include <optional>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "load/flow.hpp"
+#include "load/node_parser.hpp"
+#include "load/yaml_fields.hpp"
+#include "model/workflow.hpp"
+
+namespace baton::load {
+
+class Resolver {
+ public:
+  /// Indexes ids and paths; reports duplicate sibling ids.
+  Resolver(model::Workflow& workflow, DiagnosticSink& sink);
+
+  /// Resolves a reference made by node `from` (the root for `flow`): a dotted path, else a
+  /// sibling of `from`, else the one node anywhere with that id. Reports and returns nullopt if
+  /// it is unknown or ambiguous. `where` names the key in messages ("needs", "flow").
+  std::optional<model::NodeIndex> resolve(const model::Reference& ref, model::NodeIndex from,
+                                          std::string_view where);
+
+  void resolve_needs();
+  void resolve_flows(const std::vector<std::pair<FlowChain, model::SourcePos>>& flows);
+  void resolve_foreach_sources();
+  void add_sequential_edges();
+  /// Checks every template site and adds an edge for each `${{ tasks.REF.outputs.KEY }}`.
+  void resolve_templates(const std::vector<TemplateSite>& sites);
+
+ private:
+  /// Adds `upstream` to `node` unless already there; rejects self and containment edges.
+  void add_edge(model::NodeIndex node, model::NodeIndex upstream, model::SourcePos pos,
+                std::string_view where);
+  /// The fan-out variable in scope at `node`, if any: its own or its nearest ancestor's.
+  const model::Foreach* fanout_in_scope(model::NodeIndex node) const;
+  std::string label(model::NodeIndex node) const;
+
+  model::Workflow& workflow_;
+  DiagnosticSink& sink_;
+  std::unordered_map<std::string_view, std::vector<model::NodeIndex>> by_id_;
+  std::unordered_map<std::string_view, model::NodeIndex> by_path_;
+};
+
+/// Reports each dependency cycle as `dependency cycle: a -> b -> c -> a` (each needs the next),
+/// at the position of the edge that closes it.
+void report_cycles(const model::Workflow& workflow, DiagnosticSink& sink);
+
+}  // namespace baton::load

@@ -1,0 +1,52 @@
+#include "load/templates.hpp"
+
+namespace baton::load {
+namespace {
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+}  // namespace
+
+TemplateScan scan_templates(std::string_view text) {
+  TemplateScan out;
+  std::size_t at = 0;
+  while ((at = text.find("${{", at)) != std::string_view::npos) {
+    std::size_t close = text.find("}}", at + 3);
+    if (close == std::string_view::npos) {
+      out.error = "unclosed '${{': expected '}}'";
+      out.error_offset = at;
+      return out;
+    }
+    out.exprs.push_back({std::string(trim(text.substr(at + 3, close - at - 3))), at});
+    at = close + 2;
+  }
+  return out;
+}
+
+TemplateMeaning classify_template(std::string_view expr, std::string_view item_name) {
+  if (expr == "run.id") return {TemplateKind::kRunId, {}, {}};
+  if (expr == item_name) return {TemplateKind::kItem, {}, {}};
+  if (expr == "item_index" ||
+      (expr.size() == item_name.size() + 6 && expr.substr(0, item_name.size()) == item_name &&
+       expr.substr(item_name.size()) == "_index")) {
+    return {TemplateKind::kItemIndex, {}, {}};
+  }
+  constexpr std::string_view kTasks = "tasks.";
+  constexpr std::string_view kOutputs = ".outputs.";
+  if (expr.substr(0, kTasks.size()) == kTasks) {
+    auto mid = expr.rfind(kOutputs);
+    if (mid != std::string_view::npos && mid > kTasks.size() &&
+        mid + kOutputs.size() < expr.size()) {
+      return {TemplateKind::kTaskOutput,
+              std::string(expr.substr(kTasks.size(), mid - kTasks.size())),
+              std::string(expr.substr(mid + kOutputs.size()))};
+    }
+  }
+  return {};
+}
+
+}  // namespace baton::load

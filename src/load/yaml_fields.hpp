@@ -1,0 +1,95 @@
+// Typed reads of YAML values with precise diagnostics: every read either returns the value or
+// records "file:line:col: 'key' expects ..., got ..." and returns nullopt, so that loading goes
+// on and reports every error of a file at once.
+#pragma once
+
+#include <yaml-cpp/yaml.h>
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "baton/diagnostic.hpp"
+#include "load/did_you_mean.hpp"
+#include "model/enums.hpp"
+#include "model/workflow.hpp"
+
+namespace baton::load {
+
+/// The diagnostics of one file, capped at kMaxDiagnosticsPerFile.
+class DiagnosticSink {
+ public:
+  explicit DiagnosticSink(std::string file) : file_(std::move(file)) {}
+
+  void error(model::SourcePos pos, std::string message, std::string hint = {});
+  bool has_errors() const { return count_ > 0; }
+  const std::string& file() const { return file_; }
+  /// The diagnostics, plus one line counting those over the cap.
+  Diagnostics take();
+
+ private:
+  std::string file_;
+  Diagnostics diagnostics_;
+  std::size_t count_ = 0;
+};
+
+/// 1-based position of a node; {0, 0} if yaml-cpp has none.
+model::SourcePos position_of(const YAML::Node& node);
+/// "a list", "a mapping", "nothing", or the scalar quoted (shortened): for "got ..." messages.
+std::string describe(const YAML::Node& node);
+/// True for a scalar written without quotes (so `"5"` is a string, `5` a number).
+bool is_plain_scalar(const YAML::Node& node);
+
+class FieldReader {
+ public:
+  explicit FieldReader(DiagnosticSink& sink) : sink_(sink) {}
+
+  DiagnosticSink& sink() { return sink_; }
+
+  std::optional<std::string> string(const YAML::Node& value, std::string_view key);
+  std::optional<long long> integer(const YAML::Node& value, std::string_view key, long long min,
+                                   long long max);
+  std::optional<double> number(const YAML::Node& value, std::string_view key, double min,
+                               double max);
+  std::optional<bool> boolean(const YAML::Node& value, std::string_view key);
+  std::optional<Duration> duration(const YAML::Node& value, std::string_view key);
+  /// A list of strings; with `allow_single`, a lone string is a list of one.
+  std::optional<std::vector<std::string>> strings(const YAML::Node& value, std::string_view key,
+                                                  bool allow_single);
+  /// Like strings(), keeping where each was written.
+  std::optional<std::vector<model::Reference>> references(const YAML::Node& value,
+                                                          std::string_view key);
+  /// A mapping of names to scalars (numbers and booleans become their text).
+  std::optional<model::EnvMap> env(const YAML::Node& value, std::string_view key);
+  std::optional<std::vector<int>> exit_codes(const YAML::Node& value, std::string_view key);
+
+  template <typename E>
+  std::optional<E> enumeration(const YAML::Node& value, std::string_view key) {
+    auto names = model::enum_names<E>();
+    if (value.IsScalar()) {
+      if (auto parsed = model::parse_enum<E>(value.Scalar())) return parsed;
+    }
+    enum_error(value, key, names);
+    return std::nullopt;
+  }
+
+  using KeyVisitor =
+      std::function<void(const std::string& key, const YAML::Node& key_node, const YAML::Node& value)>;
+  /// Visits each key of a mapping; reports unknown keys (with a suggestion among `allowed`) and
+  /// duplicate keys. `what` names the mapping in messages ("task 'build'", "retry").
+  /// Returns false (after reporting) if `node` is not a mapping.
+  bool mapping(const YAML::Node& node, std::string_view what,
+               const std::vector<std::string_view>& allowed, const KeyVisitor& visit);
+
+  void error(const YAML::Node& at, std::string message, std::string hint = {});
+
+ private:
+  void enum_error(const YAML::Node& value, std::string_view key,
+                  const std::vector<std::string_view>& names);
+
+  DiagnosticSink& sink_;
+};
+
+}  // namespace baton::load
