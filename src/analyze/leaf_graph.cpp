@@ -97,17 +97,17 @@ class Builder {
     leaf.node = instances_[inst].node;
     leaf.path = instances_[inst].path;
     if (n.estimate) leaf.estimate = *n.estimate;
-    leaf.priority = n.effective.priority.value_or(0);
+    leaf.priority = n.effective->priority.value_or(0);
     leaf.slots = n.slots;
     for (std::uint32_t a = inst; a != kNone; a = instances_[a].parent) {
       if (auto it = group_limit_of_.find(a); it != group_limit_of_.end()) leaf.limits.push_back(it->second);
       if (auto it = fanout_limit_of_.find(a); it != fanout_limit_of_.end()) leaf.limits.push_back(it->second);
     }
-    if (n.effective.pool) {
-      auto [it, fresh] = pool_limit_.emplace(*n.effective.pool, 0);
+    if (n.effective->pool) {
+      auto [it, fresh] = pool_limit_.emplace(*n.effective->pool, 0);
       if (fresh) {
-        auto size = wf_.pools.count(*n.effective.pool) ? wf_.pools.at(*n.effective.pool) : 1;
-        it->second = add_limit(Limit::Kind::kPool, *n.effective.pool, size);
+        auto size = wf_.pools.count(*n.effective->pool) ? wf_.pools.at(*n.effective->pool) : 1;
+        it->second = add_limit(Limit::Kind::kPool, *n.effective->pool, size);
       }
       leaf.limits.push_back(it->second);
     }

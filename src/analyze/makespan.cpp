@@ -22,12 +22,13 @@ using ReadyHeap = std::priority_queue<Vertex, std::vector<Vertex>, StartsLater>;
 
 class Simulation {
  public:
-  Simulation(const LeafGraph& graph, const std::vector<Duration>& remaining, int jobs, bool limits)
+  Simulation(const LeafGraph& graph, const std::vector<Duration>& remaining, int jobs,
+             LimitChoice limits)
       : graph_(graph),
         order_{graph, remaining},
         ready_(order_),
         free_jobs_(jobs),
-        honour_limits_(limits),
+        limits_(limits),
         in_use_(graph.limits.size(), 0),
         waiting_(graph.limits.size(), ReadyHeap(order_)),
         waiting_for_(graph.dag.size(), 0) {
@@ -61,8 +62,8 @@ class Simulation {
         waiting_[*full].push(v);
         continue;
       }
-      if (honour_limits_) {
-        for (auto l : graph_.leaves[v].limits) in_use_[l] += demand(v, l);
+      for (auto l : graph_.leaves[v].limits) {
+        if (limits_.honours(l)) in_use_[l] += demand(v, l);
       }
       --free_jobs_;
       running_.push({now_ + graph_.leaves[v].estimate, v});
@@ -70,9 +71,8 @@ class Simulation {
   }
 
   std::optional<std::uint32_t> full_limit(Vertex v) const {
-    if (!honour_limits_) return std::nullopt;
     for (auto l : graph_.leaves[v].limits) {
-      if (in_use_[l] + demand(v, l) > graph_.limits[l].capacity) return l;
+      if (limits_.honours(l) && in_use_[l] + demand(v, l) > graph_.limits[l].capacity) return l;
     }
     return std::nullopt;
   }
@@ -83,16 +83,15 @@ class Simulation {
     now_ = end;
     result_.makespan = now_;
     ++free_jobs_;
-    if (honour_limits_) {
-      for (auto l : graph_.leaves[v].limits) {
-        in_use_[l] -= demand(v, l);
-        // Wake only what the freed capacity can take, so a busy pool costs O(1) per finish.
-        int spare = graph_.limits[l].capacity - in_use_[l];
-        while (!waiting_[l].empty() && demand(waiting_[l].top(), l) <= spare) {
-          spare -= demand(waiting_[l].top(), l);
-          ready_.push(waiting_[l].top());
-          waiting_[l].pop();
-        }
+    for (auto l : graph_.leaves[v].limits) {
+      if (!limits_.honours(l)) continue;
+      in_use_[l] -= demand(v, l);
+      // Wake only what the freed capacity can take, so a busy pool costs O(1) per finish.
+      int spare = graph_.limits[l].capacity - in_use_[l];
+      while (!waiting_[l].empty() && demand(waiting_[l].top(), l) <= spare) {
+        spare -= demand(waiting_[l].top(), l);
+        ready_.push(waiting_[l].top());
+        waiting_[l].pop();
       }
     }
     for (Vertex s : graph_.dag.successors(v)) {
@@ -106,7 +105,7 @@ class Simulation {
   ReadyHeap ready_;
   std::priority_queue<Running, std::vector<Running>, std::greater<>> running_;
   int free_jobs_;
-  bool honour_limits_;
+  LimitChoice limits_;
   std::vector<int> in_use_;
   std::vector<ReadyHeap> waiting_;
   std::vector<std::uint32_t> waiting_for_;
@@ -117,8 +116,8 @@ class Simulation {
 }  // namespace
 
 ScheduleEstimate simulate_schedule(const LeafGraph& graph, const std::vector<Duration>& remaining,
-                                   int jobs, bool honour_limits) {
-  return Simulation(graph, remaining, jobs, honour_limits).run();
+                                   int jobs, LimitChoice limits) {
+  return Simulation(graph, remaining, jobs, limits).run();
 }
 
 }  // namespace baton::analyze

@@ -14,9 +14,23 @@ struct ScheduleEstimate {
   std::vector<std::size_t> held_back;
 };
 
-/// Simulates the run with every task taking its estimate. With `honour_limits` false, group
-/// concurrency, max_parallel and pools are ignored (to see what they cost). O((V + E) log V).
+/// Which limits (group concurrency, max_parallel, pools) a simulation honours: all of them,
+/// none (to see what they cost), or one (to see what that one costs).
+struct LimitChoice {
+  enum class Mode { kAll, kNone, kOne };
+  Mode mode = Mode::kAll;
+  std::uint32_t one = 0;
+
+  static LimitChoice all() { return {}; }
+  static LimitChoice none() { return {Mode::kNone, 0}; }
+  static LimitChoice only(std::uint32_t limit) { return {Mode::kOne, limit}; }
+  bool honours(std::uint32_t limit) const {
+    return mode == Mode::kAll || (mode == Mode::kOne && limit == one);
+  }
+};
+
+/// Simulates the run with every task taking its estimate. O((V + E) log V).
 ScheduleEstimate simulate_schedule(const LeafGraph& graph, const std::vector<Duration>& remaining,
-                                   int jobs, bool honour_limits);
+                                   int jobs, LimitChoice limits = LimitChoice::all());
 
 }  // namespace baton::analyze

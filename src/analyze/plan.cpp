@@ -43,25 +43,32 @@ int default_jobs(const model::Workflow& workflow) {
 
 namespace {
 
-// Per group: its width is its largest count of leaves in one stage, its edges those inside it.
+// Per group, on the order among its own leaves: longest-path depth over the edges inside it
+// (width = the most leaves at one depth), and those edges' count. O(k log k + internal edges)
+// per group of k leaves, with arrays shared across groups.
 std::vector<std::pair<model::NodeIndex, Strategy>> group_strategies(const Plan& plan) {
-  std::vector<std::uint32_t> stage_of(plan.graph.leaves.size());
-  for (std::uint32_t s = 0; s < plan.stages.size(); ++s) {
-    for (Vertex v : plan.stages[s]) stage_of[v] = s;
-  }
-  std::vector<std::uint32_t> member(plan.graph.leaves.size(), UINT32_MAX);
-  std::vector<std::size_t> per_stage(plan.stages.size(), 0);
+  const std::size_t n = plan.graph.leaves.size();
+  std::vector<std::uint32_t> topo_position(n);
+  for (std::uint32_t i = 0; i < plan.topo.size(); ++i) topo_position[plan.topo[i]] = i;
+  std::vector<std::uint32_t> member(n, UINT32_MAX), depth(n, 0);
+  std::vector<std::size_t> per_depth;
   std::vector<std::pair<model::NodeIndex, Strategy>> out;
   std::uint32_t g = 0;
   for (const auto& [group, leaves] : plan.graph.group_leaves) {
+    std::vector<Vertex> order(leaves);
+    std::sort(order.begin(), order.end(),
+              [&](Vertex a, Vertex b) { return topo_position[a] < topo_position[b]; });
+    for (Vertex v : order) member[v] = g;
     std::size_t width = 0, edges = 0;
-    for (Vertex v : leaves) {
-      member[v] = g;
-      width = std::max(width, ++per_stage[stage_of[v]]);
-    }
-    for (Vertex v : leaves) {
-      per_stage[stage_of[v]] = 0;
-      for (Vertex s : plan.graph.dag.successors(v)) edges += member[s] == g;
+    per_depth.assign(order.size(), 0);
+    for (Vertex v : order) {
+      depth[v] = 0;
+      for (Vertex p : plan.graph.dag.predecessors(v)) {
+        if (member[p] != g) continue;
+        ++edges;
+        depth[v] = std::max(depth[v], depth[p] + 1);
+      }
+      width = std::max(width, ++per_depth[depth[v]]);
     }
     out.emplace_back(group, classify(plan.graph.dag, leaves, width, edges));
     ++g;
@@ -91,12 +98,13 @@ Plan make_plan(const model::Workflow& workflow, int jobs) {
   plan.strategy = classify(dag, {}, plan.width, dag.edge_count());
   plan.group_strategies = group_strategies(plan);
 
-  auto limited = simulate_schedule(plan.graph, plan.remaining, plan.jobs, true);
+  auto limited = simulate_schedule(plan.graph, plan.remaining, plan.jobs);
   plan.makespan = limited.makespan;
   plan.held_back = std::move(limited.held_back);
   plan.makespan_without_limits =
-      plan.graph.limits.empty() ? plan.makespan
-                                : simulate_schedule(plan.graph, plan.remaining, plan.jobs, false).makespan;
+      plan.graph.limits.empty()
+          ? plan.makespan
+          : simulate_schedule(plan.graph, plan.remaining, plan.jobs, LimitChoice::none()).makespan;
   plan.lower_bound = std::max(plan.critical_path.duration, plan.total_work / plan.jobs);
   plan.risks = find_risks(workflow, plan);
   return plan;

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "analyze/blast_radius.hpp"
+#include "analyze/makespan.hpp"
 #include "model/duration.hpp"
 
 namespace baton::analyze {
@@ -18,10 +19,10 @@ void unlimited_retries(const model::Workflow& wf, const Plan& plan, std::vector<
   std::set<model::NodeIndex> seen;
   for (const auto& leaf : plan.graph.leaves) {
     const auto& node = wf.node(leaf.node);
-    if (node.effective.retry.max_attempts != 0 || !seen.insert(leaf.node).second) continue;
+    if (node.effective->retry.max_attempts != 0 || !seen.insert(leaf.node).second) continue;
     out.push_back({"unlimited_retries", node.path,
                    fmt::format("retries without limit (max_attempts: 0) until its deadline of {}",
-                               format_duration(node.effective.deadline.value_or(Duration(0))))});
+                               format_duration(node.effective->deadline.value_or(Duration(0))))});
   }
 }
 
@@ -30,7 +31,7 @@ void critical_path_without_retry(const model::Workflow& wf, const Plan& plan,
   std::size_t listed = 0, more = 0;
   for (Vertex v : plan.critical_path.tasks) {
     const auto& node = wf.node(plan.graph.leaves[v].node);
-    bool retries = node.effective.retry.effective_max_attempts() != 1;  // 0 is unlimited.
+    bool retries = node.effective->retry.effective_max_attempts() != 1;  // 0 is unlimited.
     if (node.action == model::ActionKind::kApproval || retries) continue;
     if (listed++ < kMaxListed) {
       out.push_back({"critical_path_no_retry", plan.graph.leaves[v].path,
@@ -56,19 +57,25 @@ void blast_radius(const Plan& plan, std::vector<Risk>& out) {
                              plan.graph.leaves.size())});
 }
 
+// A limit is a risk if honouring it alone already lengthens the estimate. Each test is one more
+// simulation, so only the first few limits that held anything back are tried.
 void limits(const Plan& plan, std::vector<Risk>& out) {
   if (plan.makespan <= plan.makespan_without_limits) return;
+  constexpr std::size_t kMaxTried = 32;
   const auto& held = plan.graph.limits;
-  for (std::size_t l = 0; l < held.size(); ++l) {
-    if (l >= plan.held_back.size() || plan.held_back[l] == 0) continue;
+  std::size_t tried = 0;
+  for (std::uint32_t l = 0; l < held.size(); ++l) {
+    if (l >= plan.held_back.size() || plan.held_back[l] == 0 || tried++ == kMaxTried) continue;
+    auto alone = simulate_schedule(plan.graph, plan.remaining, plan.jobs, LimitChoice::only(l));
+    if (alone.makespan <= plan.makespan_without_limits) continue;
     const auto& limit = held[l];
     std::string_view kind = limit.kind == Limit::Kind::kPool    ? "pool size"
                             : limit.kind == Limit::Kind::kGroup ? "group concurrency"
                                                                 : "max_parallel";
     out.push_back({"limit_lengthens_makespan", limit.name,
-                   fmt::format("{} {} holds back ready tasks: estimated makespan {} with the "
-                               "limits, {} without",
-                               kind, limit.capacity, format_duration(plan.makespan),
+                   fmt::format("{} {} holds back ready tasks: estimated makespan {} with this "
+                               "limit, {} without any",
+                               kind, limit.capacity, format_duration(alone.makespan),
                                format_duration(plan.makespan_without_limits))});
   }
 }

@@ -46,8 +46,9 @@ std::string plan_to_text(const model::Workflow& workflow, const analyze::Plan& p
   std::string heading = workflow.name;
   if (!workflow.description.empty()) heading += " — " + workflow.description;
   add(style.bold(heading));
-  add(fmt::format("  {} leaf tasks ({}), {} dependencies, strategy {}", plan.graph.leaves.size(),
-                  level_counts(plan), plan.graph.dag.edge_count(),
+  std::size_t leaves = plan.graph.leaves.size(), edges = plan.graph.dag.edge_count();
+  add(fmt::format("  {} leaf task{} ({}), {} dependenc{}, strategy {}", leaves,
+                  leaves == 1 ? "" : "s", level_counts(plan), edges, edges == 1 ? "y" : "ies",
                   style.bold(analyze::to_string(plan.strategy))));
   add("");
 
@@ -60,7 +61,9 @@ std::string plan_to_text(const model::Workflow& workflow, const analyze::Plan& p
   }
   add("");
 
-  add(style.bold(fmt::format("Critical path ({} tasks, {})", plan.critical_path.tasks.size(),
+  std::size_t chain_length = plan.critical_path.tasks.size();
+  add(style.bold(fmt::format("Critical path ({} task{}, {})", chain_length,
+                             chain_length == 1 ? "" : "s",
                              format_duration(plan.critical_path.duration))));
   std::vector<std::string> chain;
   const auto& tasks = plan.critical_path.tasks;

@@ -30,7 +30,7 @@ void add_validate_command(CLI::App& app, int& exit_code) {
       }
       exit_code = kExitInvalid;
       for (const auto& d : result.diagnostics) std::cerr << d.to_string() << '\n';
-      std::size_t count = result.diagnostics.size();
+      std::size_t count = result.error_count;
       std::cerr << err.red(fmt::format("{}: {} error{}", file, count, count == 1 ? "" : "s"))
                 << '\n';
     }

@@ -9,7 +9,8 @@
 namespace baton::load {
 
 /// The candidate closest to `word` by edit distance (Damerau-Levenshtein, case-insensitive), if
-/// it is close enough to be a plausible typo: at most one edit per three characters.
+/// it is close enough to be a plausible typo: one edit for words of up to 3 characters, else up
+/// to half the word's length.
 std::optional<std::string> closest(std::string_view word,
                                    const std::vector<std::string_view>& candidates);
 

@@ -13,6 +13,7 @@ class FlowScanner {
   FlowParse run() {
     FlowParse out;
     skip_blanks();
+    if (at_end()) return fail("a flow chain needs at least two steps joined by '>>'");
     while (true) {
       std::vector<model::Reference> step;
       if (!read_step(step)) return fail();

@@ -8,23 +8,33 @@ namespace baton::load {
 
 using model::NodeIndex;
 
+namespace {
+
+// `nearer` over `farther`, sharing `farther` when there is nothing nearer.
+std::shared_ptr<const model::Settings> merged(const model::Settings* nearer,
+                                              const std::shared_ptr<const model::Settings>& farther) {
+  if (!nearer) return farther;
+  auto out = std::make_shared<model::Settings>(*nearer);
+  out->inherit_from(*farther);
+  return out;
+}
+
+}  // namespace
+
 void apply_inheritance(model::Workflow& workflow) {
   auto& nodes = workflow.nodes;
-  // passed_down[n]: what n hands to its children. Pre-order means parents come first.
-  std::vector<model::Settings> passed_down(nodes.size());
+  // passed_down[n]: what n hands to its children. Pre-order means parents come first. A node
+  // that sets nothing shares its parent's object instead of copying it.
+  std::vector<std::shared_ptr<const model::Settings>> passed_down(nodes.size());
+  const auto nothing = std::make_shared<const model::Settings>();
   for (NodeIndex i = 0; i < nodes.size(); ++i) {
     auto& node = nodes[i];
-    node.effective = node.own;
-    if (node.parent != model::kNoNode) {
-      node.effective.inherit_from(passed_down[node.parent]);
-      node.domain = node.declared_domain.value_or(nodes[node.parent].domain);
-    } else {
-      node.domain = node.declared_domain.value_or("");
-    }
+    const auto& inherited = node.parent == model::kNoNode ? nothing : passed_down[node.parent];
+    node.effective = merged(node.own.get(), inherited);
+    node.domain = node.declared_domain.value_or(
+        node.parent == model::kNoNode ? std::string() : nodes[node.parent].domain);
     if (node.is_group()) {
-      passed_down[i] = node.own;
-      passed_down[i].inherit_from(node.defaults);
-      if (node.parent != model::kNoNode) passed_down[i].inherit_from(passed_down[node.parent]);
+      passed_down[i] = merged(node.own.get(), merged(node.defaults.get(), inherited));
     }
   }
 }
@@ -51,13 +61,13 @@ void check_effective_settings(const model::Workflow& workflow, DiagnosticSink& s
     const auto& node = workflow.nodes[i];
     if (node.foreach && !node.foreach->is_dynamic() &&
         node.foreach->items.size() > static_cast<std::size_t>(node.foreach->max_items)) {
-      sink.error(node.pos, fmt::format("'foreach' of '{}' has {} items, more than max_items ({}); "
+      sink.error(node.foreach->pos, fmt::format("'foreach' of '{}' has {} items, more than max_items ({}); "
                                        "raise max_items if that is intended",
                                        node.path, node.foreach->items.size(),
                                        node.foreach->max_items));
     }
     if (!node.is_leaf()) continue;
-    const auto& eff = node.effective;
+    const auto& eff = node.settings();
     if (eff.retry.max_attempts == 0 && !eff.deadline) {
       sink.error(node.pos,
                  fmt::format("task '{}' retries without limit (max_attempts: 0) but has no "
@@ -66,13 +76,13 @@ void check_effective_settings(const model::Workflow& workflow, DiagnosticSink& s
                  "add a deadline such as 'deadline: 1h', or set max_attempts");
     }
     if (node.slots > 1 && !eff.pool) {
-      sink.error(node.pos, fmt::format("task '{}' takes {} slots but names no 'pool'", node.path,
+      sink.error(node.slots_pos, fmt::format("task '{}' takes {} slots but names no 'pool'", node.path,
                                        node.slots));
     }
     if (eff.pool) {
       auto pool = workflow.pools.find(*eff.pool);
       if (pool != workflow.pools.end() && node.slots > pool->second) {
-        sink.error(node.pos, fmt::format("task '{}' takes {} slots of pool '{}', which has only {}",
+        sink.error(node.slots_pos, fmt::format("task '{}' takes {} slots of pool '{}', which has only {}",
                                          node.path, node.slots, *eff.pool, pool->second));
       }
     }

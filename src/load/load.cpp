@@ -1,11 +1,13 @@
 #include "load/load.hpp"
 
 #include <fmt/format.h>
-#include <yaml-cpp/yaml.h>
+#include "load/yaml_document.hpp"
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
+#include <limits>
 #include <sstream>
 
 #include "load/flow.hpp"
@@ -33,12 +35,12 @@ class DocumentParser {
   DocumentParser(model::Workflow& workflow, DiagnosticSink& sink)
       : workflow_(workflow), sink_(sink), reader_(sink), nodes_(reader_, workflow) {}
 
-  void parse(const YAML::Node& doc) {
+  void parse(const yaml::Node& doc) {
     workflow_.nodes.emplace_back();  // The root: the workflow as a group.
     workflow_.nodes[model::kRoot].kind = model::NodeKind::kGroup;
     bool mapping = reader_.mapping(doc, "the workflow", kTopKeys,
-                                   [&](const std::string& key, const YAML::Node&,
-                                       const YAML::Node& value) { parse_top_key(key, value); });
+                                   [&](const std::string& key, const yaml::Node&,
+                                       const yaml::Node& value) { parse_top_key(key, value); });
     if (!mapping) return;
     if (!doc["name"]) {
       reader_.error(doc, "the workflow has no 'name': expected a name such as 'name: release'");
@@ -49,10 +51,15 @@ class DocumentParser {
   }
 
  private:
-  void parse_top_key(const std::string& key, const YAML::Node& value) {
+  void parse_top_key(const std::string& key, const yaml::Node& value) {
     auto& root = workflow_.nodes[model::kRoot];
     if (key == "name") {
-      if (auto v = reader_.string(value, key)) workflow_.name = *v;
+      auto v = reader_.string(value, key);
+      if (v && v->empty()) {
+        reader_.error(value, "'name' is empty: expected a name such as 'name: release'");
+      } else if (v) {
+        workflow_.name = *v;
+      }
     } else if (key == "description") {
       if (auto v = reader_.string(value, key)) workflow_.description = *v;
     } else if (key == "concurrency") {
@@ -60,13 +67,13 @@ class DocumentParser {
     } else if (key == "failure_mode") {
       if (auto v = reader_.enumeration<FailureMode>(value, key)) workflow_.failure_mode = *v;
     } else if (key == "env") {
-      if (auto env = reader_.env(value, key)) root.own.env = std::move(*env);
+      if (auto env = reader_.env(value, key)) root.own_settings().env = std::move(*env);
     } else if (key == "pools") {
       parse_pools(value);
     } else if (key == "breakers") {
       parse_breakers(value);
     } else if (key == "defaults") {
-      nodes_.parse_defaults(value, workflow_.nodes[model::kRoot].defaults, model::kRoot);
+      nodes_.parse_defaults(value, workflow_.nodes[model::kRoot].defaults_settings(), model::kRoot);
     } else if (key == "tasks") {
       nodes_.parse_children(value, model::kRoot);
     } else if (key == "flow") {
@@ -74,41 +81,41 @@ class DocumentParser {
     }
   }
 
-  void parse_pools(const YAML::Node& value) {
-    if (!value.IsMap()) {
+  void parse_pools(const yaml::Node& value) {
+    if (!value.is_map()) {
       reader_.error(value, fmt::format("'pools' expects a mapping of pool names to slot counts, "
                                        "got {}", describe(value)));
       return;
     }
-    for (const auto& entry : value) {
-      std::string name = entry.first.IsScalar() ? entry.first.Scalar() : "";
+    for (auto entry : value.entries()) {
+      std::string name = entry.key.is_scalar() ? entry.key.text() : "";
       if (!model::is_valid_id(name)) {
-        reader_.error(entry.first, fmt::format("invalid pool name {}", describe(entry.first)));
+        reader_.error(entry.key, fmt::format("invalid pool name {}", describe(entry.key)));
         continue;
       }
-      auto size = reader_.integer(entry.second, "pools." + name, 1, kIntMax);
+      auto size = reader_.integer(entry.value, "pools." + name, 1, kIntMax);
       if (size && !workflow_.pools.emplace(name, int(*size)).second) {
-        reader_.error(entry.first, fmt::format("duplicate pool '{}'", name));
+        reader_.error(entry.key, fmt::format("duplicate pool '{}'", name));
       }
     }
   }
 
-  void parse_breakers(const YAML::Node& value) {
-    if (!value.IsMap()) {
+  void parse_breakers(const yaml::Node& value) {
+    if (!value.is_map()) {
       reader_.error(value, fmt::format("'breakers' expects a mapping of breaker names to "
                                        "settings, got {}", describe(value)));
       return;
     }
-    for (const auto& entry : value) {
-      std::string name = entry.first.IsScalar() ? entry.first.Scalar() : "";
+    for (auto entry : value.entries()) {
+      std::string name = entry.key.is_scalar() ? entry.key.text() : "";
       if (!model::is_valid_id(name)) {
-        reader_.error(entry.first, fmt::format("invalid breaker name {}", describe(entry.first)));
+        reader_.error(entry.key, fmt::format("invalid breaker name {}", describe(entry.key)));
         continue;
       }
       BreakerSpec spec;
       spec.name = name;
-      reader_.mapping(entry.second, fmt::format("breaker '{}'", name), kBreakerKeys,
-                      [&](const std::string& key, const YAML::Node&, const YAML::Node& v) {
+      reader_.mapping(entry.value, fmt::format("breaker '{}'", name), kBreakerKeys,
+                      [&](const std::string& key, const yaml::Node&, const yaml::Node& v) {
         if (key == "failure_threshold") {
           if (auto n = reader_.integer(v, key, 1, kIntMax)) spec.failure_threshold = int(*n);
         } else if (key == "reset_timeout") {
@@ -120,27 +127,27 @@ class DocumentParser {
         }
       });
       if (!workflow_.breakers.emplace(name, spec).second) {
-        reader_.error(entry.first, fmt::format("duplicate breaker '{}'", name));
+        reader_.error(entry.key, fmt::format("duplicate breaker '{}'", name));
       }
     }
   }
 
-  void parse_flow_list(const YAML::Node& value) {
-    if (!value.IsSequence()) {
+  void parse_flow_list(const yaml::Node& value) {
+    if (!value.is_sequence()) {
       reader_.error(value, fmt::format("'flow' expects a list of chains such as \"a >> [b, c] >> "
                                        "d\", got {}", describe(value)));
       return;
     }
-    for (const auto& item : value) {
-      if (!item.IsScalar()) {
+    for (auto item : value.items()) {
+      if (!item.is_scalar()) {
         reader_.error(item, fmt::format("'flow' expects chains as strings, got {}", describe(item)));
         continue;
       }
-      auto start = position_of(item);
-      if (!is_plain_scalar(item)) start.column += 1;  // Past the opening quote.
-      auto parsed = parse_flow(item.Scalar(), start);
+      auto start = item.pos();
+      if (!item.is_plain()) start.column += 1;  // Past the opening quote.
+      auto parsed = parse_flow(item.text(), start);
       if (!parsed.error.empty()) {
-        sink_.error(parsed.error_pos, fmt::format("in flow \"{}\": {}", item.Scalar(), parsed.error));
+        sink_.error(parsed.error_pos, fmt::format("in flow \"{}\": {}", item.text(), parsed.error));
         continue;
       }
       flows_.push_back({std::move(parsed.chain), start});
@@ -186,13 +193,6 @@ class DocumentParser {
   std::vector<std::pair<FlowChain, model::SourcePos>> flows_;
 };
 
-// yaml-cpp's messages start lower-case and name no position; we add file:line:col around them.
-Diagnostic syntax_error(const std::string& file, const YAML::ParserException& e) {
-  int line = e.mark.is_null() ? 0 : e.mark.line + 1;
-  int column = e.mark.is_null() ? 0 : e.mark.column + 1;
-  return {file, line, column, "malformed YAML: " + e.msg, {}};
-}
-
 }  // namespace
 
 LoadResult load_workflow_text(std::string text, const std::string& file) {
@@ -201,37 +201,41 @@ LoadResult load_workflow_text(std::string text, const std::string& file) {
   if (result.text.find_first_not_of(" \t\r\n") == std::string::npos) {
     result.diagnostics.push_back(
         {file, 1, 1, "the file is empty: expected a workflow with 'name' and 'tasks'", {}});
+    result.error_count = 1;
     return result;
   }
-  YAML::Node doc;
-  try {
-    doc = YAML::Load(result.text);
-  } catch (const YAML::ParserException& e) {
-    result.diagnostics.push_back(syntax_error(file, e));
+  auto doc = yaml::Document::parse(result.text);
+  if (doc.error()) {
+    const auto& e = *doc.error();
+    result.diagnostics.push_back({file, e.pos.line, e.pos.column, e.message, {}});
+    result.error_count = 1;
     return result;
-  } catch (const YAML::Exception& e) {
-    result.diagnostics.push_back({file, 0, 0, std::string("malformed YAML: ") + e.what(), {}});
+  }
+  if (!doc.root() || doc.root().is_null()) {
+    result.diagnostics.push_back(
+        {file, 1, 1, "the file is empty: expected a workflow with 'name' and 'tasks'", {}});
+    result.error_count = 1;
     return result;
   }
   model::Workflow workflow;
   workflow.file = file;
   DiagnosticSink sink(file);
-  try {
-    DocumentParser(workflow, sink).parse(doc);
-  } catch (const YAML::Exception& e) {  // yaml-cpp throws on some malformed documents lazily.
-    sink.error({}, std::string("malformed YAML: ") + e.what());
-  }
+  DocumentParser(workflow, sink).parse(doc.root());
+  result.error_count = sink.count();
   result.diagnostics = sink.take();
   if (result.diagnostics.empty()) result.workflow = std::move(workflow);
   return result;
 }
 
 LoadResult load_workflow_file(const std::string& path) {
+  std::error_code ec;
+  bool directory = std::filesystem::is_directory(path, ec);
   std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  if (!in || directory) {
     LoadResult result;
-    result.diagnostics.push_back(
-        {path, 0, 0, fmt::format("cannot read the workflow: {}", std::strerror(errno)), {}});
+    std::string why = directory ? "it is a directory" : std::strerror(errno);
+    result.diagnostics.push_back({path, 0, 0, "cannot read the workflow: " + why, {}});
+    result.error_count = 1;
     return result;
   }
   std::ostringstream text;

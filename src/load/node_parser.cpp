@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <unordered_map>
 
 #include "model/ids.hpp"
 
@@ -47,14 +48,30 @@ bool has(const std::vector<std::string>& keys, std::string_view key) {
   return std::find(keys.begin(), keys.end(), key) != keys.end();
 }
 
+// The key itself (not its value), to point at where the offending key was written.
+yaml::Node key_node(const yaml::Node& map, std::string_view key) {
+  for (auto entry : map.entries()) {
+    if (entry.key.scalar() == key) return entry.key;
+  }
+  return map;
+}
+
+std::string_view second_action(const std::vector<std::string>& keys) {
+  int seen = 0;
+  for (const auto& key : keys) {
+    if ((key == "run" || key == "argv" || key == "approval") && ++seen == 2) return key;
+  }
+  return "";
+}
+
 std::string node_label(const model::Node& node) {
   return fmt::format("{} '{}'", node.is_group() ? "group" : "task", node.path);
 }
 
 }  // namespace
 
-void NodeParser::parse_children(const YAML::Node& list, NodeIndex parent) {
-  if (!list.IsSequence()) {
+void NodeParser::parse_children(const yaml::Node& list, NodeIndex parent) {
+  if (!list.is_sequence()) {
     reader_.error(list, fmt::format("'tasks' expects a list of tasks, got {}", describe(list)));
     return;
   }
@@ -62,39 +79,53 @@ void NodeParser::parse_children(const YAML::Node& list, NodeIndex parent) {
     reader_.error(list, "'tasks' must list at least one task");
     return;
   }
-  for (const auto& item : list) parse_node(item, parent);
+  // Sibling ids must be unique (paths are then unique too); checked here, where the id's own
+  // position is at hand.
+  std::unordered_map<std::string_view, model::SourcePos> seen;
+  for (auto item : list.items()) {
+    parse_node(item, parent);
+    auto id = item["id"];
+    if (!id.is_scalar()) continue;
+    auto [first, fresh] = seen.emplace(id.scalar(), id.pos());
+    if (fresh) continue;
+    const auto& parent_path = workflow_.nodes[parent].path;
+    std::string scope = parent_path.empty() ? std::string("the top-level tasks")
+                                            : fmt::format("the tasks of '{}'", parent_path);
+    reader_.error(id, fmt::format("duplicate id '{}' among {} (first defined at line {})",
+                                  id.scalar(), scope, first->second.line));
+  }
 }
 
-void NodeParser::parse_node(const YAML::Node& yaml, NodeIndex parent) {
+void NodeParser::parse_node(const yaml::Node& yaml, NodeIndex parent) {
   auto index = static_cast<NodeIndex>(workflow_.nodes.size());
   {
     model::Node node;
     node.parent = parent;
     node.depth = workflow_.nodes[parent].depth + 1;
-    node.pos = position_of(yaml);
-    node.kind = yaml.IsMap() && yaml["tasks"] ? model::NodeKind::kGroup : model::NodeKind::kLeaf;
+    node.pos = yaml.pos();
+    node.kind = yaml.is_map() && yaml["tasks"] ? model::NodeKind::kGroup : model::NodeKind::kLeaf;
     // A placeholder id keeps paths readable in later messages when `id` is missing or wrong.
     node.id = fmt::format("#{}", workflow_.nodes[parent].children.size() + 1);
-    if (yaml.IsMap() && yaml["id"] && yaml["id"].IsScalar()) node.id = yaml["id"].Scalar();
+    if (yaml.is_map() && yaml["id"] && yaml["id"].is_scalar()) node.id = yaml["id"].text();
     const auto& parent_path = workflow_.nodes[parent].path;
     node.path = parent_path.empty() ? node.id : parent_path + "." + node.id;
     workflow_.nodes.push_back(std::move(node));
     workflow_.nodes[parent].children.push_back(index);
   }
   auto node = [&]() -> model::Node& { return workflow_.nodes[index]; };
-  if (!yaml.IsMap()) {
+  if (!yaml.is_map()) {
     reader_.error(yaml, fmt::format("a task must be a mapping with at least 'id', got {}",
                                     describe(yaml)));
     return;
   }
   std::vector<std::string> keys;
   std::string what = node_label(node());
-  reader_.mapping(yaml, what, kNodeKeys, [&](const std::string& key, const YAML::Node& key_node,
-                                             const YAML::Node& value) {
+  reader_.mapping(yaml, what, kNodeKeys, [&](const std::string& key, const yaml::Node& key_node,
+                                             const yaml::Node& value) {
     keys.push_back(key);
-    if (parse_setting(key, value, node().own, index)) return;
+    if (parse_setting(key, value, node().own_settings(), index)) return;
     if (key == "id") {
-      if (!value.IsScalar() || !model::is_valid_id(value.Scalar())) {
+      if (!value.is_scalar() || !model::is_valid_id(value.text())) {
         reader_.error(value, fmt::format("invalid id {}: expected letters, digits, '_' or '-', "
                                          "starting with a letter or '_', at most {} characters",
                                          describe(value), model::kMaxIdLength));
@@ -114,7 +145,7 @@ void NodeParser::parse_node(const YAML::Node& yaml, NodeIndex parent) {
     } else if (key == "concurrency") {
       if (auto v = reader_.integer(value, key, 1, kIntMax)) node().concurrency = int(*v);
     } else if (key == "defaults") {
-      parse_defaults(value, workflow_.nodes[index].defaults, index);
+      parse_defaults(value, workflow_.nodes[index].defaults_settings(), index);
     } else if (key == "run") {
       if (auto v = reader_.string(value, key)) {
         node().action = model::ActionKind::kShell;
@@ -130,7 +161,7 @@ void NodeParser::parse_node(const YAML::Node& yaml, NodeIndex parent) {
       if (v) {
         node().action = model::ActionKind::kArgv;
         node().command.argv = std::move(*v);
-        for (const auto& item : value) record_site(index, "argv", item, false);
+        for (auto item : value.items()) record_site(index, "argv", item, false);
       }
     } else if (key == "approval") {
       auto v = reader_.boolean(value, key);
@@ -138,15 +169,19 @@ void NodeParser::parse_node(const YAML::Node& yaml, NodeIndex parent) {
       node().action = model::ActionKind::kApproval;
     } else if (key == "slots") {
       if (auto v = reader_.integer(value, key, 1, kIntMax)) node().slots = int(*v);
+      node().slots_pos = value.pos();
     } else if (key == "estimate") {
       node().estimate = reader_.duration(value, key);
     } else if (key == "compensate") {
-      node().compensate = parse_command(value, key, index);
+      if (auto command = parse_command(value, key, index)) {
+        node().compensate = std::make_shared<model::Command>(std::move(*command));
+      }
     } else if (key == "foreach") {
-      if (!node().foreach) node().foreach.emplace();
+      if (!node().foreach) node().foreach = std::make_shared<model::Foreach>();
       parse_foreach(value, *node().foreach);
+      node().foreach->pos = value.pos();
     } else if (key == "as" || key == "max_parallel" || key == "max_items") {
-      if (!node().foreach) node().foreach.emplace();
+      if (!node().foreach) node().foreach = std::make_shared<model::Foreach>();
       auto& fe = *node().foreach;
       if (key == "as") {
         auto v = reader_.string(value, key);
@@ -164,7 +199,7 @@ void NodeParser::parse_node(const YAML::Node& yaml, NodeIndex parent) {
     } else if (key == "outputs") {
       if (auto v = reader_.strings(value, key, false)) {
         std::size_t i = 0;
-        for (const auto& item : value) {
+        for (auto item : value.items()) {
           const auto& name = (*v)[i++];
           if (!model::is_valid_identifier(name)) {
             reader_.error(item, fmt::format("invalid output key '{}': expected letters, digits "
@@ -181,14 +216,19 @@ void NodeParser::parse_node(const YAML::Node& yaml, NodeIndex parent) {
   check_node_shape(node(), yaml, keys);
 }
 
-void NodeParser::check_node_shape(model::Node& node, const YAML::Node& yaml,
+void NodeParser::check_node_shape(model::Node& node, const yaml::Node& yaml,
                                   const std::vector<std::string>& keys) {
   if (!has(keys, "id") && !yaml["id"]) {
     reader_.error(yaml, "a task needs an 'id'");
   }
   if (node.foreach && !has(keys, "foreach")) {
-    reader_.error(yaml, fmt::format("{} sets 'as', 'max_parallel' or 'max_items' without 'foreach'",
-                                    node_label(node)));
+    for (auto key : {"as", "max_parallel", "max_items"}) {
+      if (has(keys, key)) {
+        reader_.error(key_node(yaml, key),
+                      fmt::format("{} sets '{}' without 'foreach'", node_label(node), key));
+      }
+    }
+    node.foreach.reset();
   }
   if (node.is_group()) {
     for (const auto& [key, hint] : kLeafOnlyKeys) {
@@ -216,21 +256,21 @@ void NodeParser::check_node_shape(model::Node& node, const YAML::Node& yaml,
                                     "'approval' (or 'tasks' to make it a group)",
                                     node_label(node)));
   } else if (actions.size() > 1) {
-    reader_.error(yaml, fmt::format("{} has both {}: a task takes exactly one of 'run', 'argv' or "
+    reader_.error(key_node(yaml, second_action(keys)), fmt::format("{} has both {}: a task takes exactly one of 'run', 'argv' or "
                                     "'approval'",
                                     node_label(node), fmt::join(actions, " and ")));
   }
 }
 
-void NodeParser::parse_defaults(const YAML::Node& value, model::Settings& settings,
+void NodeParser::parse_defaults(const yaml::Node& value, model::Settings& settings,
                                 NodeIndex owner) {
   reader_.mapping(value, "'defaults'", kDefaultsKeys,
-                  [&](const std::string& key, const YAML::Node&, const YAML::Node& v) {
+                  [&](const std::string& key, const yaml::Node&, const yaml::Node& v) {
                     parse_setting(key, v, settings, owner);
                   });
 }
 
-bool NodeParser::parse_setting(const std::string& key, const YAML::Node& value,
+bool NodeParser::parse_setting(const std::string& key, const yaml::Node& value,
                                model::Settings& settings, NodeIndex owner) {
   if (key == "retry") {
     parse_retry(value, settings.retry);
@@ -251,14 +291,14 @@ bool NodeParser::parse_setting(const std::string& key, const YAML::Node& value,
     if (settings.cwd) record_site(owner, "cwd", value, false);
   } else if (key == "pool" || key == "breaker") {
     auto name = reader_.string(value, key);
-    if (name) named_uses_.push_back({key, *name, position_of(value)});
+    if (name) named_uses_.push_back({key, *name, value.pos()});
     (key == "pool" ? settings.pool : settings.breaker) = std::move(name);
   } else if (key == "env") {
     if (auto env = reader_.env(value, key)) {
       settings.env = std::move(*env);
-      for (const auto& entry : value) {
-        if (entry.first.IsScalar() && entry.second.IsScalar()) {
-          record_site(owner, "env." + entry.first.Scalar(), entry.second, false);
+      for (auto entry : value.entries()) {
+        if (entry.key.is_scalar() && entry.value.is_scalar()) {
+          record_site(owner, "env." + entry.key.text(), entry.value, false);
         }
       }
     }
@@ -268,19 +308,19 @@ bool NodeParser::parse_setting(const std::string& key, const YAML::Node& value,
   return true;
 }
 
-void NodeParser::parse_retry(const YAML::Node& value, RetryPolicy& retry) {
-  if (is_plain_scalar(value)) {
+void NodeParser::parse_retry(const yaml::Node& value, RetryPolicy& retry) {
+  if (value.is_plain()) {
     if (auto n = reader_.integer(value, "retry", 0, kIntMax)) retry.max_attempts = int(*n);
     return;
   }
-  if (!value.IsMap()) {
+  if (!value.is_map()) {
     reader_.error(value, fmt::format("'retry' expects a number of attempts or a mapping such as "
                                      "{{max_attempts: 3, strategy: exponential}}, got {}",
                                      describe(value)));
     return;
   }
   reader_.mapping(value, "'retry'", kRetryKeys,
-                  [&](const std::string& key, const YAML::Node&, const YAML::Node& v) {
+                  [&](const std::string& key, const yaml::Node&, const yaml::Node& v) {
     if (key == "strategy") {
       retry.strategy = reader_.enumeration<RetryStrategy>(v, key);
     } else if (key == "max_attempts") {
@@ -305,12 +345,12 @@ void NodeParser::parse_retry(const YAML::Node& value, RetryPolicy& retry) {
   });
 }
 
-void NodeParser::parse_foreach(const YAML::Node& value, model::Foreach& foreach) {
-  if (value.IsSequence()) {
+void NodeParser::parse_foreach(const yaml::Node& value, model::Foreach& foreach) {
+  if (value.is_sequence()) {
     if (value.size() == 0) reader_.error(value, "'foreach' has no items: expected at least one");
-    for (const auto& item : value) {
-      if (item.IsScalar()) {
-        foreach.items.push_back(item.Scalar());
+    for (auto item : value.items()) {
+      if (item.is_scalar()) {
+        foreach.items.push_back(item.text());
       } else {
         reader_.error(item, fmt::format("'foreach' items must be strings or numbers, got {}",
                                         describe(item)));
@@ -318,33 +358,34 @@ void NodeParser::parse_foreach(const YAML::Node& value, model::Foreach& foreach)
     }
     return;
   }
-  if (!value.IsMap()) {
+  if (!value.is_map()) {
     reader_.error(value, fmt::format("'foreach' expects a list of items or {{from: TASK, output: "
                                      "KEY}}, got {}", describe(value)));
     return;
   }
   reader_.mapping(value, "'foreach'", kForeachKeys,
-                  [&](const std::string& key, const YAML::Node&, const YAML::Node& v) {
+                  [&](const std::string& key, const yaml::Node&, const yaml::Node& v) {
     if (key == "from") {
-      if (auto text = reader_.string(v, key)) foreach.from = model::Reference{*text, position_of(v)};
+      if (auto text = reader_.string(v, key)) foreach.from = model::Reference{*text, v.pos()};
     } else if (auto text = reader_.string(v, key)) {
       foreach.output = *text;
+      foreach.output_pos = v.pos();
     }
   });
   if (!value["from"]) reader_.error(value, "'foreach' needs 'from': the task whose output lists the items");
   if (!value["output"]) reader_.error(value, "'foreach' needs 'output': the output key that lists the items");
 }
 
-std::optional<model::Command> NodeParser::parse_command(const YAML::Node& value,
+std::optional<model::Command> NodeParser::parse_command(const yaml::Node& value,
                                                         std::string_view key, NodeIndex owner) {
-  if (value.IsScalar()) {
+  if (value.is_scalar()) {
     record_site(owner, std::string(key), value, true);
-    return model::Command{value.Scalar(), {}};
+    return model::Command{value.text(), {}};
   }
-  if (value.IsSequence() && value.size() > 0) {
+  if (value.is_sequence() && value.size() > 0) {
     auto argv = reader_.strings(value, key, false);
     if (!argv) return std::nullopt;
-    for (const auto& item : value) record_site(owner, std::string(key), item, false);
+    for (auto item : value.items()) record_site(owner, std::string(key), item, false);
     return model::Command{{}, std::move(*argv)};
   }
   reader_.error(value, fmt::format("'{}' expects a shell command or a non-empty argv list, got {}",
@@ -352,10 +393,10 @@ std::optional<model::Command> NodeParser::parse_command(const YAML::Node& value,
   return std::nullopt;
 }
 
-void NodeParser::record_site(NodeIndex node, std::string key, const YAML::Node& value,
+void NodeParser::record_site(NodeIndex node, std::string key, const yaml::Node& value,
                              bool is_shell) {
-  if (!value.IsScalar() || value.Scalar().find("${{") == std::string::npos) return;
-  template_sites_.push_back({node, std::move(key), value.Scalar(), position_of(value), is_shell});
+  if (!value.is_scalar() || value.text().find("${{") == std::string::npos) return;
+  template_sites_.push_back({node, std::move(key), value.text(), value.pos(), is_shell});
 }
 
 }  // namespace baton::load

@@ -2,7 +2,7 @@
 // key's type and range. References, templates and inheritance are handled by later passes.
 #pragma once
 
-#include <yaml-cpp/yaml.h>
+#include "load/yaml_document.hpp"
 
 #include <string>
 #include <vector>
@@ -34,25 +34,25 @@ class NodeParser {
       : reader_(reader), workflow_(workflow) {}
 
   /// Parses a list of nodes as the children of `parent` (appended to workflow.nodes).
-  void parse_children(const YAML::Node& list, model::NodeIndex parent);
+  void parse_children(const yaml::Node& list, model::NodeIndex parent);
   /// Parses a `defaults:` mapping into `settings`, recording template sites for `owner`.
-  void parse_defaults(const YAML::Node& value, model::Settings& settings, model::NodeIndex owner);
+  void parse_defaults(const yaml::Node& value, model::Settings& settings, model::NodeIndex owner);
 
   const std::vector<TemplateSite>& template_sites() const { return template_sites_; }
   const std::vector<NamedUse>& named_uses() const { return named_uses_; }
 
  private:
-  void parse_node(const YAML::Node& yaml, model::NodeIndex parent);
+  void parse_node(const yaml::Node& yaml, model::NodeIndex parent);
   /// Reads one settings key (retry, timeout, ... env); false if `key` is not one.
-  bool parse_setting(const std::string& key, const YAML::Node& value, model::Settings& settings,
+  bool parse_setting(const std::string& key, const yaml::Node& value, model::Settings& settings,
                      model::NodeIndex owner);
-  void parse_retry(const YAML::Node& value, RetryPolicy& retry);
-  void parse_foreach(const YAML::Node& value, model::Foreach& foreach);
-  std::optional<model::Command> parse_command(const YAML::Node& value, std::string_view key,
+  void parse_retry(const yaml::Node& value, RetryPolicy& retry);
+  void parse_foreach(const yaml::Node& value, model::Foreach& foreach);
+  std::optional<model::Command> parse_command(const yaml::Node& value, std::string_view key,
                                               model::NodeIndex owner);
-  void check_node_shape(model::Node& node, const YAML::Node& yaml,
+  void check_node_shape(model::Node& node, const yaml::Node& yaml,
                         const std::vector<std::string>& keys);
-  void record_site(model::NodeIndex node, std::string key, const YAML::Node& value, bool is_shell);
+  void record_site(model::NodeIndex node, std::string key, const yaml::Node& value, bool is_shell);
 
   FieldReader& reader_;
   model::Workflow& workflow_;

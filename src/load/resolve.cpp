@@ -19,18 +19,6 @@ Resolver::Resolver(model::Workflow& workflow, DiagnosticSink& sink)
     by_id_[nodes[i].id].push_back(i);
     by_path_.emplace(nodes[i].path, i);
   }
-  for (const auto& parent : nodes) {
-    std::unordered_map<std::string_view, NodeIndex> seen;
-    for (NodeIndex child : parent.children) {
-      auto [it, fresh] = seen.emplace(nodes[child].id, child);
-      if (fresh) continue;
-      std::string scope = parent.path.empty() ? std::string("the top-level tasks")
-                                              : fmt::format("the tasks of '{}'", parent.path);
-      sink_.error(nodes[child].pos,
-                  fmt::format("duplicate id '{}' among {} (first defined at line {})",
-                              nodes[child].id, scope, nodes[it->second].pos.line));
-    }
-  }
 }
 
 std::string Resolver::label(NodeIndex node) const {
@@ -45,10 +33,11 @@ std::optional<NodeIndex> Resolver::resolve(const model::Reference& ref, NodeInde
   if (ref.text.find('.') != std::string::npos) {
     if (auto it = by_path_.find(ref.text); it != by_path_.end()) return it->second;
   } else {
+    // A sibling's path is the scope's path plus the id: one hash lookup, not a scan.
     NodeIndex scope = from == model::kRoot ? model::kRoot : nodes[from].parent;
-    for (NodeIndex sibling : nodes[scope].children) {
-      if (nodes[sibling].id == ref.text) return sibling;
-    }
+    const std::string& scope_path = nodes[scope].path;
+    std::string sibling_path = scope_path.empty() ? ref.text : scope_path + "." + ref.text;
+    if (auto it = by_path_.find(sibling_path); it != by_path_.end()) return it->second;
     if (auto it = by_id_.find(ref.text); it != by_id_.end()) {
       if (it->second.size() == 1) return it->second.front();
       std::vector<std::string> paths;
@@ -132,10 +121,10 @@ void Resolver::resolve_foreach_sources() {
                                              "but '{}' is a group", source.path));
       continue;
     }
-    if (!source.outputs.empty() &&
+    if (!fe->output.empty() && !source.outputs.empty() &&
         std::find(source.outputs.begin(), source.outputs.end(), fe->output) == source.outputs.end()) {
       std::vector<std::string_view> keys(source.outputs.begin(), source.outputs.end());
-      sink_.error(fe->from->pos,
+      sink_.error(fe->output_pos,
                   fmt::format("task '{}' declares no output '{}' (its outputs: {})", source.path,
                               fe->output, fmt::join(source.outputs, ", ")),
                   did_you_mean(fe->output, keys));
@@ -202,6 +191,14 @@ void Resolver::resolve_templates(const std::vector<TemplateSite>& sites) {
           }
           auto target = resolve({meaning.ref, site.pos}, site.node, site.key);
           if (!target) break;
+          if (workflow_.nodes[*target].is_group()) {
+            sink_.error(site.pos,
+                        fmt::format("template '${{{{ {} }}}}' in '{}' of {} must name a task that "
+                                    "writes outputs, but '{}' is a group",
+                                    expr.text, site.key, label(site.node),
+                                    workflow_.nodes[*target].path));
+            break;
+          }
           const auto& outputs = workflow_.nodes[*target].outputs;
           if (!outputs.empty() &&
               std::find(outputs.begin(), outputs.end(), meaning.key) == outputs.end()) {

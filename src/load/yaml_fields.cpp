@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
@@ -14,13 +15,20 @@ namespace baton::load {
 
 void DiagnosticSink::error(model::SourcePos pos, std::string message, std::string hint) {
   ++count_;
-  if (diagnostics_.size() < kMaxDiagnosticsPerFile) {
+  // Kept beyond the cap so that the first ones in file order can be chosen; bounded all the same.
+  constexpr std::size_t kMaxKept = 100'000;
+  if (diagnostics_.size() < kMaxKept) {
     diagnostics_.push_back({file_, pos.line, pos.column, std::move(message), std::move(hint)});
   }
 }
 
 Diagnostics DiagnosticSink::take() {
   Diagnostics out = std::move(diagnostics_);
+  // In file order, as a compiler lists them; positionless ones (whole-file problems) first.
+  std::stable_sort(out.begin(), out.end(), [](const Diagnostic& a, const Diagnostic& b) {
+    return std::pair(a.line, a.column) < std::pair(b.line, b.column);
+  });
+  if (out.size() > kMaxDiagnosticsPerFile) out.resize(kMaxDiagnosticsPerFile);
   if (count_ > out.size()) {
     out.push_back({file_, 0, 0,
                    fmt::format("{} more errors not shown (first {} listed)", count_ - out.size(),
@@ -30,43 +38,45 @@ Diagnostics DiagnosticSink::take() {
   return out;
 }
 
-model::SourcePos position_of(const YAML::Node& node) {
-  if (!node.IsDefined()) return {};
-  auto mark = node.Mark();
-  if (mark.is_null()) return {};
-  return {mark.line + 1, mark.column + 1};
-}
-
-std::string describe(const YAML::Node& node) {
-  if (!node.IsDefined() || node.IsNull()) return "nothing";
-  if (node.IsSequence()) return "a list";
-  if (node.IsMap()) return "a mapping";
+std::string describe(const yaml::Node& node) {
+  if (!node.defined() || node.is_null()) return "nothing";
+  if (node.is_sequence()) return "a list";
+  if (node.is_map()) return "a mapping";
   constexpr std::size_t kMaxShown = 40;
-  const std::string& text = node.Scalar();
+  const std::string& text = node.text();
   if (text.size() > kMaxShown) return "'" + text.substr(0, kMaxShown) + "...'";
   return "'" + text + "'";
 }
 
-bool is_plain_scalar(const YAML::Node& node) { return node.IsScalar() && node.Tag() == "?"; }
-
-void FieldReader::error(const YAML::Node& at, std::string message, std::string hint) {
-  sink_.error(position_of(at), std::move(message), std::move(hint));
+void FieldReader::error(const yaml::Node& at, std::string message, std::string hint) {
+  sink_.error(at.pos(), std::move(message), std::move(hint));
 }
 
-std::optional<std::string> FieldReader::string(const YAML::Node& value, std::string_view key) {
-  if (value.IsScalar()) return value.Scalar();
+std::optional<std::string> FieldReader::string(const yaml::Node& value, std::string_view key) {
+  if (value.is_scalar()) return value.text();
   error(value, fmt::format("'{}' expects a string, got {}", key, describe(value)));
   return std::nullopt;
 }
 
-std::optional<long long> FieldReader::integer(const YAML::Node& value, std::string_view key,
+std::optional<long long> FieldReader::integer(const yaml::Node& value, std::string_view key,
                                               long long min, long long max) {
-  if (is_plain_scalar(value)) {
-    const std::string& text = value.Scalar();
+  if (value.is_plain()) {
+    const std::string& text = value.text();
     long long parsed = 0;
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), parsed);
     if (ec == std::errc() && end == text.data() + text.size() && parsed >= min && parsed <= max) {
       return parsed;
+    }
+  }
+  std::string got = describe(value);
+  std::string hint;
+  if (value.is_scalar() && !value.is_plain()) {
+    long long ignored = 0;
+    auto text = value.scalar();
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), ignored);
+    if (ec == std::errc() && end == text.data() + text.size() && !text.empty()) {
+      got = fmt::format("the string \"{}\"", text);
+      hint = "remove the quotes";
     }
   }
   constexpr long long kIntMin = std::numeric_limits<int>::min();
@@ -74,14 +84,14 @@ std::optional<long long> FieldReader::integer(const YAML::Node& value, std::stri
   std::string range;
   if (min > kIntMin && max < kIntMax) range = fmt::format(" from {} to {}", min, max);
   if (min > kIntMin && max >= kIntMax) range = fmt::format(" >= {}", min);
-  error(value, fmt::format("'{}' expects an integer{}, got {}", key, range, describe(value)));
+  error(value, fmt::format("'{}' expects an integer{}, got {}", key, range, got), hint);
   return std::nullopt;
 }
 
-std::optional<double> FieldReader::number(const YAML::Node& value, std::string_view key,
+std::optional<double> FieldReader::number(const yaml::Node& value, std::string_view key,
                                           double min, double max) {
-  if (is_plain_scalar(value) && !value.Scalar().empty()) {
-    const std::string& text = value.Scalar();
+  if (value.is_plain() && !value.text().empty()) {
+    const std::string& text = value.text();
     char* end = nullptr;
     double parsed = std::strtod(text.c_str(), &end);
     if (end == text.c_str() + text.size() && std::isfinite(parsed) && parsed >= min &&
@@ -95,37 +105,37 @@ std::optional<double> FieldReader::number(const YAML::Node& value, std::string_v
   return std::nullopt;
 }
 
-std::optional<bool> FieldReader::boolean(const YAML::Node& value, std::string_view key) {
-  if (is_plain_scalar(value)) {
-    if (value.Scalar() == "true") return true;
-    if (value.Scalar() == "false") return false;
+std::optional<bool> FieldReader::boolean(const yaml::Node& value, std::string_view key) {
+  if (value.is_plain()) {
+    if (value.text() == "true") return true;
+    if (value.text() == "false") return false;
   }
   error(value, fmt::format("'{}' expects true or false, got {}", key, describe(value)));
   return std::nullopt;
 }
 
-std::optional<Duration> FieldReader::duration(const YAML::Node& value, std::string_view key) {
-  if (value.IsScalar()) {
-    if (auto parsed = model::parse_duration(value.Scalar())) return parsed;
+std::optional<Duration> FieldReader::duration(const yaml::Node& value, std::string_view key) {
+  if (value.is_scalar()) {
+    if (auto parsed = model::parse_duration(value.text())) return parsed;
   }
   error(value, fmt::format("'{}' expects a duration such as 30s, 250ms, 1.5m or 1h30m, got {}", key,
                            describe(value)));
   return std::nullopt;
 }
 
-std::optional<std::vector<std::string>> FieldReader::strings(const YAML::Node& value,
+std::optional<std::vector<std::string>> FieldReader::strings(const yaml::Node& value,
                                                              std::string_view key,
                                                              bool allow_single) {
-  if (allow_single && value.IsScalar()) return std::vector<std::string>{value.Scalar()};
-  if (!value.IsSequence()) {
+  if (allow_single && value.is_scalar()) return std::vector<std::string>{value.text()};
+  if (!value.is_sequence()) {
     error(value, fmt::format("'{}' expects a list of strings, got {}", key, describe(value)));
     return std::nullopt;
   }
   std::vector<std::string> out;
   bool ok = true;
-  for (const auto& item : value) {
-    if (item.IsScalar()) {
-      out.push_back(item.Scalar());
+  for (auto item : value.items()) {
+    if (item.is_scalar()) {
+      out.push_back(item.text());
     } else {
       error(item, fmt::format("'{}' expects a list of strings, got {} in it", key, describe(item)));
       ok = false;
@@ -134,17 +144,17 @@ std::optional<std::vector<std::string>> FieldReader::strings(const YAML::Node& v
   return ok ? std::optional(std::move(out)) : std::nullopt;
 }
 
-std::optional<std::vector<model::Reference>> FieldReader::references(const YAML::Node& value,
+std::optional<std::vector<model::Reference>> FieldReader::references(const yaml::Node& value,
                                                                      std::string_view key) {
-  if (value.IsScalar()) return std::vector<model::Reference>{{value.Scalar(), position_of(value)}};
-  if (!value.IsSequence()) {
+  if (value.is_scalar()) return std::vector<model::Reference>{{value.text(), value.pos()}};
+  if (!value.is_sequence()) {
     error(value, fmt::format("'{}' expects a list of task references, got {}", key, describe(value)));
     return std::nullopt;
   }
   std::vector<model::Reference> out;
-  for (const auto& item : value) {
-    if (item.IsScalar()) {
-      out.push_back({item.Scalar(), position_of(item)});
+  for (auto item : value.items()) {
+    if (item.is_scalar()) {
+      out.push_back({item.text(), item.pos()});
     } else {
       error(item, fmt::format("'{}' expects task references (strings), got {} in it", key,
                               describe(item)));
@@ -153,76 +163,81 @@ std::optional<std::vector<model::Reference>> FieldReader::references(const YAML:
   return out;
 }
 
-std::optional<model::EnvMap> FieldReader::env(const YAML::Node& value, std::string_view key) {
-  if (!value.IsMap()) {
+std::optional<model::EnvMap> FieldReader::env(const yaml::Node& value, std::string_view key) {
+  if (!value.is_map()) {
     error(value, fmt::format("'{}' expects a mapping of names to values, got {}", key,
                              describe(value)));
     return std::nullopt;
   }
   model::EnvMap out;
-  for (const auto& entry : value) {
-    const auto& name = entry.first;
-    if (!name.IsScalar() || name.Scalar().empty() ||
-        name.Scalar().find_first_of("=\0", 0, 2) != std::string::npos) {
+  for (auto entry : value.entries()) {
+    const auto& name = entry.key;
+    if (!name.is_scalar() || name.text().empty() ||
+        name.text().find_first_of("=\0", 0, 2) != std::string::npos) {
       error(name, fmt::format("'{}' has an invalid variable name {}", key, describe(name)));
       continue;
     }
-    if (!entry.second.IsScalar()) {
-      error(entry.second, fmt::format("'{}.{}' expects a string, number or boolean, got {}", key,
-                                      name.Scalar(), describe(entry.second)));
+    if (!entry.value.is_scalar()) {
+      error(entry.value, fmt::format("'{}.{}' expects a string, number or boolean, got {}", key,
+                                      name.text(), describe(entry.value)));
       continue;
     }
-    if (!out.emplace(name.Scalar(), entry.second.Scalar()).second) {
-      error(name, fmt::format("duplicate key '{}' in '{}'", name.Scalar(), key));
+    if (!out.emplace(name.text(), entry.value.text()).second) {
+      error(name, fmt::format("duplicate key '{}' in '{}'", name.text(), key));
     }
   }
   return out;
 }
 
-std::optional<std::vector<int>> FieldReader::exit_codes(const YAML::Node& value,
+std::optional<std::vector<int>> FieldReader::exit_codes(const yaml::Node& value,
                                                         std::string_view key) {
-  if (!value.IsSequence()) {
+  if (!value.is_sequence()) {
     error(value, fmt::format("'{}' expects a list of exit codes (0 to 255), got {}", key,
                              describe(value)));
     return std::nullopt;
   }
   std::vector<int> out;
-  for (const auto& item : value) {
+  for (auto item : value.items()) {
     if (auto code = integer(item, key, 0, 255)) out.push_back(static_cast<int>(*code));
   }
   return out;
 }
 
-bool FieldReader::mapping(const YAML::Node& node, std::string_view what,
+bool FieldReader::mapping(const yaml::Node& node, std::string_view what,
                           const std::vector<std::string_view>& allowed, const KeyVisitor& visit) {
-  if (!node.IsMap()) {
+  if (!node.is_map()) {
     error(node, fmt::format("{} expects a mapping of keys, got {}", what, describe(node)));
     return false;
   }
   std::set<std::string, std::less<>> seen;
-  for (const auto& entry : node) {
-    const auto& key_node = entry.first;
-    if (!key_node.IsScalar()) {
+  for (auto entry : node.entries()) {
+    const auto& key_node = entry.key;
+    if (!key_node.is_scalar()) {
       error(key_node, fmt::format("keys of {} must be names, got {}", what, describe(key_node)));
       continue;
     }
-    const std::string& key = key_node.Scalar();
+    const std::string& key = key_node.text();
     if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
-      error(key_node, fmt::format("unknown key '{}' in {}", key, what), did_you_mean(key, allowed));
+      std::string hint = did_you_mean(key, allowed);
+      constexpr std::size_t kMaxListed = 12;  // Longer lists (task keys) help nobody.
+      if (hint.empty() && allowed.size() <= kMaxListed) {
+        hint = fmt::format("{} accepts {}", what, fmt::join(allowed, ", "));
+      }
+      error(key_node, fmt::format("unknown key '{}' in {}", key, what), hint);
       continue;
     }
     if (!seen.insert(key).second) {
       error(key_node, fmt::format("duplicate key '{}' in {}", key, what));
       continue;
     }
-    visit(key, key_node, entry.second);
+    visit(key, key_node, entry.value);
   }
   return true;
 }
 
-void FieldReader::enum_error(const YAML::Node& value, std::string_view key,
+void FieldReader::enum_error(const yaml::Node& value, std::string_view key,
                              const std::vector<std::string_view>& names) {
-  std::string word = value.IsScalar() ? value.Scalar() : std::string();
+  std::string word = value.is_scalar() ? value.text() : std::string();
   error(value,
         fmt::format("'{}' expects one of {}, got {}", key, fmt::join(names, ", "), describe(value)),
         did_you_mean(word, names));

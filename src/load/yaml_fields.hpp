@@ -3,7 +3,7 @@
 // on and reports every error of a file at once.
 #pragma once
 
-#include <yaml-cpp/yaml.h>
+#include "load/yaml_document.hpp"
 
 #include <functional>
 #include <optional>
@@ -25,8 +25,9 @@ class DiagnosticSink {
 
   void error(model::SourcePos pos, std::string message, std::string hint = {});
   bool has_errors() const { return count_ > 0; }
+  std::size_t count() const { return count_; }
   const std::string& file() const { return file_; }
-  /// The diagnostics, plus one line counting those over the cap.
+  /// The first kMaxDiagnosticsPerFile in file order, plus one line counting the rest.
   Diagnostics take();
 
  private:
@@ -35,12 +36,8 @@ class DiagnosticSink {
   std::size_t count_ = 0;
 };
 
-/// 1-based position of a node; {0, 0} if yaml-cpp has none.
-model::SourcePos position_of(const YAML::Node& node);
 /// "a list", "a mapping", "nothing", or the scalar quoted (shortened): for "got ..." messages.
-std::string describe(const YAML::Node& node);
-/// True for a scalar written without quotes (so `"5"` is a string, `5` a number).
-bool is_plain_scalar(const YAML::Node& node);
+std::string describe(const yaml::Node& node);
 
 class FieldReader {
  public:
@@ -48,45 +45,45 @@ class FieldReader {
 
   DiagnosticSink& sink() { return sink_; }
 
-  std::optional<std::string> string(const YAML::Node& value, std::string_view key);
-  std::optional<long long> integer(const YAML::Node& value, std::string_view key, long long min,
+  std::optional<std::string> string(const yaml::Node& value, std::string_view key);
+  std::optional<long long> integer(const yaml::Node& value, std::string_view key, long long min,
                                    long long max);
-  std::optional<double> number(const YAML::Node& value, std::string_view key, double min,
+  std::optional<double> number(const yaml::Node& value, std::string_view key, double min,
                                double max);
-  std::optional<bool> boolean(const YAML::Node& value, std::string_view key);
-  std::optional<Duration> duration(const YAML::Node& value, std::string_view key);
+  std::optional<bool> boolean(const yaml::Node& value, std::string_view key);
+  std::optional<Duration> duration(const yaml::Node& value, std::string_view key);
   /// A list of strings; with `allow_single`, a lone string is a list of one.
-  std::optional<std::vector<std::string>> strings(const YAML::Node& value, std::string_view key,
+  std::optional<std::vector<std::string>> strings(const yaml::Node& value, std::string_view key,
                                                   bool allow_single);
   /// Like strings(), keeping where each was written.
-  std::optional<std::vector<model::Reference>> references(const YAML::Node& value,
+  std::optional<std::vector<model::Reference>> references(const yaml::Node& value,
                                                           std::string_view key);
   /// A mapping of names to scalars (numbers and booleans become their text).
-  std::optional<model::EnvMap> env(const YAML::Node& value, std::string_view key);
-  std::optional<std::vector<int>> exit_codes(const YAML::Node& value, std::string_view key);
+  std::optional<model::EnvMap> env(const yaml::Node& value, std::string_view key);
+  std::optional<std::vector<int>> exit_codes(const yaml::Node& value, std::string_view key);
 
   template <typename E>
-  std::optional<E> enumeration(const YAML::Node& value, std::string_view key) {
+  std::optional<E> enumeration(const yaml::Node& value, std::string_view key) {
     auto names = model::enum_names<E>();
-    if (value.IsScalar()) {
-      if (auto parsed = model::parse_enum<E>(value.Scalar())) return parsed;
+    if (value.is_scalar()) {
+      if (auto parsed = model::parse_enum<E>(value.scalar())) return parsed;
     }
     enum_error(value, key, names);
     return std::nullopt;
   }
 
   using KeyVisitor =
-      std::function<void(const std::string& key, const YAML::Node& key_node, const YAML::Node& value)>;
+      std::function<void(const std::string& key, const yaml::Node& key_node, const yaml::Node& value)>;
   /// Visits each key of a mapping; reports unknown keys (with a suggestion among `allowed`) and
   /// duplicate keys. `what` names the mapping in messages ("task 'build'", "retry").
   /// Returns false (after reporting) if `node` is not a mapping.
-  bool mapping(const YAML::Node& node, std::string_view what,
+  bool mapping(const yaml::Node& node, std::string_view what,
                const std::vector<std::string_view>& allowed, const KeyVisitor& visit);
 
-  void error(const YAML::Node& at, std::string message, std::string hint = {});
+  void error(const yaml::Node& at, std::string message, std::string hint = {});
 
  private:
-  void enum_error(const YAML::Node& value, std::string_view key,
+  void enum_error(const yaml::Node& value, std::string_view key,
                   const std::vector<std::string_view>& names);
 
   DiagnosticSink& sink_;

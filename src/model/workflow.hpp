@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -72,6 +73,8 @@ struct Foreach {
   std::string as = "item";
   std::optional<int> max_parallel;
   int max_items = 10000;
+  SourcePos pos;         ///< Of the `foreach` value.
+  SourcePos output_pos;  ///< Of `output`, with `from`.
 
   bool is_dynamic() const { return from.has_value(); }
 };
@@ -101,20 +104,32 @@ struct Node {
   GroupStrategy strategy = GroupStrategy::kParallel;
   std::optional<int> concurrency;  ///< Groups: max leaves of this group running at once.
 
-  Settings own;        ///< Keys written on this node.
-  Settings defaults;   ///< A group's `defaults:` block.
-  Settings effective;  ///< After inheritance: what applies to this node.
+  // Settings are shared, not copied: most nodes write none of their own, and a million-task
+  // workflow must not hold a million copies of its defaults.
+  std::shared_ptr<Settings> own;       ///< Keys written on this node; null if none.
+  std::shared_ptr<Settings> defaults;  ///< A group's `defaults:` block; null if none.
+  std::shared_ptr<const Settings> effective;  ///< After inheritance: what applies here.
 
   // Leaves.
   ActionKind action = ActionKind::kShell;
   Command command;
-  std::optional<std::string> pool_written;  ///< For messages: the pool named on the leaf itself.
   int slots = 1;
+  SourcePos slots_pos;
   std::optional<Duration> estimate;
-  std::optional<Command> compensate;
+  std::shared_ptr<Command> compensate;  ///< Null if none.
   std::vector<std::string> outputs;
 
-  std::optional<Foreach> foreach;
+  std::shared_ptr<Foreach> foreach;  ///< Null unless the node fans out.
+
+  const Settings& settings() const { return *effective; }
+  Settings& own_settings() {
+    if (!own) own = std::make_shared<Settings>();
+    return *own;
+  }
+  Settings& defaults_settings() {
+    if (!defaults) defaults = std::make_shared<Settings>();
+    return *defaults;
+  }
 
   bool is_group() const { return kind == NodeKind::kGroup; }
   bool is_leaf() const { return kind == NodeKind::kLeaf; }

@@ -1,0 +1,242 @@
+#include "load/yaml_document.hpp"
+
+#include <yaml.h>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+
+namespace baton::load::yaml {
+namespace {
+
+// Hostile-input bounds: nesting (our readers walk the tree recursively) and alias expansion
+// (a "billion laughs" document is tiny but expands exponentially).
+constexpr std::size_t kMaxDepth = 1000;
+constexpr std::uint64_t kMaxExpandedNodes = 50'000'000;
+
+bool is_null_text(std::string_view text) {
+  return text.empty() || text == "~" || text == "null" || text == "Null" || text == "NULL";
+}
+
+}  // namespace
+
+class DocumentBuilder {
+ public:
+  explicit DocumentBuilder(Document& doc) : doc_(doc) {}
+
+  void run(std::string_view text) {
+    yaml_parser_t parser;
+    yaml_parser_initialize(&parser);
+    yaml_parser_set_input_string(&parser, reinterpret_cast<const unsigned char*>(text.data()),
+                                 text.size());
+    bool done = false;
+    while (!done && !doc_.error_) {
+      yaml_event_t event;
+      if (!yaml_parser_parse(&parser, &event)) {
+        syntax_error(parser);
+        break;
+      }
+      done = handle(event);
+      yaml_event_delete(&event);
+    }
+    yaml_parser_delete(&parser);
+  }
+
+ private:
+  struct Frame {
+    std::uint32_t node;
+    std::size_t pending_begin;
+    std::uint64_t weight;
+  };
+
+  // Returns true at the end of the first document.
+  bool handle(const yaml_event_t& event) {
+    const auto& mark = event.start_mark;
+    switch (event.type) {
+      case YAML_SCALAR_EVENT: {
+        const auto& s = event.data.scalar;
+        std::string_view text(reinterpret_cast<const char*>(s.value), s.length);
+        bool plain = s.style == YAML_PLAIN_SCALAR_STYLE && s.tag == nullptr;
+        auto index = add_node(plain && is_null_text(text) ? Document::Kind::kNull
+                                                          : Document::Kind::kScalar,
+                              mark);
+        auto& data = doc_.nodes_[index];
+        data.plain = plain;
+        data.first = static_cast<std::uint32_t>(doc_.arena_.size());
+        data.count = static_cast<std::uint32_t>(text.size());
+        doc_.arena_.append(text);
+        remember_anchor(s.anchor, index, 1);
+        attach(index, 1);
+        return false;
+      }
+      case YAML_SEQUENCE_START_EVENT:
+      case YAML_MAPPING_START_EVENT: {
+        if (stack_.size() >= kMaxDepth) {
+          fail(fmt::format("nesting deeper than {} levels", kMaxDepth), mark);
+          return true;
+        }
+        bool map = event.type == YAML_MAPPING_START_EVENT;
+        auto index = add_node(map ? Document::Kind::kMap : Document::Kind::kSequence, mark);
+        const yaml_char_t* anchor =
+            map ? event.data.mapping_start.anchor : event.data.sequence_start.anchor;
+        stack_.push_back({index, pending_.size(), 1});
+        anchors_of_open_.push_back(anchor ? reinterpret_cast<const char*>(anchor) : "");
+        return false;
+      }
+      case YAML_SEQUENCE_END_EVENT:
+      case YAML_MAPPING_END_EVENT: {
+        Frame frame = stack_.back();
+        stack_.pop_back();
+        auto& data = doc_.nodes_[frame.node];
+        data.first = static_cast<std::uint32_t>(doc_.children_.size());
+        data.count = static_cast<std::uint32_t>(pending_.size() - frame.pending_begin);
+        doc_.children_.insert(doc_.children_.end(), pending_.begin() + frame.pending_begin,
+                              pending_.end());
+        pending_.resize(frame.pending_begin);
+        std::string anchor = std::move(anchors_of_open_.back());
+        anchors_of_open_.pop_back();
+        if (!anchor.empty()) anchors_[anchor] = {frame.node, frame.weight};
+        attach(frame.node, frame.weight);
+        return false;
+      }
+      case YAML_ALIAS_EVENT: {
+        std::string name(reinterpret_cast<const char*>(event.data.alias.anchor));
+        auto it = anchors_.find(name);
+        if (it == anchors_.end()) {
+          fail(fmt::format("unknown alias '*{}'", name), mark);
+          return true;
+        }
+        attach(it->second.first, it->second.second);
+        return false;
+      }
+      case YAML_DOCUMENT_START_EVENT:
+        if (++documents_ > 1) {
+          fail("the file holds more than one YAML document ('---'); a workflow file holds one",
+               mark);
+          return true;
+        }
+        return false;
+      case YAML_STREAM_END_EVENT:  // A stream of comments only has no document at all.
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  std::uint32_t add_node(Document::Kind kind, const yaml_mark_t& mark) {
+    Document::Data data;
+    data.kind = kind;
+    data.line = static_cast<std::uint32_t>(mark.line);
+    data.column = static_cast<std::uint32_t>(mark.column);
+    doc_.nodes_.push_back(data);
+    return static_cast<std::uint32_t>(doc_.nodes_.size() - 1);
+  }
+
+  void remember_anchor(const yaml_char_t* anchor, std::uint32_t index, std::uint64_t weight) {
+    if (anchor) anchors_[reinterpret_cast<const char*>(anchor)] = {index, weight};
+  }
+
+  // Adds a finished node to the open container (or leaves it as the root).
+  void attach(std::uint32_t index, std::uint64_t weight) {
+    total_ = std::min(kMaxExpandedNodes + 1, total_ + weight);
+    if (total_ > kMaxExpandedNodes) {
+      fail(fmt::format("aliases expand to more than {} nodes", kMaxExpandedNodes), {});
+      return;
+    }
+    if (stack_.empty()) return;
+    pending_.push_back(index);
+    stack_.back().weight = std::min(kMaxExpandedNodes + 1, stack_.back().weight + weight);
+  }
+
+  void syntax_error(const yaml_parser_t& parser) {
+    std::string problem = parser.problem ? parser.problem : "unreadable document";
+    std::string_view context = parser.context ? parser.context : "";
+    // The commonest slip, an unclosed quote, is reported where the string starts, not at the end
+    // of the file where libyaml noticed it.
+    if (context == "while scanning a quoted scalar" && problem == "found unexpected end of stream") {
+      fail("unclosed quoted string: expected a closing quote", parser.context_mark);
+      return;
+    }
+    if (!context.empty()) {
+      problem += fmt::format(" ({} that starts at line {}, column {})", context,
+                             parser.context_mark.line + 1, parser.context_mark.column + 1);
+    }
+    fail(problem, parser.problem_mark);
+  }
+
+  void fail(std::string message, const yaml_mark_t& mark) {
+    if (doc_.error_) return;
+    doc_.error_ = ParseError{"malformed YAML: " + std::move(message),
+                             {static_cast<int>(mark.line) + 1, static_cast<int>(mark.column) + 1}};
+  }
+
+  Document& doc_;
+  std::vector<Frame> stack_;
+  std::vector<std::string> anchors_of_open_;
+  std::vector<std::uint32_t> pending_;
+  std::map<std::string, std::pair<std::uint32_t, std::uint64_t>> anchors_;
+  std::uint64_t total_ = 0;
+  int documents_ = 0;
+};
+
+Document Document::parse(std::string_view text) {
+  Document doc;
+  DocumentBuilder(doc).run(text);
+  return doc;
+}
+
+bool Node::is_null() const { return defined() && doc_->nodes_[index_].kind == Document::Kind::kNull; }
+bool Node::is_scalar() const {
+  if (!defined()) return false;
+  auto kind = doc_->nodes_[index_].kind;
+  return kind == Document::Kind::kScalar || kind == Document::Kind::kNull;
+}
+bool Node::is_sequence() const {
+  return defined() && doc_->nodes_[index_].kind == Document::Kind::kSequence;
+}
+bool Node::is_map() const { return defined() && doc_->nodes_[index_].kind == Document::Kind::kMap; }
+
+std::string_view Node::scalar() const {
+  if (!is_scalar()) return {};
+  const auto& data = doc_->nodes_[index_];
+  return std::string_view(doc_->arena_).substr(data.first, data.count);
+}
+
+bool Node::is_plain() const { return is_scalar() && doc_->nodes_[index_].plain; }
+
+model::SourcePos Node::pos() const {
+  if (!defined()) return {};
+  const auto& data = doc_->nodes_[index_];
+  return {static_cast<int>(data.line) + 1, static_cast<int>(data.column) + 1};
+}
+
+std::size_t Node::size() const {
+  if (is_sequence()) return doc_->nodes_[index_].count;
+  if (is_map()) return doc_->nodes_[index_].count / 2;
+  return 0;
+}
+
+Node Node::item(std::size_t i) const {
+  return {doc_, doc_->children_[doc_->nodes_[index_].first + i]};
+}
+Node Node::key(std::size_t i) const {
+  return {doc_, doc_->children_[doc_->nodes_[index_].first + 2 * i]};
+}
+Node Node::value(std::size_t i) const {
+  return {doc_, doc_->children_[doc_->nodes_[index_].first + 2 * i + 1]};
+}
+
+Node Node::operator[](std::string_view name) const {
+  if (!is_map()) return {};
+  for (std::size_t i = 0; i < size(); ++i) {
+    Node k = key(i);
+    if (k.is_scalar() && k.scalar() == name) return value(i);
+  }
+  return {};
+}
+
+Node::ItemRange Node::items() const { return {*this}; }
+Node::EntryRange Node::entries() const { return {*this}; }
+
+}  // namespace baton::load::yaml
