@@ -520,8 +520,8 @@ tasks:
   ASSERT_EQ(risks.size(), 1u);
   EXPECT_EQ(risks[0]->task, "db");
   EXPECT_EQ(risks[0]->message,
-            "pool size 1 holds back ready tasks: estimated makespan 3s with the limits, 1s "
-            "without");
+            "pool size 1 holds back ready tasks: estimated makespan 3s with this limit, 1s "
+            "without any");
 }
 
 TEST(PlanRisks, GroupConcurrencyThatLengthensTheMakespanIsARisk) {
