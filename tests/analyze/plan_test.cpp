@@ -538,8 +538,8 @@ tasks:
   ASSERT_EQ(risks.size(), 1u);
   EXPECT_EQ(risks[0]->task, "g");
   EXPECT_EQ(risks[0]->message,
-            "group concurrency 1 holds back ready tasks: estimated makespan 2s with the limits, "
-            "1s without");
+            "group concurrency 1 holds back ready tasks: estimated makespan 2s with this limit, "
+            "1s without any");
 }
 
 TEST(PlanRisks, LimitThatNeverBindsIsNoRisk) {
