@@ -200,6 +200,14 @@ class Builder {
   }
 
   void add_leaf_edges(NodeIndex x, NodeIndex u, std::vector<std::pair<Vertex, Vertex>>& edges) {
+    const auto& xs = instances_of_[x];
+    const auto& us = instances_of_[u];
+    // The common case, one leaf needing another with no fan-out around: a single edge.
+    if (xs.size() == 1 && us.size() == 1 && instances_[xs[0]].leaf != kNone &&
+        instances_[us[0]].leaf != kNone) {
+      edges.emplace_back(instances_[us[0]].leaf, instances_[xs[0]].leaf);
+      return;
+    }
     NodeIndex common = lca(x, u);
     for (std::uint32_t xi : instances_of_[x]) {
       const auto& firsts = boundary(xi, false);

@@ -16,11 +16,19 @@ using model::NodeIndex;
 // The out-edges of a barrier vertex, enumerated on the fly from the model.
 class BarrierGraph {
  public:
+  // Dependents per node in compressed rows: one allocation, not one per node.
   explicit BarrierGraph(const model::Workflow& workflow) : workflow_(workflow) {
-    downstream_.resize(workflow.nodes.size());
-    for (NodeIndex n = 0; n < workflow.nodes.size(); ++n) {
-      for (std::size_t k = 0; k < workflow.nodes[n].upstream.size(); ++k) {
-        downstream_[workflow.nodes[n].upstream[k].node].push_back({n, k});
+    const auto& nodes = workflow.nodes;
+    begin_.assign(nodes.size() + 1, 0);
+    for (const auto& node : nodes) {
+      for (const auto& up : node.upstream) ++begin_[up.node + 1];
+    }
+    for (std::size_t n = 0; n < nodes.size(); ++n) begin_[n + 1] += begin_[n];
+    downstream_.resize(begin_.back());
+    std::vector<std::uint32_t> fill(begin_.begin(), begin_.end() - 1);
+    for (NodeIndex n = 0; n < nodes.size(); ++n) {
+      for (std::size_t k = 0; k < nodes[n].upstream.size(); ++k) {
+        downstream_[fill[nodes[n].upstream[k].node]++] = {n, k};
       }
     }
   }
@@ -37,23 +45,26 @@ class BarrierGraph {
   std::size_t out_degree(std::size_t v) const {
     const auto& node = workflow_.nodes[v / 2];
     if (v % 2 == 0) return node.is_group() ? node.children.size() : 1;
-    return downstream_[v / 2].size() + (node.parent == model::kNoNode ? 0 : 1);
+    return dependents(v / 2) + (node.parent == model::kNoNode ? 0 : 1);
   }
 
   Edge out_edge(std::size_t v, std::size_t k) const {
     NodeIndex n = static_cast<NodeIndex>(v / 2);
     const auto& node = workflow_.nodes[n];
     if (v % 2 == 0) return {node.is_group() ? 2 * std::size_t(node.children[k]) : v + 1};
-    if (k < downstream_[n].size()) {
-      auto [dependent, index] = downstream_[n][k];
+    if (k < dependents(n)) {
+      auto [dependent, index] = downstream_[begin_[n] + k];
       return {2 * std::size_t(dependent), dependent, index};
     }
     return {2 * std::size_t(node.parent) + 1};
   }
 
  private:
+  std::size_t dependents(std::size_t n) const { return begin_[n + 1] - begin_[n]; }
+
   const model::Workflow& workflow_;
-  std::vector<std::vector<std::pair<NodeIndex, std::size_t>>> downstream_;
+  std::vector<std::uint32_t> begin_;
+  std::vector<std::pair<NodeIndex, std::size_t>> downstream_;
 };
 
 struct Frame {

@@ -39,7 +39,7 @@ class DocumentParser {
     workflow_.nodes.emplace_back();  // The root: the workflow as a group.
     workflow_.nodes[model::kRoot].kind = model::NodeKind::kGroup;
     bool mapping = reader_.mapping(doc, "the workflow", kTopKeys,
-                                   [&](const std::string& key, const yaml::Node&,
+                                   [&](std::string_view key, const yaml::Node&,
                                        const yaml::Node& value) { parse_top_key(key, value); });
     if (!mapping) return;
     if (!doc["name"]) {
@@ -51,7 +51,7 @@ class DocumentParser {
   }
 
  private:
-  void parse_top_key(const std::string& key, const yaml::Node& value) {
+  void parse_top_key(std::string_view key, const yaml::Node& value) {
     auto& root = workflow_.nodes[model::kRoot];
     if (key == "name") {
       auto v = reader_.string(value, key);
@@ -115,7 +115,7 @@ class DocumentParser {
       BreakerSpec spec;
       spec.name = name;
       reader_.mapping(entry.value, fmt::format("breaker '{}'", name), kBreakerKeys,
-                      [&](const std::string& key, const yaml::Node&, const yaml::Node& v) {
+                      [&](std::string_view key, const yaml::Node&, const yaml::Node& v) {
         if (key == "failure_threshold") {
           if (auto n = reader_.integer(v, key, 1, kIntMax)) spec.failure_threshold = int(*n);
         } else if (key == "reset_timeout") {

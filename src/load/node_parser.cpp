@@ -44,7 +44,7 @@ const std::vector<std::pair<std::string_view, std::string_view>> kLeafOnlyKeys =
 
 const std::vector<std::string_view> kGroupOnlyKeys = {"strategy", "concurrency", "defaults"};
 
-bool has(const std::vector<std::string>& keys, std::string_view key) {
+bool has(const std::vector<std::string_view>& keys, std::string_view key) {
   return std::find(keys.begin(), keys.end(), key) != keys.end();
 }
 
@@ -56,7 +56,7 @@ yaml::Node key_node(const yaml::Node& map, std::string_view key) {
   return map;
 }
 
-std::string_view second_action(const std::vector<std::string>& keys) {
+std::string_view second_action(const std::vector<std::string_view>& keys) {
   int seen = 0;
   for (const auto& key : keys) {
     if ((key == "run" || key == "argv" || key == "approval") && ++seen == 2) return key;
@@ -118,9 +118,9 @@ void NodeParser::parse_node(const yaml::Node& yaml, NodeIndex parent) {
                                     describe(yaml)));
     return;
   }
-  std::vector<std::string> keys;
+  std::vector<std::string_view> keys;
   std::string what = node_label(node());
-  reader_.mapping(yaml, what, kNodeKeys, [&](const std::string& key, const yaml::Node& key_node,
+  reader_.mapping(yaml, what, kNodeKeys, [&](std::string_view key, const yaml::Node& key_node,
                                              const yaml::Node& value) {
     keys.push_back(key);
     if (parse_setting(key, value, node().own_settings(), index)) return;
@@ -217,7 +217,7 @@ void NodeParser::parse_node(const yaml::Node& yaml, NodeIndex parent) {
 }
 
 void NodeParser::check_node_shape(model::Node& node, const yaml::Node& yaml,
-                                  const std::vector<std::string>& keys) {
+                                  const std::vector<std::string_view>& keys) {
   if (!has(keys, "id") && !yaml["id"]) {
     reader_.error(yaml, "a task needs an 'id'");
   }
@@ -265,12 +265,12 @@ void NodeParser::check_node_shape(model::Node& node, const yaml::Node& yaml,
 void NodeParser::parse_defaults(const yaml::Node& value, model::Settings& settings,
                                 NodeIndex owner) {
   reader_.mapping(value, "'defaults'", kDefaultsKeys,
-                  [&](const std::string& key, const yaml::Node&, const yaml::Node& v) {
+                  [&](std::string_view key, const yaml::Node&, const yaml::Node& v) {
                     parse_setting(key, v, settings, owner);
                   });
 }
 
-bool NodeParser::parse_setting(const std::string& key, const yaml::Node& value,
+bool NodeParser::parse_setting(std::string_view key, const yaml::Node& value,
                                model::Settings& settings, NodeIndex owner) {
   if (key == "retry") {
     parse_retry(value, settings.retry);
@@ -291,7 +291,7 @@ bool NodeParser::parse_setting(const std::string& key, const yaml::Node& value,
     if (settings.cwd) record_site(owner, "cwd", value, false);
   } else if (key == "pool" || key == "breaker") {
     auto name = reader_.string(value, key);
-    if (name) named_uses_.push_back({key, *name, value.pos()});
+    if (name) named_uses_.push_back({std::string(key), *name, value.pos()});
     (key == "pool" ? settings.pool : settings.breaker) = std::move(name);
   } else if (key == "env") {
     if (auto env = reader_.env(value, key)) {
@@ -320,7 +320,7 @@ void NodeParser::parse_retry(const yaml::Node& value, RetryPolicy& retry) {
     return;
   }
   reader_.mapping(value, "'retry'", kRetryKeys,
-                  [&](const std::string& key, const yaml::Node&, const yaml::Node& v) {
+                  [&](std::string_view key, const yaml::Node&, const yaml::Node& v) {
     if (key == "strategy") {
       retry.strategy = reader_.enumeration<RetryStrategy>(v, key);
     } else if (key == "max_attempts") {
@@ -364,7 +364,7 @@ void NodeParser::parse_foreach(const yaml::Node& value, model::Foreach& foreach)
     return;
   }
   reader_.mapping(value, "'foreach'", kForeachKeys,
-                  [&](const std::string& key, const yaml::Node&, const yaml::Node& v) {
+                  [&](std::string_view key, const yaml::Node&, const yaml::Node& v) {
     if (key == "from") {
       if (auto text = reader_.string(v, key)) foreach.from = model::Reference{*text, v.pos()};
     } else if (auto text = reader_.string(v, key)) {

@@ -44,14 +44,14 @@ class NodeParser {
  private:
   void parse_node(const yaml::Node& yaml, model::NodeIndex parent);
   /// Reads one settings key (retry, timeout, ... env); false if `key` is not one.
-  bool parse_setting(const std::string& key, const yaml::Node& value, model::Settings& settings,
+  bool parse_setting(std::string_view key, const yaml::Node& value, model::Settings& settings,
                      model::NodeIndex owner);
   void parse_retry(const yaml::Node& value, RetryPolicy& retry);
   void parse_foreach(const yaml::Node& value, model::Foreach& foreach);
   std::optional<model::Command> parse_command(const yaml::Node& value, std::string_view key,
                                               model::NodeIndex owner);
   void check_node_shape(model::Node& node, const yaml::Node& yaml,
-                        const std::vector<std::string>& keys);
+                        const std::vector<std::string_view>& keys);
   void record_site(model::NodeIndex node, std::string key, const yaml::Node& value, bool is_shell);
 
   FieldReader& reader_;

@@ -16,7 +16,8 @@ Resolver::Resolver(model::Workflow& workflow, DiagnosticSink& sink)
     : workflow_(workflow), sink_(sink) {
   const auto& nodes = workflow_.nodes;
   for (NodeIndex i = 1; i < nodes.size(); ++i) {
-    by_id_[nodes[i].id].push_back(i);
+    auto [it, fresh] = by_id_.emplace(nodes[i].id, i);
+    if (!fresh) it->second = kManyNodes;
     by_path_.emplace(nodes[i].path, i);
   }
 }
@@ -39,9 +40,11 @@ std::optional<NodeIndex> Resolver::resolve(const model::Reference& ref, NodeInde
     std::string sibling_path = scope_path.empty() ? ref.text : scope_path + "." + ref.text;
     if (auto it = by_path_.find(sibling_path); it != by_path_.end()) return it->second;
     if (auto it = by_id_.find(ref.text); it != by_id_.end()) {
-      if (it->second.size() == 1) return it->second.front();
+      if (it->second != kManyNodes) return it->second;
       std::vector<std::string> paths;
-      for (NodeIndex candidate : it->second) paths.push_back(nodes[candidate].path);
+      for (const auto& candidate : nodes) {
+        if (candidate.id == ref.text) paths.push_back(candidate.path);
+      }
       sink_.error(ref.pos,
                   fmt::format("ambiguous reference '{}' in '{}' of {}: it matches {}", ref.text,
                               where, label(from), fmt::join(paths, ", ")),

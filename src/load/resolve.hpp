@@ -42,7 +42,9 @@ class Resolver {
 
   model::Workflow& workflow_;
   DiagnosticSink& sink_;
-  std::unordered_map<std::string_view, std::vector<model::NodeIndex>> by_id_;
+  /// Each id's node, or kManyNodes when several share it (then found by a scan, on errors only).
+  static constexpr model::NodeIndex kManyNodes = model::kNoNode - 1;
+  std::unordered_map<std::string_view, model::NodeIndex> by_id_;
   std::unordered_map<std::string_view, model::NodeIndex> by_path_;
 };
 

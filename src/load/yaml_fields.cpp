@@ -7,7 +7,6 @@
 #include <cmath>
 #include <cstdlib>
 #include <limits>
-#include <set>
 
 #include "model/duration.hpp"
 
@@ -209,14 +208,14 @@ bool FieldReader::mapping(const yaml::Node& node, std::string_view what,
     error(node, fmt::format("{} expects a mapping of keys, got {}", what, describe(node)));
     return false;
   }
-  std::set<std::string, std::less<>> seen;
+  std::vector<std::string_view> seen;  // A handful of keys: a vector beats a set here.
   for (auto entry : node.entries()) {
     const auto& key_node = entry.key;
     if (!key_node.is_scalar()) {
       error(key_node, fmt::format("keys of {} must be names, got {}", what, describe(key_node)));
       continue;
     }
-    const std::string& key = key_node.text();
+    std::string_view key = key_node.scalar();
     if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
       std::string hint = did_you_mean(key, allowed);
       constexpr std::size_t kMaxListed = 12;  // Longer lists (task keys) help nobody.
@@ -226,10 +225,11 @@ bool FieldReader::mapping(const yaml::Node& node, std::string_view what,
       error(key_node, fmt::format("unknown key '{}' in {}", key, what), hint);
       continue;
     }
-    if (!seen.insert(key).second) {
+    if (std::find(seen.begin(), seen.end(), key) != seen.end()) {
       error(key_node, fmt::format("duplicate key '{}' in {}", key, what));
       continue;
     }
+    seen.push_back(key);
     visit(key, key_node, entry.value);
   }
   return true;

@@ -73,7 +73,7 @@ class FieldReader {
   }
 
   using KeyVisitor =
-      std::function<void(const std::string& key, const yaml::Node& key_node, const yaml::Node& value)>;
+      std::function<void(std::string_view key, const yaml::Node& key_node, const yaml::Node& value)>;
   /// Visits each key of a mapping; reports unknown keys (with a suggestion among `allowed`) and
   /// duplicate keys. `what` names the mapping in messages ("task 'build'", "retry").
   /// Returns false (after reporting) if `node` is not a mapping.
