@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <limits>
-#include <unordered_map>
 
 #include "model/ids.hpp"
 
@@ -79,21 +78,7 @@ void NodeParser::parse_children(const yaml::Node& list, NodeIndex parent) {
     reader_.error(list, "'tasks' must list at least one task");
     return;
   }
-  // Sibling ids must be unique (paths are then unique too); checked here, where the id's own
-  // position is at hand.
-  std::unordered_map<std::string_view, model::SourcePos> seen;
-  for (auto item : list.items()) {
-    parse_node(item, parent);
-    auto id = item["id"];
-    if (!id.is_scalar()) continue;
-    auto [first, fresh] = seen.emplace(id.scalar(), id.pos());
-    if (fresh) continue;
-    const auto& parent_path = workflow_.nodes[parent].path;
-    std::string scope = parent_path.empty() ? std::string("the top-level tasks")
-                                            : fmt::format("the tasks of '{}'", parent_path);
-    reader_.error(id, fmt::format("duplicate id '{}' among {} (first defined at line {})",
-                                  id.scalar(), scope, first->second.line));
-  }
+  for (auto item : list.items()) parse_node(item, parent);
 }
 
 void NodeParser::parse_node(const yaml::Node& yaml, NodeIndex parent) {
@@ -106,7 +91,10 @@ void NodeParser::parse_node(const yaml::Node& yaml, NodeIndex parent) {
     node.kind = yaml.is_map() && yaml["tasks"] ? model::NodeKind::kGroup : model::NodeKind::kLeaf;
     // A placeholder id keeps paths readable in later messages when `id` is missing or wrong.
     node.id = fmt::format("#{}", workflow_.nodes[parent].children.size() + 1);
-    if (yaml.is_map() && yaml["id"] && yaml["id"].is_scalar()) node.id = yaml["id"].text();
+    if (auto id = yaml["id"]; id.is_scalar()) {
+      node.id = id.text();
+      node.id_pos = id.pos();
+    }
     const auto& parent_path = workflow_.nodes[parent].path;
     node.path = parent_path.empty() ? node.id : parent_path + "." + node.id;
     workflow_.nodes.push_back(std::move(node));

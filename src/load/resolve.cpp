@@ -15,10 +15,20 @@ using model::NodeIndex;
 Resolver::Resolver(model::Workflow& workflow, DiagnosticSink& sink)
     : workflow_(workflow), sink_(sink) {
   const auto& nodes = workflow_.nodes;
+  by_id_.reserve(nodes.size());
+  by_path_.reserve(nodes.size());
   for (NodeIndex i = 1; i < nodes.size(); ++i) {
-    auto [it, fresh] = by_id_.emplace(nodes[i].id, i);
-    if (!fresh) it->second = kManyNodes;
-    by_path_.emplace(nodes[i].path, i);
+    auto [id, fresh_id] = by_id_.emplace(nodes[i].id, i);
+    if (!fresh_id) id->second = kManyNodes;
+    auto [path, fresh_path] = by_path_.emplace(nodes[i].path, i);
+    if (fresh_path) continue;
+    // The same path twice means the same id twice among one node's children.
+    const auto& parent_path = nodes[nodes[i].parent].path;
+    std::string scope = parent_path.empty() ? std::string("the top-level tasks")
+                                            : fmt::format("the tasks of '{}'", parent_path);
+    sink_.error(nodes[i].id_pos,
+                fmt::format("duplicate id '{}' among {} (first defined at line {})", nodes[i].id,
+                            scope, nodes[path->second].id_pos.line));
   }
 }
 

@@ -16,7 +16,7 @@ namespace baton::load {
 
 class Resolver {
  public:
-  /// Indexes ids and paths (sibling ids are already known to be unique).
+  /// Indexes ids and paths; reports duplicate sibling ids.
   Resolver(model::Workflow& workflow, DiagnosticSink& sink);
 
   /// Resolves a reference made by node `from` (the root for `flow`): a dotted path, else a

@@ -90,7 +90,8 @@ struct Node {
   std::vector<NodeIndex> children;
   int depth = 0;  ///< The root is 0, top-level tasks 1.
   NodeKind kind = NodeKind::kLeaf;
-  SourcePos pos;
+  SourcePos pos;     ///< Of the node's mapping.
+  SourcePos id_pos;  ///< Of its `id` value.
 
   std::optional<Level> declared_level;
   Level level = Level::kTask;  ///< Declared, else inferred (SPEC 1.3).
