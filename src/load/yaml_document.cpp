@@ -67,13 +67,13 @@ class DocumentBuilder {
         data.count = static_cast<std::uint32_t>(text.size());
         doc_.arena_.append(text);
         remember_anchor(s.anchor, index, 1);
-        attach(index, 1);
+        attach(index, 1, mark);
         return false;
       }
       case YAML_SEQUENCE_START_EVENT:
       case YAML_MAPPING_START_EVENT: {
         if (stack_.size() >= kMaxDepth) {
-          fail(fmt::format("nesting deeper than {} levels", kMaxDepth), mark);
+          refuse(fmt::format("it nests deeper than {} levels", kMaxDepth), mark);
           return true;
         }
         bool map = event.type == YAML_MAPPING_START_EVENT;
@@ -97,7 +97,7 @@ class DocumentBuilder {
         std::string anchor = std::move(anchors_of_open_.back());
         anchors_of_open_.pop_back();
         if (!anchor.empty()) anchors_[anchor] = {frame.node, frame.weight};
-        attach(frame.node, frame.weight);
+        attach(frame.node, frame.weight, mark);
         return false;
       }
       case YAML_ALIAS_EVENT: {
@@ -107,7 +107,7 @@ class DocumentBuilder {
           fail(fmt::format("unknown alias '*{}'", name), mark);
           return true;
         }
-        attach(it->second.first, it->second.second);
+        attach(it->second.first, it->second.second, mark);
         return false;
       }
       case YAML_DOCUMENT_START_EVENT:
@@ -138,10 +138,10 @@ class DocumentBuilder {
   }
 
   // Adds a finished node to the open container (or leaves it as the root).
-  void attach(std::uint32_t index, std::uint64_t weight) {
+  void attach(std::uint32_t index, std::uint64_t weight, const yaml_mark_t& mark) {
     total_ = std::min(kMaxExpandedNodes + 1, total_ + weight);
     if (total_ > kMaxExpandedNodes) {
-      fail(fmt::format("aliases expand to more than {} nodes", kMaxExpandedNodes), {});
+      refuse(fmt::format("its aliases expand to more than {} nodes", kMaxExpandedNodes), mark);
       return;
     }
     if (stack_.empty()) return;
@@ -166,8 +166,15 @@ class DocumentBuilder {
   }
 
   void fail(std::string message, const yaml_mark_t& mark) {
+    report("malformed YAML: " + std::move(message), mark);
+  }
+  // Well-formed, but beyond what baton accepts from a workflow file.
+  void refuse(std::string why, const yaml_mark_t& mark) {
+    report("YAML document refused: " + std::move(why), mark);
+  }
+  void report(std::string message, const yaml_mark_t& mark) {
     if (doc_.error_) return;
-    doc_.error_ = ParseError{"malformed YAML: " + std::move(message),
+    doc_.error_ = ParseError{std::move(message),
                              {static_cast<int>(mark.line) + 1, static_cast<int>(mark.column) + 1}};
   }
 
