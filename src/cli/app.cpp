@@ -1,9 +1,11 @@
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <iostream>
 
 #include "baton/version.hpp"
 #include "cli/commands.hpp"
+#include "load/did_you_mean.hpp"
 
 namespace baton::cli {
 
@@ -25,6 +27,16 @@ int run(int argc, char** argv) {
   add_plan_command(app, exit_code);
   add_graph_command(app, exit_code);
   add_schema_command(app, exit_code);
+  std::vector<std::string_view> names;
+  for (const auto* sub : app.get_subcommands({})) names.push_back(sub->get_name());
+  if (argc > 1 && argv[1][0] != '-' &&
+      std::find(names.begin(), names.end(), argv[1]) == names.end()) {
+    std::string hint = load::did_you_mean(argv[1], names);
+    std::cerr << fmt::format("baton: unknown command '{}'{}\nRun 'baton --help' for the list of "
+                             "commands.\n",
+                             argv[1], hint.empty() ? "" : " (" + hint + ")");
+    return kExitInvalid;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -218,6 +218,14 @@ TEST(CliUsage, UnknownCommandExits2) {
   EXPECT_THAT(r.err, Not(IsEmpty()));
 }
 
+TEST(CliUsage, MisspeltCommandSuggestsTheNearestOne) {
+  auto r = run_baton({"plna", kRelease});
+  EXPECT_EQ(r.exit_code, 2) << describe(r);
+  EXPECT_EQ(r.err,
+            "baton: unknown command 'plna' (did you mean 'plan'?)\n"
+            "Run 'baton --help' for the list of commands.\n");
+}
+
 TEST(CliUsage, NoCommandExits2) {
   auto r = run_baton({});
   EXPECT_EQ(r.exit_code, 2) << describe(r);
