@@ -5,7 +5,7 @@
 #include <memory>
 
 #include "cli/commands.hpp"
-#include "load/load.hpp"
+#include "cli/workflow_input.hpp"
 
 namespace baton::cli {
 namespace {
@@ -118,13 +118,9 @@ void add_graph_command(CLI::App& app, int& exit_code) {
   cmd->footer("\nExamples:\n  baton graph release.yaml | dot -Tsvg > release.svg\n"
               "  baton graph release.yaml --format mermaid >> README.md");
   cmd->callback([opts, &exit_code] {
-    auto result = load::load_workflow_file(opts->file);
-    if (!result.ok()) {
-      for (const auto& d : result.diagnostics) std::cerr << d.to_string() << '\n';
-      exit_code = kExitInvalid;
-      return;
-    }
-    std::cout << (opts->format == "dot" ? to_dot(*result.workflow) : to_mermaid(*result.workflow));
+    auto workflow = load_or_report(opts->file, exit_code);
+    if (!workflow) return;
+    std::cout << (opts->format == "dot" ? to_dot(*workflow) : to_mermaid(*workflow));
   });
 }
 

@@ -7,7 +7,7 @@
 #include "analyze/plan.hpp"
 #include "cli/commands.hpp"
 #include "cli/plan_output.hpp"
-#include "load/load.hpp"
+#include "cli/workflow_input.hpp"
 
 namespace baton::cli {
 namespace {
@@ -34,13 +34,9 @@ void add_plan_command(CLI::App& app, int& exit_code) {
   cmd->footer("\nExamples:\n  baton plan release.yaml --jobs 4\n"
               "  baton plan release.yaml --format json | jq .critical_path");
   cmd->callback([opts, &exit_code] {
-    auto result = load::load_workflow_file(opts->file);
-    if (!result.ok()) {
-      for (const auto& d : result.diagnostics) std::cerr << d.to_string() << '\n';
-      exit_code = kExitInvalid;
-      return;
-    }
-    const auto& workflow = *result.workflow;
+    auto loaded = load_or_report(opts->file, exit_code);
+    if (!loaded) return;
+    const auto& workflow = *loaded;
     int jobs = opts->jobs > 0 ? opts->jobs : analyze::default_jobs(workflow);
     auto plan = analyze::make_plan(workflow, jobs);
     if (opts->format == "json") {
