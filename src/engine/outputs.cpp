@@ -1,0 +1,86 @@
+// Hand-written: the format is GitHub Actions' `$GITHUB_OUTPUT`, a few lines of grammar that no
+// packaged library parses.
+#include "engine/outputs.hpp"
+
+#include <fmt/format.h>
+
+#include <cctype>
+
+namespace baton::engine {
+namespace {
+
+Unexpected bad_line(std::size_t line, std::string_view why) {
+  return unexpected(Error::invalid_argument(fmt::format("outputs line {}: {}", line, why)));
+}
+
+// Splits off the next line (without its '\n'); false at the end of the text.
+bool next_line(std::string_view& text, std::string_view& line) {
+  if (text.empty()) return false;
+  auto end = text.find('\n');
+  line = text.substr(0, end);
+  text.remove_prefix(end == std::string_view::npos ? text.size() : end + 1);
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  return true;
+}
+
+}  // namespace
+
+Result<Outputs> parse_outputs(std::string_view text) {
+  if (text.size() > kMaxOutputBytes) {
+    return unexpected(Error::invalid_argument(
+        fmt::format("outputs are {} bytes, more than the limit of 1 MiB", text.size())));
+  }
+  Outputs outputs;
+  std::string_view line;
+  std::size_t number = 0;
+  while (next_line(text, line)) {
+    ++number;
+    if (line.empty()) continue;
+    auto eq = line.find('=');
+    auto heredoc = line.find("<<");
+    if (heredoc != std::string_view::npos && (eq == std::string_view::npos || heredoc < eq)) {
+      std::string key(line.substr(0, heredoc));
+      std::string_view delimiter = line.substr(heredoc + 2);
+      if (key.empty()) return bad_line(number, "empty key before '<<'");
+      if (delimiter.empty()) return bad_line(number, "empty delimiter after '<<'");
+      std::string value;
+      bool closed = false, first = true;
+      std::size_t start = number;
+      while (next_line(text, line)) {
+        ++number;
+        if (line == delimiter) {
+          closed = true;
+          break;
+        }
+        if (!first) value += '\n';
+        value.append(line);
+        first = false;
+      }
+      if (!closed) {
+        return bad_line(start, fmt::format("'{}' is never closed by a line '{}'", key, delimiter));
+      }
+      outputs[key] = std::move(value);
+      continue;
+    }
+    if (eq == std::string_view::npos) return bad_line(number, "expected key=value or key<<DELIM");
+    if (eq == 0) return bad_line(number, "empty key before '='");
+    outputs[std::string(line.substr(0, eq))] = std::string(line.substr(eq + 1));
+  }
+  return outputs;
+}
+
+std::string output_variable(std::string_view task_path, std::string_view key) {
+  std::string name = "BATON_OUT_";
+  auto append = [&name](std::string_view part) {
+    for (char c : part) {
+      auto u = static_cast<unsigned char>(c);
+      name += std::isalnum(u) ? static_cast<char>(std::toupper(u)) : '_';
+    }
+  };
+  append(task_path);
+  name += '_';
+  append(key);
+  return name;
+}
+
+}  // namespace baton::engine

@@ -1,0 +1,27 @@
+// Task outputs (SPEC 2.2): the `$BATON_OUTPUT` file a task writes, in GitHub Actions' format —
+// `key=value` lines, and `key<<DELIM` … `DELIM` for multi-line values — and the environment
+// names under which dependents receive them.
+#pragma once
+
+#include <map>
+#include <string>
+#include <string_view>
+
+#include "baton/result.hpp"
+
+namespace baton::engine {
+
+/// SPEC 2.2: at most 1 MiB of outputs per task.
+inline constexpr std::size_t kMaxOutputBytes = 1 << 20;
+
+using Outputs = std::map<std::string, std::string>;
+
+/// Parses an outputs file. A later line for the same key wins. Errors (a line without `=` or
+/// `<<`, an unterminated block, an empty key, more than kMaxOutputBytes) name the line.
+Result<Outputs> parse_outputs(std::string_view text);
+
+/// `BATON_OUT_<TASK>_<KEY>`: upper-cased, every other character than A-Z and 0-9 turned to `_`
+/// (`build.compile`, `version` -> `BATON_OUT_BUILD_COMPILE_VERSION`).
+std::string output_variable(std::string_view task_path, std::string_view key);
+
+}  // namespace baton::engine
