@@ -6,7 +6,7 @@
 #include <unordered_set>
 
 #include "load/did_you_mean.hpp"
-#include "load/templates.hpp"
+#include "model/templates.hpp"
 
 namespace baton::load {
 
@@ -167,7 +167,7 @@ const model::Foreach* Resolver::fanout_in_scope(NodeIndex node) const {
 
 void Resolver::resolve_templates(const std::vector<TemplateSite>& sites) {
   for (const auto& site : sites) {
-    auto scan = scan_templates(site.text);
+    auto scan = model::scan_templates(site.text);
     if (site.is_shell && !scan.exprs.empty()) {
       const auto& first = scan.exprs.front();
       sink_.error(site.pos,
@@ -184,19 +184,19 @@ void Resolver::resolve_templates(const std::vector<TemplateSite>& sites) {
     const model::Foreach* fanout = fanout_in_scope(site.node);
     std::string_view item_name = fanout ? std::string_view(fanout->as) : "item";
     for (const auto& expr : scan.exprs) {
-      auto meaning = classify_template(expr.text, item_name);
+      auto meaning = model::classify_template(expr.text, item_name);
       switch (meaning.kind) {
-        case TemplateKind::kRunId:
+        case model::TemplateKind::kRunId:
           break;
-        case TemplateKind::kItem:
-        case TemplateKind::kItemIndex:
+        case model::TemplateKind::kItem:
+        case model::TemplateKind::kItemIndex:
           if (!fanout) {
             sink_.error(site.pos, fmt::format("'${{{{ {} }}}}' in '{}' of {} is only defined inside "
                                               "a node with 'foreach'",
                                               expr.text, site.key, label(site.node)));
           }
           break;
-        case TemplateKind::kTaskOutput: {
+        case model::TemplateKind::kTaskOutput: {
           if (site.node == model::kRoot) {
             sink_.error(site.pos, fmt::format("'${{{{ {} }}}}' can only be used in a task or "
                                               "group, not at the workflow level", expr.text));
@@ -225,7 +225,7 @@ void Resolver::resolve_templates(const std::vector<TemplateSite>& sites) {
           add_edge(site.node, *target, site.pos, site.key);
           break;
         }
-        case TemplateKind::kUnknown:
+        case model::TemplateKind::kUnknown:
           sink_.error(site.pos,
                       fmt::format("unknown template '${{{{ {} }}}}' in '{}' of {}: expected {}, "
                                   "{}_index, run.id or tasks.TASK.outputs.KEY",

@@ -1,6 +1,6 @@
-#include "load/templates.hpp"
+#include "model/templates.hpp"
 
-namespace baton::load {
+namespace baton::model {
 namespace {
 
 std::string_view trim(std::string_view s) {
@@ -49,4 +49,4 @@ TemplateMeaning classify_template(std::string_view expr, std::string_view item_n
   return {};
 }
 
-}  // namespace baton::load
+}  // namespace baton::model

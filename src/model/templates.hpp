@@ -6,7 +6,7 @@
 #include <string_view>
 #include <vector>
 
-namespace baton::load {
+namespace baton::model {
 
 struct TemplateExpr {
   std::string text;        ///< Between the braces, trimmed: `item`, `tasks.build.outputs.version`.
@@ -33,4 +33,4 @@ struct TemplateMeaning {
 /// `item_index` are its index.
 TemplateMeaning classify_template(std::string_view expr, std::string_view item_name);
 
-}  // namespace baton::load
+}  // namespace baton::model

@@ -1,12 +1,12 @@
 // `${{ ... }}` templates (SPEC 1.4): finding them in a string, and telling what each one names.
-#include "load/templates.hpp"
+#include "model/templates.hpp"
 
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
 
-namespace baton::load {
+namespace baton::model {
 namespace {
 
 std::vector<std::string> texts(const TemplateScan& scan) {
@@ -123,4 +123,4 @@ TEST(ClassifyTemplate, RejectsAnythingElse) {
 }
 
 }  // namespace
-}  // namespace baton::load
+}  // namespace baton::model

@@ -1,0 +1,134 @@
+// The process executor: runs attempts as process groups and reports exits, timers and signals
+// through one epoll loop on one thread (a pidfd per child, one timerfd, one signalfd), so that
+// the scheduler never polls, sleeps or needs a thread per task.
+#pragma once
+
+#include <signal.h>
+#include <sys/types.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "exec/launch.hpp"
+
+namespace baton::exec {
+
+/// Starts and supervises task attempts. Each attempt is a process spawned with posix_spawn in a
+/// process group of its own, stdin from /dev/null, stdout and stderr appended to its log file
+/// (the output never passes through baton), signal mask and the dispositions of SIGINT,
+/// SIGTERM, SIGPIPE and SIGCHLD reset. When the process exits, whatever is left of its group is
+/// sent SIGKILL and reaped, so nothing an attempt started outlives it; only a process that
+/// leaves its group (setsid, a daemon) escapes.
+///
+/// While a ProcessSet lives it blocks SIGINT, SIGTERM and SIGCHLD in the calling thread (they
+/// are read from a signalfd; SIGINT and SIGTERM become Interrupted events) and makes this
+/// process a child subreaper, so that orphans of the attempts are re-parented here and reaped.
+/// The destructor SIGKILLs every attempt still running, reaps it, discards SIGINT/SIGTERM
+/// received but not yet reported, and restores the signal mask and the subreaper setting.
+///
+/// Thread safety: none. Create, use and destroy a ProcessSet on one thread, at most one per
+/// thread at a time. Other threads of the process must block SIGINT, SIGTERM and SIGCHLD too,
+/// or those signals may go to them instead.
+class ProcessSet {
+ public:
+  /// Sets up epoll, the timerfd and the signalfd. Throws std::runtime_error if the kernel
+  /// refuses (Linux 5.3 or later is needed for pidfds); nothing else fails.
+  ProcessSet();
+  ~ProcessSet();
+  ProcessSet(const ProcessSet&) = delete;
+  ProcessSet& operator=(const ProcessSet&) = delete;
+
+  /// Starts the attempt and returns at once. If it cannot start, a SpawnFailed event is queued
+  /// for the next wait() instead. `spec.id` must not be running already.
+  void start(const LaunchSpec& spec);
+
+  /// SIGTERM to the attempt's process group now, SIGKILL after its kill_grace if it is still
+  /// running then. No effect on an id that is not running (or is terminating already).
+  void terminate(std::uint64_t id);
+
+  /// SIGKILL to the attempt's process group now. No effect on an id that is not running.
+  void kill(std::uint64_t id);
+
+  /// terminate() / kill() every running attempt.
+  void terminate_all();
+  void kill_all();
+
+  /// A TimerFired{token} event at `when` (at once if it has passed). Timers due together fire
+  /// in the order of `when`, then in the order they were added.
+  void add_timer(Clock::time_point when, std::uint64_t token);
+
+  /// The attempts started and not yet reported by an AttemptExited event.
+  std::size_t running() const { return by_id_.size(); }
+
+  /// Blocks until at least one event is ready and returns every event ready now, in the order
+  /// they happened. Returns an empty vector once `deadline` has passed with no event. Without a
+  /// deadline, running attempts or timers it blocks until a signal arrives.
+  std::vector<Event> wait(std::optional<Clock::time_point> deadline = std::nullopt);
+
+ private:
+  struct Attempt {
+    std::uint64_t id = 0;
+    std::uint64_t serial = 0;  // 0: a free slot. Tells a live attempt from a reused slot.
+    pid_t pid = 0;
+    int pidfd = -1;
+    Clock::time_point start;
+    std::chrono::milliseconds kill_grace{0};
+    bool timed_out = false;
+    bool terminating = false;
+  };
+
+  enum class TimerKind { kUser, kTimeout, kEscalate };
+  struct Timer {
+    Clock::time_point when;
+    std::uint64_t seq = 0;  // Ties between equal `when`s go in the order of add.
+    TimerKind kind = TimerKind::kUser;
+    std::uint64_t key = 0;  // The user's token, or the attempt's serial.
+    std::uint32_t slot = 0;
+  };
+  struct TimerLater {
+    bool operator()(const Timer& a, const Timer& b) const {
+      return a.when != b.when ? a.when > b.when : a.seq > b.seq;
+    }
+  };
+
+  [[nodiscard]] std::optional<std::string> spawn(const LaunchSpec& spec, int log_fd, pid_t& pid);
+  std::uint32_t new_slot();
+  void push_timer(Clock::time_point when, TimerKind kind, std::uint64_t key, std::uint32_t slot);
+  void arm_timerfd();
+  void fire_due_timers(Clock::time_point now);
+  void on_exit(std::uint32_t slot, Clock::time_point now);
+  void on_signals();
+  void reap_orphans();
+  void signal_group(Attempt& attempt, int signal);
+  void begin_terminate(Attempt& attempt, Clock::time_point now);
+  Attempt* find(std::uint64_t id);
+
+  int epoll_fd_ = -1;
+  int timer_fd_ = -1;
+  int signal_fd_ = -1;
+  int dev_null_fd_ = -1;
+  sigset_t old_mask_{};
+  int old_subreaper_ = 0;
+  posix_spawnattr_t attr_{};
+  std::string own_path_;  // baton's PATH, to tell when posix_spawnp can search for us.
+
+  std::vector<Attempt> slots_;
+  std::vector<std::uint32_t> free_slots_;
+  std::unordered_map<std::uint64_t, std::uint32_t> by_id_;
+  std::uint64_t next_serial_ = 1;
+
+  std::vector<Timer> timers_;  // A min-heap by TimerLater; entries of ended attempts are stale.
+  std::uint64_t next_timer_seq_ = 0;
+  std::optional<Clock::time_point> armed_;  // What timer_fd_ is set to.
+
+  std::vector<pid_t> orphan_groups_;  // Groups whose leader exited, killed but not yet empty.
+  int interrupts_ = 0;
+  std::vector<Event> ready_;
+  std::vector<char*> argv_buffer_, env_buffer_;  // Reused by spawn(): no allocation per start.
+};
+
+}  // namespace baton::exec
