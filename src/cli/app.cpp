@@ -18,11 +18,13 @@ int run(int argc, char** argv) {
   app.require_subcommand(1);
   app.footer(
       "\nExamples:\n"
+      "  baton run release.yaml           execute it, as parallel as it allows\n"
       "  baton validate release.yaml      check a workflow, every error at once\n"
       "  baton plan release.yaml --jobs 4 stages, critical path, makespan, risks\n"
       "  baton graph release.yaml | dot -Tsvg > graph.svg\n"
       "\nRun 'baton COMMAND --help' for a command's options.");
   int exit_code = kExitOk;
+  add_run_command(app, exit_code);
   add_validate_command(app, exit_code);
   add_plan_command(app, exit_code);
   add_graph_command(app, exit_code);

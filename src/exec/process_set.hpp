@@ -4,6 +4,7 @@
 #pragma once
 
 #include <signal.h>
+#include <spawn.h>
 #include <sys/types.h>
 
 #include <cstddef>
@@ -73,6 +74,7 @@ class ProcessSet {
   struct Attempt {
     std::uint64_t id = 0;
     std::uint64_t serial = 0;  // 0: a free slot. Tells a live attempt from a reused slot.
+    std::uint32_t slot = 0;    // Its own index in slots_.
     pid_t pid = 0;
     int pidfd = -1;
     Clock::time_point start;
@@ -98,13 +100,14 @@ class ProcessSet {
   [[nodiscard]] std::optional<std::string> spawn(const LaunchSpec& spec, int log_fd, pid_t& pid);
   std::uint32_t new_slot();
   void push_timer(Clock::time_point when, TimerKind kind, std::uint64_t key, std::uint32_t slot);
+  bool is_stale(const Timer& timer) const;
   void arm_timerfd();
   void fire_due_timers(Clock::time_point now);
   void on_exit(std::uint32_t slot, Clock::time_point now);
   void on_signals();
   void reap_orphans();
   void signal_group(Attempt& attempt, int signal);
-  void begin_terminate(Attempt& attempt, Clock::time_point now);
+  bool begin_terminate(Attempt& attempt, Clock::time_point now);  // false: terminating already
   Attempt* find(std::uint64_t id);
 
   int epoll_fd_ = -1;
@@ -114,7 +117,7 @@ class ProcessSet {
   sigset_t old_mask_{};
   int old_subreaper_ = 0;
   posix_spawnattr_t attr_{};
-  std::string own_path_;  // baton's PATH, to tell when posix_spawnp can search for us.
+  std::optional<std::string> own_path_;  // baton's PATH: when posix_spawnp can search for us.
 
   std::vector<Attempt> slots_;
   std::vector<std::uint32_t> free_slots_;

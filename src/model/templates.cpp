@@ -49,4 +49,25 @@ TemplateMeaning classify_template(std::string_view expr, std::string_view item_n
   return {};
 }
 
+std::optional<std::string> expand_templates(
+    std::string_view text, const std::function<std::optional<std::string>(std::string_view)>& value,
+    std::string& missing) {
+  auto scan = scan_templates(text);
+  if (scan.exprs.empty()) return std::string(text);
+  std::string out;
+  std::size_t at = 0;
+  for (const auto& expr : scan.exprs) {
+    out.append(text.substr(at, expr.offset - at));
+    auto v = value(expr.text);
+    if (!v) {
+      missing = expr.text;
+      return std::nullopt;
+    }
+    out += *v;
+    at = text.find("}}", expr.offset + 3) + 2;
+  }
+  out.append(text.substr(at));
+  return out;
+}
+
 }  // namespace baton::model

@@ -2,6 +2,8 @@
 // Expansion at run time lives with the engine; this is the static part both share.
 #pragma once
 
+#include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -32,5 +34,12 @@ struct TemplateMeaning {
 /// `item_name` is the fan-out variable in scope (`as`, default `item`); `NAME_index` and
 /// `item_index` are its index.
 TemplateMeaning classify_template(std::string_view expr, std::string_view item_name);
+
+/// Replaces every `${{ expr }}` in `text` with `value(expr)`. If a value is missing, returns
+/// nullopt and sets `missing` to that expression. The result is data: it is never parsed again,
+/// so a value cannot inject a template or a command.
+std::optional<std::string> expand_templates(
+    std::string_view text, const std::function<std::optional<std::string>(std::string_view)>& value,
+    std::string& missing);
 
 }  // namespace baton::model

@@ -1,0 +1,101 @@
+// `baton run FILE`: execute a workflow (SPEC 2, 5). Until the report lands, the run ends with a
+// summary of every task on stdout; progress goes to stderr.
+#include <fmt/format.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <random>
+
+#include "cli/commands.hpp"
+#include "cli/run_output.hpp"
+#include "cli/run_setup.hpp"
+#include "cli/workflow_input.hpp"
+#include "engine/scheduler.hpp"
+#include "exec/process_executor.hpp"
+
+extern char** environ;
+
+namespace baton::cli {
+namespace {
+
+std::vector<std::string> current_environment() {
+  std::vector<std::string> env;
+  for (char** e = environ; e && *e; ++e) env.emplace_back(*e);
+  return env;
+}
+
+int exit_code_of(engine::RunStatus status) {
+  switch (status) {
+    case engine::RunStatus::kSucceeded: return kExitOk;
+    case engine::RunStatus::kCancelled: return kExitInterrupted;
+    default: return kExitFailed;
+  }
+}
+
+void execute(const RunOptions& opts, int& exit_code) {
+  auto workflow = load_or_report(opts.file, exit_code);
+  if (!workflow) return;
+  if (auto error = apply_overrides(*workflow, opts.overrides); !error.empty()) {
+    std::cerr << "baton run: " << error << '\n';
+    exit_code = kExitInvalid;
+    return;
+  }
+  engine::RunOptions run;
+  run.jobs = opts.jobs > 0 ? opts.jobs : analyze_default_jobs(*workflow);
+  run.workflow_dir = std::filesystem::absolute(opts.file).parent_path();
+  run.base_env = current_environment();
+  if (opts.dry_run) {
+    exit_code = dry_run(*workflow, run);
+    return;
+  }
+  auto state = state_dir(opts.state);
+  run.run_id = new_run_id();
+  run.run_dir = state / "runs" / run.run_id;
+  std::error_code ec;
+  std::filesystem::create_directories(run.run_dir / "logs", ec);
+  if (ec) {
+    std::cerr << fmt::format("baton run: cannot create {}: {}\n", run.run_dir.string(), ec.message());
+    exit_code = kExitFailed;
+    return;
+  }
+  std::filesystem::copy_file(opts.file, run.run_dir / "workflow.yaml", ec);
+  auto progress = make_progress(opts.progress, run.run_id);
+  run.on_leaf_change = [&progress](const engine::Unit& unit) { progress->leaf_changed(unit); };
+  exec::ProcessExecutor executor;
+  engine::Scheduler scheduler(*workflow, executor, run);
+  progress->run_started(workflow->name);
+  auto result = scheduler.run();
+  progress->run_finished(result);
+  if (!opts.quiet) std::cout << run_summary(scheduler.graph(), result, run.run_id);
+  exit_code = exit_code_of(result.status);
+}
+
+}  // namespace
+
+void add_run_command(CLI::App& app, int& exit_code) {
+  auto opts = std::make_shared<RunOptions>();
+  auto* cmd = app.add_subcommand("run", "Execute a workflow, as parallel as its dependencies allow");
+  cmd->add_option("FILE", opts->file, "Workflow file (YAML or JSON)")->required();
+  cmd->add_option("-j,--jobs", opts->jobs, "Leaf tasks running at once (overrides concurrency)")
+      ->check(CLI::Range(1, 100'000));
+  cmd->add_option("--state", opts->state,
+                  "State folder (default: $BATON_STATE, else ./.baton)");
+  cmd->add_option("--set", opts->overrides,
+                  "Override a top-level value: concurrency=8, failure_mode=stop, env.NAME=VALUE");
+  cmd->add_option("--progress", opts->progress, "Progress on stderr")
+      ->check(CLI::IsMember({"auto", "tty", "plain", "json", "none"}));
+  cmd->add_flag("-q,--quiet", opts->quiet, "Print nothing on stdout (progress still on stderr)");
+  cmd->add_option("--durability", opts->durability, "Store durability (the store comes later)")
+      ->check(CLI::IsMember({"normal", "full"}));
+  cmd->add_flag("--dry-run", opts->dry_run, "Print what would run, in order, without running it");
+  cmd->footer(
+      "\nExit status: 0 succeeded, 1 failed, 2 invalid workflow or usage, 130 interrupted.\n"
+      "Examples:\n  baton run examples/release.yaml\n"
+      "  baton run examples/release.yaml --jobs 8 --set env.CI=1 --progress plain\n"
+      "  baton run examples/data-pipeline.yaml --dry-run");
+  cmd->callback([opts, &exit_code] { execute(*opts, exit_code); });
+}
+
+}  // namespace baton::cli

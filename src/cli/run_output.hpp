@@ -1,0 +1,29 @@
+// What `baton run` shows: progress on stderr while it runs (plain: a line per transition; json:
+// an event per line, SPEC 8) and a summary of every task on stdout at the end.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "engine/run_graph.hpp"
+#include "engine/scheduler.hpp"
+
+namespace baton::cli {
+
+class Progress {
+ public:
+  virtual ~Progress() = default;
+  virtual void run_started(const std::string& workflow) = 0;
+  virtual void leaf_changed(const engine::Unit& unit) = 0;
+  virtual void run_finished(const engine::RunResult& result) = 0;
+};
+
+/// `mode`: auto, tty, plain, json or none.
+std::unique_ptr<Progress> make_progress(const std::string& mode, const std::string& run_id);
+
+/// Every leaf with its state and, for failures and skips, why; the last lines of a failed
+/// attempt's log; counts; how to look further.
+std::string run_summary(const engine::RunGraph& graph, const engine::RunResult& result,
+                        const std::string& run_id);
+
+}  // namespace baton::cli

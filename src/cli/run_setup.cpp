@@ -1,0 +1,134 @@
+#include "cli/run_setup.hpp"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <ctime>
+#include <deque>
+#include <iostream>
+#include <random>
+
+#include "analyze/plan.hpp"
+#include "cli/commands.hpp"
+#include "engine/executor.hpp"
+#include "engine/scheduler.hpp"
+#include "model/duration.hpp"
+#include "model/enums.hpp"
+
+namespace baton::cli {
+namespace {
+
+// An executor that starts nothing: every attempt "succeeds" at once, in the order the scheduler
+// chose, which is what --dry-run prints.
+class DryRunExecutor : public engine::Executor {
+ public:
+  void start(const engine::LaunchSpec& spec) override {
+    engine::AttemptExited exited;
+    exited.id = spec.id;
+    exited.exit_code = 0;
+    done_.push_back(exited);
+  }
+  void terminate(std::uint64_t) override {}
+  void kill(std::uint64_t) override {}
+  void terminate_all() override {}
+  void kill_all() override {}
+  void add_timer(engine::Clock::time_point, std::uint64_t) override {}
+  std::size_t running() const override { return done_.size(); }
+  std::vector<engine::Event> wait(std::optional<engine::Clock::time_point>) override {
+    std::vector<engine::Event> events(done_.begin(), done_.end());
+    done_.clear();
+    return events;
+  }
+
+ private:
+  std::deque<engine::AttemptExited> done_;
+};
+
+}  // namespace
+
+std::string apply_overrides(model::Workflow& workflow, const std::vector<std::string>& overrides) {
+  for (const auto& entry : overrides) {
+    auto eq = entry.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      return fmt::format("--set expects KEY=VALUE, got '{}'", entry);
+    }
+    std::string key = entry.substr(0, eq), value = entry.substr(eq + 1);
+    if (key == "concurrency") {
+      int n = std::atoi(value.c_str());
+      if (n < 1 || std::to_string(n) != value) {
+        return fmt::format("--set concurrency expects an integer >= 1, got '{}'", value);
+      }
+      workflow.concurrency = n;
+    } else if (key == "failure_mode") {
+      auto mode = model::parse_enum<FailureMode>(value);
+      if (!mode) return fmt::format("--set failure_mode expects continue, stop or cancel, got '{}'", value);
+      workflow.failure_mode = *mode;
+    } else if (key == "name") {
+      workflow.name = value;
+    } else if (key == "description") {
+      workflow.description = value;
+    } else if (key.rfind("env.", 0) == 0 && key.size() > 4) {
+      // Workflow-level env sits under everything else: overriding it means re-deriving what the
+      // nodes inherited, so each node's effective env is patched where the key came from the
+      // workflow (a nearer setting still wins).
+      std::string name = key.substr(4);
+      auto& root = workflow.nodes[model::kRoot];
+      std::optional<std::string> old;
+      if (root.own && root.own->env.count(name)) old = root.own->env.at(name);
+      root.own_settings().env[name] = value;
+      for (auto& node : workflow.nodes) {
+        if (!node.effective) continue;
+        auto it = node.effective->env.find(name);
+        if (it == node.effective->env.end() || (old && it->second == *old)) {
+          auto patched = std::make_shared<model::Settings>(*node.effective);
+          patched->env[name] = value;
+          node.effective = std::move(patched);
+        }
+      }
+    } else {
+      return fmt::format("--set cannot override '{}' (try concurrency, failure_mode, name, "
+                         "description or env.NAME)",
+                         key);
+    }
+  }
+  return {};
+}
+
+std::filesystem::path state_dir(const std::string& option) {
+  if (!option.empty()) return option;
+  if (const char* env = std::getenv("BATON_STATE"); env && *env) return env;
+  return ".baton";
+}
+
+std::string new_run_id() {
+  auto now = std::chrono::system_clock::now();
+  std::time_t t = std::chrono::system_clock::to_time_t(now);
+  std::tm utc{};
+  gmtime_r(&t, &utc);
+  std::random_device random;
+  return fmt::format("{:04}{:02}{:02}-{:02}{:02}{:02}-{:04x}", utc.tm_year + 1900, utc.tm_mon + 1,
+                     utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, random() & 0xffff);
+}
+
+int analyze_default_jobs(const model::Workflow& workflow) { return analyze::default_jobs(workflow); }
+
+int dry_run(const model::Workflow& workflow, engine::RunOptions options) {
+  std::error_code ec;
+  auto scratch = std::filesystem::temp_directory_path() / ("baton-dry-run-" + new_run_id());
+  options.run_id = "dry-run";
+  options.run_dir = scratch;
+  options.dry_run = true;
+  int step = 0;
+  options.on_leaf_change = [&step](const engine::Unit& unit) {
+    if (unit.state == engine::TaskState::kRunning) fmt::print("{:>4}. {}\n", ++step, unit.path);
+  };
+  DryRunExecutor executor;
+  engine::Scheduler scheduler(workflow, executor, options);
+  scheduler.run();
+  std::filesystem::remove_all(scratch, ec);
+  fmt::print("{} task{} would run (--dry-run: nothing was started)\n", step, step == 1 ? "" : "s");
+  return kExitOk;
+}
+
+}  // namespace baton::cli

@@ -1,0 +1,31 @@
+// The engine's view of whatever runs attempts (Ninja's CommandRunner): processes on this machine
+// (exec/ProcessSet), a worker pool, later remote workers. The scheduler owns all run state; an
+// executor only starts, stops and reports.
+#pragma once
+
+#include <optional>
+#include <vector>
+
+#include "engine/launch.hpp"
+
+namespace baton::engine {
+
+class Executor {
+ public:
+  virtual ~Executor() = default;
+
+  /// Starts an attempt; never blocks. A failure to start is reported as a SpawnFailed event.
+  virtual void start(const LaunchSpec& spec) = 0;
+  /// SIGTERM (or the executor's equivalent) now, a hard kill after the attempt's kill_grace.
+  virtual void terminate(std::uint64_t id) = 0;
+  virtual void kill(std::uint64_t id) = 0;
+  virtual void terminate_all() = 0;
+  virtual void kill_all() = 0;
+  /// A TimerFired{token} event at `when` (backoffs, breaker resets).
+  virtual void add_timer(Clock::time_point when, std::uint64_t token) = 0;
+  virtual std::size_t running() const = 0;
+  /// Blocks until at least one event is ready, or `deadline` passes (then returns none).
+  virtual std::vector<Event> wait(std::optional<Clock::time_point> deadline) = 0;
+};
+
+}  // namespace baton::engine

@@ -1,0 +1,85 @@
+// What an executor is asked to run (LaunchSpec) and what it reports back (Event): plain
+// values, so that the engine can be tested against a fake executor that speaks the same types.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace baton::engine {
+
+/// The executor's clock: CLOCK_MONOTONIC, immune to wall-clock changes.
+using Clock = std::chrono::steady_clock;
+
+/// One attempt of a task, as one process in its own process group.
+struct LaunchSpec {
+  /// The caller's attempt id, echoed in every event about this attempt. Unique among the
+  /// attempts running at the same time. Default: 0.
+  std::uint64_t id = 0;
+
+  /// The program and its arguments; must not be empty. argv[0] without a '/' is looked up in
+  /// the PATH of `env` (as a shell started with `env` would do), or in baton's own PATH when
+  /// `env` has none.
+  std::vector<std::string> argv;
+
+  /// The complete environment of the process, "KEY=VALUE" each. Default: empty.
+  std::vector<std::string> env;
+
+  /// The working directory; relative to baton's. Default: empty, baton's own.
+  std::string cwd;
+
+  /// stdout and stderr are both appended to this file, created 0644 (with its folder) if
+  /// missing. Relative to baton's working directory, not to `cwd`. Must not be empty.
+  std::string log_path;
+
+  /// Once this long has passed since the start, the attempt's process group gets SIGTERM, then
+  /// SIGKILL after `kill_grace`, and the attempt reports `timed_out`. Default: none.
+  std::optional<std::chrono::milliseconds> timeout;
+
+  /// Time between SIGTERM and SIGKILL, on a timeout or terminate(). Default: 5 s.
+  std::chrono::milliseconds kill_grace{5000};
+};
+
+/// An attempt's process has exited (or was killed) and has been reaped; what was left of its
+/// process group has been sent SIGKILL.
+struct AttemptExited {
+  std::uint64_t id = 0;
+  int exit_code = -1;      ///< The exit status, or -1 if a signal ended the process.
+  int signal = 0;          ///< The signal that ended it, or 0.
+  bool timed_out = false;  ///< The attempt's timeout expired and baton signalled it.
+  Clock::time_point start;  ///< Just before the spawn.
+  Clock::time_point end;    ///< When baton learnt of the exit.
+  pid_t pid = 0;            ///< Also the process group id.
+
+  /// Exit status 0, no signal, no timeout (SPEC 2.1).
+  bool succeeded() const { return exit_code == 0 && !timed_out; }
+};
+
+/// The attempt could not be started; no process is left behind.
+struct SpawnFailed {
+  std::uint64_t id = 0;
+  /// What failed, naming the program, folder or file: "cannot run 'nosuch': No such file or
+  /// directory", "cannot change to directory 'x': …", "cannot open log 'y': …".
+  std::string message;
+};
+
+/// A timer set with ProcessSet::add_timer is due.
+struct TimerFired {
+  std::uint64_t token = 0;
+};
+
+/// baton received SIGINT or SIGTERM.
+struct Interrupted {
+  int signal = 0;  ///< SIGINT or SIGTERM.
+  int count = 0;   ///< 1 for the first of either, 2 for the second, and so on.
+};
+
+/// Everything the executor reports; handle with std::visit.
+using Event = std::variant<AttemptExited, SpawnFailed, TimerFired, Interrupted>;
+
+}  // namespace baton::engine

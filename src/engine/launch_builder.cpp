@@ -1,0 +1,138 @@
+#include "engine/launch_builder.hpp"
+
+#include <fmt/format.h>
+
+#include <map>
+
+#include "engine/command_line.hpp"
+#include "model/templates.hpp"
+
+namespace baton::engine {
+namespace {
+
+constexpr std::chrono::milliseconds kDefaultKillGrace{5000};
+
+// Answers `${{ ... }}` for one leaf: its item, the run id, and the outputs of the tasks it
+// needs (found among its own and its ancestors' upstreams, where the loader put the edge).
+class TemplateValues {
+ public:
+  TemplateValues(const RunGraph& graph, UnitIndex leaf, const RunOptions& options)
+      : graph_(graph), leaf_(leaf), options_(options) {}
+
+  std::optional<std::string> operator()(std::string_view expr) const {
+    const Unit& unit = graph_.unit(leaf_);
+    std::string_view item_name = "item";
+    for (UnitIndex u = leaf_; u != kNoUnit; u = graph_.unit(u).parent) {
+      if (const auto& fe = graph_.node_of(u).foreach) {
+        item_name = fe->as;
+        break;
+      }
+    }
+    auto meaning = model::classify_template(expr, item_name);
+    switch (meaning.kind) {
+      case model::TemplateKind::kRunId: return options_.run_id;
+      case model::TemplateKind::kItem: return unit.item;
+      case model::TemplateKind::kItemIndex: return std::to_string(unit.item_index);
+      case model::TemplateKind::kTaskOutput: return output(meaning.ref, meaning.key);
+      case model::TemplateKind::kUnknown: return std::nullopt;
+    }
+    return std::nullopt;
+  }
+
+ private:
+  std::optional<std::string> output(const std::string& ref, const std::string& key) const {
+    for (UnitIndex u = leaf_; u != kNoUnit; u = graph_.unit(u).parent) {
+      for (UnitIndex up : graph_.unit(u).upstream) {
+        const auto& node = graph_.node_of(up);
+        if (node.path != ref && node.id != ref) continue;
+        const auto& outputs = graph_.unit(up).outputs;
+        if (auto it = outputs.find(key); it != outputs.end()) return it->second;
+      }
+    }
+    return std::nullopt;
+  }
+
+  const RunGraph& graph_;
+  UnitIndex leaf_;
+  const RunOptions& options_;
+};
+
+std::string file_name(const std::string& path) { return path.empty() ? "_" : path; }
+
+}  // namespace
+
+std::filesystem::path log_path(const RunOptions& options, const std::string& path, int attempt) {
+  return options.run_dir / "logs" / fmt::format("{}.{}.log", file_name(path), attempt);
+}
+
+PreparedLaunch prepare_launch(const RunGraph& graph, UnitIndex leaf, int attempt,
+                              const RunOptions& options) {
+  PreparedLaunch out;
+  const Unit& unit = graph.unit(leaf);
+  const model::Node& node = graph.node_of(leaf);
+  const model::Settings& settings = node.settings();
+  TemplateValues values(graph, leaf, options);
+  std::string missing;
+  auto expand = [&](const std::string& text) -> std::optional<std::string> {
+    auto result = model::expand_templates(text, values, missing);
+    if (!result) out.error = fmt::format("template '${{{{ {} }}}}' has no value", missing);
+    return result;
+  };
+
+  if (node.action == model::ActionKind::kShell) {
+    out.spec.argv = shell_argv(node.command.shell);
+  } else {
+    for (const auto& arg : node.command.argv) {
+      auto value = expand(arg);
+      if (!value) return out;
+      out.spec.argv.push_back(std::move(*value));
+    }
+  }
+
+  // Environment, later layers win: baton's own, the workflow's, groups' and task's (already
+  // merged by inheritance), then baton's variables.
+  std::map<std::string, std::string> env;
+  for (const auto& entry : options.base_env) {
+    auto eq = entry.find('=');
+    if (eq != std::string::npos) env[entry.substr(0, eq)] = entry.substr(eq + 1);
+  }
+  for (const auto& [name, text] : settings.env) {
+    auto value = expand(text);
+    if (!value) return out;
+    env[name] = std::move(*value);
+  }
+  out.output_file = options.run_dir / "outputs" / fmt::format("{}.{}", file_name(unit.path), attempt);
+  env["BATON_RUN_ID"] = options.run_id;
+  env["BATON_TASK"] = unit.path;
+  env["BATON_ATTEMPT"] = std::to_string(attempt);
+  env["BATON_OUTPUT"] = std::filesystem::absolute(out.output_file).string();
+  if (unit.item_index >= 0) {
+    env["BATON_ITEM"] = unit.item;
+    env["BATON_ITEM_INDEX"] = std::to_string(unit.item_index);
+  }
+  for (UnitIndex u = leaf; u != kNoUnit; u = graph.unit(u).parent) {
+    for (UnitIndex up : graph.unit(u).upstream) {
+      for (UnitIndex source : graph.leaves_under(up)) {
+        const auto& source_unit = graph.unit(source);
+        for (const auto& [key, value] : source_unit.outputs) {
+          env[output_variable(source_unit.path, key)] = value;
+        }
+      }
+    }
+  }
+  for (auto& [name, value] : env) out.spec.env.push_back(name + "=" + value);
+
+  std::filesystem::path cwd = options.workflow_dir;
+  if (settings.cwd) {
+    auto value = expand(*settings.cwd);
+    if (!value) return out;
+    cwd = options.workflow_dir / *value;  // An absolute value replaces the folder.
+  }
+  out.spec.cwd = cwd.string();
+  out.spec.log_path = log_path(options, unit.path, attempt).string();
+  out.spec.timeout = settings.timeout;
+  out.spec.kill_grace = settings.kill_grace.value_or(kDefaultKillGrace);
+  return out;
+}
+
+}  // namespace baton::engine

@@ -1,0 +1,48 @@
+#include "engine/retry/backoff.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace baton::engine {
+namespace {
+
+constexpr Duration kDefaultBase{1000};
+constexpr double kDefaultCoefficient = 2.0;
+constexpr double kMaxMilliseconds = 1e15;  // Keeps pow() from overflowing into nonsense.
+
+}  // namespace
+
+Duration retry_delay(const RetryPolicy& policy, int k, double unit_random) {
+  auto strategy = policy.strategy.value_or(RetryStrategy::kExponential);
+  if (strategy == RetryStrategy::kImmediate) return Duration(0);
+  Duration base = strategy == RetryStrategy::kFixed ? policy.delay.value_or(kDefaultBase)
+                                                    : policy.initial_interval.value_or(kDefaultBase);
+  double wait = static_cast<double>(base.count());
+  if (strategy == RetryStrategy::kExponential) {
+    wait *= std::pow(policy.backoff_coefficient.value_or(kDefaultCoefficient), std::max(0, k - 1));
+  }
+  double jitter = policy.jitter.value_or(0.0);
+  if (jitter > 0) wait *= (1.0 - jitter) + 2.0 * jitter * unit_random;
+  double cap = static_cast<double>(policy.max_interval.value_or(base * 100).count());
+  wait = std::min({wait, cap, kMaxMilliseconds});
+  return Duration(static_cast<Duration::rep>(std::llround(wait)));
+}
+
+bool should_retry(const RetryPolicy& policy, int attempts_made, const AttemptFailure& failure) {
+  int budget = policy.max_attempts.value_or(1);
+  if (budget != 0 && attempts_made >= budget) return false;
+  if (failure.timed_out) return policy.retry_on_timeout.value_or(true);
+  if (failure.exit_code >= 0) {
+    if (const auto& never = policy.non_retryable_exit_codes;
+        never && std::find(never->begin(), never->end(), failure.exit_code) != never->end()) {
+      return false;
+    }
+    if (const auto& only = policy.retry_on_exit_codes;
+        only && std::find(only->begin(), only->end(), failure.exit_code) == only->end()) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace baton::engine

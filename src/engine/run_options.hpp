@@ -1,0 +1,26 @@
+// What a run needs to know besides its workflow: where its files go, how wide it may run.
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace baton::engine {
+
+struct Unit;
+
+struct RunOptions {
+  int jobs = 1;                        ///< Leaves running at once (>= 1).
+  std::string run_id;                  ///< BATON_RUN_ID and `${{ run.id }}`.
+  std::filesystem::path run_dir;       ///< STATE/runs/RUN: logs/ and outputs/ go here.
+  std::filesystem::path workflow_dir;  ///< Tasks' default working directory.
+  std::vector<std::string> base_env;   ///< baton's own environment, "KEY=VALUE".
+  /// Nothing really runs (--dry-run): a dynamic fan-out whose items are unknown gets one
+  /// stand-in instance. Default: false.
+  bool dry_run = false;
+  /// Called after every change of a leaf's state (progress output). Default: none.
+  std::function<void(const Unit&)> on_leaf_change;
+};
+
+}  // namespace baton::engine

@@ -1,0 +1,500 @@
+#include "engine/scheduler.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cassert>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+#include "analyze/leaf_graph.hpp"
+#include "analyze/stages.hpp"
+#include "engine/launch_builder.hpp"
+#include "engine/retry/backoff.hpp"
+#include "engine/trigger.hpp"
+#include "model/duration.hpp"
+
+namespace baton::engine {
+namespace {
+
+// Longest estimated chain from each model leaf to the end (SPEC 2.3's second key); instances of
+// one node share their node's value. Estimates, else 1 s a task (history comes with the store).
+std::vector<Duration> remaining_by_node(const model::Workflow& workflow) {
+  auto graph = analyze::build_leaf_graph(workflow);
+  auto topo = graph.dag.topological_order();
+  std::vector<Duration> durations;
+  for (const auto& leaf : graph.leaves) durations.push_back(leaf.estimate);
+  auto remaining = analyze::remaining_path(graph.dag, topo, durations);
+  std::vector<Duration> by_node(workflow.nodes.size(), Duration(0));
+  for (std::size_t v = 0; v < graph.leaves.size(); ++v) {
+    auto& slot = by_node[graph.leaves[v].node];
+    slot = std::max(slot, remaining[v]);
+  }
+  return by_node;
+}
+
+std::string describe_exit(const AttemptExited& exited, const model::Node& node) {
+  if (exited.timed_out) {
+    return fmt::format("timed out after {}",
+                       model::format_duration(node.settings().timeout.value_or(Duration(0))));
+  }
+  if (exited.signal != 0) return fmt::format("killed by signal {}", exited.signal);
+  return fmt::format("exit {}", exited.exit_code);
+}
+
+// A dynamic fan-out's items: a JSON array of strings, else one item per non-empty line.
+std::vector<std::string> parse_items(const std::string& text) {
+  std::vector<std::string> items;
+  std::string_view rest = text;
+  auto first = rest.find_first_not_of(" \t\r\n");
+  if (first != std::string_view::npos && rest[first] == '[') {
+    // A minimal reader for ["a", "b"]: strings with \" and \\ escapes.
+    std::size_t i = first + 1;
+    while (i < rest.size()) {
+      if (rest[i] == '"') {
+        std::string item;
+        for (++i; i < rest.size() && rest[i] != '"'; ++i) {
+          if (rest[i] == '\\' && i + 1 < rest.size()) ++i;
+          item += rest[i];
+        }
+        items.push_back(std::move(item));
+      }
+      ++i;
+    }
+    return items;
+  }
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.find_first_not_of(" \t") != std::string::npos) items.push_back(line);
+  }
+  return items;
+}
+
+}  // namespace
+
+std::string_view to_string(RunStatus status) {
+  switch (status) {
+    case RunStatus::kRunning: return "running";
+    case RunStatus::kSucceeded: return "succeeded";
+    case RunStatus::kFailed: return "failed";
+    case RunStatus::kRolledBack: return "rolled_back";
+    case RunStatus::kCancelled: return "cancelled";
+  }
+  return "?";
+}
+
+Scheduler::Scheduler(const model::Workflow& workflow, Executor& executor, RunOptions options)
+    : graph_(workflow),
+      executor_(executor),
+      options_(std::move(options)),
+      remaining_(remaining_by_node(workflow)) {}
+
+bool Scheduler::ReadyOrder::operator()(UnitIndex a, UnitIndex b) const {
+  // std::push_heap keeps the largest on top: "a < b" means b starts first.
+  const auto& g = scheduler->graph_;
+  int pa = g.node_of(a).settings().priority.value_or(0);
+  int pb = g.node_of(b).settings().priority.value_or(0);
+  if (pa != pb) return pa < pb;
+  auto ra = scheduler->remaining_[g.unit(a).node], rb = scheduler->remaining_[g.unit(b).node];
+  if (ra != rb) return ra < rb;
+  return a > b;  // File order.
+}
+
+RunResult Scheduler::run() {
+  result_.started = std::chrono::system_clock::now();
+  evaluate(RunGraph::kRootUnit);
+  drain();
+  // The loop: fill free slots, wait for the next event, apply it, repeat.
+  while (true) {
+    start_ready();
+    if (running_ == 0 && retrying_ == 0) break;
+    for (const Event& event : executor_.wait(std::nullopt)) on_event(event);
+    drain();
+  }
+  result_.ended = std::chrono::system_clock::now();
+  const Unit& root = graph_.unit(RunGraph::kRootUnit);
+  if (cancelled_) {
+    result_.status = RunStatus::kCancelled;
+  } else if (failed_ || root.state == TaskState::kFailed) {
+    result_.status = RunStatus::kFailed;
+  } else if (!is_terminal(root.state) && !stopping_) {
+    throw std::logic_error("scheduler stuck: nothing runs and the run is not over [this is a bug]");
+  } else {
+    result_.status = root.state == TaskState::kFailed ? RunStatus::kFailed : RunStatus::kSucceeded;
+  }
+  return result_;
+}
+
+// ---- Readiness -------------------------------------------------------------------------------
+
+Outcome Scheduler::outcome(UnitIndex u) const {
+  const Unit& unit = graph_.unit(u);
+  return outcome_of({unit.state, unit.failure_ignored, unit.skipped_upstream_failed});
+}
+
+void Scheduler::evaluate(UnitIndex u) {
+  Unit& unit = graph_.unit(u);
+  if (unit.state != TaskState::kPending || unit.opened) return;
+  if (unit.parent != kNoUnit && !graph_.unit(unit.parent).opened) return;
+  std::vector<UpstreamOutcome> ups;
+  ups.reserve(unit.upstream.size());
+  for (UnitIndex up : unit.upstream) ups.push_back({outcome(up), graph_.unit(up).path});
+  const model::Node& node = graph_.node_of(u);
+  auto decision = evaluate_trigger(node.trigger, ups);
+  if (decision.kind == TriggerDecision::Kind::kWait) return;
+  if (decision.kind == TriggerDecision::Kind::kSkip) {
+    skip_subtree(u, decision.reason, decision.upstream_failed);
+    finish(u);
+    return;
+  }
+  if (cancelled_ || (stopping_ && node.trigger != TriggerRule::kAlways)) return;
+  if (unit.kind == UnitKind::kLeaf) {
+    set_leaf_state(u, TaskState::kReady);
+    ready_.push_back(u);
+    std::push_heap(ready_.begin(), ready_.end(), ReadyOrder{this});
+    return;
+  }
+  open(u);
+}
+
+void Scheduler::open(UnitIndex u) {
+  Unit& unit = graph_.unit(u);
+  const model::Node& node = graph_.node_of(u);
+  if (unit.kind == UnitKind::kFanout && node.foreach->is_dynamic()) {
+    open_dynamic_fanout(u);
+    if (graph_.unit(u).state != TaskState::kPending) return;  // It failed.
+  }
+  Unit& opened = graph_.unit(u);
+  opened.opened = true;
+  opened.state = TaskState::kRunning;
+  opened.unfinished_children = opened.children.size();
+  if (opened.children.empty()) {
+    finish(u);
+    return;
+  }
+  for (UnitIndex child : std::vector<UnitIndex>(opened.children)) evaluate(child);
+}
+
+void Scheduler::open_dynamic_fanout(UnitIndex u) {
+  const model::Node& node = graph_.node_of(u);
+  const auto& fe = *node.foreach;
+  const model::Node& source = graph_.workflow().node(fe.from_node);
+  const std::string* text = nullptr;
+  for (UnitIndex up : graph_.unit(u).upstream) {
+    if (graph_.unit(up).node != fe.from_node) continue;
+    if (auto it = graph_.unit(up).outputs.find(fe.output); it != graph_.unit(up).outputs.end()) {
+      text = &it->second;
+    }
+  }
+  if (!text && options_.dry_run) {
+    graph_.expand(u, {fmt::format("(items of {}.{})", source.path, fe.output)});
+    return;
+  }
+  if (!text) {
+    graph_.unit(u).state = TaskState::kFailed;
+    graph_.unit(u).reason = fmt::format("'{}' wrote no output '{}' to fan out over", source.path,
+                                        fe.output);
+    failed_ = true;
+    finish(u);
+    return;
+  }
+  auto items = parse_items(*text);
+  if (items.size() > static_cast<std::size_t>(fe.max_items)) {
+    graph_.unit(u).state = TaskState::kFailed;
+    graph_.unit(u).reason = fmt::format("{} items, more than max_items ({})", items.size(),
+                                        fe.max_items);
+    failed_ = true;
+    finish(u);
+    return;
+  }
+  graph_.expand(u, items);
+}
+
+void Scheduler::skip_subtree(UnitIndex u, const std::string& reason, bool upstream_failed) {
+  std::vector<UnitIndex> stack{u};
+  while (!stack.empty()) {
+    UnitIndex v = stack.back();
+    stack.pop_back();
+    Unit& unit = graph_.unit(v);
+    unit.state = TaskState::kSkipped;
+    unit.reason = reason;
+    unit.skipped_upstream_failed = upstream_failed;
+    if (unit.kind == UnitKind::kLeaf && options_.on_leaf_change) options_.on_leaf_change(unit);
+    if (v != u) {
+      for (UnitIndex d : unit.dependents) worklist_.push_back(d);
+    }
+    stack.insert(stack.end(), unit.children.begin(), unit.children.end());
+  }
+}
+
+// `u` reached a terminal state: its group may be complete, its dependents may be ready.
+void Scheduler::finish(UnitIndex u) {
+  Unit& unit = graph_.unit(u);
+  if (unit.kind != UnitKind::kLeaf && unit.opened) {
+    std::vector<ChildState> children;
+    for (UnitIndex c : unit.children) {
+      const Unit& child = graph_.unit(c);
+      children.push_back({child.state, child.failure_ignored, child.skipped_upstream_failed});
+    }
+    unit.state = derive_group_state(children);
+  }
+  for (UnitIndex d : unit.dependents) worklist_.push_back(d);
+  UnitIndex parent = unit.parent;
+  if (parent != kNoUnit && graph_.unit(parent).opened &&
+      --graph_.unit(parent).unfinished_children == 0) {
+    finish(parent);
+  }
+}
+
+void Scheduler::drain() {
+  while (!worklist_.empty()) {
+    UnitIndex u = worklist_.back();
+    worklist_.pop_back();
+    evaluate(u);
+  }
+}
+
+// ---- Starting, within limits -----------------------------------------------------------------
+
+void Scheduler::start_ready() {
+  if (!held_.empty() && running_ < options_.jobs) {
+    // Something finished since they were held: give them another chance, in order.
+    for (UnitIndex u : held_) {
+      ready_.push_back(u);
+      std::push_heap(ready_.begin(), ready_.end(), ReadyOrder{this});
+    }
+    held_.clear();
+  }
+  while (running_ < options_.jobs && !ready_.empty()) {
+    std::pop_heap(ready_.begin(), ready_.end(), ReadyOrder{this});
+    UnitIndex u = ready_.back();
+    ready_.pop_back();
+    if (cancelled_ || (stopping_ && graph_.node_of(u).trigger != TriggerRule::kAlways)) {
+      set_leaf_state(u, TaskState::kPending);  // Not started; resumable later.
+      continue;
+    }
+    if (!admit(u)) {
+      held_.push_back(u);
+      continue;
+    }
+    start(u);
+  }
+}
+
+bool Scheduler::admit(UnitIndex leaf) const {
+  const model::Node& node = graph_.node_of(leaf);
+  if (const auto& pool = node.settings().pool) {
+    auto size = graph_.workflow().pools.at(*pool);
+    auto it = pool_in_use_.find(*pool);
+    if ((it == pool_in_use_.end() ? 0 : it->second) + node.slots > size) return false;
+  }
+  UnitIndex child = leaf;
+  for (UnitIndex u = graph_.unit(leaf).parent; u != kNoUnit; child = u, u = graph_.unit(u).parent) {
+    const Unit& unit = graph_.unit(u);
+    const model::Node& group = graph_.node_of(u);
+    if (unit.kind == UnitKind::kGroup && group.concurrency &&
+        unit.running_leaves >= *group.concurrency) {
+      return false;
+    }
+    if (unit.kind == UnitKind::kFanout && group.foreach->max_parallel &&
+        !graph_.unit(child).instance_active &&
+        unit.active_instances >= *group.foreach->max_parallel) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// sign +1 when a leaf starts, -1 when it ends.
+void Scheduler::take_limits(UnitIndex leaf, int sign) {
+  const model::Node& node = graph_.node_of(leaf);
+  if (const auto& pool = node.settings().pool) pool_in_use_[*pool] += sign * node.slots;
+  UnitIndex child = leaf;
+  for (UnitIndex u = graph_.unit(leaf).parent; u != kNoUnit; child = u, u = graph_.unit(u).parent) {
+    Unit& unit = graph_.unit(u);
+    unit.running_leaves += sign;
+    if (unit.kind != UnitKind::kFanout) continue;
+    Unit& instance = graph_.unit(child);
+    if (sign > 0 && !instance.instance_active) {
+      instance.instance_active = true;
+      ++unit.active_instances;
+    } else if (sign < 0 && instance.instance_active && instance.running_leaves == 0 &&
+               (instance.kind == UnitKind::kLeaf || is_terminal(instance.state) ||
+                instance.state == TaskState::kPending)) {
+      instance.instance_active = false;
+      --unit.active_instances;
+    }
+  }
+}
+
+void Scheduler::start(UnitIndex leaf) {
+  Unit& unit = graph_.unit(leaf);
+  int attempt = static_cast<int>(unit.attempts.size()) + 1;
+  auto prepared = prepare_launch(graph_, leaf, attempt, options_);
+  AttemptRecord record;
+  record.number = attempt;
+  record.start = std::chrono::system_clock::now();
+  record.log_path = prepared.spec.log_path;
+  unit.attempts.push_back(record);
+  if (!prepared.error.empty()) {
+    unit.attempts.back().end = record.start;
+    unit.attempts.back().error = prepared.error;
+    fail_leaf(leaf, prepared.error);
+    return;
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(prepared.output_file.parent_path(), ec);
+  std::ofstream(prepared.output_file, std::ios::trunc);  // Exists, empty, for `>>`.
+  prepared.spec.id = leaf;
+  take_limits(leaf, +1);
+  ++running_;
+  result_.peak_parallelism = std::max(result_.peak_parallelism, running_);
+  set_leaf_state(leaf, TaskState::kRunning);
+  executor_.start(prepared.spec);
+}
+
+// ---- Events ----------------------------------------------------------------------------------
+
+void Scheduler::on_event(const Event& event) {
+  std::visit(
+      [this](const auto& e) {
+        using E = std::decay_t<decltype(e)>;
+        if constexpr (std::is_same_v<E, AttemptExited>) {
+          on_exit(static_cast<UnitIndex>(e.id), e);
+        } else if constexpr (std::is_same_v<E, SpawnFailed>) {
+          on_spawn_failed(static_cast<UnitIndex>(e.id), e.message);
+        } else if constexpr (std::is_same_v<E, Interrupted>) {
+          on_interrupt(e);
+        } else if constexpr (std::is_same_v<E, TimerFired>) {
+          on_timer(e.token);
+        }
+      },
+      event);
+}
+
+void Scheduler::on_exit(UnitIndex leaf, const AttemptExited& exited) {
+  Unit& unit = graph_.unit(leaf);
+  --running_;
+  take_limits(leaf, -1);
+  auto& attempt = unit.attempts.back();
+  attempt.end = std::chrono::system_clock::now();
+  attempt.exit_code = exited.exit_code;
+  attempt.signal = exited.signal;
+  attempt.timed_out = exited.timed_out;
+  const model::Node& node = graph_.node_of(leaf);
+  if (cancelled_ || (unit.state == TaskState::kCancelled)) {
+    set_leaf_state(leaf, TaskState::kCancelled);
+    unit.reason = "cancelled";
+    finish(leaf);
+    return;
+  }
+  if (!exited.succeeded()) {
+    std::string reason = describe_exit(exited, node);
+    if (!retry_later(leaf, reason, exited.signal ? -1 : exited.exit_code, exited.timed_out)) {
+      fail_leaf(leaf, std::move(reason));
+    }
+    return;
+  }
+  auto output_file = options_.run_dir / "outputs" / fmt::format("{}.{}", unit.path, attempt.number);
+  std::ifstream in(output_file, std::ios::binary);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto outputs = parse_outputs(text);
+  if (!outputs) {
+    attempt.error = outputs.error().message;
+    fail_leaf(leaf, outputs.error().message);
+    return;
+  }
+  for (const auto& key : node.outputs) {
+    if (!outputs->count(key)) {
+      fail_leaf(leaf, fmt::format("promised output '{}' was not written", key));
+      return;
+    }
+  }
+  unit.outputs = std::move(*outputs);
+  set_leaf_state(leaf, TaskState::kSucceeded);
+  finish(leaf);
+}
+
+void Scheduler::on_spawn_failed(UnitIndex leaf, const std::string& message) {
+  --running_;
+  take_limits(leaf, -1);
+  auto& unit = graph_.unit(leaf);
+  unit.attempts.back().end = std::chrono::system_clock::now();
+  unit.attempts.back().error = message;
+  if (!retry_later(leaf, message, -1, false)) fail_leaf(leaf, message);
+}
+
+bool Scheduler::retry_later(UnitIndex leaf, const std::string& reason, int exit_code,
+                            bool timed_out) {
+  Unit& unit = graph_.unit(leaf);
+  const auto& policy = graph_.node_of(leaf).settings().retry;
+  int made = static_cast<int>(unit.attempts.size());
+  if (cancelled_ || !should_retry(policy, made, {exit_code, timed_out})) return false;
+  std::uniform_real_distribution<double> unit_random(0.0, 1.0);
+  Duration delay = retry_delay(policy, made, unit_random(random_));
+  int budget = policy.max_attempts.value_or(1);
+  unit.reason = fmt::format("{}; attempt {} of {} in {}", reason, made + 1,
+                            budget == 0 ? std::string("unlimited") : std::to_string(budget),
+                            model::format_duration(delay));
+  set_leaf_state(leaf, TaskState::kRetrying);
+  ++retrying_;
+  executor_.add_timer(Clock::now() + delay, leaf);
+  return true;
+}
+
+void Scheduler::on_timer(std::uint64_t token) {
+  auto leaf = static_cast<UnitIndex>(token);
+  if (leaf >= graph_.units().size() || graph_.unit(leaf).state != TaskState::kRetrying) return;
+  --retrying_;
+  graph_.unit(leaf).reason.clear();
+  set_leaf_state(leaf, TaskState::kReady);
+  ready_.push_back(leaf);
+  std::push_heap(ready_.begin(), ready_.end(), ReadyOrder{this});
+}
+
+void Scheduler::fail_leaf(UnitIndex leaf, std::string reason) {
+  Unit& unit = graph_.unit(leaf);
+  const model::Node& node = graph_.node_of(leaf);
+  unit.reason = std::move(reason);
+  unit.failure_ignored = node.settings().on_failure == OnFailure::kIgnore;
+  set_leaf_state(leaf, TaskState::kFailed);
+  if (!unit.failure_ignored) {
+    failed_ = true;
+    auto mode = graph_.workflow().failure_mode;
+    if (mode != FailureMode::kContinue) stopping_ = true;
+    if (mode == FailureMode::kCancel) {
+      for (UnitIndex u = 0; u < graph_.units().size(); ++u) {
+        if (graph_.unit(u).state == TaskState::kRunning && graph_.unit(u).kind == UnitKind::kLeaf) {
+          graph_.unit(u).state = TaskState::kCancelled;
+          executor_.terminate(u);
+        }
+      }
+    }
+  }
+  finish(leaf);
+}
+
+void Scheduler::on_interrupt(const Interrupted& interrupted) {
+  cancelled_ = true;
+  for (UnitIndex u = 0; u < graph_.units().size(); ++u) {
+    if (graph_.unit(u).state != TaskState::kRetrying) continue;
+    --retrying_;
+    graph_.unit(u).reason = "cancelled";
+    set_leaf_state(u, TaskState::kCancelled);
+    finish(u);
+  }
+  if (interrupted.count >= 2) {
+    executor_.kill_all();
+  } else {
+    executor_.terminate_all();
+  }
+}
+
+void Scheduler::set_leaf_state(UnitIndex leaf, TaskState state) {
+  graph_.unit(leaf).state = state;
+  if (options_.on_leaf_change) options_.on_leaf_change(graph_.unit(leaf));
+}
+
+}  // namespace baton::engine

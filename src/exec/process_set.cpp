@@ -1,0 +1,463 @@
+// The process executor (see process_set.hpp). One epoll set holds the timerfd, the signalfd and
+// one pidfd per running attempt; wait() is the only call that blocks. Timeouts, kill-grace
+// escalations and user timers share one min-heap, and the timerfd is armed for its top.
+#include "exec/process_set.hpp"
+
+#include <fcntl.h>
+#include <sys/epoll.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/timerfd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <climits>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <stdexcept>
+#include <string_view>
+#include <utility>
+
+namespace baton::exec {
+namespace {
+
+// epoll keys: the two fixed fds, then one per attempt slot.
+constexpr std::uint64_t kTimerKey = 0;
+constexpr std::uint64_t kSignalKey = 1;
+constexpr std::uint64_t kFirstSlotKey = 2;
+
+[[noreturn]] void fail(const std::string& what) {
+  throw std::runtime_error("baton: process executor: " + what + ": " + std::strerror(errno));
+}
+
+std::string describe(std::string_view what, std::string_view name, int error) {
+  return std::string(what) + " '" + std::string(name) + "': " + std::strerror(error);
+}
+
+sigset_t handled_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGCHLD);
+  return set;
+}
+
+int pidfd_open(pid_t pid) { return static_cast<int>(::syscall(SYS_pidfd_open, pid, 0u)); }
+
+void epoll_add(int epoll_fd, int fd, std::uint64_t key) {
+  epoll_event event{};
+  event.events = EPOLLIN;
+  event.data.u64 = key;
+  if (::epoll_ctl(epoll_fd, EPOLL_CTL_ADD, fd, &event) != 0) fail("epoll_ctl");
+}
+
+void close_fd(int& fd) {
+  if (fd >= 0) ::close(fd);
+  fd = -1;
+}
+
+// Opens the log for appending, creating its folder only when the open says it is missing, so
+// that the common case costs one syscall.
+int open_log(const std::string& path) {
+  constexpr int kFlags = O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC;
+  int fd = ::open(path.c_str(), kFlags, 0644);
+  if (fd >= 0 || errno != ENOENT) return fd;
+  auto folder = std::filesystem::path(path).parent_path();
+  std::error_code error;
+  if (folder.empty() || !std::filesystem::create_directories(folder, error)) {
+    if (error) errno = error.value();
+    if (error || folder.empty()) return -1;
+  }
+  return ::open(path.c_str(), kFlags, 0644);
+}
+
+// The value of PATH in a "KEY=VALUE" environment.
+std::optional<std::string_view> path_of(const std::vector<std::string>& env) {
+  for (const auto& entry : env) {
+    if (entry.starts_with("PATH=")) return std::string_view(entry).substr(5);
+  }
+  return std::nullopt;
+}
+
+// Looks `name` up in `dirs` as execvp would in the child: the first executable regular file
+// wins, an empty entry is the current directory, and relative entries are taken from `cwd`.
+// Returns the path to exec (relative ones are resolved again after the child's chdir), or
+// sets `error` to EACCES if only non-executable candidates were found, else ENOENT.
+std::string search_path(std::string_view dirs, const std::string& name, const std::string& cwd,
+                        int& error) {
+  error = ENOENT;
+  for (std::size_t begin = 0; begin <= dirs.size();) {
+    std::size_t end = std::min(dirs.find(':', begin), dirs.size());
+    std::string_view dir = dirs.substr(begin, end - begin);
+    begin = end + 1;
+    std::string candidate = dir.empty() ? name : std::string(dir) + "/" + name;
+    std::string seen_from = candidate;
+    if (!cwd.empty() && candidate.front() != '/') seen_from = cwd + "/" + candidate;
+    struct stat info {};
+    if (::stat(seen_from.c_str(), &info) != 0 || !S_ISREG(info.st_mode)) continue;
+    if (::access(seen_from.c_str(), X_OK) == 0) return candidate;
+    error = EACCES;
+  }
+  return {};
+}
+
+bool is_usable_directory(const std::string& path, int& error) {
+  struct stat info {};
+  if (::stat(path.c_str(), &info) != 0) {
+    error = errno;
+    return false;
+  }
+  error = S_ISDIR(info.st_mode) ? (::access(path.c_str(), X_OK) == 0 ? 0 : errno) : ENOTDIR;
+  return error == 0;
+}
+
+}  // namespace
+
+ProcessSet::ProcessSet() {
+  const sigset_t handled = handled_signals();
+  try {
+    epoll_fd_ = ::epoll_create1(EPOLL_CLOEXEC);
+    if (epoll_fd_ < 0) fail("epoll_create1");
+    timer_fd_ = ::timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+    if (timer_fd_ < 0) fail("timerfd_create");
+    signal_fd_ = ::signalfd(-1, &handled, SFD_NONBLOCK | SFD_CLOEXEC);
+    if (signal_fd_ < 0) fail("signalfd");
+    dev_null_fd_ = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+    if (dev_null_fd_ < 0) fail("open /dev/null");
+    epoll_add(epoll_fd_, timer_fd_, kTimerKey);
+    epoll_add(epoll_fd_, signal_fd_, kSignalKey);
+    int probe = pidfd_open(::getpid());
+    if (probe < 0) fail("pidfd_open (Linux 5.3 or later is needed)");
+    ::close(probe);
+    if (::prctl(PR_GET_CHILD_SUBREAPER, &old_subreaper_) != 0 ||
+        ::prctl(PR_SET_CHILD_SUBREAPER, 1) != 0) {
+      fail("prctl PR_SET_CHILD_SUBREAPER");
+    }
+  } catch (...) {
+    for (int* fd : {&epoll_fd_, &timer_fd_, &signal_fd_, &dev_null_fd_}) close_fd(*fd);
+    throw;
+  }
+
+  // Every child starts clean: its own process group, nothing blocked, default dispositions for
+  // the signals baton blocks or a shell may have ignored. Built once, shared by every spawn.
+  posix_spawnattr_init(&attr_);
+  posix_spawnattr_setflags(&attr_, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK |
+                                       POSIX_SPAWN_SETSIGDEF);
+  posix_spawnattr_setpgroup(&attr_, 0);
+  sigset_t none;
+  sigemptyset(&none);
+  posix_spawnattr_setsigmask(&attr_, &none);
+  sigset_t defaults = handled;
+  sigaddset(&defaults, SIGPIPE);
+  posix_spawnattr_setsigdefault(&attr_, &defaults);
+
+  if (const char* path = std::getenv("PATH")) own_path_ = path;
+  pthread_sigmask(SIG_BLOCK, &handled, &old_mask_);
+}
+
+ProcessSet::~ProcessSet() {
+  // SIGKILL cannot be ignored, so the blocking reaps below end promptly.
+  std::vector<pid_t> groups = orphan_groups_;
+  for (auto& [id, slot] : by_id_) {
+    Attempt& attempt = slots_[slot];
+    ::killpg(attempt.pid, SIGKILL);
+    siginfo_t info{};
+    while (::waitid(P_PID, static_cast<id_t>(attempt.pid), &info, WEXITED) != 0 && errno == EINTR) {
+    }
+    close_fd(attempt.pidfd);
+    groups.push_back(attempt.pid);
+  }
+  for (pid_t group : groups) {
+    while (::waitpid(-group, nullptr, 0) > 0 || errno == EINTR) {
+    }
+  }
+  ::prctl(PR_SET_CHILD_SUBREAPER, old_subreaper_);
+
+  // Signals received but never reported would be delivered by the unblocking; drop them.
+  std::array<signalfd_siginfo, 8> dropped;
+  while (::read(signal_fd_, dropped.data(), sizeof dropped) > 0) {
+  }
+  pthread_sigmask(SIG_SETMASK, &old_mask_, nullptr);
+  posix_spawnattr_destroy(&attr_);
+  for (int* fd : {&epoll_fd_, &timer_fd_, &signal_fd_, &dev_null_fd_}) close_fd(*fd);
+}
+
+void ProcessSet::start(const LaunchSpec& spec) {
+  if (by_id_.contains(spec.id)) {
+    ready_.push_back(SpawnFailed{
+        spec.id, "attempt " + std::to_string(spec.id) + " is running already [this is a bug]"});
+    return;
+  }
+  if (spec.argv.empty()) {
+    ready_.push_back(SpawnFailed{spec.id, "nothing to run: the command is empty"});
+    return;
+  }
+  int log_fd = open_log(spec.log_path);
+  if (log_fd < 0) {
+    ready_.push_back(SpawnFailed{spec.id, describe("cannot open log", spec.log_path, errno)});
+    return;
+  }
+  const Clock::time_point start = Clock::now();
+  pid_t pid = 0;
+  std::optional<std::string> error = spawn(spec, log_fd, pid);
+  ::close(log_fd);
+  if (error) {
+    ready_.push_back(SpawnFailed{spec.id, std::move(*error)});
+    return;
+  }
+
+  int pidfd = pidfd_open(pid);
+  if (pidfd < 0) {
+    // Out of file descriptors: an attempt baton cannot watch must not run.
+    int saved = errno;
+    ::killpg(pid, SIGKILL);
+    ::waitpid(pid, nullptr, 0);
+    ready_.push_back(SpawnFailed{spec.id, describe("cannot watch", spec.argv[0], saved)});
+    return;
+  }
+  std::uint32_t slot = new_slot();
+  Attempt& attempt = slots_[slot];
+  attempt = Attempt{spec.id, next_serial_++, slot, pid, pidfd, start, spec.kill_grace};
+  epoll_add(epoll_fd_, pidfd, kFirstSlotKey + slot);
+  by_id_.emplace(spec.id, slot);
+  if (spec.timeout) push_timer(start + *spec.timeout, TimerKind::kTimeout, attempt.serial, slot);
+}
+
+std::optional<std::string> ProcessSet::spawn(const LaunchSpec& spec, int log_fd, pid_t& pid) {
+  // Only a PATH different from baton's needs a lookup of our own; posix_spawnp does the rest.
+  const std::string& name = spec.argv[0];
+  std::string program = name;
+  bool search = name.find('/') == std::string::npos;
+  if (search) {
+    std::optional<std::string_view> path = path_of(spec.env);
+    if (path && (!own_path_ || *path != *own_path_)) {
+      int error = 0;
+      program = search_path(*path, name, spec.cwd, error);
+      if (program.empty()) return describe("cannot run", name, error);
+      search = false;
+    }
+  }
+
+  argv_buffer_.clear();
+  for (const auto& arg : spec.argv) argv_buffer_.push_back(const_cast<char*>(arg.c_str()));
+  argv_buffer_.push_back(nullptr);
+  env_buffer_.clear();
+  for (const auto& entry : spec.env) env_buffer_.push_back(const_cast<char*>(entry.c_str()));
+  env_buffer_.push_back(nullptr);
+
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, dev_null_fd_, STDIN_FILENO);
+  posix_spawn_file_actions_adddup2(&actions, log_fd, STDOUT_FILENO);
+  posix_spawn_file_actions_adddup2(&actions, log_fd, STDERR_FILENO);
+  // Ours are O_CLOEXEC; this also keeps out any another part of the process left inheritable.
+  posix_spawn_file_actions_addclosefrom_np(&actions, STDERR_FILENO + 1);
+  if (!spec.cwd.empty()) posix_spawn_file_actions_addchdir_np(&actions, spec.cwd.c_str());
+  int rc = search ? ::posix_spawnp(&pid, program.c_str(), &actions, &attr_, argv_buffer_.data(),
+                                   env_buffer_.data())
+                  : ::posix_spawn(&pid, program.c_str(), &actions, &attr_, argv_buffer_.data(),
+                                  env_buffer_.data());
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc == 0) return std::nullopt;
+
+  // glibc reports a failed chdir and a failed exec alike; tell them apart only now, off the
+  // fast path.
+  int cwd_error = 0;
+  if (!spec.cwd.empty() && !is_usable_directory(spec.cwd, cwd_error)) {
+    return describe("cannot change to directory", spec.cwd, cwd_error);
+  }
+  return describe("cannot run", name, rc);
+}
+
+std::uint32_t ProcessSet::new_slot() {
+  if (free_slots_.empty()) {
+    slots_.emplace_back();
+    return static_cast<std::uint32_t>(slots_.size() - 1);
+  }
+  std::uint32_t slot = free_slots_.back();
+  free_slots_.pop_back();
+  return slot;
+}
+
+ProcessSet::Attempt* ProcessSet::find(std::uint64_t id) {
+  auto it = by_id_.find(id);
+  return it == by_id_.end() ? nullptr : &slots_[it->second];
+}
+
+void ProcessSet::signal_group(Attempt& attempt, int signal) {
+  // The leader is reaped only in on_exit(), so until then its pid names this group and no other.
+  ::killpg(attempt.pid, signal);
+}
+
+bool ProcessSet::begin_terminate(Attempt& attempt, Clock::time_point now) {
+  if (attempt.terminating) return false;
+  attempt.terminating = true;
+  signal_group(attempt, SIGTERM);
+  signal_group(attempt, SIGCONT);  // A stopped process would not act on SIGTERM.
+  push_timer(now + attempt.kill_grace, TimerKind::kEscalate, attempt.serial, attempt.slot);
+  return true;
+}
+
+void ProcessSet::terminate(std::uint64_t id) {
+  if (Attempt* attempt = find(id)) begin_terminate(*attempt, Clock::now());
+}
+
+void ProcessSet::kill(std::uint64_t id) {
+  if (Attempt* attempt = find(id)) signal_group(*attempt, SIGKILL);
+}
+
+void ProcessSet::terminate_all() {
+  const Clock::time_point now = Clock::now();
+  for (auto& [id, slot] : by_id_) begin_terminate(slots_[slot], now);
+}
+
+void ProcessSet::kill_all() {
+  for (auto& [id, slot] : by_id_) signal_group(slots_[slot], SIGKILL);
+}
+
+void ProcessSet::add_timer(Clock::time_point when, std::uint64_t token) {
+  push_timer(when, TimerKind::kUser, token, 0);
+}
+
+void ProcessSet::push_timer(Clock::time_point when, TimerKind kind, std::uint64_t key,
+                            std::uint32_t slot) {
+  timers_.push_back(Timer{when, next_timer_seq_++, kind, key, slot});
+  std::push_heap(timers_.begin(), timers_.end(), TimerLater{});
+}
+
+bool ProcessSet::is_stale(const Timer& timer) const {
+  return timer.kind != TimerKind::kUser && slots_[timer.slot].serial != timer.key;
+}
+
+void ProcessSet::arm_timerfd() {
+  // Entries of attempts that have ended are dropped when they reach the top, so the heap holds
+  // little more than the running attempts' timers.
+  while (!timers_.empty() && is_stale(timers_.front())) {
+    std::pop_heap(timers_.begin(), timers_.end(), TimerLater{});
+    timers_.pop_back();
+  }
+  std::optional<Clock::time_point> want;
+  if (!timers_.empty()) want = timers_.front().when;
+  if (want == armed_) return;
+  itimerspec spec{};  // All zero disarms.
+  if (want) {
+    auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(want->time_since_epoch());
+    long long count = std::max<long long>(ns.count(), 1);  // Zero would disarm instead.
+    spec.it_value.tv_sec = static_cast<time_t>(count / 1'000'000'000);
+    spec.it_value.tv_nsec = static_cast<long>(count % 1'000'000'000);
+  }
+  // steady_clock is CLOCK_MONOTONIC, so its time points are the timerfd's absolute times.
+  if (::timerfd_settime(timer_fd_, TFD_TIMER_ABSTIME, &spec, nullptr) != 0) fail("timerfd_settime");
+  armed_ = want;
+}
+
+void ProcessSet::fire_due_timers(Clock::time_point now) {
+  while (!timers_.empty() && timers_.front().when <= now) {
+    std::pop_heap(timers_.begin(), timers_.end(), TimerLater{});
+    Timer timer = timers_.back();
+    timers_.pop_back();
+    if (timer.kind == TimerKind::kUser) {
+      ready_.push_back(TimerFired{timer.key});
+    } else if (!is_stale(timer)) {
+      Attempt& attempt = slots_[timer.slot];
+      if (timer.kind == TimerKind::kEscalate) {
+        signal_group(attempt, SIGKILL);
+      } else if (begin_terminate(attempt, now)) {
+        attempt.timed_out = true;
+      }
+    }
+  }
+}
+
+void ProcessSet::on_exit(std::uint32_t slot, Clock::time_point now) {
+  Attempt& attempt = slots_[slot];
+  // Kill the rest of the group while the unreaped leader still pins its id (a zombie counts as
+  // a member, so this succeeds either way), then ask after reaping whether anyone is left.
+  ::killpg(attempt.pid, SIGKILL);
+  siginfo_t info{};
+  while (::waitid(P_PID, static_cast<id_t>(attempt.pid), &info, WEXITED) != 0 && errno == EINTR) {
+  }
+  AttemptExited exited{attempt.id, -1, 0, attempt.timed_out, attempt.start, now, attempt.pid};
+  if (info.si_code == CLD_EXITED) {
+    exited.exit_code = info.si_status;
+  } else if (info.si_code == CLD_KILLED || info.si_code == CLD_DUMPED) {
+    exited.signal = info.si_status;
+  }
+  if (::killpg(attempt.pid, 0) == 0) {
+    orphan_groups_.push_back(attempt.pid);
+    reap_orphans();
+  }
+  close_fd(attempt.pidfd);  // Also takes it out of the epoll set.
+  by_id_.erase(attempt.id);
+  attempt.serial = 0;
+  free_slots_.push_back(slot);
+  ready_.push_back(exited);
+}
+
+void ProcessSet::reap_orphans() {
+  // A killed group member that was re-parented to us (we are a subreaper) is our zombie now.
+  // A group is done when it has no member left at all, children of ours or not.
+  std::erase_if(orphan_groups_, [](pid_t group) {
+    while (::waitpid(-group, nullptr, WNOHANG) > 0) {
+    }
+    return ::killpg(group, 0) != 0 && errno == ESRCH;
+  });
+}
+
+void ProcessSet::on_signals() {
+  std::array<signalfd_siginfo, 8> infos;
+  bool child = false;
+  for (;;) {
+    ssize_t n = ::read(signal_fd_, infos.data(), sizeof infos);
+    if (n <= 0) break;
+    for (std::size_t i = 0; i < static_cast<std::size_t>(n) / sizeof infos[0]; ++i) {
+      int signal = static_cast<int>(infos[i].ssi_signo);
+      if (signal == SIGCHLD) {
+        child = true;
+      } else {
+        ready_.push_back(Interrupted{signal, ++interrupts_});
+      }
+    }
+  }
+  if (child && !orphan_groups_.empty()) reap_orphans();
+}
+
+std::vector<Event> ProcessSet::wait(std::optional<Clock::time_point> deadline) {
+  std::array<epoll_event, 64> events;
+  for (;;) {
+    arm_timerfd();
+    int timeout_ms = -1;
+    if (!ready_.empty()) {
+      timeout_ms = 0;  // Collect whatever else is ready, without blocking.
+    } else if (deadline) {
+      auto left = std::chrono::ceil<std::chrono::milliseconds>(*deadline - Clock::now()).count();
+      timeout_ms = static_cast<int>(std::clamp<long long>(left, 0, INT_MAX));
+    }
+    int n = ::epoll_wait(epoll_fd_, events.data(), static_cast<int>(events.size()), timeout_ms);
+    if (n < 0 && errno != EINTR) fail("epoll_wait");
+    const Clock::time_point now = Clock::now();
+    for (int i = 0; i < n; ++i) {
+      std::uint64_t key = events[static_cast<std::size_t>(i)].data.u64;
+      if (key == kTimerKey) {
+        std::uint64_t expirations = 0;
+        if (::read(timer_fd_, &expirations, sizeof expirations) > 0) armed_.reset();
+      } else if (key == kSignalKey) {
+        on_signals();
+      } else {
+        on_exit(static_cast<std::uint32_t>(key - kFirstSlotKey), now);
+      }
+    }
+    fire_due_timers(now);
+    if (!ready_.empty()) return std::exchange(ready_, {});
+    if (deadline && now >= *deadline) return {};
+  }
+}
+
+}  // namespace baton::exec
