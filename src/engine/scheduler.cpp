@@ -104,6 +104,10 @@ bool Scheduler::ReadyOrder::operator()(UnitIndex a, UnitIndex b) const {
 
 RunResult Scheduler::run() {
   result_.started = std::chrono::system_clock::now();
+  // Outputs files are created by the tasks that write them (`>> "$BATON_OUTPUT"`): a file per
+  // attempt costs an inode, which is most of a short task's cost on ext4.
+  std::error_code ec;
+  std::filesystem::create_directories(options_.run_dir / "outputs", ec);
   evaluate(RunGraph::kRootUnit);
   drain();
   // The loop: fill free slots, wait for the next event, apply it, repeat.
@@ -138,6 +142,7 @@ void Scheduler::evaluate(UnitIndex u) {
   Unit& unit = graph_.unit(u);
   if (unit.state != TaskState::kPending || unit.opened) return;
   if (unit.parent != kNoUnit && !graph_.unit(unit.parent).opened) return;
+  if (cancelled_) return;  // A cancelled run decides nothing more: what did not run stays pending.
   std::vector<UpstreamOutcome> ups;
   ups.reserve(unit.upstream.size());
   for (UnitIndex up : unit.upstream) ups.push_back({outcome(up), graph_.unit(up).path});
@@ -149,7 +154,7 @@ void Scheduler::evaluate(UnitIndex u) {
     finish(u);
     return;
   }
-  if (cancelled_ || (stopping_ && node.trigger != TriggerRule::kAlways)) return;
+  if (stopping_ && node.trigger != TriggerRule::kAlways) return;
   if (unit.kind == UnitKind::kLeaf) {
     set_leaf_state(u, TaskState::kReady);
     ready_.push_back(u);
@@ -344,9 +349,6 @@ void Scheduler::start(UnitIndex leaf) {
     fail_leaf(leaf, prepared.error);
     return;
   }
-  std::error_code ec;
-  std::filesystem::create_directories(prepared.output_file.parent_path(), ec);
-  std::ofstream(prepared.output_file, std::ios::trunc);  // Exists, empty, for `>>`.
   prepared.spec.id = leaf;
   take_limits(leaf, +1);
   ++running_;
