@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include <deque>
+#include <filesystem>
 #include <fstream>
 #include <map>
 
@@ -121,6 +122,22 @@ std::string log_tail(const std::string& path) {
   return out;
 }
 
+// Every leaf, depth first; and a fan-out that failed before it had instances (its items were
+// missing or too many), so that the root cause of the failure is on the list.
+std::vector<engine::UnitIndex> listed_units(const engine::RunGraph& graph) {
+  std::vector<engine::UnitIndex> out, stack{engine::RunGraph::kRootUnit};
+  while (!stack.empty()) {
+    engine::UnitIndex u = stack.back();
+    stack.pop_back();
+    const Unit& unit = graph.unit(u);
+    bool failed_empty = unit.kind == engine::UnitKind::kFanout && unit.children.empty() &&
+                        unit.state == TaskState::kFailed;
+    if (unit.kind == engine::UnitKind::kLeaf || failed_empty) out.push_back(u);
+    for (auto it = unit.children.rbegin(); it != unit.children.rend(); ++it) stack.push_back(*it);
+  }
+  return out;
+}
+
 }  // namespace
 
 std::unique_ptr<Progress> make_progress(const std::string& mode, const std::string& run_id) {
@@ -138,7 +155,7 @@ std::string run_summary(const engine::RunGraph& graph, const engine::RunResult& 
   std::map<std::string, int> counts;
   // In file order: the unit tree depth first, so that instances created at run time stand where
   // their fan-out does.
-  for (engine::UnitIndex u : graph.leaves_under(engine::RunGraph::kRootUnit)) {
+  for (engine::UnitIndex u : listed_units(graph)) {
     const Unit& unit = graph.unit(u);
     std::string state(engine::to_string(unit.state));
     if (unit.state == TaskState::kFailed && unit.failure_ignored) state = "failed (ignored)";
@@ -153,8 +170,15 @@ std::string run_summary(const engine::RunGraph& graph, const engine::RunResult& 
       if (unit.attempts.size() > 1) took += fmt::format(" (attempt {})", unit.attempts.size());
       detail = detail.empty() ? took : detail + ", " + took;
     }
-    out += fmt::format("  {} {:<32} {:<17} {}\n", mark, unit.path, state, detail);
-    if (unit.state == TaskState::kFailed && !unit.attempts.empty()) {
+    // SPEC 2.5: an instance is displayed with its item.
+    std::string name = unit.item_index >= 0 && unit.parent != engine::kNoUnit &&
+                               graph.unit(unit.parent).kind == engine::UnitKind::kFanout
+                           ? fmt::format("{} ({})", unit.path, unit.item)
+                           : unit.path;
+    out += fmt::format("  {} {:<32} {:<17} {}\n", mark, name, state, detail);
+    std::error_code ec;
+    if (unit.state == TaskState::kFailed && !unit.attempts.empty() &&
+        std::filesystem::exists(unit.attempts.back().log_path, ec)) {
       out += fmt::format("      log: {}\n", unit.attempts.back().log_path);
       out += log_tail(unit.attempts.back().log_path);
     }

@@ -73,8 +73,14 @@ PreparedLaunch prepare_launch(const RunGraph& graph, UnitIndex leaf, int attempt
   const model::Settings& settings = node.settings();
   TemplateValues values(graph, leaf, options);
   std::string missing;
+  auto lookup = [&](std::string_view expr) -> std::optional<std::string> {
+    auto value = values(expr);
+    // A dry run has no outputs: the template stands for itself.
+    if (!value && options.dry_run) return fmt::format("${{{{ {} }}}}", expr);
+    return value;
+  };
   auto expand = [&](const std::string& text) -> std::optional<std::string> {
-    auto result = model::expand_templates(text, values, missing);
+    auto result = model::expand_templates(text, lookup, missing);
     if (!result) out.error = fmt::format("template '${{{{ {} }}}}' has no value", missing);
     return result;
   };

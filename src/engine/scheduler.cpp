@@ -237,6 +237,10 @@ void Scheduler::skip_subtree(UnitIndex u, const std::string& reason, bool upstre
 // `u` reached a terminal state: its group may be complete, its dependents may be ready.
 void Scheduler::finish(UnitIndex u) {
   Unit& unit = graph_.unit(u);
+  if (unit.instance_active) {  // A fan-out instance is running until it has finished.
+    unit.instance_active = false;
+    --graph_.unit(unit.parent).active_instances;
+  }
   if (unit.kind != UnitKind::kLeaf && unit.opened) {
     std::vector<ChildState> children;
     for (UnitIndex c : unit.children) {
@@ -325,11 +329,6 @@ void Scheduler::take_limits(UnitIndex leaf, int sign) {
     if (sign > 0 && !instance.instance_active) {
       instance.instance_active = true;
       ++unit.active_instances;
-    } else if (sign < 0 && instance.instance_active && instance.running_leaves == 0 &&
-               (instance.kind == UnitKind::kLeaf || is_terminal(instance.state) ||
-                instance.state == TaskState::kPending)) {
-      instance.instance_active = false;
-      --unit.active_instances;
     }
   }
 }
@@ -397,6 +396,11 @@ void Scheduler::on_exit(UnitIndex leaf, const AttemptExited& exited) {
     if (!retry_later(leaf, reason, exited.signal ? -1 : exited.exit_code, exited.timed_out)) {
       fail_leaf(leaf, std::move(reason));
     }
+    return;
+  }
+  if (options_.dry_run) {  // Nothing ran, so nothing was written.
+    set_leaf_state(leaf, TaskState::kSucceeded);
+    finish(leaf);
     return;
   }
   auto output_file = options_.run_dir / "outputs" / fmt::format("{}.{}", unit.path, attempt.number);

@@ -40,22 +40,23 @@ std::string describe(std::string_view what, std::string_view name, int error) {
   return std::string(what) + " '" + std::string(name) + "': " + std::strerror(error);
 }
 
-sigset_t handled_signals() {
+// SIGINT and SIGTERM always; SIGCHLD only while orphans are awaited (see watch_orphans).
+sigset_t handled_signals(bool with_child) {
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, SIGINT);
   sigaddset(&set, SIGTERM);
-  sigaddset(&set, SIGCHLD);
+  if (with_child) sigaddset(&set, SIGCHLD);
   return set;
 }
 
 int pidfd_open(pid_t pid) { return static_cast<int>(::syscall(SYS_pidfd_open, pid, 0u)); }
 
-void epoll_add(int epoll_fd, int fd, std::uint64_t key) {
+bool epoll_add(int epoll_fd, int fd, std::uint64_t key) {
   epoll_event event{};
   event.events = EPOLLIN;
   event.data.u64 = key;
-  if (::epoll_ctl(epoll_fd, EPOLL_CTL_ADD, fd, &event) != 0) fail("epoll_ctl");
+  return ::epoll_ctl(epoll_fd, EPOLL_CTL_ADD, fd, &event) == 0;
 }
 
 void close_fd(int& fd) {
@@ -121,18 +122,21 @@ bool is_usable_directory(const std::string& path, int& error) {
 }  // namespace
 
 ProcessSet::ProcessSet() {
-  const sigset_t handled = handled_signals();
+  const sigset_t handled = handled_signals(true);
+  const sigset_t read_now = handled_signals(false);
   try {
     epoll_fd_ = ::epoll_create1(EPOLL_CLOEXEC);
     if (epoll_fd_ < 0) fail("epoll_create1");
     timer_fd_ = ::timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
     if (timer_fd_ < 0) fail("timerfd_create");
-    signal_fd_ = ::signalfd(-1, &handled, SFD_NONBLOCK | SFD_CLOEXEC);
+    signal_fd_ = ::signalfd(-1, &read_now, SFD_NONBLOCK | SFD_CLOEXEC);
     if (signal_fd_ < 0) fail("signalfd");
     dev_null_fd_ = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
     if (dev_null_fd_ < 0) fail("open /dev/null");
-    epoll_add(epoll_fd_, timer_fd_, kTimerKey);
-    epoll_add(epoll_fd_, signal_fd_, kSignalKey);
+    if (!epoll_add(epoll_fd_, timer_fd_, kTimerKey) ||
+        !epoll_add(epoll_fd_, signal_fd_, kSignalKey)) {
+      fail("epoll_ctl");
+    }
     int probe = pidfd_open(::getpid());
     if (probe < 0) fail("pidfd_open (Linux 5.3 or later is needed)");
     ::close(probe);
@@ -148,8 +152,8 @@ ProcessSet::ProcessSet() {
   // Every child starts clean: its own process group, nothing blocked, default dispositions for
   // the signals baton blocks or a shell may have ignored. Built once, shared by every spawn.
   posix_spawnattr_init(&attr_);
-  posix_spawnattr_setflags(&attr_, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK |
-                                       POSIX_SPAWN_SETSIGDEF);
+  posix_spawnattr_setflags(&attr_,
+                           POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
   posix_spawnattr_setpgroup(&attr_, 0);
   sigset_t none;
   sigemptyset(&none);
@@ -163,11 +167,12 @@ ProcessSet::ProcessSet() {
 }
 
 ProcessSet::~ProcessSet() {
-  // SIGKILL cannot be ignored, so the blocking reaps below end promptly.
+  // SIGKILL cannot be ignored, so the blocking reaps below end promptly; every group is killed
+  // first, so that they die together.
+  kill_all();
   std::vector<pid_t> groups = orphan_groups_;
   for (auto& [id, slot] : by_id_) {
     Attempt& attempt = slots_[slot];
-    ::killpg(attempt.pid, SIGKILL);
     siginfo_t info{};
     while (::waitid(P_PID, static_cast<id_t>(attempt.pid), &info, WEXITED) != 0 && errno == EINTR) {
     }
@@ -181,6 +186,7 @@ ProcessSet::~ProcessSet() {
   ::prctl(PR_SET_CHILD_SUBREAPER, old_subreaper_);
 
   // Signals received but never reported would be delivered by the unblocking; drop them.
+  watch_orphans(true);
   std::array<signalfd_siginfo, 8> dropped;
   while (::read(signal_fd_, dropped.data(), sizeof dropped) > 0) {
   }
@@ -205,32 +211,34 @@ void ProcessSet::start(const LaunchSpec& spec) {
     return;
   }
   const Clock::time_point start = Clock::now();
-  pid_t pid = 0;
-  std::optional<std::string> error = spawn(spec, log_fd, pid);
+  Result<pid_t> spawned = spawn(spec, log_fd);
   ::close(log_fd);
-  if (error) {
-    ready_.push_back(SpawnFailed{spec.id, std::move(*error)});
+  if (!spawned) {
+    ready_.push_back(SpawnFailed{spec.id, spawned.error().message});
     return;
   }
+  const pid_t pid = *spawned;
 
+  std::uint32_t slot = new_slot();
   int pidfd = pidfd_open(pid);
-  if (pidfd < 0) {
-    // Out of file descriptors: an attempt baton cannot watch must not run.
-    int saved = errno;
+  if (pidfd < 0 || !epoll_add(epoll_fd_, pidfd, kFirstSlotKey + slot)) {
+    // Out of descriptors or memory: an attempt baton cannot watch must not run.
+    int error = errno;
+    if (pidfd >= 0) ::close(pidfd);
     ::killpg(pid, SIGKILL);
-    ::waitpid(pid, nullptr, 0);
-    ready_.push_back(SpawnFailed{spec.id, describe("cannot watch", spec.argv[0], saved)});
+    while (::waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
+    }
+    free_slots_.push_back(slot);
+    ready_.push_back(SpawnFailed{spec.id, describe("cannot watch", spec.argv[0], error)});
     return;
   }
-  std::uint32_t slot = new_slot();
+  slots_[slot] = Attempt{spec.id, next_serial_++, slot, pid, pidfd, start, spec.kill_grace};
   Attempt& attempt = slots_[slot];
-  attempt = Attempt{spec.id, next_serial_++, slot, pid, pidfd, start, spec.kill_grace};
-  epoll_add(epoll_fd_, pidfd, kFirstSlotKey + slot);
   by_id_.emplace(spec.id, slot);
   if (spec.timeout) push_timer(start + *spec.timeout, TimerKind::kTimeout, attempt.serial, slot);
 }
 
-std::optional<std::string> ProcessSet::spawn(const LaunchSpec& spec, int log_fd, pid_t& pid) {
+Result<pid_t> ProcessSet::spawn(const LaunchSpec& spec, int log_fd) {
   // Only a PATH different from baton's needs a lookup of our own; posix_spawnp does the rest.
   const std::string& name = spec.argv[0];
   std::string program = name;
@@ -240,7 +248,7 @@ std::optional<std::string> ProcessSet::spawn(const LaunchSpec& spec, int log_fd,
     if (path && (!own_path_ || *path != *own_path_)) {
       int error = 0;
       program = search_path(*path, name, spec.cwd, error);
-      if (program.empty()) return describe("cannot run", name, error);
+      if (program.empty()) return unexpected(Error::io(describe("cannot run", name, error)));
       search = false;
     }
   }
@@ -260,20 +268,21 @@ std::optional<std::string> ProcessSet::spawn(const LaunchSpec& spec, int log_fd,
   // Ours are O_CLOEXEC; this also keeps out any another part of the process left inheritable.
   posix_spawn_file_actions_addclosefrom_np(&actions, STDERR_FILENO + 1);
   if (!spec.cwd.empty()) posix_spawn_file_actions_addchdir_np(&actions, spec.cwd.c_str());
+  pid_t pid = 0;
   int rc = search ? ::posix_spawnp(&pid, program.c_str(), &actions, &attr_, argv_buffer_.data(),
                                    env_buffer_.data())
                   : ::posix_spawn(&pid, program.c_str(), &actions, &attr_, argv_buffer_.data(),
                                   env_buffer_.data());
   posix_spawn_file_actions_destroy(&actions);
-  if (rc == 0) return std::nullopt;
+  if (rc == 0) return pid;
 
   // glibc reports a failed chdir and a failed exec alike; tell them apart only now, off the
   // fast path.
   int cwd_error = 0;
   if (!spec.cwd.empty() && !is_usable_directory(spec.cwd, cwd_error)) {
-    return describe("cannot change to directory", spec.cwd, cwd_error);
+    return unexpected(Error::io(describe("cannot change to directory", spec.cwd, cwd_error)));
   }
-  return describe("cannot run", name, rc);
+  return unexpected(Error::io(describe("cannot run", name, rc)));
 }
 
 std::uint32_t ProcessSet::new_slot() {
@@ -391,6 +400,7 @@ void ProcessSet::on_exit(std::uint32_t slot, Clock::time_point now) {
     exited.signal = info.si_status;
   }
   if (::killpg(attempt.pid, 0) == 0) {
+    if (orphan_groups_.empty()) watch_orphans(true);
     orphan_groups_.push_back(attempt.pid);
     reap_orphans();
   }
@@ -409,15 +419,24 @@ void ProcessSet::reap_orphans() {
     }
     return ::killpg(group, 0) != 0 && errno == ESRCH;
   });
+  if (orphan_groups_.empty()) watch_orphans(false);
+}
+
+void ProcessSet::watch_orphans(bool on) {
+  // SIGCHLD stays blocked throughout, so one sent while it is not read stays pending and
+  // wakes the loop as soon as it is read again. Reading it only while orphans are awaited
+  // spares the loop a wake-up and a read for every attempt that leaves nothing behind.
+  const sigset_t set = handled_signals(on);
+  ::signalfd(signal_fd_, &set, 0);
 }
 
 void ProcessSet::on_signals() {
   std::array<signalfd_siginfo, 8> infos;
   bool child = false;
-  for (;;) {
-    ssize_t n = ::read(signal_fd_, infos.data(), sizeof infos);
-    if (n <= 0) break;
-    for (std::size_t i = 0; i < static_cast<std::size_t>(n) / sizeof infos[0]; ++i) {
+  ssize_t n = 0;
+  do {  // A short read has drained the signalfd.
+    n = ::read(signal_fd_, infos.data(), sizeof infos);
+    for (std::size_t i = 0; n > 0 && i < static_cast<std::size_t>(n) / sizeof infos[0]; ++i) {
       int signal = static_cast<int>(infos[i].ssi_signo);
       if (signal == SIGCHLD) {
         child = true;
@@ -425,7 +444,7 @@ void ProcessSet::on_signals() {
         ready_.push_back(Interrupted{signal, ++interrupts_});
       }
     }
-  }
+  } while (n == static_cast<ssize_t>(sizeof infos));
   if (child && !orphan_groups_.empty()) reap_orphans();
 }
 

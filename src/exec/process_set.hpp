@@ -14,6 +14,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "baton/result.hpp"
 #include "exec/launch.hpp"
 
 namespace baton::exec {
@@ -66,8 +67,10 @@ class ProcessSet {
   std::size_t running() const { return by_id_.size(); }
 
   /// Blocks until at least one event is ready and returns every event ready now, in the order
-  /// they happened. Returns an empty vector once `deadline` has passed with no event. Without a
-  /// deadline, running attempts or timers it blocks until a signal arrives.
+  /// they happened. Returns an empty vector once `deadline` has passed with no event. Called
+  /// with no deadline, no attempt running and no timer set, it waits for SIGINT or SIGTERM.
+  /// Throws std::runtime_error only if the kernel refuses epoll_wait or timerfd_settime, which
+  /// would be a bug.
   std::vector<Event> wait(std::optional<Clock::time_point> deadline = std::nullopt);
 
  private:
@@ -97,7 +100,7 @@ class ProcessSet {
     }
   };
 
-  [[nodiscard]] std::optional<std::string> spawn(const LaunchSpec& spec, int log_fd, pid_t& pid);
+  Result<pid_t> spawn(const LaunchSpec& spec, int log_fd);
   std::uint32_t new_slot();
   void push_timer(Clock::time_point when, TimerKind kind, std::uint64_t key, std::uint32_t slot);
   bool is_stale(const Timer& timer) const;
@@ -106,6 +109,7 @@ class ProcessSet {
   void on_exit(std::uint32_t slot, Clock::time_point now);
   void on_signals();
   void reap_orphans();
+  void watch_orphans(bool on);
   void signal_group(Attempt& attempt, int signal);
   bool begin_terminate(Attempt& attempt, Clock::time_point now);  // false: terminating already
   Attempt* find(std::uint64_t id);

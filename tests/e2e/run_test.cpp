@@ -21,15 +21,25 @@
 #include <vector>
 
 #include "support/background_process.hpp"
+#include "support/baton_run.hpp"
 #include "support/run_process.hpp"
 
 namespace baton {
 namespace {
 
 using baton::testing::BackgroundProcess;
+using baton::testing::describe;
+using baton::testing::has_word;
+using baton::testing::line_index;
 using baton::testing::ProcessResult;
+using baton::testing::read_file;
 using baton::testing::run_process;
+using baton::testing::Scratch;
+using baton::testing::split_lines;
+using baton::testing::summary_line;
+using baton::testing::task_line;
 using baton::testing::TempDir;
+using baton::testing::trim;
 using baton::testing::wait_until_gone;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
@@ -40,133 +50,6 @@ using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
 const std::string kSourceDir = BATON_SOURCE_DIR;
-
-std::string describe(const ProcessResult& r) {
-  return "exit " + std::to_string(r.exit_code) + "\n--- stdout\n" + r.out + "--- stderr\n" + r.err;
-}
-
-std::string read_file(const fs::path& path) {
-  std::ifstream stream(path, std::ios::binary);
-  std::stringstream text;
-  text << stream.rdbuf();
-  return text.str();
-}
-
-std::vector<std::string> split_lines(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream stream(text);
-  for (std::string line; std::getline(stream, line);) lines.push_back(line);
-  return lines;
-}
-
-std::string trim(std::string s) {
-  auto blank = [](unsigned char c) { return std::isspace(c) != 0; };
-  s.erase(s.begin(), std::find_if_not(s.begin(), s.end(), blank));
-  s.erase(std::find_if_not(s.rbegin(), s.rend(), blank).base(), s.end());
-  return s;
-}
-
-// Characters that may belong to a task path (`g.t`, `fan[0]`, `make-it`), so that `a` does not
-// match inside `a.b`, `data` or `fan[a]`.
-bool is_path_char(char c) {
-  auto u = static_cast<unsigned char>(c);
-  return std::isalnum(u) != 0 || c == '_' || c == '-' || c == '.' || c == '[' || c == ']';
-}
-
-// Where `word` occurs in `line` delimited by non-path characters, or npos.
-std::size_t word_position(std::string_view line, std::string_view word) {
-  for (auto pos = line.find(word); pos != std::string_view::npos; pos = line.find(word, pos + 1)) {
-    bool starts = pos == 0 || !is_path_char(line[pos - 1]);
-    auto end = pos + word.size();
-    bool ends = end == line.size() || !is_path_char(line[end]) ||
-                (word.back() == ']' && line[end] != '[');  // "fan[0]." still names fan[0]
-    if (starts && ends) return pos;
-  }
-  return std::string_view::npos;
-}
-
-bool has_word(std::string_view line, std::string_view word) {
-  return word_position(line, word) != std::string_view::npos;
-}
-
-// The summary line of the task with this path: of the stdout lines naming it as a word, the one
-// naming it furthest left (a reason such as `upstream_failed: a` names it further right).
-std::string summary_line(const std::string& out, std::string_view path) {
-  std::string best;
-  auto best_pos = std::string::npos;
-  for (const auto& line : split_lines(out)) {
-    auto pos = word_position(line, path);
-    if (pos < best_pos) {
-      best_pos = pos;
-      best = line;
-    }
-  }
-  return best;
-}
-
-// The task's summary line names `state` as a word (`failed` does not match `upstream_failed`)
-// and contains `reason`, if given.
-::testing::AssertionResult task_line(const ProcessResult& r, std::string_view path,
-                                     std::string_view state, std::string_view reason = {}) {
-  auto line = summary_line(r.out, path);
-  if (line.empty()) {
-    return ::testing::AssertionFailure() << "no summary line names " << path << "\n" << describe(r);
-  }
-  if (!has_word(line, state)) {
-    return ::testing::AssertionFailure()
-           << "the line of " << path << " does not say " << state << ": '" << line << "'\n"
-           << describe(r);
-  }
-  if (!reason.empty() && line.find(reason) == std::string::npos) {
-    return ::testing::AssertionFailure()
-           << "the line of " << path << " does not give the reason '" << reason << "': '" << line
-           << "'\n"
-           << describe(r);
-  }
-  return ::testing::AssertionSuccess();
-}
-
-// One test's folder: the workflow file `wf.yaml`, the tasks' marker files and the state folder.
-class Scratch {
- public:
-  const fs::path& path() const { return dir_.path(); }
-  std::string state() const { return (dir_.path() / "state").string(); }
-  fs::path at(const std::string& name) const { return dir_.path() / name; }
-  bool exists(const std::string& name) const { return fs::exists(at(name)); }
-  std::string read(const std::string& name) const { return read_file(at(name)); }
-  std::string write_workflow(std::string_view yaml) const { return dir_.write("wf.yaml", yaml); }
-
-  /// `baton run wf.yaml --state STATE ARGS…`, with `env` (KEY=VALUE) added to baton's
-  /// environment; also measures how long it took.
-  ProcessResult run(std::string_view yaml, const std::vector<std::string>& args = {},
-                    const std::vector<std::string>& env = {}) {
-    auto file = write_workflow(yaml);
-    std::vector<std::string> argv{BATON_BINARY, "run", file, "--state", state()};
-    argv.insert(argv.end(), args.begin(), args.end());
-    std::vector<std::string> full_env{"NO_COLOR=1"};
-    full_env.insert(full_env.end(), env.begin(), env.end());
-    auto start = Clock::now();
-    auto result = run_process(argv, {}, full_env);
-    elapsed = std::chrono::duration_cast<milliseconds>(Clock::now() - start);
-    return result;
-  }
-
-  /// The folders of the runs recorded in the state folder.
-  std::vector<fs::path> runs() const {
-    std::vector<fs::path> found;
-    auto root = dir_.path() / "state" / "runs";
-    if (!fs::is_directory(root)) return found;
-    for (const auto& entry : fs::directory_iterator(root)) {
-      if (entry.is_directory()) found.push_back(entry.path());
-    }
-    return found;
-  }
-
-  milliseconds elapsed{0};
-
- private:
-  TempDir dir_;
-};
 
 // ---------------------------------------------------------------------------------------------
 // Order
@@ -266,16 +149,49 @@ tasks:
   EXPECT_TRUE(task_line(r, "seq.y", "succeeded"));
 }
 
+TEST(CliRunOrder, ReadyTasksStartByPriorityThenCriticalPathThenFileOrder) {
+  Scratch s;
+  // One job. `high` first (priority); then the longest remaining path: `est` (10s), `head`
+  // (3 × 1s); then `tail1` (2s) before `first_in_file` (1s); `first_in_file` before `tail2`
+  // (both 1s: file order); `low` (negative priority) last. --dry-run says the same.
+  constexpr std::string_view kPriorities = R"(name: priorities
+concurrency: 1
+tasks:
+  - { id: first_in_file, run: echo first_in_file >> order }
+  - { id: low, priority: -1, run: echo low >> order }
+  - { id: high, priority: 5, run: echo high >> order }
+  - { id: head, run: echo head >> order }
+  - { id: tail1, needs: head, run: echo tail1 >> order }
+  - { id: tail2, needs: tail1, run: echo tail2 >> order }
+  - { id: est, estimate: 10s, run: echo est >> order }
+)";
+  const std::vector<std::string> expected{"high",          "est",   "head", "tail1",
+                                          "first_in_file", "tail2", "low"};
+  auto r = s.run(kPriorities);
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_EQ(split_lines(s.read("order")), expected);
+
+  r = s.run(kPriorities, {"--dry-run"});
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  std::vector<std::pair<int, std::string>> listed;
+  for (const auto& task : expected) listed.emplace_back(line_index(r.out, task), task);
+  std::sort(listed.begin(), listed.end());
+  std::vector<std::string> dry_order;
+  for (const auto& [index, task] : listed) dry_order.push_back(task);
+  EXPECT_EQ(dry_order, expected) << describe(r);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Concurrency
 
 // Each task makes `running.PATH`, waits (at most `max_wait_ticks` × 10 ms) until `barrier` such
-// files exist so that the limit is reached whenever baton allows it, records how many exist in `counts`, holds
-// its slot 30 ms more and removes its file. A count above the limit means it was exceeded.
+// files exist so that the limit is reached whenever baton allows it, records how many exist in
+// `counts`, holds its slot 30 ms more and removes its file. A count above the limit means it was
+// exceeded.
 std::string counting_task(int barrier, int max_wait_ticks = 30) {
   return "'touch \"running.$BATON_TASK\"; i=0; while [ \"$(ls running.* | wc -l)\" -lt " +
-         std::to_string(barrier) +
-         " ] && [ $i -lt " + std::to_string(max_wait_ticks) + " ]; do sleep 0.01; i=$((i+1)); done; "
+         std::to_string(barrier) + " ] && [ $i -lt " + std::to_string(max_wait_ticks) +
+         " ]; do sleep 0.01; i=$((i+1)); done; "
          "ls running.* | wc -l >> counts; sleep 0.03; rm -f \"running.$BATON_TASK\"'";
 }
 
@@ -326,8 +242,9 @@ TEST(CliRunConcurrency, WorkflowConcurrencyIsUsedAndNeverExceeded) {
 
 TEST(CliRunConcurrency, GroupConcurrencyOfOneSerialisesItsChildren) {
   Scratch s;
-  std::string yaml = "name: group\nconcurrency: 4\ntasks:\n  - id: g\n    concurrency: 1\n"
-                     "    tasks:\n";
+  std::string yaml =
+      "name: group\nconcurrency: 4\ntasks:\n  - id: g\n    concurrency: 1\n"
+      "    tasks:\n";
   for (int i = 1; i <= 3; ++i) {
     yaml += "      - { id: t" + std::to_string(i) + ", run: " + counting_task(2, 10) + " }\n";
   }
@@ -340,8 +257,9 @@ TEST(CliRunConcurrency, GroupConcurrencyOfOneSerialisesItsChildren) {
 
 TEST(CliRunConcurrency, GroupConcurrencyIsUsedAndNeverExceeded) {
   Scratch s;
-  std::string yaml = "name: group\nconcurrency: 4\ntasks:\n  - id: g\n    concurrency: 2\n"
-                     "    tasks:\n";
+  std::string yaml =
+      "name: group\nconcurrency: 4\ntasks:\n  - id: g\n    concurrency: 2\n"
+      "    tasks:\n";
   for (int i = 1; i <= 4; ++i) {
     yaml += "      - { id: t" + std::to_string(i) + ", run: " + counting_task(2) + " }\n";
   }
@@ -354,8 +272,8 @@ TEST(CliRunConcurrency, GroupConcurrencyIsUsedAndNeverExceeded) {
 
 TEST(CliRunConcurrency, PoolOfOneSerialisesItsUsers) {
   Scratch s;
-  auto r = s.run(counting_workflow("name: pool\nconcurrency: 4\npools: { db: 1 }\n", 3, 2,
-                                   "pool: db", 10));
+  auto r = s.run(
+      counting_workflow("name: pool\nconcurrency: 4\npools: { db: 1 }\n", 3, 2, "pool: db", 10));
   ASSERT_EQ(r.exit_code, 0) << describe(r);
   auto counts = read_counts(s);
   EXPECT_EQ(counts.samples, 3);
@@ -375,8 +293,8 @@ TEST(CliRunConcurrency, PoolSlotsBoundTheTasksHoldingThem) {
 
 TEST(CliRunConcurrency, PoolOfTwoIsUsedAndNeverExceeded) {
   Scratch s;
-  auto r = s.run(counting_workflow("name: pool2\nconcurrency: 4\npools: { db: 2 }\n", 4, 2,
-                                   "pool: db"));
+  auto r =
+      s.run(counting_workflow("name: pool2\nconcurrency: 4\npools: { db: 2 }\n", 4, 2, "pool: db"));
   ASSERT_EQ(r.exit_code, 0) << describe(r);
   auto counts = read_counts(s);
   EXPECT_EQ(counts.samples, 4);
@@ -385,13 +303,62 @@ TEST(CliRunConcurrency, PoolOfTwoIsUsedAndNeverExceeded) {
 
 TEST(CliRunConcurrency, MaxParallelBoundsRunningInstances) {
   Scratch s;
-  auto r = s.run("name: fan\nconcurrency: 4\ntasks:\n  - id: fan\n    foreach: [a, b, c, d, e]\n"
-                 "    max_parallel: 2\n    run: " +
-                 counting_task(2) + "\n");
+  auto r = s.run(
+      "name: fan\nconcurrency: 4\ntasks:\n  - id: fan\n    foreach: [a, b, c, d, e]\n"
+      "    max_parallel: 2\n    run: " +
+      counting_task(2) + "\n");
   ASSERT_EQ(r.exit_code, 0) << describe(r);
   auto counts = read_counts(s);
   EXPECT_EQ(counts.samples, 5);
   EXPECT_EQ(counts.max, 2);
+}
+
+TEST(CliRunConcurrency, MaxParallelBoundsRunningGroupInstances) {
+  Scratch s;
+  auto r = s.run(
+      "name: group-fan\nconcurrency: 4\ntasks:\n  - id: per\n    foreach: [a, b, c]\n"
+      "    max_parallel: 1\n    tasks:\n      - { id: step, run: " +
+      counting_task(2, 10) + " }\n");
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  auto counts = read_counts(s);
+  EXPECT_EQ(counts.samples, 3);
+  EXPECT_EQ(counts.max, 1);
+}
+
+TEST(CliRunConcurrency, DefaultConcurrencyIsTheNumberOfCpus) {
+  auto cpus = static_cast<int>(sysconf(_SC_NPROCESSORS_ONLN));
+  if (cpus < 2 || cpus > 16) GTEST_SKIP() << cpus << " CPUs";
+  Scratch s;
+  auto r = s.run(counting_workflow("name: default\n", 2 * cpus, cpus));
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  auto counts = read_counts(s);
+  EXPECT_EQ(counts.samples, 2 * cpus);
+  EXPECT_EQ(counts.max, cpus);
+}
+
+TEST(CliRunConcurrency, ATaskWaitingForAPoolOrGroupSlotDoesNotHoldBackOthers) {
+  Scratch s;
+  // t2 and g.g2 rank first among the ready tasks but wait for a slot; t3 and t4 start at once.
+  auto r = s.run(R"(name: no-head-of-line
+concurrency: 3
+pools: { db: 1 }
+tasks:
+  - { id: t1, pool: db, priority: 20, run: sleep 0.3; date +%s%N > t1.end }
+  - { id: t2, pool: db, priority: 10, run: date +%s%N > t2.start }
+  - id: g
+    concurrency: 1
+    tasks:
+      - { id: g1, priority: 30, run: sleep 0.3; date +%s%N > g1.end }
+      - { id: g2, priority: 30, run: date +%s%N > g2.start }
+  - { id: t3, run: date +%s%N > t3.start }
+  - { id: t4, run: date +%s%N > t4.start }
+)");
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  auto at = [&](const std::string& name) { return std::stoll(s.read(name)); };
+  EXPECT_LT(at("t3.start"), at("t1.end"));
+  EXPECT_LT(at("t4.start"), at("g1.end"));
+  EXPECT_GE(at("t2.start"), at("t1.end"));
+  EXPECT_GE(at("g2.start"), at("g1.end"));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -584,6 +551,20 @@ tasks:
   EXPECT_EQ(s.read("v.txt"), "v1");
 }
 
+TEST(CliRunOutputs, OnlyTheOutputsOfDirectUpstreamsAreInTheEnvironment) {
+  Scratch s;
+  auto r = s.run(R"(name: scope
+tasks:
+  - { id: a, run: echo "k=1" >> "$BATON_OUTPUT" }
+  - { id: b, needs: a, run: echo "k=2" >> "$BATON_OUTPUT" }
+  - { id: c, needs: b, run: env | grep ^BATON_OUT_ | sort > c.env; true }
+  - { id: d, run: env | grep ^BATON_OUT_ | sort > d.env; true }
+)");
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_EQ(s.read("c.env"), "BATON_OUT_B_K=2\n");
+  EXPECT_EQ(s.read("d.env"), "");
+}
+
 TEST(CliRunOutputs, MoreThanOneMebibyteFailsTheTask) {
   Scratch s;
   auto r = s.run(R"(name: big
@@ -702,6 +683,23 @@ tasks:
   EXPECT_EQ(s.read("item.0"), "one\n");
   EXPECT_EQ(s.read("item.1"), "two words\n");
   EXPECT_FALSE(s.exists("item.2"));
+}
+
+TEST(CliRunFanOut, MoreItemsThanMaxItemsFailsTheNodeByName) {
+  Scratch s;
+  auto r = s.run(R"(name: too-many
+tasks:
+  - id: discover
+    run: printf 'list<<EOF\na\nb\nc\nEOF\n' >> "$BATON_OUTPUT"
+  - { id: each, foreach: { from: discover, output: list }, max_items: 2, argv: [touch, "${{ item }}.marker"] }
+  - { id: after, needs: each, run: touch after.marker }
+)");
+  EXPECT_EQ(r.exit_code, 1) << describe(r);
+  EXPECT_FALSE(s.exists("a.marker"));
+  EXPECT_FALSE(s.exists("after.marker"));
+  EXPECT_TRUE(task_line(r, "after", "skipped", "upstream_failed: each"));
+  // The root cause is named: the run fails through a failed node, not through its echoes.
+  EXPECT_TRUE(task_line(r, "each", "failed", "max_items"));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -826,8 +824,8 @@ tasks:
   EXPECT_TRUE(task_line(r, "rollback", "skipped", "trigger_rule: all_failed not met"));
   EXPECT_TRUE(task_line(r, "join", "succeeded"));
   EXPECT_TRUE(s.exists("join.marker"));
-  EXPECT_TRUE(task_line(r, "lonely", "skipped",
-                        "trigger_rule: none_failed_min_one_success not met"));
+  EXPECT_TRUE(
+      task_line(r, "lonely", "skipped", "trigger_rule: none_failed_min_one_success not met"));
   EXPECT_TRUE(task_line(r, "relaxed", "succeeded"));
   EXPECT_TRUE(task_line(r, "strict", "skipped", "trigger_rule: all_success not met"));
   EXPECT_FALSE(s.exists("strict.marker"));
@@ -874,6 +872,31 @@ tasks:
   EXPECT_TRUE(task_line(r, "after", "skipped", "upstream_failed"));
   EXPECT_TRUE(s.exists("on_fail.marker"));
   EXPECT_FALSE(s.exists("after.marker"));
+}
+
+TEST(CliRunTrigger, GroupTriggerAppliesToTheGroupAndOnFailureIsInherited) {
+  Scratch s;
+  auto r = s.run(R"(name: group-rules
+tasks:
+  - id: lenient
+    on_failure: ignore
+    tasks:
+      - { id: bad, run: exit 2 }
+  - { id: after_lenient, needs: lenient, run: touch after_lenient.marker }
+  - { id: a, run: exit 1 }
+  - id: report
+    needs: a
+    trigger: all_done
+    tasks:
+      - { id: r1, run: touch r1.marker }
+      - { id: r2, needs: r1, run: touch r2.marker }
+)");
+  EXPECT_EQ(r.exit_code, 1) << describe(r);
+  EXPECT_TRUE(task_line(r, "lenient.bad", "failed", "ignored"));
+  EXPECT_TRUE(s.exists("after_lenient.marker"));
+  EXPECT_TRUE(task_line(r, "report.r1", "succeeded"));
+  EXPECT_TRUE(task_line(r, "report.r2", "succeeded"));
+  EXPECT_TRUE(s.exists("r2.marker"));
 }
 
 TEST(CliRunTrigger, IgnoredFailureLetsDependentsRunAndTheRunSucceed) {
@@ -1010,6 +1033,31 @@ tasks:
   EXPECT_TRUE(task_line(r, "after", "skipped", "upstream_failed: plain"));
 }
 
+TEST(CliRunExit, SignalledTaskFailsNamingTheSignal) {
+  Scratch s;
+  auto r = s.run("name: killed\ntasks:\n  - { id: a, run: kill -9 $$ }\n");
+  EXPECT_EQ(r.exit_code, 1) << describe(r);
+  EXPECT_TRUE(task_line(r, "a", "failed", "signal 9"));
+}
+
+TEST(CliRunExit, MissingWorkingDirectoryFailsTheTaskNamingIt) {
+  Scratch s;
+  auto r = s.run("name: nowhere\ntasks:\n  - { id: a, cwd: nowhere, run: touch a.marker }\n");
+  EXPECT_EQ(r.exit_code, 1) << describe(r);
+  EXPECT_TRUE(task_line(r, "a", "failed", "nowhere"));
+  EXPECT_FALSE(s.exists("a.marker"));
+}
+
+TEST(CliRunLogs, LargeOutputGoesStraightToTheLogFile) {
+  Scratch s;
+  auto r = s.run("name: loud\ntasks:\n  - { id: loud, run: head -c 5000000 /dev/zero }\n");
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  auto runs = s.runs();
+  ASSERT_EQ(runs.size(), 1u);
+  EXPECT_EQ(fs::file_size(runs[0] / "logs" / "loud.1.log"), 5000000u);
+  EXPECT_LT(r.out.size() + r.err.size(), 10000u);
+}
+
 TEST(CliRunTimeout, KillsAnAttemptThatOutlivesItsTimeout) {
   Scratch s;
   auto r = s.run(R"(name: timeout
@@ -1042,15 +1090,6 @@ tasks:
 // ---------------------------------------------------------------------------------------------
 // Dry run
 
-// The index of the first line of `out` naming `word`, or -1.
-int line_index(const std::string& out, std::string_view word) {
-  auto lines = split_lines(out);
-  for (std::size_t i = 0; i < lines.size(); ++i) {
-    if (has_word(lines[i], word)) return static_cast<int>(i);
-  }
-  return -1;
-}
-
 TEST(CliRunDryRun, PrintsLeavesInStartOrderAndRunsNothing) {
   Scratch s;
   auto r = s.run(R"(name: dry
@@ -1074,6 +1113,44 @@ tasks:
   EXPECT_LT(later, fan) << describe(r);
 }
 
+TEST(CliRunDryRun, ListsTasksThatUseOutputTemplatesAndTheirDependents) {
+  Scratch s;
+  auto r = s.run(R"(name: dry-templates
+tasks:
+  - { id: a, run: echo k=1 >> "$BATON_OUTPUT" }
+  - { id: c, argv: [touch, "c.${{ tasks.a.outputs.k }}"] }
+  - { id: d, needs: c, run: touch d.marker }
+)",
+                 {"--dry-run"});
+  EXPECT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_FALSE(s.exists("d.marker"));
+  auto a = line_index(r.out, "a");
+  auto c = line_index(r.out, "c");
+  auto d = line_index(r.out, "d");
+  ASSERT_GE(a, 0) << describe(r);
+  EXPECT_GT(c, a) << "c would run after a, whose output it reads\n" << describe(r);
+  EXPECT_GT(d, c) << describe(r);
+}
+
+TEST(CliRunDryRun, ListsWhatFollowsADynamicFanOverPromisedOutputs) {
+  Scratch s;
+  auto r = s.run(R"(name: dry-dynamic
+tasks:
+  - { id: discover, outputs: [files], run: echo x >> found }
+  - { id: process, foreach: { from: discover, output: files }, argv: [touch, "${{ item }}"] }
+  - { id: merge, needs: process, run: touch merge.marker }
+)",
+                 {"--dry-run"});
+  EXPECT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_FALSE(s.exists("found"));
+  EXPECT_FALSE(s.exists("merge.marker"));
+  auto discover = line_index(r.out, "discover");
+  auto merge = line_index(r.out, "merge");
+  ASSERT_GE(discover, 0) << describe(r);
+  EXPECT_GT(merge, discover) << "the items are unknown, but merge would still run\n" << describe(r);
+  EXPECT_THAT(r.out, HasSubstr("process")) << describe(r);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Interruption and cleanup (SPEC 2.6)
 
@@ -1092,15 +1169,15 @@ Interrupted run_and_interrupt(Scratch& s, std::string_view yaml,
                           s.at("baton.out").string(), s.at("baton.err").string(), {"NO_COLOR=1"});
   auto deadline = Clock::now() + milliseconds(5000);
   auto all_ready = [&] {
-    return std::all_of(ready.begin(), ready.end(), [&](const std::string& f) {
-      return s.exists(f) && !s.read(f).empty();
-    });
+    return std::all_of(ready.begin(), ready.end(),
+                       [&](const std::string& f) { return s.exists(f) && !s.read(f).empty(); });
   };
   while (!all_ready() && Clock::now() < deadline) std::this_thread::sleep_for(milliseconds(5));
   Interrupted result;
   if (!all_ready()) {
-    ADD_FAILURE() << "the tasks did not start\n--- stdout\n" << s.read("baton.out")
-                  << "--- stderr\n" << s.read("baton.err");
+    ADD_FAILURE() << "the tasks did not start\n--- stdout\n"
+                  << s.read("baton.out") << "--- stderr\n"
+                  << s.read("baton.err");
     return result;
   }
   auto start = Clock::now();
@@ -1210,6 +1287,20 @@ tasks:
   EXPECT_LT(result.after_signal, milliseconds(1000));
   EXPECT_TRUE(wait_until_gone(pid, milliseconds(200))) << "the task " << pid << " outlived baton";
   kill_leftovers({pid});
+}
+
+TEST(CliRunInterrupt, ABackgroundChildOfAFinishedTaskDoesNotOutliveBaton) {
+  Scratch s;
+  auto r = s.run(R"(name: daemon
+tasks:
+  - { id: a, run: sleep 30 & echo $! > bg }
+)");
+  EXPECT_EQ(r.exit_code, 0) << describe(r);
+  auto bg = read_pid(s, "bg");
+  ASSERT_GT(bg, 0);
+  EXPECT_TRUE(wait_until_gone(bg, milliseconds(200)))
+      << "the task's child " << bg << " outlived baton";
+  kill_leftovers({bg});
 }
 
 // ---------------------------------------------------------------------------------------------

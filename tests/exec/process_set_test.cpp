@@ -3,12 +3,11 @@
 // and bounds generous, so that a loaded 2-core machine does not make them flaky.
 #include "exec/process_set.hpp"
 
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <chrono>
 #include <cstdio>
@@ -347,8 +346,8 @@ TEST(ProcessSet, DestroyingTheSetLeavesNoProcessAlive) {
   {
     ProcessSet set;
     set.start(spec(1, {"/bin/sh", "-c", "sleep 30 & echo $$ $! > " + pidfile + "; wait"}, dir));
-    set.start(spec(2, {"/bin/sh", "-c", "trap '' TERM; echo $$ > " + pidfile + ".2; sleep 30"},
-                   dir));
+    set.start(
+        spec(2, {"/bin/sh", "-c", "trap '' TERM; echo $$ > " + pidfile + ".2; sleep 30"}, dir));
     wait_for_file(set, pidfile);
     wait_for_file(set, pidfile + ".2");
     std::ifstream in(pidfile);

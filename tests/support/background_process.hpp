@@ -62,8 +62,8 @@ class BackgroundProcess {
     for (auto& e : env_strings) env.push_back(e.data());
     env.push_back(nullptr);
 
-    int rc = posix_spawnp(&pid_, argv.at(0).c_str(), &actions, &attributes, args.data(),
-                          env.data());
+    int rc =
+        posix_spawnp(&pid_, argv.at(0).c_str(), &actions, &attributes, args.data(), env.data());
     posix_spawn_file_actions_destroy(&actions);
     posix_spawnattr_destroy(&attributes);
     if (rc != 0) {

@@ -1,0 +1,150 @@
+#!/usr/bin/env bash
+# Times `baton run` on N /bin/true tasks of every shape against GNU make, Ninja, xargs, GNU parallel
+# and the posix_spawn limit (bench/spawn_limit.c), 2 jobs, in the same run on the same machine
+# (SPEC section 9, issue 3). Best wall time of 3, as a Markdown table. Usage: bench/engine.sh [N]
+#
+# Scratch files (workflows, baton's state, Ninja's log) go to a fresh folder under /var/tmp, never
+# /tmp: creating a file in /tmp costs several times more on the project's VM (its directory's
+# block group holds many recently deleted inodes, which ext4 skips one by one), and every baton
+# task creates its log file. The folder is removed at the end; ext4 then skips those inodes for a
+# few minutes, so let the machine rest ~5 minutes between two runs of this script.
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+baton=${BATON:-$root/build/baton}
+n=${1:-10000}
+jobs=2
+repeats=3
+out=$root/bench/out
+shapes=(independent chain layered random)
+
+die() { echo "engine.sh: $*" >&2; exit 1; }
+[[ $n =~ ^[1-9][0-9]*$ ]] || die "usage: bench/engine.sh [N]   (N tasks, default 10000)"
+[[ -x $baton ]] || die "no baton binary at $baton; build it (scripts/build) or set BATON=PATH"
+for tool in python3 cc make ninja xargs; do
+  command -v "$tool" >/dev/null || die "$tool is missing"
+done
+have_parallel=1
+if ! command -v parallel >/dev/null; then
+  have_parallel=0
+  echo "engine.sh: GNU parallel is missing (apt-get install parallel); its row is skipped" >&2
+fi
+
+mkdir -p "$out"
+cc -O2 -o "$out/spawn_limit" "$root/bench/spawn_limit.c"
+work=$(mktemp -d /var/tmp/baton-engine.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+
+# time_once LABEL COMMAND...: runs the command, prints its wall time in seconds. A failed run
+# stops the benchmark, since the time of a run that did not do the work means nothing.
+time_once() {
+  local label=$1 start end
+  shift
+  start=$EPOCHREALTIME
+  if ! "$@" >"$work/stdout.txt" 2>"$work/stderr.txt"; then
+    echo "engine.sh: $label failed: $*" >&2
+    head -n 20 "$work/stderr.txt" >&2
+    exit 1
+  fi
+  end=$EPOCHREALTIME
+  awk -v a="$start" -v b="$end" 'BEGIN { printf "%.4f\n", b - a }'
+}
+
+run_ninja() { (cd "$1" && ninja -j"$jobs" -f build.ninja); }
+run_xargs() { xargs -P"$jobs" -I{} sh -c {} <"$1"; }
+run_parallel() { parallel -j"$jobs" <"$1"; }
+
+declare -A best # best["shape tool"] = seconds
+keep() {
+  local key="$1 $2" t=$3
+  if [[ -z ${best[$key]:-} ]] || awk -v t="$t" -v b="${best[$key]}" 'BEGIN { exit !(t < b) }'; then
+    best[$key]=$t
+  fi
+}
+
+echo "engine.sh: N=$n, $jobs jobs, $repeats runs each, $(nproc) CPUs, load average" \
+  "$(cut -d' ' -f1-3 /proc/loadavg) at start; baton $baton" >&2
+runs=0
+for shape in "${shapes[@]}"; do
+  dir=$work/$shape
+  mkdir -p "$dir/ninja"
+  gen=("$root/bench/gen_workflow.py" "$shape" "$n")
+  python3 "${gen[@]}" -o "$dir/workflow.yaml"
+  python3 "${gen[@]}" --format make -o "$dir/Makefile"
+  python3 "${gen[@]}" --format ninja -o "$dir/ninja/build.ninja"
+  tools=(limit baton make ninja)
+  if [[ $shape == independent ]]; then
+    python3 "${gen[@]}" --format list -o "$dir/list.txt"
+    tools+=(xargs)
+    ((have_parallel)) && tools+=(parallel)
+  fi
+  # Rounds interleave the tools, so that a slow spell of the machine hits them all alike.
+  for ((r = 1; r <= repeats; r++)); do
+    for tool in "${tools[@]}"; do
+      case $tool in
+      limit) t=$(time_once "$tool" "$out/spawn_limit" "$n" "$jobs") ;;
+      baton)
+        # A fresh state folder each run, deleted only at the end (see the top of this file).
+        runs=$((runs + 1))
+        t=$(time_once "$tool" "$baton" run "$dir/workflow.yaml" --jobs "$jobs" \
+          --state "$work/state-$runs" --progress none --quiet)
+        if ((r == 1)); then
+          logs=$(find "$work/state-$runs" -name '*.log' -path '*/logs/*' | wc -l)
+          ((logs == n)) || die "baton $shape wrote $logs task logs, expected $n"
+        fi
+        ;;
+      make) t=$(cd "$dir" && time_once "$tool" make -s -j"$jobs" -f Makefile) ;;
+      ninja)
+        rm -f "$dir/ninja/.ninja_log" "$dir/ninja/.ninja_deps" # so that every task runs
+        t=$(time_once "$tool" run_ninja "$dir/ninja")
+        ;;
+      xargs) t=$(time_once "$tool" run_xargs "$dir/list.txt") ;;
+      parallel) t=$(time_once "$tool" run_parallel "$dir/list.txt") ;;
+      esac
+      keep "$shape" "$tool" "$t"
+      echo "  $shape $tool run $r: $t s" >&2
+    done
+  done
+done
+
+# baton's own CPU (not its children's): perf stat without inheritance counts baton's thread only.
+cpu_note=""
+if command -v perf >/dev/null && perf stat --no-inherit -e task-clock -x, -o "$work/perf.txt" \
+  "$baton" run "$work/independent/workflow.yaml" --jobs "$jobs" --state "$work/state-perf" \
+  --progress none --quiet >/dev/null 2>&1; then
+  ms=$(awk -F, '$3 == "task-clock" { print $1 }' "$work/perf.txt")
+  limit_ms=""
+  if perf stat --no-inherit -e task-clock -x, -o "$work/perf-limit.txt" \
+    "$out/spawn_limit" "$n" "$jobs" >/dev/null 2>&1; then
+    limit_ms=$(awk -F, '$3 == "task-clock" { print $1 }' "$work/perf-limit.txt")
+  fi
+  if [[ -n $ms ]]; then
+    cpu_note=$(awk -v ms="$ms" -v lm="$limit_ms" -v n="$n" 'BEGIN {
+      s = sprintf("baton process CPU (perf stat --no-inherit -e task-clock, independent): %.0f ms, %.1f µs per task", ms, ms * 1000 / n)
+      if (lm != "") s = s sprintf("; spawn limit process: %.0f ms, %.1f µs per task", lm, lm * 1000 / n)
+      print s }')
+  fi
+else
+  cpu_note="perf stat unavailable: baton's own CPU per task not measured"
+fi
+
+echo "| shape | tool | s | tasks/s | × limit | × make | × ninja | baton − limit, µs/task |"
+echo "| ----- | ---- | -: | ------: | ------: | -----: | ------: | ---------------------: |"
+for shape in "${shapes[@]}"; do
+  for tool in limit baton make ninja xargs parallel; do
+    t=${best["$shape $tool"]:-}
+    [[ -n $t ]] || continue
+    awk -v shape="$shape" -v tool="$tool" -v t="$t" -v n="$n" -v lim="${best["$shape limit"]}" \
+      -v mk="${best["$shape make"]}" -v nj="${best["$shape ninja"]}" 'BEGIN {
+        name = tool == "limit" ? "spawn limit" : tool == "xargs" ? "xargs (sh -c)" : tool
+        vs_make = tool == "baton" ? sprintf("%.2f", t / mk) : ""
+        vs_ninja = tool == "baton" ? sprintf("%.2f", t / nj) : ""
+        over = tool == "baton" ? sprintf("%.0f", (t - lim) * 1e6 / n) : ""
+        printf "| %s | %s | %.2f | %.0f | %.2f | %s | %s | %s |\n",
+               shape, name, t, n / t, t / lim, vs_make, vs_ninja, over
+      }'
+  done
+done
+echo
+echo "N=$n tasks of /bin/true, $jobs jobs, best of $repeats; load average $(cut -d' ' -f1-3 /proc/loadavg) at the end."
+echo "$cpu_note"

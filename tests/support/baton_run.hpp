@@ -1,0 +1,166 @@
+// Test support for end-to-end tests of `baton run`: a scratch folder holding the workflow, the
+// tasks' marker files and the state folder; and lookups in the run summary that do not depend
+// on its exact layout (a task's line names its path, its state and its reason). Header-only:
+// the test build globs *_test.cpp only.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "support/run_process.hpp"
+
+namespace baton::testing {
+
+namespace fs = std::filesystem;
+
+inline std::string describe(const ProcessResult& r) {
+  return "exit " + std::to_string(r.exit_code) + "\n--- stdout\n" + r.out + "--- stderr\n" + r.err;
+}
+
+inline std::string read_file(const fs::path& path) {
+  std::ifstream stream(path, std::ios::binary);
+  std::stringstream text;
+  text << stream.rdbuf();
+  return text.str();
+}
+
+inline std::vector<std::string> split_lines(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream stream(text);
+  for (std::string line; std::getline(stream, line);) lines.push_back(line);
+  return lines;
+}
+
+inline std::string trim(std::string s) {
+  auto blank = [](unsigned char c) { return std::isspace(c) != 0; };
+  s.erase(s.begin(), std::find_if_not(s.begin(), s.end(), blank));
+  s.erase(std::find_if_not(s.rbegin(), s.rend(), blank).base(), s.end());
+  return s;
+}
+
+// Characters that may belong to a task path (`g.t`, `fan[0]`, `make-it`), so that `a` does not
+// match inside `a.b`, `data` or `fan[a]`.
+inline bool is_path_char(char c) {
+  auto u = static_cast<unsigned char>(c);
+  return std::isalnum(u) != 0 || c == '_' || c == '-' || c == '.' || c == '[' || c == ']';
+}
+
+// Where `word` occurs in `line` delimited by non-path characters, or npos. A mention in a skip
+// reason (`upstream_failed: a`) does not count: it names another task's cause.
+inline std::size_t word_position(std::string_view line, std::string_view word) {
+  constexpr std::string_view kReason = "upstream_failed: ";
+  for (auto pos = line.find(word); pos != std::string_view::npos; pos = line.find(word, pos + 1)) {
+    bool starts = pos == 0 || !is_path_char(line[pos - 1]);
+    if (pos >= kReason.size() && line.substr(pos - kReason.size(), kReason.size()) == kReason) {
+      starts = false;
+    }
+    auto end = pos + word.size();
+    bool ends = end == line.size() || !is_path_char(line[end]) ||
+                (word.back() == ']' && line[end] != '[');  // "fan[0]." still names fan[0]
+    if (starts && ends) return pos;
+  }
+  return std::string_view::npos;
+}
+
+inline bool has_word(std::string_view line, std::string_view word) {
+  return word_position(line, word) != std::string_view::npos;
+}
+
+// The index of the first line of `out` naming `word`, or -1.
+inline int line_index(const std::string& out, std::string_view word) {
+  auto lines = split_lines(out);
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    if (has_word(lines[i], word)) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+// The summary line of the task with this path: of the stdout lines naming it as a word, the one
+// naming it furthest left (a reason such as `upstream_failed: a` names it further right).
+inline std::string summary_line(const std::string& out, std::string_view path) {
+  std::string best;
+  auto best_pos = std::string::npos;
+  for (const auto& line : split_lines(out)) {
+    auto pos = word_position(line, path);
+    if (pos < best_pos) {
+      best_pos = pos;
+      best = line;
+    }
+  }
+  return best;
+}
+
+// The task's summary line names `state` as a word (`failed` does not match `upstream_failed`)
+// and contains `reason`, if given.
+inline ::testing::AssertionResult task_line(const ProcessResult& r, std::string_view path,
+                                            std::string_view state, std::string_view reason = {}) {
+  auto line = summary_line(r.out, path);
+  if (line.empty()) {
+    return ::testing::AssertionFailure() << "no summary line names " << path << "\n" << describe(r);
+  }
+  if (!has_word(line, state)) {
+    return ::testing::AssertionFailure()
+           << "the line of " << path << " does not say " << state << ": '" << line << "'\n"
+           << describe(r);
+  }
+  if (!reason.empty() && line.find(reason) == std::string::npos) {
+    return ::testing::AssertionFailure() << "the line of " << path << " does not give the reason '"
+                                         << reason << "': '" << line << "'\n"
+                                         << describe(r);
+  }
+  return ::testing::AssertionSuccess();
+}
+
+// One test's folder: the workflow file `wf.yaml`, the tasks' marker files and the state folder.
+class Scratch {
+ public:
+  const fs::path& path() const { return dir_.path(); }
+  std::string state() const { return (dir_.path() / "state").string(); }
+  fs::path at(const std::string& name) const { return dir_.path() / name; }
+  bool exists(const std::string& name) const { return fs::exists(at(name)); }
+  std::string read(const std::string& name) const { return read_file(at(name)); }
+  std::string write_workflow(std::string_view yaml) const { return dir_.write("wf.yaml", yaml); }
+
+  /// `baton run wf.yaml --state STATE ARGS…`, with `env` (KEY=VALUE) added to baton's
+  /// environment; also measures how long it took.
+  ProcessResult run(std::string_view yaml, const std::vector<std::string>& args = {},
+                    const std::vector<std::string>& env = {}) {
+    auto file = write_workflow(yaml);
+    std::vector<std::string> argv{BATON_BINARY, "run", file, "--state", state()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    std::vector<std::string> full_env{"NO_COLOR=1"};
+    full_env.insert(full_env.end(), env.begin(), env.end());
+    auto start = std::chrono::steady_clock::now();
+    auto result = run_process(argv, {}, full_env);
+    elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::steady_clock::now() - start);
+    return result;
+  }
+
+  /// The folders of the runs recorded in the state folder.
+  std::vector<fs::path> runs() const {
+    std::vector<fs::path> found;
+    auto root = dir_.path() / "state" / "runs";
+    if (!fs::is_directory(root)) return found;
+    for (const auto& entry : fs::directory_iterator(root)) {
+      if (entry.is_directory()) found.push_back(entry.path());
+    }
+    return found;
+  }
+
+  std::chrono::milliseconds elapsed{0};
+
+ private:
+  TempDir dir_;
+};
+
+}  // namespace baton::testing
