@@ -122,17 +122,17 @@ std::string log_tail(const std::string& path) {
   return out;
 }
 
-// Every leaf, depth first; and a fan-out that failed before it had instances (its items were
-// missing or too many), so that the root cause of the failure is on the list.
+// Every leaf, depth first; and a fan-out that ended without instances (its items were missing,
+// too many, or none), so that it is on the list with its reason.
 std::vector<engine::UnitIndex> listed_units(const engine::RunGraph& graph) {
   std::vector<engine::UnitIndex> out, stack{engine::RunGraph::kRootUnit};
   while (!stack.empty()) {
     engine::UnitIndex u = stack.back();
     stack.pop_back();
     const Unit& unit = graph.unit(u);
-    bool failed_empty = unit.kind == engine::UnitKind::kFanout && unit.children.empty() &&
-                        unit.state == TaskState::kFailed;
-    if (unit.kind == engine::UnitKind::kLeaf || failed_empty) out.push_back(u);
+    bool empty_fanout = unit.kind == engine::UnitKind::kFanout && unit.children.empty() &&
+                        engine::is_terminal(unit.state);
+    if (unit.kind == engine::UnitKind::kLeaf || empty_fanout) out.push_back(u);
     for (auto it = unit.children.rbegin(); it != unit.children.rend(); ++it) stack.push_back(*it);
   }
   return out;

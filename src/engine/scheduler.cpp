@@ -176,6 +176,7 @@ void Scheduler::open(UnitIndex u) {
   opened.state = TaskState::kRunning;
   opened.unfinished_children = opened.children.size();
   if (opened.children.empty()) {
+    if (opened.kind == UnitKind::kFanout) opened.reason = "no items to fan out over";
     finish(u);
     return;
   }
