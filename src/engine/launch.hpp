@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <variant>
@@ -27,7 +28,10 @@ struct LaunchSpec {
   /// `env` has none.
   std::vector<std::string> argv;
 
-  /// The complete environment of the process, "KEY=VALUE" each. Default: empty.
+  /// The environment of the process, "KEY=VALUE" each: `shared_env` (if set), then `env`. The
+  /// shared part is built once for many attempts (baton's environment and the workflow's, most
+  /// often); no name may appear in both. Default: empty.
+  std::shared_ptr<const std::vector<std::string>> shared_env;
   std::vector<std::string> env;
 
   /// The working directory; relative to baton's. Default: empty, baton's own.

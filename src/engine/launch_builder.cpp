@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 
 #include "engine/command_line.hpp"
@@ -59,14 +60,55 @@ class TemplateValues {
 
 std::string file_name(const std::string& path) { return path.empty() ? "_" : path; }
 
+// The names baton sets for each attempt; copies inherited from outside (a baton run inside a
+// task) are left out of the shared part so that no name appears twice.
+bool is_attempt_variable(std::string_view name) {
+  for (std::string_view own : {"BATON_RUN_ID", "BATON_TASK", "BATON_ATTEMPT", "BATON_OUTPUT",
+                               "BATON_ITEM", "BATON_ITEM_INDEX"}) {
+    if (name == own) return true;
+  }
+  return name.rfind("BATON_OUT_", 0) == 0;
+}
+
+bool has_templates(const model::EnvMap& env) {
+  return std::any_of(env.begin(), env.end(), [](const auto& entry) {
+    return entry.second.find("${{") != std::string::npos;
+  });
+}
+
 }  // namespace
+
+SharedEnvironments::SharedEnvironments(const std::vector<std::string>& base_env) {
+  for (const auto& entry : base_env) {
+    auto eq = entry.find('=');
+    if (eq == std::string::npos || is_attempt_variable(entry.substr(0, eq))) continue;
+    base_.emplace(entry.substr(0, eq), entry.substr(eq + 1));
+  }
+}
+
+std::shared_ptr<const std::vector<std::string>> SharedEnvironments::for_settings(
+    const model::Settings& settings) {
+  if (has_templates(settings.env)) return nullptr;
+  auto& slot = cache_[&settings];
+  if (!slot) {
+    auto env = base_;
+    for (const auto& [name, value] : settings.env) {
+      if (!is_attempt_variable(name)) env[name] = value;
+    }
+    auto entries = std::make_shared<std::vector<std::string>>();
+    entries->reserve(env.size());
+    for (const auto& [name, value] : env) entries->push_back(name + "=" + value);
+    slot = std::move(entries);
+  }
+  return slot;
+}
 
 std::filesystem::path log_path(const RunOptions& options, const std::string& path, int attempt) {
   return options.run_dir / "logs" / fmt::format("{}.{}.log", file_name(path), attempt);
 }
 
 PreparedLaunch prepare_launch(const RunGraph& graph, UnitIndex leaf, int attempt,
-                              const RunOptions& options) {
+                              const RunOptions& options, SharedEnvironments& environments) {
   PreparedLaunch out;
   const Unit& unit = graph.unit(leaf);
   const model::Node& node = graph.node_of(leaf);
@@ -96,22 +138,24 @@ PreparedLaunch prepare_launch(const RunGraph& graph, UnitIndex leaf, int attempt
   }
 
   // Environment, later layers win: baton's own, the workflow's, groups' and task's (already
-  // merged by inheritance), then baton's variables.
+  // merged by inheritance) — shared between attempts where no template makes them differ — then
+  // baton's variables, which are the attempt's own.
+  out.spec.shared_env = environments.for_settings(settings);
   std::map<std::string, std::string> env;
-  for (const auto& entry : options.base_env) {
-    auto eq = entry.find('=');
-    if (eq != std::string::npos) env[entry.substr(0, eq)] = entry.substr(eq + 1);
-  }
-  for (const auto& [name, text] : settings.env) {
-    auto value = expand(text);
-    if (!value) return out;
-    env[name] = std::move(*value);
+  if (!out.spec.shared_env) {
+    env = environments.base();
+    for (const auto& [name, text] : settings.env) {
+      auto value = expand(text);
+      if (!value) return out;
+      env[name] = std::move(*value);
+    }
   }
   out.output_file = options.run_dir / "outputs" / fmt::format("{}.{}", file_name(unit.path), attempt);
   env["BATON_RUN_ID"] = options.run_id;
   env["BATON_TASK"] = unit.path;
   env["BATON_ATTEMPT"] = std::to_string(attempt);
-  env["BATON_OUTPUT"] = std::filesystem::absolute(out.output_file).string();
+  env["BATON_OUTPUT"] = (options.run_dir / "outputs" /
+                         fmt::format("{}.{}", file_name(unit.path), attempt)).string();
   if (unit.item_index >= 0) {
     env["BATON_ITEM"] = unit.item;
     env["BATON_ITEM_INDEX"] = std::to_string(unit.item_index);
@@ -126,6 +170,7 @@ PreparedLaunch prepare_launch(const RunGraph& graph, UnitIndex leaf, int attempt
       }
     }
   }
+  out.spec.env.reserve(env.size());
   for (auto& [name, value] : env) out.spec.env.push_back(name + "=" + value);
 
   std::filesystem::path cwd = options.workflow_dir;

@@ -4,7 +4,11 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
+#include <memory>
 #include <string>
+#include <unordered_map>
+#include <vector>
 
 #include "engine/launch.hpp"
 #include "engine/run_graph.hpp"
@@ -18,8 +22,22 @@ struct PreparedLaunch {
   std::string error;                  ///< Non-empty if the attempt cannot start (a template).
 };
 
+/// Environments shared between attempts: baton's own (minus the names baton sets per attempt)
+/// merged with a node's effective `env`, one per distinct settings object, built on
+/// first use. Settings whose env holds templates are expanded per attempt instead.
+class SharedEnvironments {
+ public:
+  explicit SharedEnvironments(const std::vector<std::string>& base_env);
+  std::shared_ptr<const std::vector<std::string>> for_settings(const model::Settings& settings);
+  const std::map<std::string, std::string>& base() const { return base_; }
+
+ private:
+  std::map<std::string, std::string> base_;
+  std::unordered_map<const model::Settings*, std::shared_ptr<const std::vector<std::string>>> cache_;
+};
+
 PreparedLaunch prepare_launch(const RunGraph& graph, UnitIndex leaf, int attempt,
-                              const RunOptions& options);
+                              const RunOptions& options, SharedEnvironments& environments);
 
 /// Where an attempt's log goes: RUN_DIR/logs/PATH.ATTEMPT.log.
 std::filesystem::path log_path(const RunOptions& options, const std::string& path, int attempt);

@@ -89,7 +89,11 @@ Scheduler::Scheduler(const model::Workflow& workflow, Executor& executor, RunOpt
     : graph_(workflow),
       executor_(executor),
       options_(std::move(options)),
-      remaining_(remaining_by_node(workflow)) {}
+      environments_(options_.base_env),
+      remaining_(remaining_by_node(workflow)) {
+  // Output files are named by the tasks' absolute path, whatever folder a task runs in.
+  options_.run_dir = std::filesystem::absolute(options_.run_dir);
+}
 
 bool Scheduler::ReadyOrder::operator()(UnitIndex a, UnitIndex b) const {
   // std::push_heap keeps the largest on top: "a < b" means b starts first.
@@ -337,7 +341,7 @@ void Scheduler::take_limits(UnitIndex leaf, int sign) {
 void Scheduler::start(UnitIndex leaf) {
   Unit& unit = graph_.unit(leaf);
   int attempt = static_cast<int>(unit.attempts.size()) + 1;
-  auto prepared = prepare_launch(graph_, leaf, attempt, options_);
+  auto prepared = prepare_launch(graph_, leaf, attempt, options_, environments_);
   AttemptRecord record;
   record.number = attempt;
   record.start = std::chrono::system_clock::now();

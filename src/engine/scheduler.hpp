@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "engine/executor.hpp"
+#include "engine/launch_builder.hpp"
 #include "engine/run_graph.hpp"
 #include "engine/run_options.hpp"
 #include "model/workflow.hpp"
@@ -66,6 +67,7 @@ class Scheduler {
   RunGraph graph_;
   Executor& executor_;
   RunOptions options_;
+  SharedEnvironments environments_;
   std::vector<Duration> remaining_;  ///< Per model node: longest remaining chain (SPEC 2.3).
   struct ReadyOrder {
     const Scheduler* scheduler;

@@ -245,6 +245,7 @@ Result<pid_t> ProcessSet::spawn(const LaunchSpec& spec, int log_fd) {
   bool search = name.find('/') == std::string::npos;
   if (search) {
     std::optional<std::string_view> path = path_of(spec.env);
+    if (!path && spec.shared_env) path = path_of(*spec.shared_env);
     if (path && (!own_path_ || *path != *own_path_)) {
       int error = 0;
       program = search_path(*path, name, spec.cwd, error);
@@ -257,6 +258,9 @@ Result<pid_t> ProcessSet::spawn(const LaunchSpec& spec, int log_fd) {
   for (const auto& arg : spec.argv) argv_buffer_.push_back(const_cast<char*>(arg.c_str()));
   argv_buffer_.push_back(nullptr);
   env_buffer_.clear();
+  if (spec.shared_env) {
+    for (const auto& entry : *spec.shared_env) env_buffer_.push_back(const_cast<char*>(entry.c_str()));
+  }
   for (const auto& entry : spec.env) env_buffer_.push_back(const_cast<char*>(entry.c_str()));
   env_buffer_.push_back(nullptr);
 
