@@ -73,6 +73,8 @@ for shape in "${shapes[@]}"; do
   python3 "${gen[@]}" --format make -o "$dir/Makefile"
   python3 "${gen[@]}" --format ninja -o "$dir/ninja/build.ninja"
   tools=(limit baton make ninja)
+  # A chain runs one task at a time whatever --jobs says: its own limit is one spawn at a time.
+  [[ $shape == chain ]] && tools+=(limit1)
   if [[ $shape == independent ]]; then
     python3 "${gen[@]}" --format list -o "$dir/list.txt"
     tools+=(xargs)
@@ -83,6 +85,7 @@ for shape in "${shapes[@]}"; do
     for tool in "${tools[@]}"; do
       case $tool in
       limit) t=$(time_once "$tool" "$out/spawn_limit" "$n" "$jobs") ;;
+      limit1) t=$(time_once "$tool" "$out/spawn_limit" "$n" 1) ;;
       baton)
         # A fresh state folder each run, deleted only at the end (see the top of this file).
         runs=$((runs + 1))
@@ -131,12 +134,13 @@ fi
 echo "| shape | tool | s | tasks/s | × limit | × make | × ninja | baton − limit, µs/task |"
 echo "| ----- | ---- | -: | ------: | ------: | -----: | ------: | ---------------------: |"
 for shape in "${shapes[@]}"; do
-  for tool in limit baton make ninja xargs parallel; do
+  for tool in limit limit1 baton make ninja xargs parallel; do
     t=${best["$shape $tool"]:-}
     [[ -n $t ]] || continue
     awk -v shape="$shape" -v tool="$tool" -v t="$t" -v n="$n" -v lim="${best["$shape limit"]}" \
       -v mk="${best["$shape make"]}" -v nj="${best["$shape ninja"]}" 'BEGIN {
-        name = tool == "limit" ? "spawn limit" : tool == "xargs" ? "xargs (sh -c)" : tool
+        name = tool == "limit" ? "spawn limit" : tool == "limit1" ? "spawn limit, 1 job" : \
+               tool == "xargs" ? "xargs (sh -c)" : tool
         vs_make = tool == "baton" ? sprintf("%.2f", t / mk) : ""
         vs_ninja = tool == "baton" ? sprintf("%.2f", t / nj) : ""
         over = tool == "baton" ? sprintf("%.0f", (t - lim) * 1e6 / n) : ""
