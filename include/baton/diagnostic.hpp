@@ -1,5 +1,6 @@
 // Diagnostic: one problem in user input (a workflow file, a command-line value), located
-// precisely, printed like a compiler's: `release.yaml:14:12: unknown key 'retires' (did you mean 'retry'?)`.
+// precisely, printed like a compiler's: `release.yaml:14:12: unknown key 'retires' (did you mean
+// 'retry'?)`.
 #pragma once
 
 #include <string>

@@ -19,9 +19,9 @@ enum class RetryStrategy { kImmediate, kFixed, kExponential };
 /// SPEC 3.1. Unset fields inherit from the nearest ancestor that sets them, then the defaults
 /// below.
 struct RetryPolicy {
-  std::optional<RetryStrategy> strategy;      ///< Default: exponential (as Temporal's).
-  std::optional<int> max_attempts;            ///< Counts the first attempt. Default 1; 0 = unlimited.
-  std::optional<Duration> delay;              ///< `fixed`. Default 1s.
+  std::optional<RetryStrategy> strategy;  ///< Default: exponential (as Temporal's).
+  std::optional<int> max_attempts;        ///< Counts the first attempt. Default 1; 0 = unlimited.
+  std::optional<Duration> delay;          ///< `fixed`. Default 1s.
   std::optional<Duration> initial_interval;   ///< `exponential`. Default 1s.
   std::optional<double> backoff_coefficient;  ///< `exponential`. Default 2.0.
   std::optional<Duration> max_interval;       ///< Default 100 x delay or initial_interval.

@@ -36,7 +36,7 @@ inline Unexpected unexpected(Error error) { return {std::move(error)}; }
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : state_(std::move(value)) {}  // NOLINT: implicit like std::expected
+  Result(T value) : state_(std::move(value)) {}         // NOLINT: implicit like std::expected
   Result(Unexpected u) : state_(std::move(u.error)) {}  // NOLINT
 
   bool has_value() const { return state_.index() == 0; }

@@ -63,12 +63,14 @@ class Builder {
       if (n.foreach && n.foreach->is_dynamic()) graph_.dynamic_fanouts.push_back(node);
       std::uint32_t fanout_limit = kNone;
       if (n.foreach && n.foreach->max_parallel) {
-        fanout_limit = add_limit(Limit::Kind::kFanout, child_path(parent, n.id),
-                                 *n.foreach->max_parallel);
+        fanout_limit =
+            add_limit(Limit::Kind::kFanout, child_path(parent, n.id), *n.foreach->max_parallel);
       }
       std::vector<std::uint32_t> created;
       for (std::size_t i = 0; i < count; ++i) {
-        std::string suffix = !n.foreach ? "" : n.foreach->is_dynamic() ? "[*]" : fmt::format("[{}]", i);
+        std::string suffix = !n.foreach                ? ""
+                             : n.foreach->is_dynamic() ? "[*]"
+                                                       : fmt::format("[{}]", i);
         auto inst = static_cast<std::uint32_t>(instances_.size());
         instances_.push_back({node, parent, {}, kNone, child_path(parent, n.id) + suffix});
         instances_of_[node].push_back(inst);
@@ -83,7 +85,8 @@ class Builder {
       }
       for (std::uint32_t inst : created) {
         if (n.concurrency) {
-          group_limit_of_[inst] = add_limit(Limit::Kind::kGroup, instances_[inst].path, *n.concurrency);
+          group_limit_of_[inst] =
+              add_limit(Limit::Kind::kGroup, instances_[inst].path, *n.concurrency);
         }
       }
       // Reversed, so that instance 0's subtree is expanded first (file order).
@@ -100,8 +103,10 @@ class Builder {
     leaf.priority = n.effective->priority.value_or(0);
     leaf.slots = n.slots;
     for (std::uint32_t a = inst; a != kNone; a = instances_[a].parent) {
-      if (auto it = group_limit_of_.find(a); it != group_limit_of_.end()) leaf.limits.push_back(it->second);
-      if (auto it = fanout_limit_of_.find(a); it != fanout_limit_of_.end()) leaf.limits.push_back(it->second);
+      if (auto it = group_limit_of_.find(a); it != group_limit_of_.end())
+        leaf.limits.push_back(it->second);
+      if (auto it = fanout_limit_of_.find(a); it != fanout_limit_of_.end())
+        leaf.limits.push_back(it->second);
     }
     if (n.effective->pool) {
       auto [it, fresh] = pool_limit_.emplace(*n.effective->pool, 0);
@@ -168,7 +173,8 @@ class Builder {
       std::uint32_t i = stack.back();
       stack.pop_back();
       if (instances_[i].leaf != kNone) {
-        if (i == inst || limit[instances_[i].node] < depth) it->second.push_back(instances_[i].leaf);
+        if (i == inst || limit[instances_[i].node] < depth)
+          it->second.push_back(instances_[i].leaf);
         continue;
       }
       for (auto c = instances_[i].children.rbegin(); c != instances_[i].children.rend(); ++c) {
@@ -180,7 +186,8 @@ class Builder {
 
   // The instances of `target` that `inst` sees: those under the same instance of their lowest
   // common ancestor (so a sibling inside one fan-out item means that item's copy).
-  std::vector<std::uint32_t> visible_instances(std::uint32_t inst, NodeIndex target, NodeIndex common) {
+  std::vector<std::uint32_t> visible_instances(std::uint32_t inst, NodeIndex target,
+                                               NodeIndex common) {
     std::uint32_t anchor = inst;
     while (instances_[anchor].node != common) anchor = instances_[anchor].parent;
     std::vector<NodeIndex> down;

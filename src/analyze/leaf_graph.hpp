@@ -27,8 +27,8 @@ struct LeafInstance {
   std::string path;                        ///< Instance path: `build.compile`, `shards[2]`.
   Duration estimate{1000};                 ///< `estimate`, else 1s.
   int priority = 0;
-  int slots = 1;                           ///< Taken from each pool limit.
-  std::vector<std::uint32_t> limits;       ///< Indices into LeafGraph::limits.
+  int slots = 1;                      ///< Taken from each pool limit.
+  std::vector<std::uint32_t> limits;  ///< Indices into LeafGraph::limits.
 };
 
 struct LeafGraph {

@@ -11,20 +11,28 @@ namespace baton::analyze {
 
 std::string_view to_string(Strategy strategy) {
   switch (strategy) {
-    case Strategy::kSequential: return "sequential";
-    case Strategy::kParallel: return "parallel";
-    case Strategy::kFanOutFanIn: return "fan-out/fan-in";
-    case Strategy::kAdaptive: return "adaptive";
+    case Strategy::kSequential:
+      return "sequential";
+    case Strategy::kParallel:
+      return "parallel";
+    case Strategy::kFanOutFanIn:
+      return "fan-out/fan-in";
+    case Strategy::kAdaptive:
+      return "adaptive";
   }
   return "?";
 }
 
 std::string_view title(Strategy strategy) {
   switch (strategy) {
-    case Strategy::kSequential: return "Sequential";
-    case Strategy::kParallel: return "Parallel";
-    case Strategy::kFanOutFanIn: return "Fan-out/Fan-in";
-    case Strategy::kAdaptive: return "Adaptive";
+    case Strategy::kSequential:
+      return "Sequential";
+    case Strategy::kParallel:
+      return "Parallel";
+    case Strategy::kFanOutFanIn:
+      return "Fan-out/Fan-in";
+    case Strategy::kAdaptive:
+      return "Adaptive";
   }
   return "?";
 }

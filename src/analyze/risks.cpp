@@ -50,11 +50,11 @@ void critical_path_without_retry(const model::Workflow& wf, const Plan& plan,
 void blast_radius(const Plan& plan, std::vector<Risk>& out) {
   auto worst = largest_blast_radius(plan.graph.dag, plan.topo);
   if (!worst) return;
-  out.push_back({"largest_blast_radius", plan.graph.leaves[worst->task].path,
-                 fmt::format("its failure would skip {}{} of the {} tasks (every task downstream "
-                             "of it, under the default trigger rule)",
-                             worst->exact ? "" : "at least ", worst->dependents,
-                             plan.graph.leaves.size())});
+  out.push_back(
+      {"largest_blast_radius", plan.graph.leaves[worst->task].path,
+       fmt::format("its failure would skip {}{} of the {} tasks (every task downstream "
+                   "of it, under the default trigger rule)",
+                   worst->exact ? "" : "at least ", worst->dependents, plan.graph.leaves.size())});
 }
 
 // A limit is a risk if honouring it alone already lengthens the estimate. Each test is one more

@@ -34,9 +34,10 @@ int run(int argc, char** argv) {
   if (argc > 1 && argv[1][0] != '-' &&
       std::find(names.begin(), names.end(), argv[1]) == names.end()) {
     std::string hint = load::did_you_mean(argv[1], names);
-    std::cerr << fmt::format("baton: unknown command '{}'{}\nRun 'baton --help' for the list of "
-                             "commands.\n",
-                             argv[1], hint.empty() ? "" : " (" + hint + ")");
+    std::cerr << fmt::format(
+        "baton: unknown command '{}'{}\nRun 'baton --help' for the list of "
+        "commands.\n",
+        argv[1], hint.empty() ? "" : " (" + hint + ")");
     return kExitInvalid;
   }
   try {

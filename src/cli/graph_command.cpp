@@ -41,19 +41,21 @@ void write_dot_children(const model::Workflow& wf, NodeIndex parent, int indent,
   for (NodeIndex c : wf.node(parent).children) {
     const auto& node = wf.node(c);
     if (node.is_group()) {
-      out += fmt::format("{}subgraph {} {{\n{}  label={};\n", pad, dot_string("cluster_" + node.path),
-                         pad, dot_string(label(node)));
+      out += fmt::format("{}subgraph {} {{\n{}  label={};\n", pad,
+                         dot_string("cluster_" + node.path), pad, dot_string(label(node)));
       write_dot_children(wf, c, indent + 2, out);
       out += pad + "}\n";
     } else {
       std::string shape = node.action == model::ActionKind::kApproval ? ", shape=diamond" : "";
-      out += fmt::format("{}{} [label={}{}];\n", pad, dot_string(node.path), dot_string(label(node)), shape);
+      out += fmt::format("{}{} [label={}{}];\n", pad, dot_string(node.path),
+                         dot_string(label(node)), shape);
     }
   }
 }
 
 std::string to_dot(const model::Workflow& wf) {
-  std::string out = fmt::format("digraph {} {{\n  rankdir=LR;\n  compound=true;\n", dot_string(wf.name));
+  std::string out =
+      fmt::format("digraph {} {{\n  rankdir=LR;\n  compound=true;\n", dot_string(wf.name));
   out += "  node [shape=box, style=rounded, fontname=\"Helvetica\"];\n";
   write_dot_children(wf, model::kRoot, 2, out);
   for (NodeIndex n = 1; n < wf.nodes.size(); ++n) {
@@ -115,8 +117,9 @@ void add_graph_command(CLI::App& app, int& exit_code) {
   cmd->add_option("FILE", opts->file, "Workflow file (YAML or JSON)")->required();
   cmd->add_option("--format", opts->format, "Output format")
       ->check(CLI::IsMember({"dot", "mermaid"}));
-  cmd->footer("\nExamples:\n  baton graph release.yaml | dot -Tsvg > release.svg\n"
-              "  baton graph release.yaml --format mermaid >> README.md");
+  cmd->footer(
+      "\nExamples:\n  baton graph release.yaml | dot -Tsvg > release.svg\n"
+      "  baton graph release.yaml --format mermaid >> README.md");
   cmd->callback([opts, &exit_code] {
     auto workflow = load_or_report(opts->file, exit_code);
     if (!workflow) return;

@@ -31,8 +31,9 @@ void add_plan_command(CLI::App& app, int& exit_code) {
       ->check(CLI::Range(1, 1'000'000));
   cmd->add_option("--format", opts->format, "Output format")
       ->check(CLI::IsMember({"text", "json"}));
-  cmd->footer("\nExamples:\n  baton plan release.yaml --jobs 4\n"
-              "  baton plan release.yaml --format json | jq .critical_path");
+  cmd->footer(
+      "\nExamples:\n  baton plan release.yaml --jobs 4\n"
+      "  baton plan release.yaml --format json | jq .critical_path");
   cmd->callback([opts, &exit_code] {
     auto loaded = load_or_report(opts->file, exit_code);
     if (!loaded) return;

@@ -1,5 +1,4 @@
 #include "cli/plan_output.hpp"
-
 #include "model/duration.hpp"
 #include "model/enums.hpp"
 

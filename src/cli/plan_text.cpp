@@ -11,9 +11,9 @@ namespace {
 
 using model::format_duration;
 
-constexpr std::size_t kMaxPerLine = 8;    // Paths shown per stage before "and N more".
-constexpr std::size_t kMaxStages = 20;    // Stages shown before "N more stages".
-constexpr std::size_t kMaxChain = 12;     // Critical-path tasks shown.
+constexpr std::size_t kMaxPerLine = 8;  // Paths shown per stage before "and N more".
+constexpr std::size_t kMaxStages = 20;  // Stages shown before "N more stages".
+constexpr std::size_t kMaxChain = 12;   // Critical-path tasks shown.
 constexpr std::size_t kMaxGroups = 20;
 
 std::string level_counts(const analyze::Plan& plan) {
@@ -79,9 +79,9 @@ std::string plan_to_text(const model::Workflow& workflow, const analyze::Plan& p
   add("");
 
   add(style.bold("Estimated makespan"));
-  add(fmt::format("  {} on {} job{} (lower bound {}; total work {})", format_duration(plan.makespan),
-                  plan.jobs, plan.jobs == 1 ? "" : "s", format_duration(plan.lower_bound),
-                  format_duration(plan.total_work)));
+  add(fmt::format("  {} on {} job{} (lower bound {}; total work {})",
+                  format_duration(plan.makespan), plan.jobs, plan.jobs == 1 ? "" : "s",
+                  format_duration(plan.lower_bound), format_duration(plan.total_work)));
   add("");
 
   if (!plan.group_strategies.empty()) {
@@ -93,7 +93,8 @@ std::string plan_to_text(const model::Workflow& workflow, const analyze::Plan& p
                       style.dim(model::to_string(n.level))));
     }
     if (plan.group_strategies.size() > kMaxGroups) {
-      add(style.dim(fmt::format("  ... {} more groups", plan.group_strategies.size() - kMaxGroups)));
+      add(style.dim(
+          fmt::format("  ... {} more groups", plan.group_strategies.size() - kMaxGroups)));
     }
     add("");
   }

@@ -28,9 +28,12 @@ std::vector<std::string> current_environment() {
 
 int exit_code_of(engine::RunStatus status) {
   switch (status) {
-    case engine::RunStatus::kSucceeded: return kExitOk;
-    case engine::RunStatus::kCancelled: return kExitInterrupted;
-    default: return kExitFailed;
+    case engine::RunStatus::kSucceeded:
+      return kExitOk;
+    case engine::RunStatus::kCancelled:
+      return kExitInterrupted;
+    default:
+      return kExitFailed;
   }
 }
 
@@ -56,7 +59,8 @@ void execute(const RunOptions& opts, int& exit_code) {
   std::error_code ec;
   std::filesystem::create_directories(run.run_dir / "logs", ec);
   if (ec) {
-    std::cerr << fmt::format("baton run: cannot create {}: {}\n", run.run_dir.string(), ec.message());
+    std::cerr << fmt::format("baton run: cannot create {}: {}\n", run.run_dir.string(),
+                             ec.message());
     exit_code = kExitFailed;
     return;
   }
@@ -76,12 +80,12 @@ void execute(const RunOptions& opts, int& exit_code) {
 
 void add_run_command(CLI::App& app, int& exit_code) {
   auto opts = std::make_shared<RunOptions>();
-  auto* cmd = app.add_subcommand("run", "Execute a workflow, as parallel as its dependencies allow");
+  auto* cmd =
+      app.add_subcommand("run", "Execute a workflow, as parallel as its dependencies allow");
   cmd->add_option("FILE", opts->file, "Workflow file (YAML or JSON)")->required();
   cmd->add_option("-j,--jobs", opts->jobs, "Leaf tasks running at once (overrides concurrency)")
       ->check(CLI::Range(1, 100'000));
-  cmd->add_option("--state", opts->state,
-                  "State folder (default: $BATON_STATE, else ./.baton)");
+  cmd->add_option("--state", opts->state, "State folder (default: $BATON_STATE, else ./.baton)");
   cmd->add_option("--set", opts->overrides,
                   "Override a top-level value: concurrency=8, failure_mode=stop, env.NAME=VALUE");
   cmd->add_option("--progress", opts->progress, "Progress on stderr")

@@ -2,12 +2,12 @@
 
 #include <fmt/chrono.h>
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include <deque>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <nlohmann/json.hpp>
 
 #include "cli/terminal.hpp"
 #include "model/duration.hpp"
@@ -27,8 +27,8 @@ double seconds_between(std::chrono::system_clock::time_point a,
 
 std::string clock_time(std::chrono::system_clock::time_point t) {
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()) % 1000;
-  return fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:03}Z", fmt::gmtime(std::chrono::system_clock::to_time_t(t)),
-                     ms.count());
+  return fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:03}Z",
+                     fmt::gmtime(std::chrono::system_clock::to_time_t(t)), ms.count());
 }
 
 class PlainProgress : public Progress {
@@ -77,13 +77,14 @@ class JsonProgress : public Progress {
   }
   void leaf_changed(const Unit& unit) override {
     static const std::map<TaskState, const char*> kEvents = {
-        {TaskState::kRunning, "task_started"},   {TaskState::kSucceeded, "task_succeeded"},
-        {TaskState::kFailed, "task_failed"},     {TaskState::kSkipped, "task_skipped"},
+        {TaskState::kRunning, "task_started"},
+        {TaskState::kSucceeded, "task_succeeded"},
+        {TaskState::kFailed, "task_failed"},
+        {TaskState::kSkipped, "task_skipped"},
         {TaskState::kCancelled, "task_cancelled"}};
     auto it = kEvents.find(unit.state);
     if (it == kEvents.end()) return;
-    nlohmann::ordered_json extra = {{"task", unit.path},
-                                    {"attempt", unit.attempts.size()}};
+    nlohmann::ordered_json extra = {{"task", unit.path}, {"attempt", unit.attempts.size()}};
     if (!unit.reason.empty()) extra["reason"] = unit.reason;
     emit(it->second, std::move(extra));
   }
@@ -94,9 +95,8 @@ class JsonProgress : public Progress {
 
  private:
   void emit(const char* event, nlohmann::ordered_json extra) {
-    nlohmann::ordered_json line = {{"ts", clock_time(std::chrono::system_clock::now())},
-                                   {"event", event},
-                                   {"run", run_id_}};
+    nlohmann::ordered_json line = {
+        {"ts", clock_time(std::chrono::system_clock::now())}, {"event", event}, {"run", run_id_}};
     for (auto& [key, value] : extra.items()) line[key] = value;
     fmt::print(stderr, "{}\n", line.dump());
   }
@@ -149,9 +149,9 @@ std::unique_ptr<Progress> make_progress(const std::string& mode, const std::stri
 std::string run_summary(const engine::RunGraph& graph, const engine::RunResult& result,
                         const std::string& run_id) {
   Style style(stdout);
-  std::string out = fmt::format("{} {} — {} in {:.2f}s\n", style.bold("Run"), run_id,
-                                engine::to_string(result.status),
-                                seconds_between(result.started, result.ended));
+  std::string out =
+      fmt::format("{} {} — {} in {:.2f}s\n", style.bold("Run"), run_id,
+                  engine::to_string(result.status), seconds_between(result.started, result.ended));
   std::map<std::string, int> counts;
   // In file order: the unit tree depth first, so that instances created at run time stand where
   // their fan-out does.

@@ -62,7 +62,8 @@ std::string apply_overrides(model::Workflow& workflow, const std::vector<std::st
       workflow.concurrency = n;
     } else if (key == "failure_mode") {
       auto mode = model::parse_enum<FailureMode>(value);
-      if (!mode) return fmt::format("--set failure_mode expects continue, stop or cancel, got '{}'", value);
+      if (!mode)
+        return fmt::format("--set failure_mode expects continue, stop or cancel, got '{}'", value);
       workflow.failure_mode = *mode;
     } else if (key == "name") {
       workflow.name = value;
@@ -87,9 +88,10 @@ std::string apply_overrides(model::Workflow& workflow, const std::vector<std::st
         }
       }
     } else {
-      return fmt::format("--set cannot override '{}' (try concurrency, failure_mode, name, "
-                         "description or env.NAME)",
-                         key);
+      return fmt::format(
+          "--set cannot override '{}' (try concurrency, failure_mode, name, "
+          "description or env.NAME)",
+          key);
     }
   }
   return {};
@@ -111,7 +113,9 @@ std::string new_run_id() {
                      utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, random() & 0xffff);
 }
 
-int analyze_default_jobs(const model::Workflow& workflow) { return analyze::default_jobs(workflow); }
+int analyze_default_jobs(const model::Workflow& workflow) {
+  return analyze::default_jobs(workflow);
+}
 
 int dry_run(const model::Workflow& workflow, engine::RunOptions options) {
   std::error_code ec;

@@ -11,9 +11,10 @@ extern const std::string_view kWorkflowSchema;
 
 void add_schema_command(CLI::App& app, int& /*exit_code*/) {
   auto* cmd = app.add_subcommand("schema", "Print the JSON Schema of the workflow file");
-  cmd->footer("\nExample (VS Code, YAML extension):\n"
-              "  baton schema > .baton.schema.json\n"
-              "  # then in a workflow: # yaml-language-server: $schema=.baton.schema.json");
+  cmd->footer(
+      "\nExample (VS Code, YAML extension):\n"
+      "  baton schema > .baton.schema.json\n"
+      "  # then in a workflow: # yaml-language-server: $schema=.baton.schema.json");
   cmd->callback([] { fmt::print("{}", kWorkflowSchema); });
 }
 

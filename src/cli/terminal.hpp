@@ -1,12 +1,12 @@
 // Colour only on a terminal, and never with NO_COLOR (https://no-color.org).
 #pragma once
 
+#include <unistd.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <string>
 #include <string_view>
-
-#include <unistd.h>
 
 namespace baton::cli {
 

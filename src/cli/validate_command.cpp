@@ -14,8 +14,9 @@ void add_validate_command(CLI::App& app, int& exit_code) {
   auto files = std::make_shared<std::vector<std::string>>();
   auto* cmd = app.add_subcommand("validate", "Check workflow files and report every error found");
   cmd->add_option("FILE", *files, "Workflow files (YAML or JSON)")->required();
-  cmd->footer("\nExit status: 0 if every file is valid, 2 otherwise.\n"
-              "Example: baton validate examples/*.yaml");
+  cmd->footer(
+      "\nExit status: 0 if every file is valid, 2 otherwise.\n"
+      "Example: baton validate examples/*.yaml");
   cmd->callback([files, &exit_code] {
     Style out(stdout), err(stderr);
     for (const auto& file : *files) {

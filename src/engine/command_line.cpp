@@ -12,12 +12,12 @@ constexpr std::string_view kMetacharacters = "'\"$`\\;&|<>*?[~#(){}=%!\n";
 // SPEC 2.1's words that force the shell: the POSIX reserved words and special built-ins, and
 // the regular built-ins that behave differently (or only exist) inside a shell.
 constexpr std::array<std::string_view, 54> kShellWords = {
-    "if",     "then",   "else",  "elif",    "fi",     "case",     "esac",   "for",   "while",
-    "until",  "do",     "done",  "in",      "!",      "{",        "}",      ".",     ":",
-    "break",  "continue", "eval", "exec",   "exit",   "export",   "readonly", "return", "set",
-    "shift",  "times",  "trap",  "unset",   "alias",  "bg",       "cd",     "command", "echo",
-    "false",  "fc",     "fg",    "getopts", "hash",   "jobs",     "kill",   "printf", "pwd",
-    "read",   "test",   "[",     "true",    "type",   "ulimit",   "umask",  "unalias", "wait"};
+    "if",    "then",     "else", "elif",    "fi",    "case",   "esac",     "for",     "while",
+    "until", "do",       "done", "in",      "!",     "{",      "}",        ".",       ":",
+    "break", "continue", "eval", "exec",    "exit",  "export", "readonly", "return",  "set",
+    "shift", "times",    "trap", "unset",   "alias", "bg",     "cd",       "command", "echo",
+    "false", "fc",       "fg",   "getopts", "hash",  "jobs",   "kill",     "printf",  "pwd",
+    "read",  "test",     "[",    "true",    "type",  "ulimit", "umask",    "unalias", "wait"};
 
 bool is_blank(char c) { return c == ' ' || c == '\t'; }
 

@@ -53,9 +53,9 @@ struct LaunchSpec {
 /// process group has been sent SIGKILL.
 struct AttemptExited {
   std::uint64_t id = 0;
-  int exit_code = -1;      ///< The exit status, or -1 if a signal ended the process.
-  int signal = 0;          ///< The signal that ended it, or 0.
-  bool timed_out = false;  ///< The attempt's timeout expired and baton signalled it.
+  int exit_code = -1;       ///< The exit status, or -1 if a signal ended the process.
+  int signal = 0;           ///< The signal that ended it, or 0.
+  bool timed_out = false;   ///< The attempt's timeout expired and baton signalled it.
   Clock::time_point start;  ///< Just before the spawn.
   Clock::time_point end;    ///< When baton learnt of the exit.
   pid_t pid = 0;            ///< Also the process group id.

@@ -31,11 +31,16 @@ class TemplateValues {
     }
     auto meaning = model::classify_template(expr, item_name);
     switch (meaning.kind) {
-      case model::TemplateKind::kRunId: return options_.run_id;
-      case model::TemplateKind::kItem: return unit.item;
-      case model::TemplateKind::kItemIndex: return std::to_string(unit.item_index);
-      case model::TemplateKind::kTaskOutput: return output(meaning.ref, meaning.key);
-      case model::TemplateKind::kUnknown: return std::nullopt;
+      case model::TemplateKind::kRunId:
+        return options_.run_id;
+      case model::TemplateKind::kItem:
+        return unit.item;
+      case model::TemplateKind::kItemIndex:
+        return std::to_string(unit.item_index);
+      case model::TemplateKind::kTaskOutput:
+        return output(meaning.ref, meaning.key);
+      case model::TemplateKind::kUnknown:
+        return std::nullopt;
     }
     return std::nullopt;
   }
@@ -150,12 +155,13 @@ PreparedLaunch prepare_launch(const RunGraph& graph, UnitIndex leaf, int attempt
       env[name] = std::move(*value);
     }
   }
-  out.output_file = options.run_dir / "outputs" / fmt::format("{}.{}", file_name(unit.path), attempt);
+  out.output_file =
+      options.run_dir / "outputs" / fmt::format("{}.{}", file_name(unit.path), attempt);
   env["BATON_RUN_ID"] = options.run_id;
   env["BATON_TASK"] = unit.path;
   env["BATON_ATTEMPT"] = std::to_string(attempt);
-  env["BATON_OUTPUT"] = (options.run_dir / "outputs" /
-                         fmt::format("{}.{}", file_name(unit.path), attempt)).string();
+  env["BATON_OUTPUT"] =
+      (options.run_dir / "outputs" / fmt::format("{}.{}", file_name(unit.path), attempt)).string();
   if (unit.item_index >= 0) {
     env["BATON_ITEM"] = unit.item;
     env["BATON_ITEM_INDEX"] = std::to_string(unit.item_index);

@@ -33,7 +33,8 @@ class SharedEnvironments {
 
  private:
   std::map<std::string, std::string> base_;
-  std::unordered_map<const model::Settings*, std::shared_ptr<const std::vector<std::string>>> cache_;
+  std::unordered_map<const model::Settings*, std::shared_ptr<const std::vector<std::string>>>
+      cache_;
 };
 
 PreparedLaunch prepare_launch(const RunGraph& graph, UnitIndex leaf, int attempt,

@@ -55,8 +55,8 @@ void RunGraph::instantiate(model::NodeIndex node, UnitIndex parent,
     }
     return;
   }
-  UnitIndex unit = add_unit(n.is_group() ? UnitKind::kGroup : UnitKind::kLeaf, node, parent,
-                            std::move(path));
+  UnitIndex unit =
+      add_unit(n.is_group() ? UnitKind::kGroup : UnitKind::kLeaf, node, parent, std::move(path));
   created.push_back(unit);
   for (model::NodeIndex child : n.children) instantiate(child, unit, created);
 }

@@ -36,8 +36,8 @@ struct Unit {
   model::NodeIndex node = model::kNoNode;
   UnitIndex parent = kNoUnit;
   std::vector<UnitIndex> children;
-  std::string path;       ///< `build.compile`, `shards[2]`, `region[1].deploy`.
-  std::string item;       ///< The fan-out item of this instance or its nearest instance ancestor.
+  std::string path;  ///< `build.compile`, `shards[2]`, `region[1].deploy`.
+  std::string item;  ///< The fan-out item of this instance or its nearest instance ancestor.
   int item_index = -1;
   std::vector<UnitIndex> upstream;    ///< Direct upstreams, for the trigger rule.
   std::vector<UnitIndex> dependents;  ///< Units that list this one as an upstream.
@@ -48,8 +48,8 @@ struct Unit {
   bool skipped_upstream_failed = false;
   bool failure_ignored = false;
   std::size_t unfinished_children = 0;
-  int running_leaves = 0;  ///< Leaves running below this unit (group concurrency).
-  int active_instances = 0;  ///< Fan-outs: instances with a leaf started and not finished.
+  int running_leaves = 0;        ///< Leaves running below this unit (group concurrency).
+  int active_instances = 0;      ///< Fan-outs: instances with a leaf started and not finished.
   bool instance_active = false;  ///< Instances: counted in their fan-out's active_instances.
 
   std::vector<AttemptRecord> attempts;  ///< Leaves.

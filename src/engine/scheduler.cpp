@@ -76,11 +76,16 @@ std::vector<std::string> parse_items(const std::string& text) {
 
 std::string_view to_string(RunStatus status) {
   switch (status) {
-    case RunStatus::kRunning: return "running";
-    case RunStatus::kSucceeded: return "succeeded";
-    case RunStatus::kFailed: return "failed";
-    case RunStatus::kRolledBack: return "rolled_back";
-    case RunStatus::kCancelled: return "cancelled";
+    case RunStatus::kRunning:
+      return "running";
+    case RunStatus::kSucceeded:
+      return "succeeded";
+    case RunStatus::kFailed:
+      return "failed";
+    case RunStatus::kRolledBack:
+      return "rolled_back";
+    case RunStatus::kCancelled:
+      return "cancelled";
   }
   return "?";
 }
@@ -204,8 +209,8 @@ void Scheduler::open_dynamic_fanout(UnitIndex u) {
   }
   if (!text) {
     graph_.unit(u).state = TaskState::kFailed;
-    graph_.unit(u).reason = fmt::format("'{}' wrote no output '{}' to fan out over", source.path,
-                                        fe.output);
+    graph_.unit(u).reason =
+        fmt::format("'{}' wrote no output '{}' to fan out over", source.path, fe.output);
     failed_ = true;
     finish(u);
     return;
@@ -213,8 +218,8 @@ void Scheduler::open_dynamic_fanout(UnitIndex u) {
   auto items = parse_items(*text);
   if (items.size() > static_cast<std::size_t>(fe.max_items)) {
     graph_.unit(u).state = TaskState::kFailed;
-    graph_.unit(u).reason = fmt::format("{} items, more than max_items ({})", items.size(),
-                                        fe.max_items);
+    graph_.unit(u).reason =
+        fmt::format("{} items, more than max_items ({})", items.size(), fe.max_items);
     failed_ = true;
     finish(u);
     return;

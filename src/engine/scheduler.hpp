@@ -73,15 +73,15 @@ class Scheduler {
     const Scheduler* scheduler;
     bool operator()(UnitIndex a, UnitIndex b) const;
   };
-  std::vector<UnitIndex> ready_;  ///< A heap in ReadyOrder.
-  std::vector<UnitIndex> held_;   ///< Ready but held back by a group, fan-out or pool limit.
+  std::vector<UnitIndex> ready_;     ///< A heap in ReadyOrder.
+  std::vector<UnitIndex> held_;      ///< Ready but held back by a group, fan-out or pool limit.
   std::vector<UnitIndex> worklist_;  ///< Units to evaluate or finish, drained iteratively.
   std::map<std::string, int> pool_in_use_;
   int running_ = 0;
   int retrying_ = 0;  ///< Leaves waiting out a backoff: the run is not over while any do.
   std::mt19937_64 random_{std::random_device{}()};
-  bool stopping_ = false;    ///< failure_mode stop/cancel: start only `always` tasks.
-  bool cancelled_ = false;   ///< SIGINT/SIGTERM: start nothing more.
+  bool stopping_ = false;   ///< failure_mode stop/cancel: start only `always` tasks.
+  bool cancelled_ = false;  ///< SIGINT/SIGTERM: start nothing more.
   bool failed_ = false;
   RunResult result_;
 };

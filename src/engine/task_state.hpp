@@ -36,7 +36,7 @@ enum class Outcome { kUnfinished, kSucceeded, kFailed, kSkipped };
 /// What a child contributes to its group's derived state.
 struct ChildState {
   TaskState state = TaskState::kPending;
-  bool failure_ignored = false;        ///< `on_failure: ignore`.
+  bool failure_ignored = false;          ///< `on_failure: ignore`.
   bool skipped_upstream_failed = false;  ///< Skipped because an upstream failed.
 };
 

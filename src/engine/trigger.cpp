@@ -16,9 +16,15 @@ Tally count(std::span<const UpstreamOutcome> upstreams) {
   Tally t;
   for (const auto& up : upstreams) {
     switch (up.outcome) {
-      case Outcome::kUnfinished: ++t.unfinished; break;
-      case Outcome::kSucceeded: ++t.succeeded; break;
-      case Outcome::kSkipped: ++t.skipped; break;
+      case Outcome::kUnfinished:
+        ++t.unfinished;
+        break;
+      case Outcome::kSucceeded:
+        ++t.succeeded;
+        break;
+      case Outcome::kSkipped:
+        ++t.skipped;
+        break;
       case Outcome::kFailed:
         if (t.failed++ == 0) t.first_failed = up.path;
         break;

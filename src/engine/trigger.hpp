@@ -20,7 +20,7 @@ struct UpstreamOutcome {
 struct TriggerDecision {
   enum class Kind { kWait, kRun, kSkip };
   Kind kind = Kind::kWait;
-  std::string reason;     ///< With kSkip: `upstream_failed: a` or `trigger_rule: X not met`.
+  std::string reason;            ///< With kSkip: `upstream_failed: a` or `trigger_rule: X not met`.
   bool upstream_failed = false;  ///< With kSkip: the skip counts as a failure downstream.
 };
 

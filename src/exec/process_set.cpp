@@ -259,7 +259,8 @@ Result<pid_t> ProcessSet::spawn(const LaunchSpec& spec, int log_fd) {
   argv_buffer_.push_back(nullptr);
   env_buffer_.clear();
   if (spec.shared_env) {
-    for (const auto& entry : *spec.shared_env) env_buffer_.push_back(const_cast<char*>(entry.c_str()));
+    for (const auto& entry : *spec.shared_env)
+      env_buffer_.push_back(const_cast<char*>(entry.c_str()));
   }
   for (const auto& entry : spec.env) env_buffer_.push_back(const_cast<char*>(entry.c_str()));
   env_buffer_.push_back(nullptr);

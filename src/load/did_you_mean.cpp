@@ -34,7 +34,8 @@ std::optional<std::string> closest(std::string_view word,
   if (word.size() > kMaxWordLength) return std::nullopt;
   std::optional<std::string> best;
   // Short words allow one edit; longer ones up to half their length ('retires' -> 'retry').
-  std::size_t best_distance = (word.size() <= 3 ? 1 : std::max<std::size_t>(2, word.size() / 2)) + 1;
+  std::size_t best_distance =
+      (word.size() <= 3 ? 1 : std::max<std::size_t>(2, word.size() / 2)) + 1;
   for (auto candidate : candidates) {
     if (candidate.size() > kMaxWordLength) continue;
     std::size_t distance = edit_distance(word, candidate);

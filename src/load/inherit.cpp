@@ -11,8 +11,8 @@ using model::NodeIndex;
 namespace {
 
 // `nearer` over `farther`, sharing `farther` when there is nothing nearer.
-std::shared_ptr<const model::Settings> merged(const model::Settings* nearer,
-                                              const std::shared_ptr<const model::Settings>& farther) {
+std::shared_ptr<const model::Settings> merged(
+    const model::Settings* nearer, const std::shared_ptr<const model::Settings>& farther) {
   if (!nearer) return farther;
   auto out = std::make_shared<model::Settings>(*nearer);
   out->inherit_from(*farther);
@@ -61,10 +61,10 @@ void check_effective_settings(const model::Workflow& workflow, DiagnosticSink& s
     const auto& node = workflow.nodes[i];
     if (node.foreach && !node.foreach->is_dynamic() &&
         node.foreach->items.size() > static_cast<std::size_t>(node.foreach->max_items)) {
-      sink.error(node.foreach->pos, fmt::format("'foreach' of '{}' has {} items, more than max_items ({}); "
-                                       "raise max_items if that is intended",
-                                       node.path, node.foreach->items.size(),
-                                       node.foreach->max_items));
+      sink.error(node.foreach->pos,
+                 fmt::format("'foreach' of '{}' has {} items, more than max_items ({}); "
+                             "raise max_items if that is intended",
+                             node.path, node.foreach->items.size(), node.foreach->max_items));
     }
     if (!node.is_leaf()) continue;
     const auto& eff = node.settings();
@@ -76,14 +76,15 @@ void check_effective_settings(const model::Workflow& workflow, DiagnosticSink& s
                  "add a deadline such as 'deadline: 1h', or set max_attempts");
     }
     if (node.slots > 1 && !eff.pool) {
-      sink.error(node.slots_pos, fmt::format("task '{}' takes {} slots but names no 'pool'", node.path,
-                                       node.slots));
+      sink.error(node.slots_pos, fmt::format("task '{}' takes {} slots but names no 'pool'",
+                                             node.path, node.slots));
     }
     if (eff.pool) {
       auto pool = workflow.pools.find(*eff.pool);
       if (pool != workflow.pools.end() && node.slots > pool->second) {
-        sink.error(node.slots_pos, fmt::format("task '{}' takes {} slots of pool '{}', which has only {}",
-                                         node.path, node.slots, *eff.pool, pool->second));
+        sink.error(node.slots_pos,
+                   fmt::format("task '{}' takes {} slots of pool '{}', which has only {}",
+                               node.path, node.slots, *eff.pool, pool->second));
       }
     }
   }

@@ -1,7 +1,6 @@
 #include "load/load.hpp"
 
 #include <fmt/format.h>
-#include "load/yaml_document.hpp"
 
 #include <cerrno>
 #include <cstring>
@@ -14,6 +13,7 @@
 #include "load/inherit.hpp"
 #include "load/node_parser.hpp"
 #include "load/resolve.hpp"
+#include "load/yaml_document.hpp"
 #include "load/yaml_fields.hpp"
 #include "model/ids.hpp"
 
@@ -22,9 +22,9 @@ namespace {
 
 using model::NodeIndex;
 
-const std::vector<std::string_view> kTopKeys = {"name",   "description", "concurrency",
-                                                "failure_mode", "env",   "pools",
-                                                "breakers", "defaults", "tasks", "flow"};
+const std::vector<std::string_view> kTopKeys = {
+    "name",  "description", "concurrency", "failure_mode", "env",
+    "pools", "breakers",    "defaults",    "tasks",        "flow"};
 const std::vector<std::string_view> kBreakerKeys = {"failure_threshold", "reset_timeout",
                                                     "half_open_max", "on_open"};
 
@@ -84,7 +84,8 @@ class DocumentParser {
   void parse_pools(const yaml::Node& value) {
     if (!value.is_map()) {
       reader_.error(value, fmt::format("'pools' expects a mapping of pool names to slot counts, "
-                                       "got {}", describe(value)));
+                                       "got {}",
+                                       describe(value)));
       return;
     }
     for (auto entry : value.entries()) {
@@ -103,7 +104,8 @@ class DocumentParser {
   void parse_breakers(const yaml::Node& value) {
     if (!value.is_map()) {
       reader_.error(value, fmt::format("'breakers' expects a mapping of breaker names to "
-                                       "settings, got {}", describe(value)));
+                                       "settings, got {}",
+                                       describe(value)));
       return;
     }
     for (auto entry : value.entries()) {
@@ -116,16 +118,18 @@ class DocumentParser {
       spec.name = name;
       reader_.mapping(entry.value, fmt::format("breaker '{}'", name), kBreakerKeys,
                       [&](std::string_view key, const yaml::Node&, const yaml::Node& v) {
-        if (key == "failure_threshold") {
-          if (auto n = reader_.integer(v, key, 1, kIntMax)) spec.failure_threshold = int(*n);
-        } else if (key == "reset_timeout") {
-          if (auto d = reader_.duration(v, key)) spec.reset_timeout = *d;
-        } else if (key == "half_open_max") {
-          if (auto n = reader_.integer(v, key, 1, kIntMax)) spec.half_open_max = int(*n);
-        } else if (auto action = reader_.enumeration<BreakerOpenAction>(v, key)) {
-          spec.on_open = *action;
-        }
-      });
+                        if (key == "failure_threshold") {
+                          if (auto n = reader_.integer(v, key, 1, kIntMax))
+                            spec.failure_threshold = int(*n);
+                        } else if (key == "reset_timeout") {
+                          if (auto d = reader_.duration(v, key)) spec.reset_timeout = *d;
+                        } else if (key == "half_open_max") {
+                          if (auto n = reader_.integer(v, key, 1, kIntMax))
+                            spec.half_open_max = int(*n);
+                        } else if (auto action = reader_.enumeration<BreakerOpenAction>(v, key)) {
+                          spec.on_open = *action;
+                        }
+                      });
       if (!workflow_.breakers.emplace(name, spec).second) {
         reader_.error(entry.key, fmt::format("duplicate breaker '{}'", name));
       }
@@ -135,12 +139,14 @@ class DocumentParser {
   void parse_flow_list(const yaml::Node& value) {
     if (!value.is_sequence()) {
       reader_.error(value, fmt::format("'flow' expects a list of chains such as \"a >> [b, c] >> "
-                                       "d\", got {}", describe(value)));
+                                       "d\", got {}",
+                                       describe(value)));
       return;
     }
     for (auto item : value.items()) {
       if (!item.is_scalar()) {
-        reader_.error(item, fmt::format("'flow' expects chains as strings, got {}", describe(item)));
+        reader_.error(item,
+                      fmt::format("'flow' expects chains as strings, got {}", describe(item)));
         continue;
       }
       auto start = item.pos();

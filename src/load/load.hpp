@@ -13,9 +13,9 @@ namespace baton::load {
 
 struct LoadResult {
   std::optional<model::Workflow> workflow;  ///< Set only when there are no diagnostics.
-  Diagnostics diagnostics;  ///< At most kMaxDiagnosticsPerFile, plus a line counting the rest.
+  Diagnostics diagnostics;      ///< At most kMaxDiagnosticsPerFile, plus a line counting the rest.
   std::size_t error_count = 0;  ///< Every error found, shown or not.
-  std::string text;  ///< The file's text, as read (recorded with each run).
+  std::string text;             ///< The file's text, as read (recorded with each run).
 
   bool ok() const { return workflow.has_value(); }
 };

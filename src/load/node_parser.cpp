@@ -16,27 +16,38 @@ constexpr long long kIntMax = std::numeric_limits<int>::max();
 constexpr long long kIntMin = std::numeric_limits<int>::min();
 
 const std::vector<std::string_view> kNodeKeys = {
-    "id",       "name",    "level",      "domain",      "needs",    "trigger",   "strategy",
-    "concurrency", "defaults", "env",     "run",         "argv",     "approval",  "cwd",
-    "timeout",  "deadline", "kill_grace", "retry",      "breaker",  "pool",      "slots",
-    "priority", "estimate", "on_failure", "compensate", "foreach",  "as",        "max_parallel",
-    "max_items", "outputs", "tasks"};
+    "id",          "name",     "level",      "domain",     "needs",   "trigger",  "strategy",
+    "concurrency", "defaults", "env",        "run",        "argv",    "approval", "cwd",
+    "timeout",     "deadline", "kill_grace", "retry",      "breaker", "pool",     "slots",
+    "priority",    "estimate", "on_failure", "compensate", "foreach", "as",       "max_parallel",
+    "max_items",   "outputs",  "tasks"};
 
 const std::vector<std::string_view> kDefaultsKeys = {
-    "retry", "timeout", "deadline", "kill_grace", "priority", "on_failure",
-    "cwd",   "env",     "pool",     "breaker"};
+    "retry",      "timeout", "deadline", "kill_grace", "priority",
+    "on_failure", "cwd",     "env",      "pool",       "breaker"};
 
-const std::vector<std::string_view> kRetryKeys = {
-    "strategy", "max_attempts", "delay", "initial_interval", "backoff_coefficient",
-    "max_interval", "jitter", "non_retryable_exit_codes", "retry_on_exit_codes",
-    "retry_on_timeout"};
+const std::vector<std::string_view> kRetryKeys = {"strategy",
+                                                  "max_attempts",
+                                                  "delay",
+                                                  "initial_interval",
+                                                  "backoff_coefficient",
+                                                  "max_interval",
+                                                  "jitter",
+                                                  "non_retryable_exit_codes",
+                                                  "retry_on_exit_codes",
+                                                  "retry_on_timeout"};
 
 const std::vector<std::string_view> kForeachKeys = {"from", "output"};
 
 // Keys that only a leaf may carry, and what to say when a group has them.
 const std::vector<std::pair<std::string_view, std::string_view>> kLeafOnlyKeys = {
-    {"run", ""},        {"argv", ""},       {"approval", ""}, {"estimate", ""},
-    {"compensate", ""}, {"outputs", ""},    {"slots", ""},
+    {"run", ""},
+    {"argv", ""},
+    {"approval", ""},
+    {"estimate", ""},
+    {"compensate", ""},
+    {"outputs", ""},
+    {"slots", ""},
     {"cwd", "set it in the group's 'defaults' to apply it to every task"},
     {"pool", "set it in the group's 'defaults' to apply it to every task"},
     {"breaker", "set it in the group's 'defaults' to apply it to every task"}};
@@ -102,105 +113,110 @@ void NodeParser::parse_node(const yaml::Node& yaml, NodeIndex parent) {
   }
   auto node = [&]() -> model::Node& { return workflow_.nodes[index]; };
   if (!yaml.is_map()) {
-    reader_.error(yaml, fmt::format("a task must be a mapping with at least 'id', got {}",
-                                    describe(yaml)));
+    reader_.error(
+        yaml, fmt::format("a task must be a mapping with at least 'id', got {}", describe(yaml)));
     return;
   }
   std::vector<std::string_view> keys;
   std::string what = node_label(node());
-  reader_.mapping(yaml, what, kNodeKeys, [&](std::string_view key, const yaml::Node& key_node,
-                                             const yaml::Node& value) {
-    keys.push_back(key);
-    if (parse_setting(key, value, node().own_settings(), index)) return;
-    if (key == "id") {
-      if (!value.is_scalar() || !model::is_valid_id(value.text())) {
-        reader_.error(value, fmt::format("invalid id {}: expected letters, digits, '_' or '-', "
-                                         "starting with a letter or '_', at most {} characters",
-                                         describe(value), model::kMaxIdLength));
-      }
-    } else if (key == "name") {
-      if (auto v = reader_.string(value, key)) node().name = *v;
-    } else if (key == "level") {
-      node().declared_level = reader_.enumeration<Level>(value, key);
-    } else if (key == "domain") {
-      node().declared_domain = reader_.string(value, key);
-    } else if (key == "needs") {
-      if (auto refs = reader_.references(value, key)) node().needs = std::move(*refs);
-    } else if (key == "trigger") {
-      if (auto v = reader_.enumeration<TriggerRule>(value, key)) node().trigger = *v;
-    } else if (key == "strategy") {
-      if (auto v = reader_.enumeration<GroupStrategy>(value, key)) node().strategy = *v;
-    } else if (key == "concurrency") {
-      if (auto v = reader_.integer(value, key, 1, kIntMax)) node().concurrency = int(*v);
-    } else if (key == "defaults") {
-      parse_defaults(value, workflow_.nodes[index].defaults_settings(), index);
-    } else if (key == "run") {
-      if (auto v = reader_.string(value, key)) {
-        node().action = model::ActionKind::kShell;
-        node().command.shell = *v;
-        record_site(index, "run", value, true);
-        if (v->find_first_not_of(" \t\n") == std::string::npos) {
-          reader_.error(value, "'run' is empty: expected a shell command");
-        }
-      }
-    } else if (key == "argv") {
-      auto v = reader_.strings(value, key, false);
-      if (v && v->empty()) reader_.error(value, "'argv' is empty: expected the program and its arguments");
-      if (v) {
-        node().action = model::ActionKind::kArgv;
-        node().command.argv = std::move(*v);
-        for (auto item : value.items()) record_site(index, "argv", item, false);
-      }
-    } else if (key == "approval") {
-      auto v = reader_.boolean(value, key);
-      if (v && !*v) reader_.error(value, "'approval' can only be true (it makes the task a manual gate)");
-      node().action = model::ActionKind::kApproval;
-    } else if (key == "slots") {
-      if (auto v = reader_.integer(value, key, 1, kIntMax)) node().slots = int(*v);
-      node().slots_pos = value.pos();
-    } else if (key == "estimate") {
-      node().estimate = reader_.duration(value, key);
-    } else if (key == "compensate") {
-      if (auto command = parse_command(value, key, index)) {
-        node().compensate = std::make_shared<model::Command>(std::move(*command));
-      }
-    } else if (key == "foreach") {
-      if (!node().foreach) node().foreach = std::make_shared<model::Foreach>();
-      parse_foreach(value, *node().foreach);
-      node().foreach->pos = value.pos();
-    } else if (key == "as" || key == "max_parallel" || key == "max_items") {
-      if (!node().foreach) node().foreach = std::make_shared<model::Foreach>();
-      auto& fe = *node().foreach;
-      if (key == "as") {
-        auto v = reader_.string(value, key);
-        if (v && !model::is_valid_identifier(*v)) {
-          reader_.error(value, fmt::format("'as' expects a name of letters, digits and '_', got {}",
-                                           describe(value)));
-        } else if (v) {
-          fe.as = *v;
-        }
-      } else if (key == "max_parallel") {
-        if (auto v = reader_.integer(value, key, 1, kIntMax)) fe.max_parallel = int(*v);
-      } else if (auto v = reader_.integer(value, key, 1, kIntMax)) {
-        fe.max_items = int(*v);
-      }
-    } else if (key == "outputs") {
-      if (auto v = reader_.strings(value, key, false)) {
-        std::size_t i = 0;
-        for (auto item : value.items()) {
-          const auto& name = (*v)[i++];
-          if (!model::is_valid_identifier(name)) {
-            reader_.error(item, fmt::format("invalid output key '{}': expected letters, digits "
-                                            "and '_', starting with a letter or '_'", name));
+  reader_.mapping(
+      yaml, what, kNodeKeys,
+      [&](std::string_view key, const yaml::Node& key_node, const yaml::Node& value) {
+        keys.push_back(key);
+        if (parse_setting(key, value, node().own_settings(), index)) return;
+        if (key == "id") {
+          if (!value.is_scalar() || !model::is_valid_id(value.text())) {
+            reader_.error(value, fmt::format("invalid id {}: expected letters, digits, '_' or '-', "
+                                             "starting with a letter or '_', at most {} characters",
+                                             describe(value), model::kMaxIdLength));
           }
+        } else if (key == "name") {
+          if (auto v = reader_.string(value, key)) node().name = *v;
+        } else if (key == "level") {
+          node().declared_level = reader_.enumeration<Level>(value, key);
+        } else if (key == "domain") {
+          node().declared_domain = reader_.string(value, key);
+        } else if (key == "needs") {
+          if (auto refs = reader_.references(value, key)) node().needs = std::move(*refs);
+        } else if (key == "trigger") {
+          if (auto v = reader_.enumeration<TriggerRule>(value, key)) node().trigger = *v;
+        } else if (key == "strategy") {
+          if (auto v = reader_.enumeration<GroupStrategy>(value, key)) node().strategy = *v;
+        } else if (key == "concurrency") {
+          if (auto v = reader_.integer(value, key, 1, kIntMax)) node().concurrency = int(*v);
+        } else if (key == "defaults") {
+          parse_defaults(value, workflow_.nodes[index].defaults_settings(), index);
+        } else if (key == "run") {
+          if (auto v = reader_.string(value, key)) {
+            node().action = model::ActionKind::kShell;
+            node().command.shell = *v;
+            record_site(index, "run", value, true);
+            if (v->find_first_not_of(" \t\n") == std::string::npos) {
+              reader_.error(value, "'run' is empty: expected a shell command");
+            }
+          }
+        } else if (key == "argv") {
+          auto v = reader_.strings(value, key, false);
+          if (v && v->empty())
+            reader_.error(value, "'argv' is empty: expected the program and its arguments");
+          if (v) {
+            node().action = model::ActionKind::kArgv;
+            node().command.argv = std::move(*v);
+            for (auto item : value.items()) record_site(index, "argv", item, false);
+          }
+        } else if (key == "approval") {
+          auto v = reader_.boolean(value, key);
+          if (v && !*v)
+            reader_.error(value, "'approval' can only be true (it makes the task a manual gate)");
+          node().action = model::ActionKind::kApproval;
+        } else if (key == "slots") {
+          if (auto v = reader_.integer(value, key, 1, kIntMax)) node().slots = int(*v);
+          node().slots_pos = value.pos();
+        } else if (key == "estimate") {
+          node().estimate = reader_.duration(value, key);
+        } else if (key == "compensate") {
+          if (auto command = parse_command(value, key, index)) {
+            node().compensate = std::make_shared<model::Command>(std::move(*command));
+          }
+        } else if (key == "foreach") {
+          if (!node().foreach) node().foreach = std::make_shared<model::Foreach>();
+          parse_foreach(value, *node().foreach);
+          node().foreach->pos = value.pos();
+        } else if (key == "as" || key == "max_parallel" || key == "max_items") {
+          if (!node().foreach) node().foreach = std::make_shared<model::Foreach>();
+          auto& fe = *node().foreach;
+          if (key == "as") {
+            auto v = reader_.string(value, key);
+            if (v && !model::is_valid_identifier(*v)) {
+              reader_.error(value,
+                            fmt::format("'as' expects a name of letters, digits and '_', got {}",
+                                        describe(value)));
+            } else if (v) {
+              fe.as = *v;
+            }
+          } else if (key == "max_parallel") {
+            if (auto v = reader_.integer(value, key, 1, kIntMax)) fe.max_parallel = int(*v);
+          } else if (auto v = reader_.integer(value, key, 1, kIntMax)) {
+            fe.max_items = int(*v);
+          }
+        } else if (key == "outputs") {
+          if (auto v = reader_.strings(value, key, false)) {
+            std::size_t i = 0;
+            for (auto item : value.items()) {
+              const auto& name = (*v)[i++];
+              if (!model::is_valid_identifier(name)) {
+                reader_.error(item, fmt::format("invalid output key '{}': expected letters, digits "
+                                                "and '_', starting with a letter or '_'",
+                                                name));
+              }
+            }
+            node().outputs = std::move(*v);
+          }
+        } else if (key == "tasks") {
+          parse_children(value, index);
         }
-        node().outputs = std::move(*v);
-      }
-    } else if (key == "tasks") {
-      parse_children(value, index);
-    }
-    (void)key_node;
-  });
+        (void)key_node;
+      });
   check_node_shape(node(), yaml, keys);
 }
 
@@ -244,9 +260,10 @@ void NodeParser::check_node_shape(model::Node& node, const yaml::Node& yaml,
                                     "'approval' (or 'tasks' to make it a group)",
                                     node_label(node)));
   } else if (actions.size() > 1) {
-    reader_.error(key_node(yaml, second_action(keys)), fmt::format("{} has both {}: a task takes exactly one of 'run', 'argv' or "
-                                    "'approval'",
-                                    node_label(node), fmt::join(actions, " and ")));
+    reader_.error(key_node(yaml, second_action(keys)),
+                  fmt::format("{} has both {}: a task takes exactly one of 'run', 'argv' or "
+                              "'approval'",
+                              node_label(node), fmt::join(actions, " and ")));
   }
 }
 
@@ -268,8 +285,9 @@ bool NodeParser::parse_setting(std::string_view key, const yaml::Node& value,
       reader_.error(value, fmt::format("'{}' must be longer than 0", key));
       d.reset();
     }
-    (key == "timeout" ? settings.timeout : key == "deadline" ? settings.deadline
-                                                              : settings.kill_grace) = d;
+    (key == "timeout"    ? settings.timeout
+     : key == "deadline" ? settings.deadline
+                         : settings.kill_grace) = d;
   } else if (key == "priority") {
     if (auto v = reader_.integer(value, key, kIntMin, kIntMax)) settings.priority = int(*v);
   } else if (key == "on_failure") {
@@ -309,28 +327,29 @@ void NodeParser::parse_retry(const yaml::Node& value, RetryPolicy& retry) {
   }
   reader_.mapping(value, "'retry'", kRetryKeys,
                   [&](std::string_view key, const yaml::Node&, const yaml::Node& v) {
-    if (key == "strategy") {
-      retry.strategy = reader_.enumeration<RetryStrategy>(v, key);
-    } else if (key == "max_attempts") {
-      if (auto n = reader_.integer(v, key, 0, kIntMax)) retry.max_attempts = int(*n);
-    } else if (key == "delay") {
-      retry.delay = reader_.duration(v, key);
-    } else if (key == "initial_interval") {
-      retry.initial_interval = reader_.duration(v, key);
-    } else if (key == "max_interval") {
-      retry.max_interval = reader_.duration(v, key);
-    } else if (key == "backoff_coefficient") {
-      retry.backoff_coefficient = reader_.number(v, key, 1.0, 1e6);
-    } else if (key == "jitter") {
-      retry.jitter = reader_.number(v, key, 0.0, 1.0);
-    } else if (key == "non_retryable_exit_codes") {
-      retry.non_retryable_exit_codes = reader_.exit_codes(v, key);
-    } else if (key == "retry_on_exit_codes") {
-      retry.retry_on_exit_codes = reader_.exit_codes(v, key);
-    } else if (key == "retry_on_timeout") {
-      retry.retry_on_timeout = reader_.boolean(v, key);
-    }
-  });
+                    if (key == "strategy") {
+                      retry.strategy = reader_.enumeration<RetryStrategy>(v, key);
+                    } else if (key == "max_attempts") {
+                      if (auto n = reader_.integer(v, key, 0, kIntMax))
+                        retry.max_attempts = int(*n);
+                    } else if (key == "delay") {
+                      retry.delay = reader_.duration(v, key);
+                    } else if (key == "initial_interval") {
+                      retry.initial_interval = reader_.duration(v, key);
+                    } else if (key == "max_interval") {
+                      retry.max_interval = reader_.duration(v, key);
+                    } else if (key == "backoff_coefficient") {
+                      retry.backoff_coefficient = reader_.number(v, key, 1.0, 1e6);
+                    } else if (key == "jitter") {
+                      retry.jitter = reader_.number(v, key, 0.0, 1.0);
+                    } else if (key == "non_retryable_exit_codes") {
+                      retry.non_retryable_exit_codes = reader_.exit_codes(v, key);
+                    } else if (key == "retry_on_exit_codes") {
+                      retry.retry_on_exit_codes = reader_.exit_codes(v, key);
+                    } else if (key == "retry_on_timeout") {
+                      retry.retry_on_timeout = reader_.boolean(v, key);
+                    }
+                  });
 }
 
 void NodeParser::parse_foreach(const yaml::Node& value, model::Foreach& foreach) {
@@ -338,7 +357,8 @@ void NodeParser::parse_foreach(const yaml::Node& value, model::Foreach& foreach)
     if (value.size() == 0) reader_.error(value, "'foreach' has no items: expected at least one");
     for (auto item : value.items()) {
       if (item.is_scalar()) {
-        foreach.items.push_back(item.text());
+        foreach
+          .items.push_back(item.text());
       } else {
         reader_.error(item, fmt::format("'foreach' items must be strings or numbers, got {}",
                                         describe(item)));
@@ -348,20 +368,27 @@ void NodeParser::parse_foreach(const yaml::Node& value, model::Foreach& foreach)
   }
   if (!value.is_map()) {
     reader_.error(value, fmt::format("'foreach' expects a list of items or {{from: TASK, output: "
-                                     "KEY}}, got {}", describe(value)));
+                                     "KEY}}, got {}",
+                                     describe(value)));
     return;
   }
   reader_.mapping(value, "'foreach'", kForeachKeys,
                   [&](std::string_view key, const yaml::Node&, const yaml::Node& v) {
-    if (key == "from") {
-      if (auto text = reader_.string(v, key)) foreach.from = model::Reference{*text, v.pos()};
-    } else if (auto text = reader_.string(v, key)) {
-      foreach.output = *text;
-      foreach.output_pos = v.pos();
-    }
-  });
-  if (!value["from"]) reader_.error(value, "'foreach' needs 'from': the task whose output lists the items");
-  if (!value["output"]) reader_.error(value, "'foreach' needs 'output': the output key that lists the items");
+                    if (key == "from") {
+                      if (auto text = reader_.string(v, key))
+                        foreach
+                          .from = model::Reference{*text, v.pos()};
+                    } else if (auto text = reader_.string(v, key)) {
+                      foreach
+                        .output = *text;
+                      foreach
+                        .output_pos = v.pos();
+                    }
+                  });
+  if (!value["from"])
+    reader_.error(value, "'foreach' needs 'from': the task whose output lists the items");
+  if (!value["output"])
+    reader_.error(value, "'foreach' needs 'output': the output key that lists the items");
 }
 
 std::optional<model::Command> NodeParser::parse_command(const yaml::Node& value,

@@ -2,11 +2,10 @@
 // key's type and range. References, templates and inheritance are handled by later passes.
 #pragma once
 
-#include "load/yaml_document.hpp"
-
 #include <string>
 #include <vector>
 
+#include "load/yaml_document.hpp"
 #include "load/yaml_fields.hpp"
 #include "model/workflow.hpp"
 
@@ -15,7 +14,7 @@ namespace baton::load {
 /// A string that may hold `${{ ... }}` templates, recorded for the template pass.
 struct TemplateSite {
   model::NodeIndex node = model::kNoNode;
-  std::string key;   ///< `argv`, `env.NAME`, `cwd`, `run`, `compensate`.
+  std::string key;  ///< `argv`, `env.NAME`, `cwd`, `run`, `compensate`.
   std::string text;
   model::SourcePos pos;
   bool is_shell = false;  ///< A shell string: templates are forbidden there (SPEC 1.4).

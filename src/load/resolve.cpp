@@ -69,8 +69,7 @@ std::optional<NodeIndex> Resolver::resolve(const model::Reference& ref, NodeInde
     if (entry.first.find('.') != std::string_view::npos) names.push_back(entry.first);
   }
   std::sort(names.begin(), names.end());  // deterministic suggestion among equals
-  sink_.error(ref.pos,
-              fmt::format("unknown task '{}' in '{}' of {}", ref.text, where, label(from)),
+  sink_.error(ref.pos, fmt::format("unknown task '{}' in '{}' of {}", ref.text, where, label(from)),
               did_you_mean(ref.text, names));
   return std::nullopt;
 }
@@ -111,12 +110,14 @@ void Resolver::resolve_flows(const std::vector<std::pair<FlowChain, model::Sourc
     for (const auto& step : chain.steps) {
       auto& resolved = steps.emplace_back();
       for (const auto& ref : step) {
-        if (auto target = resolve(ref, model::kRoot, "flow")) resolved.push_back({*target, ref.pos});
+        if (auto target = resolve(ref, model::kRoot, "flow"))
+          resolved.push_back({*target, ref.pos});
       }
     }
     for (std::size_t s = 1; s < steps.size(); ++s) {
       for (const auto& [node, node_pos] : steps[s]) {
-        for (const auto& [upstream, up_pos] : steps[s - 1]) add_edge(node, upstream, node_pos, "flow");
+        for (const auto& [upstream, up_pos] : steps[s - 1])
+          add_edge(node, upstream, node_pos, "flow");
       }
     }
   }
@@ -131,11 +132,13 @@ void Resolver::resolve_foreach_sources() {
     const auto& source = workflow_.nodes[*target];
     if (source.is_group()) {
       sink_.error(fe->from->pos, fmt::format("'foreach.from' must name a task that writes outputs, "
-                                             "but '{}' is a group", source.path));
+                                             "but '{}' is a group",
+                                             source.path));
       continue;
     }
     if (!fe->output.empty() && !source.outputs.empty() &&
-        std::find(source.outputs.begin(), source.outputs.end(), fe->output) == source.outputs.end()) {
+        std::find(source.outputs.begin(), source.outputs.end(), fe->output) ==
+            source.outputs.end()) {
       std::vector<std::string_view> keys(source.outputs.begin(), source.outputs.end());
       sink_.error(fe->output_pos,
                   fmt::format("task '{}' declares no output '{}' (its outputs: {})", source.path,
@@ -178,7 +181,8 @@ void Resolver::resolve_templates(const std::vector<TemplateSite>& sites) {
       continue;
     }
     if (!scan.error.empty()) {
-      sink_.error(site.pos, fmt::format("{} in '{}' of {}", scan.error, site.key, label(site.node)));
+      sink_.error(site.pos,
+                  fmt::format("{} in '{}' of {}", scan.error, site.key, label(site.node)));
       continue;
     }
     const model::Foreach* fanout = fanout_in_scope(site.node);
@@ -191,36 +195,38 @@ void Resolver::resolve_templates(const std::vector<TemplateSite>& sites) {
         case model::TemplateKind::kItem:
         case model::TemplateKind::kItemIndex:
           if (!fanout) {
-            sink_.error(site.pos, fmt::format("'${{{{ {} }}}}' in '{}' of {} is only defined inside "
-                                              "a node with 'foreach'",
-                                              expr.text, site.key, label(site.node)));
+            sink_.error(site.pos,
+                        fmt::format("'${{{{ {} }}}}' in '{}' of {} is only defined inside "
+                                    "a node with 'foreach'",
+                                    expr.text, site.key, label(site.node)));
           }
           break;
         case model::TemplateKind::kTaskOutput: {
           if (site.node == model::kRoot) {
             sink_.error(site.pos, fmt::format("'${{{{ {} }}}}' can only be used in a task or "
-                                              "group, not at the workflow level", expr.text));
+                                              "group, not at the workflow level",
+                                              expr.text));
             break;
           }
           auto target = resolve({meaning.ref, site.pos}, site.node, site.key);
           if (!target) break;
           if (workflow_.nodes[*target].is_group()) {
-            sink_.error(site.pos,
-                        fmt::format("template '${{{{ {} }}}}' in '{}' of {} must name a task that "
-                                    "writes outputs, but '{}' is a group",
-                                    expr.text, site.key, label(site.node),
-                                    workflow_.nodes[*target].path));
+            sink_.error(
+                site.pos,
+                fmt::format("template '${{{{ {} }}}}' in '{}' of {} must name a task that "
+                            "writes outputs, but '{}' is a group",
+                            expr.text, site.key, label(site.node), workflow_.nodes[*target].path));
             break;
           }
           const auto& outputs = workflow_.nodes[*target].outputs;
           if (!outputs.empty() &&
               std::find(outputs.begin(), outputs.end(), meaning.key) == outputs.end()) {
             std::vector<std::string_view> keys(outputs.begin(), outputs.end());
-            sink_.error(site.pos,
-                        fmt::format("task '{}' declares no output '{}' (its outputs: {})",
-                                    workflow_.nodes[*target].path, meaning.key,
-                                    fmt::join(outputs, ", ")),
-                        did_you_mean(meaning.key, keys));
+            sink_.error(
+                site.pos,
+                fmt::format("task '{}' declares no output '{}' (its outputs: {})",
+                            workflow_.nodes[*target].path, meaning.key, fmt::join(outputs, ", ")),
+                did_you_mean(meaning.key, keys));
           }
           add_edge(site.node, *target, site.pos, site.key);
           break;

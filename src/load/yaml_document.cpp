@@ -1,8 +1,7 @@
 #include "load/yaml_document.hpp"
 
-#include <yaml.h>
-
 #include <fmt/format.h>
+#include <yaml.h>
 
 #include <algorithm>
 #include <map>
@@ -58,9 +57,8 @@ class DocumentBuilder {
         const auto& s = event.data.scalar;
         std::string_view text(reinterpret_cast<const char*>(s.value), s.length);
         bool plain = s.style == YAML_PLAIN_SCALAR_STYLE && s.tag == nullptr;
-        auto index = add_node(plain && is_null_text(text) ? Document::Kind::kNull
-                                                          : Document::Kind::kScalar,
-                              mark);
+        auto index = add_node(
+            plain && is_null_text(text) ? Document::Kind::kNull : Document::Kind::kScalar, mark);
         auto& data = doc_.nodes_[index];
         data.plain = plain;
         data.first = static_cast<std::uint32_t>(doc_.arena_.size());
@@ -154,7 +152,8 @@ class DocumentBuilder {
     std::string_view context = parser.context ? parser.context : "";
     // The commonest slip, an unclosed quote, is reported where the string starts, not at the end
     // of the file where libyaml noticed it.
-    if (context == "while scanning a quoted scalar" && problem == "found unexpected end of stream") {
+    if (context == "while scanning a quoted scalar" &&
+        problem == "found unexpected end of stream") {
       fail("unclosed quoted string: expected a closing quote", parser.context_mark);
       return;
     }
@@ -193,7 +192,9 @@ Document Document::parse(std::string_view text) {
   return doc;
 }
 
-bool Node::is_null() const { return defined() && doc_->nodes_[index_].kind == Document::Kind::kNull; }
+bool Node::is_null() const {
+  return defined() && doc_->nodes_[index_].kind == Document::Kind::kNull;
+}
 bool Node::is_scalar() const {
   if (!defined()) return false;
   auto kind = doc_->nodes_[index_].kind;

@@ -29,7 +29,9 @@ Diagnostics DiagnosticSink::take() {
   });
   if (out.size() > kMaxDiagnosticsPerFile) out.resize(kMaxDiagnosticsPerFile);
   if (count_ > out.size()) {
-    out.push_back({file_, 0, 0,
+    out.push_back({file_,
+                   0,
+                   0,
                    fmt::format("{} more errors not shown (first {} listed)", count_ - out.size(),
                                kMaxDiagnosticsPerFile),
                    {}});
@@ -87,8 +89,8 @@ std::optional<long long> FieldReader::integer(const yaml::Node& value, std::stri
   return std::nullopt;
 }
 
-std::optional<double> FieldReader::number(const yaml::Node& value, std::string_view key,
-                                          double min, double max) {
+std::optional<double> FieldReader::number(const yaml::Node& value, std::string_view key, double min,
+                                          double max) {
   if (value.is_plain() && !value.text().empty()) {
     const std::string& text = value.text();
     char* end = nullptr;
@@ -98,8 +100,8 @@ std::optional<double> FieldReader::number(const yaml::Node& value, std::string_v
       return parsed;
     }
   }
-  std::string range = std::isinf(max) ? fmt::format(">= {:g}", min)
-                                      : fmt::format("from {:g} to {:g}", min, max);
+  std::string range =
+      std::isinf(max) ? fmt::format(">= {:g}", min) : fmt::format("from {:g} to {:g}", min, max);
   error(value, fmt::format("'{}' expects a number {}, got {}", key, range, describe(value)));
   return std::nullopt;
 }
@@ -147,7 +149,8 @@ std::optional<std::vector<model::Reference>> FieldReader::references(const yaml:
                                                                      std::string_view key) {
   if (value.is_scalar()) return std::vector<model::Reference>{{value.text(), value.pos()}};
   if (!value.is_sequence()) {
-    error(value, fmt::format("'{}' expects a list of task references, got {}", key, describe(value)));
+    error(value,
+          fmt::format("'{}' expects a list of task references, got {}", key, describe(value)));
     return std::nullopt;
   }
   std::vector<model::Reference> out;
@@ -164,8 +167,8 @@ std::optional<std::vector<model::Reference>> FieldReader::references(const yaml:
 
 std::optional<model::EnvMap> FieldReader::env(const yaml::Node& value, std::string_view key) {
   if (!value.is_map()) {
-    error(value, fmt::format("'{}' expects a mapping of names to values, got {}", key,
-                             describe(value)));
+    error(value,
+          fmt::format("'{}' expects a mapping of names to values, got {}", key, describe(value)));
     return std::nullopt;
   }
   model::EnvMap out;
@@ -178,7 +181,7 @@ std::optional<model::EnvMap> FieldReader::env(const yaml::Node& value, std::stri
     }
     if (!entry.value.is_scalar()) {
       error(entry.value, fmt::format("'{}.{}' expects a string, number or boolean, got {}", key,
-                                      name.text(), describe(entry.value)));
+                                     name.text(), describe(entry.value)));
       continue;
     }
     if (!out.emplace(name.text(), entry.value.text()).second) {

@@ -3,8 +3,6 @@
 // on and reports every error of a file at once.
 #pragma once
 
-#include "load/yaml_document.hpp"
-
 #include <functional>
 #include <optional>
 #include <string>
@@ -13,6 +11,7 @@
 
 #include "baton/diagnostic.hpp"
 #include "load/did_you_mean.hpp"
+#include "load/yaml_document.hpp"
 #include "model/enums.hpp"
 #include "model/workflow.hpp"
 
@@ -72,8 +71,8 @@ class FieldReader {
     return std::nullopt;
   }
 
-  using KeyVisitor =
-      std::function<void(std::string_view key, const yaml::Node& key_node, const yaml::Node& value)>;
+  using KeyVisitor = std::function<void(std::string_view key, const yaml::Node& key_node,
+                                        const yaml::Node& value)>;
   /// Visits each key of a mapping; reports unknown keys (with a suggestion among `allowed`) and
   /// duplicate keys. `what` names the mapping in messages ("task 'build'", "retry").
   /// Returns false (after reporting) if `node` is not a mapping.

@@ -107,8 +107,8 @@ struct Node {
 
   // Settings are shared, not copied: most nodes write none of their own, and a million-task
   // workflow must not hold a million copies of its defaults.
-  std::shared_ptr<Settings> own;       ///< Keys written on this node; null if none.
-  std::shared_ptr<Settings> defaults;  ///< A group's `defaults:` block; null if none.
+  std::shared_ptr<Settings> own;              ///< Keys written on this node; null if none.
+  std::shared_ptr<Settings> defaults;         ///< A group's `defaults:` block; null if none.
   std::shared_ptr<const Settings> effective;  ///< After inheritance: what applies here.
 
   // Leaves.

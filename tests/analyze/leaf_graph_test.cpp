@@ -79,11 +79,10 @@ tasks:
           - { id: link, run: x, needs: compile }
       - { id: test, run: x, needs: build }
 )");
-  EXPECT_THAT(edge_list(graph),
-              ElementsAre("region[0].build.compile -> region[0].build.link",
-                          "region[0].build.link -> region[0].test",
-                          "region[1].build.compile -> region[1].build.link",
-                          "region[1].build.link -> region[1].test"));
+  EXPECT_THAT(edge_list(graph), ElementsAre("region[0].build.compile -> region[0].build.link",
+                                            "region[0].build.link -> region[0].test",
+                                            "region[1].build.compile -> region[1].build.link",
+                                            "region[1].build.link -> region[1].test"));
 }
 
 TEST(LeafGraph, DependentOfAFannedOutLeafWaitsForEveryInstance) {
@@ -142,12 +141,10 @@ tasks:
 )");
   // Last leaves of build: link, docs (compile has a dependent inside build). First leaves of
   // test: unit, lint (report waits for unit inside test).
-  EXPECT_THAT(edge_list(graph), ElementsAre("build.compile -> build.link",
-                                            "build.docs -> test.lint",
-                                            "build.docs -> test.unit",
-                                            "build.link -> test.lint",
-                                            "build.link -> test.unit",
-                                            "test.unit -> test.report"));
+  EXPECT_THAT(edge_list(graph),
+              ElementsAre("build.compile -> build.link", "build.docs -> test.lint",
+                          "build.docs -> test.unit", "build.link -> test.lint",
+                          "build.link -> test.unit", "test.unit -> test.report"));
   EXPECT_EQ(graph.declared_edges, 3u);
 }
 
@@ -168,9 +165,9 @@ tasks:
     tasks:
       - { id: d, run: x }
 )");
-  EXPECT_THAT(edge_list(graph), ElementsAre("outer.c -> after", "outer.c -> later.d",
-                                            "outer.inner.a -> outer.inner.b",
-                                            "outer.inner.b -> outer.c"));
+  EXPECT_THAT(edge_list(graph),
+              ElementsAre("outer.c -> after", "outer.c -> later.d",
+                          "outer.inner.a -> outer.inner.b", "outer.inner.b -> outer.c"));
 }
 
 TEST(LeafGraph, SequentialGroupChainsItsChildrenIncludingSubgroups) {
@@ -187,10 +184,9 @@ tasks:
           - { id: us, run: x }
       - { id: promote, run: x }
 )");
-  EXPECT_THAT(edge_list(graph), ElementsAre("ship.deploy.eu -> ship.promote",
-                                            "ship.deploy.us -> ship.promote",
-                                            "ship.migrate -> ship.deploy.eu",
-                                            "ship.migrate -> ship.deploy.us"));
+  EXPECT_THAT(edge_list(graph),
+              ElementsAre("ship.deploy.eu -> ship.promote", "ship.deploy.us -> ship.promote",
+                          "ship.migrate -> ship.deploy.eu", "ship.migrate -> ship.deploy.us"));
 }
 
 TEST(LeafGraph, DynamicFanOutStandsAsOneInstance) {
@@ -254,7 +250,9 @@ tasks:
   EXPECT_EQ(graph.limits[db].capacity, 2);
   EXPECT_EQ(graph.limits[gpu].capacity, 1);
 
-  auto limits_of = [&](std::string_view path) { return graph.leaves[vertex_of(graph, path)].limits; };
+  auto limits_of = [&](std::string_view path) {
+    return graph.leaves[vertex_of(graph, path)].limits;
+  };
   EXPECT_THAT(limits_of("g.a"), UnorderedElementsAre(group, db));
   EXPECT_THAT(limits_of("g.b"), ElementsAre(group));
   // One max_parallel limit shared by every instance, one pool limit shared by every user.

@@ -55,7 +55,8 @@ tasks:
   - { id: b, run: x, estimate: 2s }
   - { id: a, run: x, estimate: 3s }
   - { id: c, run: x, estimate: 2s }
-)", 2);
+)",
+                    2);
   EXPECT_EQ(s.with_limits.makespan, seconds(4));
 }
 
@@ -66,7 +67,8 @@ tasks:
   - { id: a, run: x }
   - { id: b, run: x }
   - { id: c, run: x }
-)", 2);
+)",
+                    2);
   EXPECT_EQ(s.with_limits.makespan, seconds(2));
 }
 
@@ -77,7 +79,8 @@ tasks:
   - { id: a, run: x, estimate: 1s }
   - { id: b, run: x, estimate: 2s, needs: a }
   - { id: c, run: x, estimate: 3s, needs: b }
-)", 4);
+)",
+                    4);
   EXPECT_EQ(s.with_limits.makespan, seconds(6));
 }
 
@@ -89,7 +92,8 @@ tasks:
   - { id: b, run: x, estimate: 2s }
   - { id: c, run: x, needs: [a, b], estimate: 250ms }
   - { id: d, run: x }
-)", 1);
+)",
+                    1);
   EXPECT_EQ(s.with_limits.makespan, Duration(4'750));
 }
 
@@ -102,7 +106,8 @@ tasks:
   - { id: d, run: x }
   - { id: a, run: x }
   - { id: b, run: x, needs: a, estimate: 3s }
-)", 2);
+)",
+                    2);
   EXPECT_EQ(s.with_limits.makespan, seconds(4));
 }
 
@@ -115,7 +120,8 @@ tasks:
   - { id: d, run: x, priority: 10 }
   - { id: a, run: x }
   - { id: b, run: x, needs: a, estimate: 3s }
-)", 2);
+)",
+                    2);
   EXPECT_EQ(s.with_limits.makespan, seconds(5));
 }
 
@@ -130,7 +136,8 @@ tasks:
       - { id: d, run: x }
   - { id: a, run: x }
   - { id: b, run: x, needs: a, estimate: 3s }
-)", 2);
+)",
+                    2);
   EXPECT_EQ(s.with_limits.makespan, seconds(5));
 }
 
@@ -142,7 +149,8 @@ tasks:
   - { id: a, run: x, pool: db }
   - { id: b, run: x, pool: db }
   - { id: c, run: x, pool: db }
-)", 3);
+)",
+                    3);
   EXPECT_EQ(s.with_limits.makespan, seconds(3));
   EXPECT_EQ(s.without_limits.makespan, seconds(1));
   EXPECT_GT(s.held_back_by(Limit::Kind::kPool, "db"), 0u);
@@ -157,7 +165,8 @@ tasks:
   - { id: big, run: x, pool: db, slots: 2 }
   - { id: small1, run: x, pool: db }
   - { id: small2, run: x, pool: db }
-)", 3);
+)",
+                    3);
   EXPECT_EQ(s.with_limits.makespan, seconds(2));
 }
 
@@ -174,7 +183,8 @@ tasks:
   - { id: r, run: x, needs: q }
   - { id: s, run: x, needs: r }
   - { id: t, run: x, needs: s }
-)", 2);
+)",
+                    2);
   EXPECT_EQ(s.with_limits.makespan, seconds(4));
   // Without the pool p1 and p2 take both jobs first (0..2) and the chain runs 2..6.
   EXPECT_EQ(s.without_limits.makespan, seconds(6));
@@ -192,7 +202,8 @@ tasks:
       - { id: b, run: x }
       - { id: c, run: x }
       - { id: d, run: x }
-)", 4);
+)",
+                    4);
   EXPECT_EQ(s.with_limits.makespan, seconds(2));
   EXPECT_EQ(s.without_limits.makespan, seconds(1));
   EXPECT_GT(s.held_back_by(Limit::Kind::kGroup, "g"), 0u);
@@ -210,7 +221,8 @@ tasks:
       - { id: a, run: x, estimate: 2s }
       - { id: b, run: x, estimate: 2s }
   - { id: free, run: x, estimate: 3s }
-)", 3);
+)",
+                    3);
   EXPECT_EQ(s.with_limits.makespan, seconds(4));
   EXPECT_EQ(s.without_limits.makespan, seconds(3));
 }
@@ -220,7 +232,8 @@ TEST(Makespan, MaxParallelBoundsTheInstances) {
 name: fanout-limit
 tasks:
   - { id: f, foreach: [1, 2, 3, 4, 5], max_parallel: 2, run: x }
-)", 8);
+)",
+                    8);
   EXPECT_EQ(s.with_limits.makespan, seconds(3));
   EXPECT_EQ(s.without_limits.makespan, seconds(1));
   EXPECT_GT(s.held_back_by(Limit::Kind::kFanout, "f"), 0u);
@@ -233,7 +246,8 @@ pools: { db: 4 }
 tasks:
   - { id: a, run: x, pool: db }
   - { id: b, run: x, pool: db }
-)", 2);
+)",
+                    2);
   EXPECT_EQ(s.with_limits.makespan, seconds(1));
   ASSERT_EQ(s.with_limits.held_back.size(), 1u);
   EXPECT_EQ(s.with_limits.held_back[0], 0u);

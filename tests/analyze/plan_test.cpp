@@ -69,7 +69,8 @@ tasks:
   - { id: a, run: x }
   - { id: b, run: x, needs: a }
   - { id: c, run: x, needs: b }
-)"), "sequential");
+)"),
+            "sequential");
 }
 
 TEST(PlanStrategy, SingleTaskIsSequential) {
@@ -77,7 +78,8 @@ TEST(PlanStrategy, SingleTaskIsSequential) {
 name: single
 tasks:
   - { id: only, run: x }
-)"), "sequential");
+)"),
+            "sequential");
 }
 
 TEST(PlanStrategy, IndependentTasksAreParallel) {
@@ -87,7 +89,8 @@ tasks:
   - { id: a, run: x }
   - { id: b, run: x }
   - { id: shard, foreach: [1, 2, 3], run: x }
-)"), "parallel");
+)"),
+            "parallel");
 }
 
 TEST(PlanStrategy, DiamondIsFanOutFanIn) {
@@ -98,7 +101,8 @@ tasks:
   - { id: left, run: x, needs: top }
   - { id: right, run: x, needs: top }
   - { id: bottom, run: x, needs: [left, right] }
-)"), "fan-out/fan-in");
+)"),
+            "fan-out/fan-in");
 }
 
 TEST(PlanStrategy, LayeredFanOutFanInIsFanOutFanIn) {
@@ -122,7 +126,8 @@ tasks:
       - { id: b1, run: x }
       - { id: b2, run: x }
       - { id: b3, run: x }
-)"), "fan-out/fan-in");
+)"),
+            "fan-out/fan-in");
 }
 
 TEST(PlanStrategy, NShapeIsAdaptive) {
@@ -134,7 +139,8 @@ tasks:
   - { id: b, run: x }
   - { id: c, run: x, needs: [a, b] }
   - { id: d, run: x, needs: b }
-)"), "adaptive");
+)"),
+            "adaptive");
 }
 
 TEST(PlanStrategy, TransitiveEdgeDoesNotMakeAnNShape) {
@@ -145,7 +151,8 @@ tasks:
   - { id: a, run: x }
   - { id: b, run: x, needs: a }
   - { id: c, run: x, needs: [a, b] }
-)"), "sequential");
+)"),
+            "sequential");
 }
 
 TEST(PlanStrategy, EachGroupGetsItsOwnStrategy) {
@@ -174,9 +181,9 @@ tasks:
       - { id: c, run: x, needs: [a, b] }
       - { id: d, run: x, needs: b }
 )");
-  EXPECT_THAT(p.groups(), UnorderedElementsAre(Pair("seq", "sequential"), Pair("par", "parallel"),
-                                               Pair("diamond", "fan-out/fan-in"),
-                                               Pair("n", "adaptive")));
+  EXPECT_THAT(p.groups(),
+              UnorderedElementsAre(Pair("seq", "sequential"), Pair("par", "parallel"),
+                                   Pair("diamond", "fan-out/fan-in"), Pair("n", "adaptive")));
   EXPECT_EQ(to_string(p.plan.strategy), "adaptive");  // The N inside `n` is an N overall too.
 }
 
@@ -338,7 +345,8 @@ tasks:
   - { id: b, run: x, needs: a }
   - { id: c, run: x, needs: b }
   - { id: d, run: x }
-)", 2);
+)",
+                   2);
   EXPECT_EQ(p.plan.total_work, seconds(4));
   EXPECT_EQ(p.plan.critical_path.duration, seconds(3));
   EXPECT_EQ(p.plan.lower_bound, seconds(3));
@@ -352,7 +360,8 @@ TEST(PlanMakespan, LowerBoundIsTotalWorkOverJobsWhenItDominates) {
 name: work-bound
 tasks:
   - { id: t, foreach: [1, 2, 3, 4, 5, 6], run: x, estimate: 2s }
-)", 3);
+)",
+                   3);
   EXPECT_EQ(p.plan.total_work, seconds(12));
   EXPECT_EQ(p.plan.critical_path.duration, seconds(2));
   EXPECT_EQ(p.plan.lower_bound, seconds(4));
@@ -368,7 +377,8 @@ tasks:
   - { id: c, run: x, estimate: 2s, needs: a }
   - { id: d, run: x, estimate: 2s }
   - { id: e, run: x, estimate: 2s }
-)", 2);
+)",
+                   2);
   // Total 12s / 2 = 6s; critical path a -> c = 5s. t=0 a, b; t=3 c, d; t=5 e (ends 7).
   EXPECT_EQ(p.plan.lower_bound, seconds(6));
   EXPECT_EQ(p.plan.makespan, seconds(7));
@@ -380,7 +390,8 @@ name: zero-jobs
 tasks:
   - { id: a, run: x }
   - { id: b, run: x }
-)", 0);
+)",
+                   0);
   EXPECT_EQ(p.plan.jobs, 1);
   EXPECT_EQ(p.plan.makespan, seconds(2));
   EXPECT_EQ(p.plan.lower_bound, seconds(2));
@@ -513,7 +524,8 @@ tasks:
   - { id: a, run: x, pool: db }
   - { id: b, run: x, pool: db }
   - { id: c, run: x, pool: db }
-)", 3);
+)",
+                   3);
   EXPECT_EQ(p.plan.makespan, seconds(3));
   EXPECT_EQ(p.plan.makespan_without_limits, seconds(1));
   auto risks = p.risks("limit_lengthens_makespan");
@@ -533,7 +545,8 @@ tasks:
     tasks:
       - { id: a, run: x }
       - { id: b, run: x }
-)", 2);
+)",
+                   2);
   auto risks = p.risks("limit_lengthens_makespan");
   ASSERT_EQ(risks.size(), 1u);
   EXPECT_EQ(risks[0]->task, "g");
@@ -550,7 +563,8 @@ pools: { db: 1 }
 tasks:
   - { id: a, run: x, pool: db }
   - { id: b, run: x, pool: db }
-)", 1);
+)",
+                   1);
   EXPECT_THAT(p.risks("limit_lengthens_makespan"), IsEmpty());
 }
 
@@ -568,7 +582,8 @@ tasks:
       - { id: b, run: x, estimate: 2s }
   - { id: p1, run: x, pool: db }
   - { id: p2, run: x, pool: db }
-)", 4);
+)",
+                   4);
   EXPECT_EQ(p.plan.makespan, seconds(4));
   EXPECT_EQ(p.plan.makespan_without_limits, seconds(2));
   EXPECT_THAT(p.risk_tasks("limit_lengthens_makespan"), ElementsAre("g"));
@@ -598,12 +613,13 @@ tasks:
   - { id: process, foreach: { from: discover, output: files }, run: x, pool: db }
   - { id: other1, run: x, pool: db }
   - { id: other2, run: x, pool: db }
-)", 2);
+)",
+                   2);
   std::vector<std::string> kinds;
   for (const auto& risk : p.plan.risks) kinds.push_back(risk.kind);
-  EXPECT_THAT(kinds, ElementsAre("unlimited_retries", "critical_path_no_retry",
-                                 "largest_blast_radius", "limit_lengthens_makespan",
-                                 "dynamic_fanout"));
+  EXPECT_THAT(kinds,
+              ElementsAre("unlimited_retries", "critical_path_no_retry", "largest_blast_radius",
+                          "limit_lengthens_makespan", "dynamic_fanout"));
   // find_risks on its own gives the same list.
   auto again = find_risks(p.workflow, p.plan);
   ASSERT_EQ(again.size(), p.plan.risks.size());

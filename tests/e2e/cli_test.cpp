@@ -2,10 +2,10 @@
 // good and bad files, plan in JSON and text, graph as dot and Mermaid, and schema.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -241,11 +241,11 @@ TEST(CliUsage, MissingFileExits2) {
 }
 
 TEST(CliUsage, BadOptionValuesExit2) {
-  for (const auto& args : std::vector<std::vector<std::string>>{
-           {"plan", kRelease, "--jobs", "0"},
-           {"plan", kRelease, "--format", "xml"},
-           {"graph", kRelease, "--format", "svg"},
-           {"plan", kRelease, "--no-such-option"}}) {
+  for (const auto& args :
+       std::vector<std::vector<std::string>>{{"plan", kRelease, "--jobs", "0"},
+                                             {"plan", kRelease, "--format", "xml"},
+                                             {"graph", kRelease, "--format", "svg"},
+                                             {"plan", kRelease, "--no-such-option"}}) {
     auto r = run_baton(args);
     EXPECT_EQ(r.exit_code, 2) << args.back() << "\n" << describe(r);
     EXPECT_THAT(r.out, IsEmpty()) << args.back();
@@ -403,8 +403,10 @@ TEST(CliPlan, TextShowsEverySection) {
     return std::find(lines.begin(), lines.end(), line) != lines.end();
   };
   EXPECT_TRUE(has_line("known — a plan computed by hand")) << r.out;
-  EXPECT_TRUE(has_line("  4 leaf tasks (3 stories, 2 tasks), 4 dependencies, strategy "
-                       "fan-out/fan-in")) << r.out;
+  EXPECT_TRUE(
+      has_line("  4 leaf tasks (3 stories, 2 tasks), 4 dependencies, strategy "
+               "fan-out/fan-in"))
+      << r.out;
   EXPECT_TRUE(has_line("Stages (3, width 2)")) << r.out;
   EXPECT_TRUE(has_line("    2  build.a, build.b")) << r.out;
   EXPECT_TRUE(has_line("Critical path (3 tasks, 6s)")) << r.out;
@@ -427,8 +429,9 @@ TEST(CliPlan, TextOnReleaseExampleShowsEverySection) {
 
 TEST(CliPlan, TextSaysOneTaskInTheSingular) {
   TempDir dir;
-  auto r = run_baton({"plan", dir.write("one.yaml", "name: one\ntasks:\n  - { id: only, run: x }\n"),
-                      "--jobs", "1"});
+  auto r =
+      run_baton({"plan", dir.write("one.yaml", "name: one\ntasks:\n  - { id: only, run: x }\n"),
+                 "--jobs", "1"});
   EXPECT_EQ(r.exit_code, 0) << describe(r);
   EXPECT_THAT(r.out, HasSubstr("\n  1 leaf task (1 task), 0 dependencies, strategy sequential\n"));
   EXPECT_THAT(r.out, HasSubstr("\nCritical path (1 task, 1s)\n"));

@@ -17,10 +17,10 @@ TEST(FastPath, PlainCommandIsSplitOnBlanks) {
 }
 
 TEST(FastPath, AnyMetacharacterNeedsTheShell) {
-  for (const char* command : {"echo $HOME", "a | b", "a && b", "a; b", "ls *.c", "cat < in",
-                              "x > out", "echo 'q'", "echo \"q\"", "a `b`", "a\\ b", "~/bin/x",
-                              "a # note", "(a)", "{ a; }", "A=1 b", "a%b", "!a", "a\nb", "x?",
-                              "[a]"}) {
+  for (const char* command :
+       {"echo $HOME", "a | b",      "a && b", "a; b",  "ls *.c",  "cat < in", "x > out",
+        "echo 'q'",   "echo \"q\"", "a `b`",  "a\\ b", "~/bin/x", "a # note", "(a)",
+        "{ a; }",     "A=1 b",      "a%b",    "!a",    "a\nb",    "x?",       "[a]"}) {
     EXPECT_EQ(split_simple_command(command), std::nullopt) << command;
   }
 }
@@ -32,9 +32,7 @@ TEST(FastPath, ShellKeywordsAndBuiltinsNeedTheShell) {
   }
 }
 
-TEST(FastPath, BlankCommandNeedsTheShell) {
-  EXPECT_EQ(split_simple_command("   "), std::nullopt);
-}
+TEST(FastPath, BlankCommandNeedsTheShell) { EXPECT_EQ(split_simple_command("   "), std::nullopt); }
 
 TEST(ShellArgv, FallsBackToBinShDashC) {
   EXPECT_THAT(shell_argv("echo hi && exit 3"), ElementsAre("/bin/sh", "-c", "echo hi && exit 3"));

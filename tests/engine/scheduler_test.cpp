@@ -62,7 +62,8 @@ tasks:
   - { id: c, run: x, needs: b }
   - { id: b, run: x, needs: a }
   - { id: a, run: x }
-)", 2);
+)",
+                        2);
   EXPECT_THAT(r->executor.started, ElementsAre("a", "b", "c"));
   EXPECT_EQ(r->result.status, RunStatus::kSucceeded);
 }
@@ -76,7 +77,8 @@ tasks:
   - { id: tail, run: x, needs: head, estimate: 10s }
   - { id: urgent, run: x, priority: 5 }
   - { id: plain2, run: x }
-)", 1);
+)",
+                        1);
   // head carries 11s of remaining path; once it is done, tail (10s) outranks the 1s tasks.
   EXPECT_THAT(r->executor.started, ElementsAre("urgent", "head", "tail", "plain", "plain2"));
 }
@@ -89,7 +91,8 @@ tasks:
   - { id: b, run: x }
   - { id: c, run: x }
   - { id: d, run: x }
-)", 3, [](FakeExecutor& e) { e.finish_per_wait = 1; });
+)",
+                        3, [](FakeExecutor& e) { e.finish_per_wait = 1; });
   EXPECT_EQ(r->executor.max_running, 3u);
   EXPECT_EQ(r->result.peak_parallelism, 3);
 }
@@ -104,22 +107,25 @@ tasks:
     tasks: [ { id: a, run: x }, { id: b, run: x } ]
   - { id: p, run: x, pool: db }
   - { id: q, run: x, pool: db }
-)", 8);
+)",
+                        8);
   EXPECT_EQ(r->executor.max_running, 2u);  // One of g, one of the pool.
   EXPECT_EQ(r->result.status, RunStatus::kSucceeded);
 }
 
 TEST(SchedulerTriggers, FailureSkipsDependentsWithReasonAndAllDoneStillRuns) {
-  auto r = run_workflow(R"(
+  auto r =
+      run_workflow(R"(
 name: triggers
 tasks:
   - { id: a, run: x }
   - { id: b, run: x, needs: a }
   - { id: c, run: x, needs: b }
   - { id: cleanup, run: x, needs: a, trigger: all_done }
-)", 2, [](FakeExecutor& e) {
-    e.exit_code = [](const std::string& task, int) { return task == "a" ? 3 : 0; };
-  });
+)",
+                   2, [](FakeExecutor& e) {
+                     e.exit_code = [](const std::string& task, int) { return task == "a" ? 3 : 0; };
+                   });
   EXPECT_EQ(r->unit("a").state, TaskState::kFailed);
   EXPECT_EQ(r->unit("a").reason, "exit 3");
   EXPECT_EQ(r->unit("b").reason, "upstream_failed: a");
@@ -129,45 +135,51 @@ tasks:
 }
 
 TEST(SchedulerTriggers, IgnoredFailureLetsDependentsRunAndTheRunSucceed) {
-  auto r = run_workflow(R"(
+  auto r =
+      run_workflow(R"(
 name: ignore
 tasks:
   - { id: a, run: x, on_failure: ignore }
   - { id: b, run: x, needs: a }
-)", 1, [](FakeExecutor& e) {
-    e.exit_code = [](const std::string& task, int) { return task == "a" ? 1 : 0; };
-  });
+)",
+                   1, [](FakeExecutor& e) {
+                     e.exit_code = [](const std::string& task, int) { return task == "a" ? 1 : 0; };
+                   });
   EXPECT_TRUE(r->unit("a").failure_ignored);
   EXPECT_EQ(r->unit("b").state, TaskState::kSucceeded);
   EXPECT_EQ(r->result.status, RunStatus::kSucceeded);
 }
 
 TEST(SchedulerFailureMode, StopStartsNothingNewButAlwaysTasks) {
-  auto r = run_workflow(R"(
+  auto r =
+      run_workflow(R"(
 name: stop
 failure_mode: stop
 tasks:
   - { id: a, run: x }
   - { id: later, run: x }
   - { id: cleanup, run: x, needs: a, trigger: always }
-)", 1, [](FakeExecutor& e) {
-    e.exit_code = [](const std::string& task, int) { return task == "a" ? 1 : 0; };
-  });
+)",
+                   1, [](FakeExecutor& e) {
+                     e.exit_code = [](const std::string& task, int) { return task == "a" ? 1 : 0; };
+                   });
   EXPECT_THAT(r->executor.started, ElementsAre("a", "cleanup"));
   EXPECT_EQ(r->unit("later").state, TaskState::kPending);
   EXPECT_EQ(r->result.status, RunStatus::kFailed);
 }
 
 TEST(SchedulerFailureMode, CancelTerminatesRunningSiblings) {
-  auto r = run_workflow(R"(
+  auto r =
+      run_workflow(R"(
 name: cancel
 failure_mode: cancel
 tasks:
   - { id: a, run: x }
   - { id: slow, run: x }
-)", 2, [](FakeExecutor& e) {
-    e.exit_code = [](const std::string& task, int) { return task == "a" ? 1 : 0; };
-  });
+)",
+                   2, [](FakeExecutor& e) {
+                     e.exit_code = [](const std::string& task, int) { return task == "a" ? 1 : 0; };
+                   });
   EXPECT_THAT(r->executor.terminated, ElementsAre("slow"));
   EXPECT_EQ(r->unit("slow").state, TaskState::kCancelled);
 }
@@ -179,49 +191,59 @@ tasks:
   - id: flaky
     run: x
     retry: { max_attempts: 3, strategy: exponential, initial_interval: 100ms }
-)", 1, [](FakeExecutor& e) {
-    e.exit_code = [](const std::string&, int attempt) { return attempt < 3 ? 75 : 0; };
-  });
+)",
+                        1, [](FakeExecutor& e) {
+                          e.exit_code = [](const std::string&, int attempt) {
+                            return attempt < 3 ? 75 : 0;
+                          };
+                        });
   EXPECT_THAT(r->executor.started, ElementsAre("flaky", "flaky", "flaky"));
   EXPECT_EQ(r->unit("flaky").attempts.size(), 3u);
   EXPECT_EQ(r->unit("flaky").state, TaskState::kSucceeded);
   ASSERT_EQ(r->executor.timer_delays.size(), 2u);
   using std::chrono::milliseconds;
-  EXPECT_NEAR(std::chrono::duration_cast<milliseconds>(r->executor.timer_delays[0]).count(), 100, 20);
-  EXPECT_NEAR(std::chrono::duration_cast<milliseconds>(r->executor.timer_delays[1]).count(), 200, 20);
+  EXPECT_NEAR(std::chrono::duration_cast<milliseconds>(r->executor.timer_delays[0]).count(), 100,
+              20);
+  EXPECT_NEAR(std::chrono::duration_cast<milliseconds>(r->executor.timer_delays[1]).count(), 200,
+              20);
 }
 
 TEST(SchedulerRetry, NonRetryableExitCodeFailsAtOnce) {
-  auto r = run_workflow(R"(
+  auto r = run_workflow(
+      R"(
 name: retry
 tasks:
   - { id: t, run: x, retry: { max_attempts: 5, non_retryable_exit_codes: [2] } }
-)", 1, [](FakeExecutor& e) { e.exit_code = [](const std::string&, int) { return 2; }; });
+)",
+      1, [](FakeExecutor& e) { e.exit_code = [](const std::string&, int) { return 2; }; });
   EXPECT_EQ(r->unit("t").attempts.size(), 1u);
   EXPECT_EQ(r->unit("t").state, TaskState::kFailed);
 }
 
 TEST(SchedulerFanOut, DynamicItemsComeFromTheSourceOutputAndFanIn) {
-  auto r = run_workflow(R"(
+  auto r = run_workflow(
+      R"(
 name: dynamic
 tasks:
   - { id: discover, run: x, outputs: [files] }
   - { id: process, foreach: { from: discover, output: files }, argv: [echo, "${{ item }}"] }
   - { id: merge, run: x, needs: process }
-)", 2, [](FakeExecutor& e) { e.outputs["discover"] = "files<<EOF\na.csv\nb.csv\nEOF\n"; });
-  EXPECT_THAT(r->executor.started,
-              ElementsAre("discover", "process[0]", "process[1]", "merge"));
+)",
+      2, [](FakeExecutor& e) { e.outputs["discover"] = "files<<EOF\na.csv\nb.csv\nEOF\n"; });
+  EXPECT_THAT(r->executor.started, ElementsAre("discover", "process[0]", "process[1]", "merge"));
   EXPECT_EQ(r->unit("process[1]").item, "b.csv");
   EXPECT_EQ(r->result.status, RunStatus::kSucceeded);
 }
 
 TEST(SchedulerFanOut, JsonArrayItems) {
-  auto r = run_workflow(R"(
+  auto r =
+      run_workflow(R"(
 name: dynamic
 tasks:
   - { id: discover, run: x }
   - { id: process, foreach: { from: discover, output: list }, argv: [echo, "${{ item }}"] }
-)", 1, [](FakeExecutor& e) { e.outputs["discover"] = "list=[\"x\", \"y z\"]\n"; });
+)",
+                   1, [](FakeExecutor& e) { e.outputs["discover"] = "list=[\"x\", \"y z\"]\n"; });
   EXPECT_EQ(r->unit("process[1]").item, "y z");
 }
 
@@ -231,7 +253,8 @@ name: interrupt
 tasks:
   - { id: a, run: x }
   - { id: b, run: x, needs: a }
-)", 1, [](FakeExecutor& e) { e.interrupt_after_first_start = true; });
+)",
+                        1, [](FakeExecutor& e) { e.interrupt_after_first_start = true; });
   EXPECT_THAT(r->executor.terminated, ElementsAre("a"));
   EXPECT_EQ(r->unit("a").state, TaskState::kCancelled);
   EXPECT_EQ(r->unit("b").state, TaskState::kPending);

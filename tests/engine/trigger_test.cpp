@@ -71,8 +71,7 @@ TEST(TriggerRule, OneSuccessFiresAsSoonAsOneSucceeds) {
 TEST(TriggerRule, OneFailedFiresAsSoonAsOneFails) {
   EXPECT_EQ(decide(TriggerRule::kOneFailed, {kOpen, kFail}).kind, Kind::kRun);
   EXPECT_EQ(decide(TriggerRule::kOneFailed, {kOk, kOpen}).kind, Kind::kWait);
-  EXPECT_EQ(decide(TriggerRule::kOneFailed, {kOk, kOk}).reason,
-            "trigger_rule: one_failed not met");
+  EXPECT_EQ(decide(TriggerRule::kOneFailed, {kOk, kOk}).reason, "trigger_rule: one_failed not met");
 }
 
 TEST(TriggerRule, NoneFailedAllowsSkippedUpstreams) {

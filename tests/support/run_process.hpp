@@ -86,7 +86,8 @@ inline ProcessResult run_process(const std::vector<std::string>& argv, std::stri
   }
 
   // A child that exits without reading stdin must not kill the test with SIGPIPE.
-  struct sigaction ignore {}, previous {};
+  struct sigaction ignore {
+  }, previous{};
   ignore.sa_handler = SIG_IGN;
   sigaction(SIGPIPE, &ignore, &previous);
 

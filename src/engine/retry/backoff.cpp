@@ -15,8 +15,9 @@ constexpr double kMaxMilliseconds = 1e15;  // Keeps pow() from overflowing into 
 Duration retry_delay(const RetryPolicy& policy, int k, double unit_random) {
   auto strategy = policy.strategy.value_or(RetryStrategy::kExponential);
   if (strategy == RetryStrategy::kImmediate) return Duration(0);
-  Duration base = strategy == RetryStrategy::kFixed ? policy.delay.value_or(kDefaultBase)
-                                                    : policy.initial_interval.value_or(kDefaultBase);
+  Duration base = strategy == RetryStrategy::kFixed
+                      ? policy.delay.value_or(kDefaultBase)
+                      : policy.initial_interval.value_or(kDefaultBase);
   double wait = static_cast<double>(base.count());
   if (strategy == RetryStrategy::kExponential) {
     wait *= std::pow(policy.backoff_coefficient.value_or(kDefaultCoefficient), std::max(0, k - 1));

@@ -1,0 +1,439 @@
+// End-to-end tests of `baton run`: trigger rules and skip propagation (SPEC 3.2), failure
+// modes (3.4), exit codes, failures to start and timeouts.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "support/background_process.hpp"
+#include "support/baton_run.hpp"
+#include "support/run_process.hpp"
+
+namespace baton {
+namespace {
+
+using baton::testing::BackgroundProcess;
+using baton::testing::describe;
+using baton::testing::has_word;
+using baton::testing::line_index;
+using baton::testing::ProcessResult;
+using baton::testing::read_file;
+using baton::testing::run_process;
+using baton::testing::Scratch;
+using baton::testing::split_lines;
+using baton::testing::summary_line;
+using baton::testing::task_line;
+using baton::testing::TempDir;
+using baton::testing::trim;
+using baton::testing::wait_until_gone;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::Not;
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
+const std::string kSourceDir = BATON_SOURCE_DIR;
+
+
+// ---------------------------------------------------------------------------------------------
+// Trigger rules and propagation (SPEC 3.2)
+
+TEST(CliRunTrigger, AllSuccessSkipsDependentsOfAFailureWithTheReason) {
+  Scratch s;
+  auto r = s.run(R"(name: skip
+tasks:
+  - { id: a, run: exit 3 }
+  - { id: b, needs: a, run: touch b.marker }
+  - { id: c, needs: b, run: touch c.marker }
+  - { id: ok, run: touch ok.marker }
+)");
+  EXPECT_EQ(r.exit_code, 1) << describe(r);
+  EXPECT_TRUE(task_line(r, "a", "failed", "exit 3"));
+  EXPECT_TRUE(task_line(r, "b", "skipped", "upstream_failed: a"));
+  EXPECT_TRUE(task_line(r, "c", "skipped", "upstream_failed: b"));
+  EXPECT_TRUE(task_line(r, "ok", "succeeded"));
+  EXPECT_FALSE(s.exists("b.marker"));
+  EXPECT_FALSE(s.exists("c.marker"));
+  EXPECT_TRUE(s.exists("ok.marker"));
+}
+
+TEST(CliRunTrigger, AllDoneRunsAfterAFailureAndAfterAnUpstreamFailedSkip) {
+  Scratch s;
+  auto r = s.run(R"(name: all-done
+tasks:
+  - { id: a, run: exit 3 }
+  - { id: b, needs: a, run: touch b.marker }
+  - { id: report, needs: [a, b], trigger: all_done, run: touch report.marker }
+)");
+  EXPECT_EQ(r.exit_code, 1) << describe(r);
+  EXPECT_TRUE(task_line(r, "report", "succeeded"));
+  EXPECT_TRUE(s.exists("report.marker"));
+}
+
+TEST(CliRunTrigger, OneFailedFiresWithoutWaitingForTheOthers) {
+  Scratch s;
+  auto r = s.run(R"(name: one-failed
+concurrency: 4
+tasks:
+  - { id: bad, run: sleep 0.02; exit 3 }
+  - { id: slow, run: sleep 0.4; date +%s%N > slow.end }
+  - { id: react, needs: [bad, slow], trigger: one_failed, run: date +%s%N > react.start }
+)");
+  EXPECT_EQ(r.exit_code, 1) << describe(r);
+  EXPECT_TRUE(task_line(r, "react", "succeeded"));
+  ASSERT_TRUE(s.exists("react.start") && s.exists("slow.end")) << describe(r);
+  EXPECT_LT(std::stoll(s.read("react.start")), std::stoll(s.read("slow.end")));
+}
+
+TEST(CliRunTrigger, OneFailedIsSkippedWhenNothingFailed) {
+  Scratch s;
+  auto r = s.run(R"(name: one-failed-not
+tasks:
+  - { id: a, run: "true" }
+  - { id: react, needs: a, trigger: one_failed, run: touch react.marker }
+)");
+  EXPECT_EQ(r.exit_code, 0) << describe(r) << "a skip never fails the run by itself";
+  EXPECT_TRUE(task_line(r, "react", "skipped", "trigger_rule: one_failed not met"));
+  EXPECT_FALSE(s.exists("react.marker"));
+}
+
+TEST(CliRunTrigger, OneSuccessFiresWithoutWaitingForTheOthers) {
+  Scratch s;
+  auto r = s.run(R"(name: one-success
+concurrency: 4
+tasks:
+  - { id: quick, run: sleep 0.02 }
+  - { id: slow, run: sleep 0.4; date +%s%N > slow.end }
+  - { id: react, needs: [quick, slow], trigger: one_success, run: date +%s%N > react.start }
+)");
+  EXPECT_EQ(r.exit_code, 0) << describe(r);
+  ASSERT_TRUE(s.exists("react.start") && s.exists("slow.end")) << describe(r);
+  EXPECT_LT(std::stoll(s.read("react.start")), std::stoll(s.read("slow.end")));
+}
+
+TEST(CliRunTrigger, AllFailedRunsOnlyWhenEveryUpstreamFailed) {
+  Scratch s;
+  auto r = s.run(R"(name: all-failed
+tasks:
+  - { id: ok, run: "true" }
+  - { id: bad1, run: exit 1 }
+  - { id: bad2, run: exit 2 }
+  - { id: when_ok, needs: ok, trigger: all_failed, run: touch when_ok.marker }
+  - { id: when_bad, needs: [bad1, bad2], trigger: all_failed, run: touch when_bad.marker }
+)");
+  EXPECT_EQ(r.exit_code, 1) << describe(r);
+  EXPECT_TRUE(task_line(r, "when_ok", "skipped", "trigger_rule: all_failed not met"));
+  EXPECT_TRUE(task_line(r, "when_bad", "succeeded"));
+  EXPECT_FALSE(s.exists("when_ok.marker"));
+  EXPECT_TRUE(s.exists("when_bad.marker"));
+}
+
+TEST(CliRunTrigger, AllFailedSkipAloneDoesNotFailTheRun) {
+  Scratch s;
+  auto r = s.run(R"(name: all-failed-skip
+tasks:
+  - { id: ok, run: "true" }
+  - { id: on_error, needs: ok, trigger: all_failed, run: touch marker }
+)");
+  EXPECT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_TRUE(task_line(r, "on_error", "skipped", "trigger_rule: all_failed not met"));
+}
+
+TEST(CliRunTrigger, NoneFailedMinOneSuccessJoinsABranch) {
+  Scratch s;
+  // `rollback` is skipped (its rule is not met: not an upstream failure), `deploy` succeeds;
+  // the join runs. A join over skips only is skipped; over a failure, skipped upstream_failed.
+  auto r = s.run(R"(name: branch
+tasks:
+  - { id: check, run: "true" }
+  - { id: rollback, needs: check, trigger: all_failed, run: touch rollback.marker }
+  - { id: deploy, needs: check, run: touch deploy.marker }
+  - { id: join, needs: [rollback, deploy], trigger: none_failed_min_one_success, run: touch join.marker }
+  - { id: lonely, needs: rollback, trigger: none_failed_min_one_success, run: touch lonely.marker }
+  - { id: relaxed, needs: [rollback, deploy], trigger: none_failed, run: touch relaxed.marker }
+  - { id: strict, needs: [rollback, deploy], run: touch strict.marker }
+)");
+  EXPECT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_TRUE(task_line(r, "rollback", "skipped", "trigger_rule: all_failed not met"));
+  EXPECT_TRUE(task_line(r, "join", "succeeded"));
+  EXPECT_TRUE(s.exists("join.marker"));
+  EXPECT_TRUE(
+      task_line(r, "lonely", "skipped", "trigger_rule: none_failed_min_one_success not met"));
+  EXPECT_TRUE(task_line(r, "relaxed", "succeeded"));
+  EXPECT_TRUE(task_line(r, "strict", "skipped", "trigger_rule: all_success not met"));
+  EXPECT_FALSE(s.exists("strict.marker"));
+}
+
+TEST(CliRunTrigger, NoneFailedMinOneSuccessIsSkippedAfterAFailure) {
+  Scratch s;
+  auto r = s.run(R"(name: branch-fail
+tasks:
+  - { id: a, run: exit 4 }
+  - { id: b, run: "true" }
+  - { id: join, needs: [a, b], trigger: none_failed_min_one_success, run: touch join.marker }
+)");
+  EXPECT_EQ(r.exit_code, 1) << describe(r);
+  EXPECT_TRUE(task_line(r, "join", "skipped", "upstream_failed: a"));
+  EXPECT_FALSE(s.exists("join.marker"));
+}
+
+TEST(CliRunTrigger, AlwaysRunsAfterAFailure) {
+  Scratch s;
+  auto r = s.run(R"(name: always
+tasks:
+  - { id: a, run: exit 3 }
+  - { id: cleanup, needs: a, trigger: always, run: touch cleanup.marker }
+)");
+  EXPECT_EQ(r.exit_code, 1) << describe(r);
+  EXPECT_TRUE(task_line(r, "cleanup", "succeeded"));
+  EXPECT_TRUE(s.exists("cleanup.marker"));
+}
+
+TEST(CliRunTrigger, GroupUpstreamCountsWithItsDerivedState) {
+  Scratch s;
+  auto r = s.run(R"(name: group-up
+tasks:
+  - id: g
+    tasks:
+      - { id: ok, run: "true" }
+      - { id: bad, run: exit 5 }
+  - { id: after, needs: g, run: touch after.marker }
+  - { id: on_fail, needs: g, trigger: one_failed, run: touch on_fail.marker }
+)");
+  EXPECT_EQ(r.exit_code, 1) << describe(r);
+  EXPECT_TRUE(task_line(r, "g.bad", "failed", "exit 5"));
+  EXPECT_TRUE(task_line(r, "after", "skipped", "upstream_failed"));
+  EXPECT_TRUE(s.exists("on_fail.marker"));
+  EXPECT_FALSE(s.exists("after.marker"));
+}
+
+TEST(CliRunTrigger, GroupTriggerAppliesToTheGroupAndOnFailureIsInherited) {
+  Scratch s;
+  auto r = s.run(R"(name: group-rules
+tasks:
+  - id: lenient
+    on_failure: ignore
+    tasks:
+      - { id: bad, run: exit 2 }
+  - { id: after_lenient, needs: lenient, run: touch after_lenient.marker }
+  - { id: a, run: exit 1 }
+  - id: report
+    needs: a
+    trigger: all_done
+    tasks:
+      - { id: r1, run: touch r1.marker }
+      - { id: r2, needs: r1, run: touch r2.marker }
+)");
+  EXPECT_EQ(r.exit_code, 1) << describe(r);
+  EXPECT_TRUE(task_line(r, "lenient.bad", "failed", "ignored"));
+  EXPECT_TRUE(s.exists("after_lenient.marker"));
+  EXPECT_TRUE(task_line(r, "report.r1", "succeeded"));
+  EXPECT_TRUE(task_line(r, "report.r2", "succeeded"));
+  EXPECT_TRUE(s.exists("r2.marker"));
+}
+
+TEST(CliRunTrigger, IgnoredFailureLetsDependentsRunAndTheRunSucceed) {
+  Scratch s;
+  auto r = s.run(R"(name: ignore
+tasks:
+  - { id: a, run: exit 3, on_failure: ignore }
+  - { id: b, needs: a, run: touch b.marker }
+)");
+  EXPECT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_TRUE(task_line(r, "a", "failed", "ignored"));
+  EXPECT_TRUE(task_line(r, "b", "succeeded"));
+  EXPECT_TRUE(s.exists("b.marker"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Failure modes (SPEC 3.4)
+
+TEST(CliRunFailureMode, StopStartsNothingNewButAlwaysTasksAndLetsRunningOnesFinish) {
+  Scratch s;
+  // Two jobs: `a` (highest priority) and `running` start; `a` fails while `running` sleeps;
+  // `later` would take the freed slot but must not start; `running` finishes; `cleanup` runs.
+  auto r = s.run(R"(name: stop
+concurrency: 2
+failure_mode: stop
+tasks:
+  - { id: a, priority: 10, run: sleep 0.02; exit 3 }
+  - { id: running, priority: 5, run: sleep 0.2; touch running.marker }
+  - { id: later, run: touch later.marker }
+  - { id: cleanup, needs: a, trigger: always, run: touch cleanup.marker }
+)");
+  EXPECT_EQ(r.exit_code, 1) << describe(r);
+  EXPECT_TRUE(task_line(r, "a", "failed", "exit 3"));
+  EXPECT_TRUE(task_line(r, "running", "succeeded"));
+  EXPECT_TRUE(s.exists("running.marker"));
+  EXPECT_FALSE(s.exists("later.marker")) << describe(r);
+  EXPECT_FALSE(has_word(summary_line(r.out, "later"), "succeeded")) << describe(r);
+  EXPECT_TRUE(task_line(r, "cleanup", "succeeded"));
+  EXPECT_TRUE(s.exists("cleanup.marker"));
+}
+
+TEST(CliRunFailureMode, ContinueKeepsRunningIndependentTasks) {
+  Scratch s;
+  auto r = s.run(R"(name: continue
+concurrency: 1
+tasks:
+  - { id: a, priority: 10, run: exit 3 }
+  - { id: independent, run: touch independent.marker }
+)");
+  EXPECT_EQ(r.exit_code, 1) << describe(r);
+  EXPECT_TRUE(task_line(r, "independent", "succeeded"));
+  EXPECT_TRUE(s.exists("independent.marker"));
+}
+
+TEST(CliRunFailureMode, CancelCancelsALongRunningSiblingQuickly) {
+  Scratch s;
+  auto r = s.run(R"(name: cancel
+concurrency: 2
+failure_mode: cancel
+tasks:
+  - { id: a, run: sleep 0.05; exit 3 }
+  - { id: long, kill_grace: 100ms, run: sleep 5; touch long.marker }
+)");
+  EXPECT_EQ(r.exit_code, 1) << describe(r);
+  EXPECT_LT(s.elapsed, milliseconds(2500)) << describe(r);
+  EXPECT_TRUE(task_line(r, "a", "failed", "exit 3"));
+  EXPECT_TRUE(task_line(r, "long", "cancelled"));
+  EXPECT_FALSE(s.exists("long.marker"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Exit codes, failures to start, timeouts
+
+TEST(CliRunExit, SucceededRunExits0AndQuietPrintsNothing) {
+  Scratch s;
+  constexpr std::string_view kOk = "name: ok\ntasks:\n  - { id: a, run: echo hi }\n";
+  auto r = s.run(kOk);
+  EXPECT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_TRUE(task_line(r, "a", "succeeded"));
+  r = s.run(kOk, {"--quiet"});
+  EXPECT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_EQ(r.out, "") << describe(r);
+}
+
+TEST(CliRunExit, FailedTaskExits1WithItsExitCode) {
+  Scratch s;
+  auto r = s.run("name: bad\ntasks:\n  - { id: a, run: exit 3 }\n");
+  EXPECT_EQ(r.exit_code, 1) << describe(r);
+  EXPECT_TRUE(task_line(r, "a", "failed", "exit 3"));
+}
+
+TEST(CliRunExit, InvalidWorkflowExits2AndRunsNothing) {
+  Scratch s;
+  auto r = s.run("name: invalid\ntasks:\n  - { id: a, run: touch a.marker, needz: [b] }\n");
+  EXPECT_EQ(r.exit_code, 2) << describe(r);
+  EXPECT_THAT(r.err, HasSubstr("needz"));
+  EXPECT_FALSE(s.exists("a.marker"));
+}
+
+TEST(CliRunExit, UsageErrorsExit2) {
+  Scratch s;
+  auto file = s.write_workflow("name: ok\ntasks:\n  - { id: a, run: touch a.marker }\n");
+  auto state = s.state();
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"run"},
+           {"run", (s.path() / "missing.yaml").string(), "--state", state},
+           {"run", file, "--state", state, "--jobs", "many"},
+           {"run", file, "--state", state, "--progress", "fancy"},
+           {"run", file, "--state", state, "--no-such-option"},
+       }) {
+    auto r = run_process([&] {
+      std::vector<std::string> argv{BATON_BINARY};
+      argv.insert(argv.end(), args.begin(), args.end());
+      return argv;
+    }());
+    EXPECT_EQ(r.exit_code, 2) << ::testing::PrintToString(args) << "\n" << describe(r);
+  }
+  EXPECT_FALSE(s.exists("a.marker"));
+}
+
+TEST(CliRunExit, MissingProgramFailsTheTaskWithAClearReason) {
+  Scratch s;
+  auto r = s.run(R"(name: missing
+tasks:
+  - { id: plain, run: baton-e2e-no-such-program --flag }
+  - { id: vector, argv: [/nonexistent/baton-e2e-prog, x] }
+  - { id: after, needs: plain, run: touch after.marker }
+)");
+  EXPECT_EQ(r.exit_code, 1) << describe(r);
+  EXPECT_TRUE(task_line(r, "plain", "failed"));
+  EXPECT_TRUE(task_line(r, "vector", "failed"));
+  EXPECT_THAT(r.out + r.err, HasSubstr("baton-e2e-no-such-program"));
+  EXPECT_THAT(r.out + r.err, HasSubstr("/nonexistent/baton-e2e-prog"));
+  EXPECT_TRUE(task_line(r, "after", "skipped", "upstream_failed: plain"));
+}
+
+TEST(CliRunExit, SignalledTaskFailsNamingTheSignal) {
+  Scratch s;
+  auto r = s.run("name: killed\ntasks:\n  - { id: a, run: kill -9 $$ }\n");
+  EXPECT_EQ(r.exit_code, 1) << describe(r);
+  EXPECT_TRUE(task_line(r, "a", "failed", "signal 9"));
+}
+
+TEST(CliRunExit, MissingWorkingDirectoryFailsTheTaskNamingIt) {
+  Scratch s;
+  auto r = s.run("name: nowhere\ntasks:\n  - { id: a, cwd: nowhere, run: touch a.marker }\n");
+  EXPECT_EQ(r.exit_code, 1) << describe(r);
+  EXPECT_TRUE(task_line(r, "a", "failed", "nowhere"));
+  EXPECT_FALSE(s.exists("a.marker"));
+}
+
+TEST(CliRunLogs, LargeOutputGoesStraightToTheLogFile) {
+  Scratch s;
+  auto r = s.run("name: loud\ntasks:\n  - { id: loud, run: head -c 5000000 /dev/zero }\n");
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  auto runs = s.runs();
+  ASSERT_EQ(runs.size(), 1u);
+  EXPECT_EQ(fs::file_size(runs[0] / "logs" / "loud.1.log"), 5000000u);
+  EXPECT_LT(r.out.size() + r.err.size(), 10000u);
+}
+
+TEST(CliRunTimeout, KillsAnAttemptThatOutlivesItsTimeout) {
+  Scratch s;
+  auto r = s.run(R"(name: timeout
+tasks:
+  - { id: slow, timeout: 200ms, run: sleep 10 }
+)");
+  EXPECT_EQ(r.exit_code, 1) << describe(r);
+  EXPECT_GE(s.elapsed, milliseconds(200));
+  EXPECT_LT(s.elapsed, milliseconds(3000)) << describe(r);
+  EXPECT_TRUE(task_line(r, "slow", "failed", "time"));
+}
+
+TEST(CliRunTimeout, SigkillsATaskIgnoringSigtermAfterKillGrace) {
+  Scratch s;
+  auto r = s.run(R"(name: stubborn
+tasks:
+  - id: stubborn
+    timeout: 200ms
+    kill_grace: 100ms
+    run: trap "" TERM; echo $$ > pid; sleep 10
+)");
+  EXPECT_EQ(r.exit_code, 1) << describe(r);
+  EXPECT_GE(s.elapsed, milliseconds(280)) << "SIGKILL only after kill_grace";
+  EXPECT_LT(s.elapsed, milliseconds(3000)) << describe(r);
+  EXPECT_TRUE(task_line(r, "stubborn", "failed"));
+  auto pid = std::stoi(s.read("pid"));
+  EXPECT_TRUE(wait_until_gone(pid, milliseconds(500)));
+}
+
+}  // namespace
+}  // namespace baton

@@ -1,0 +1,300 @@
+// End-to-end tests of `baton run`: the dry run, interruption and cleanup (SPEC 2.6: no child
+// outlives baton), and every example in examples/ running to exit 0.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "support/background_process.hpp"
+#include "support/baton_run.hpp"
+#include "support/run_process.hpp"
+
+namespace baton {
+namespace {
+
+using baton::testing::BackgroundProcess;
+using baton::testing::describe;
+using baton::testing::has_word;
+using baton::testing::line_index;
+using baton::testing::ProcessResult;
+using baton::testing::read_file;
+using baton::testing::run_process;
+using baton::testing::Scratch;
+using baton::testing::split_lines;
+using baton::testing::summary_line;
+using baton::testing::task_line;
+using baton::testing::TempDir;
+using baton::testing::trim;
+using baton::testing::wait_until_gone;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::Not;
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
+const std::string kSourceDir = BATON_SOURCE_DIR;
+
+
+// ---------------------------------------------------------------------------------------------
+// Dry run
+
+TEST(CliRunDryRun, PrintsLeavesInStartOrderAndRunsNothing) {
+  Scratch s;
+  auto r = s.run(R"(name: dry
+tasks:
+  - { id: later, needs: first, run: touch later.marker }
+  - { id: first, run: touch first.marker }
+  - { id: fan, foreach: [u, v], needs: later, argv: [touch, "fan.${{ item }}"] }
+)",
+                 {"--dry-run"});
+  EXPECT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_FALSE(s.exists("first.marker"));
+  EXPECT_FALSE(s.exists("later.marker"));
+  EXPECT_FALSE(s.exists("fan.u"));
+  auto first = line_index(r.out, "first");
+  auto later = line_index(r.out, "later");
+  auto fan = line_index(r.out, "fan[1]");
+  ASSERT_GE(first, 0) << describe(r);
+  ASSERT_GE(later, 0) << describe(r);
+  ASSERT_GE(fan, 0) << describe(r);
+  EXPECT_LT(first, later) << describe(r);
+  EXPECT_LT(later, fan) << describe(r);
+}
+
+TEST(CliRunDryRun, ListsTasksThatUseOutputTemplatesAndTheirDependents) {
+  Scratch s;
+  auto r = s.run(R"(name: dry-templates
+tasks:
+  - { id: a, run: echo k=1 >> "$BATON_OUTPUT" }
+  - { id: c, argv: [touch, "c.${{ tasks.a.outputs.k }}"] }
+  - { id: d, needs: c, run: touch d.marker }
+)",
+                 {"--dry-run"});
+  EXPECT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_FALSE(s.exists("d.marker"));
+  auto a = line_index(r.out, "a");
+  auto c = line_index(r.out, "c");
+  auto d = line_index(r.out, "d");
+  ASSERT_GE(a, 0) << describe(r);
+  EXPECT_GT(c, a) << "c would run after a, whose output it reads\n" << describe(r);
+  EXPECT_GT(d, c) << describe(r);
+}
+
+TEST(CliRunDryRun, ListsWhatFollowsADynamicFanOverPromisedOutputs) {
+  Scratch s;
+  auto r = s.run(R"(name: dry-dynamic
+tasks:
+  - { id: discover, outputs: [files], run: echo x >> found }
+  - { id: process, foreach: { from: discover, output: files }, argv: [touch, "${{ item }}"] }
+  - { id: merge, needs: process, run: touch merge.marker }
+)",
+                 {"--dry-run"});
+  EXPECT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_FALSE(s.exists("found"));
+  EXPECT_FALSE(s.exists("merge.marker"));
+  auto discover = line_index(r.out, "discover");
+  auto merge = line_index(r.out, "merge");
+  ASSERT_GE(discover, 0) << describe(r);
+  EXPECT_GT(merge, discover) << "the items are unknown, but merge would still run\n" << describe(r);
+  EXPECT_THAT(r.out, HasSubstr("process")) << describe(r);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Interruption and cleanup (SPEC 2.6)
+
+struct Interrupted {
+  std::optional<int> exit_code;
+  milliseconds after_signal{0};
+};
+
+// Starts `baton run` on `yaml` in the background, waits (at most 5 s) until every file of
+// `ready` exists, sends `signal` (twice if `twice`, 100 ms apart) and waits at most 5 s for it.
+Interrupted run_and_interrupt(Scratch& s, std::string_view yaml,
+                              const std::vector<std::string>& ready, int signal,
+                              bool twice = false) {
+  auto file = s.write_workflow(yaml);
+  BackgroundProcess baton({BATON_BINARY, "run", file, "--state", s.state()},
+                          s.at("baton.out").string(), s.at("baton.err").string(), {"NO_COLOR=1"});
+  auto deadline = Clock::now() + milliseconds(5000);
+  auto all_ready = [&] {
+    return std::all_of(ready.begin(), ready.end(),
+                       [&](const std::string& f) { return s.exists(f) && !s.read(f).empty(); });
+  };
+  while (!all_ready() && Clock::now() < deadline) std::this_thread::sleep_for(milliseconds(5));
+  Interrupted result;
+  if (!all_ready()) {
+    ADD_FAILURE() << "the tasks did not start\n--- stdout\n"
+                  << s.read("baton.out") << "--- stderr\n"
+                  << s.read("baton.err");
+    return result;
+  }
+  auto start = Clock::now();
+  baton.signal(signal);
+  if (twice) {
+    std::this_thread::sleep_for(milliseconds(100));
+    baton.signal(signal);
+  }
+  result.exit_code = baton.wait_for(milliseconds(5000));
+  result.after_signal = std::chrono::duration_cast<milliseconds>(Clock::now() - start);
+  return result;
+}
+
+pid_t read_pid(const Scratch& s, const std::string& name) {
+  auto text = trim(s.read(name));
+  return text.empty() ? 0 : static_cast<pid_t>(std::stol(text));
+}
+
+// Kills what a failed test may have left behind, so that it does not outlive the test.
+void kill_leftovers(const std::vector<pid_t>& pids) {
+  for (auto pid : pids) {
+    if (baton::testing::process_alive(pid)) kill(pid, SIGKILL);
+  }
+}
+
+constexpr std::string_view kFamily = R"(name: family
+defaults: { kill_grace: 200ms }
+tasks:
+  - id: parent
+    run: |
+      sleep 30 &
+      echo $! > grandchild
+      echo $$ > pid
+      wait
+  - { id: after, needs: parent, run: touch after.marker }
+)";
+
+TEST(CliRunInterrupt, SigintExits130QuicklyAndLeavesNoProcessBehind) {
+  Scratch s;
+  auto result = run_and_interrupt(s, kFamily, {"pid", "grandchild"}, SIGINT);
+  auto pid = read_pid(s, "pid");
+  auto grandchild = read_pid(s, "grandchild");
+  ASSERT_TRUE(result.exit_code.has_value()) << "baton did not exit after SIGINT";
+  EXPECT_EQ(*result.exit_code, 130) << s.read("baton.out") << s.read("baton.err");
+  EXPECT_LT(result.after_signal, milliseconds(1000));
+  EXPECT_TRUE(wait_until_gone(pid, milliseconds(200))) << "the task " << pid << " outlived baton";
+  EXPECT_TRUE(wait_until_gone(grandchild, milliseconds(200)))
+      << "the task's child " << grandchild << " outlived baton";
+  EXPECT_FALSE(s.exists("after.marker")) << "an interrupted run starts nothing more";
+  EXPECT_THAT(s.read("baton.out"), HasSubstr("cancelled"));
+  kill_leftovers({pid, grandchild});
+}
+
+TEST(CliRunInterrupt, SigtermExits130AndLeavesNoProcessBehind) {
+  Scratch s;
+  auto result = run_and_interrupt(s, kFamily, {"pid", "grandchild"}, SIGTERM);
+  auto pid = read_pid(s, "pid");
+  auto grandchild = read_pid(s, "grandchild");
+  ASSERT_TRUE(result.exit_code.has_value()) << "baton did not exit after SIGTERM";
+  EXPECT_EQ(*result.exit_code, 130) << s.read("baton.out") << s.read("baton.err");
+  EXPECT_LT(result.after_signal, milliseconds(1000));
+  EXPECT_TRUE(wait_until_gone(pid, milliseconds(200)));
+  EXPECT_TRUE(wait_until_gone(grandchild, milliseconds(200)));
+  kill_leftovers({pid, grandchild});
+}
+
+TEST(CliRunInterrupt, ATaskIgnoringSigtermIsKilledAfterKillGrace) {
+  Scratch s;
+  auto result = run_and_interrupt(s, R"(name: stubborn
+tasks:
+  - id: stubborn
+    kill_grace: 100ms
+    run: |
+      trap "" TERM
+      sleep 30 &
+      echo $! > grandchild
+      echo $$ > pid
+      wait
+)",
+                                  {"pid", "grandchild"}, SIGINT);
+  auto pid = read_pid(s, "pid");
+  auto grandchild = read_pid(s, "grandchild");
+  ASSERT_TRUE(result.exit_code.has_value()) << "baton did not exit after SIGINT";
+  EXPECT_EQ(*result.exit_code, 130) << s.read("baton.out") << s.read("baton.err");
+  EXPECT_LT(result.after_signal, milliseconds(1000));
+  EXPECT_TRUE(wait_until_gone(pid, milliseconds(200))) << "the task " << pid << " outlived baton";
+  EXPECT_TRUE(wait_until_gone(grandchild, milliseconds(200)));
+  kill_leftovers({pid, grandchild});
+}
+
+TEST(CliRunInterrupt, SecondSigintKillsAtOnce) {
+  Scratch s;
+  // kill_grace is long: only the second SIGINT can make baton exit within a second.
+  auto result = run_and_interrupt(s, R"(name: impatient
+tasks:
+  - id: stubborn
+    kill_grace: 20s
+    run: |
+      trap "" TERM
+      echo $$ > pid
+      sleep 30
+)",
+                                  {"pid"}, SIGINT, /*twice=*/true);
+  auto pid = read_pid(s, "pid");
+  ASSERT_TRUE(result.exit_code.has_value()) << "baton did not exit after a second SIGINT";
+  EXPECT_EQ(*result.exit_code, 130) << s.read("baton.out") << s.read("baton.err");
+  EXPECT_LT(result.after_signal, milliseconds(1000));
+  EXPECT_TRUE(wait_until_gone(pid, milliseconds(200))) << "the task " << pid << " outlived baton";
+  kill_leftovers({pid});
+}
+
+TEST(CliRunInterrupt, ABackgroundChildOfAFinishedTaskDoesNotOutliveBaton) {
+  Scratch s;
+  auto r = s.run(R"(name: daemon
+tasks:
+  - { id: a, run: sleep 30 & echo $! > bg }
+)");
+  EXPECT_EQ(r.exit_code, 0) << describe(r);
+  auto bg = read_pid(s, "bg");
+  ASSERT_GT(bg, 0);
+  EXPECT_TRUE(wait_until_gone(bg, milliseconds(200)))
+      << "the task's child " << bg << " outlived baton";
+  kill_leftovers({bg});
+}
+
+// ---------------------------------------------------------------------------------------------
+// Examples
+
+class CliRunExample : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(CliRunExample, RunsWithExit0) {
+  Scratch s;
+  auto file = kSourceDir + "/examples/" + GetParam() + ".yaml";
+  // The examples keep their workspaces under $TMPDIR: this test's folder.
+  auto r = run_process({BATON_BINARY, "run", file, "--state", s.state()}, {},
+                       {"NO_COLOR=1", "TMPDIR=" + s.path().string()});
+  EXPECT_EQ(r.exit_code, 0) << describe(r);
+}
+
+std::vector<std::string> example_names() {
+  std::vector<std::string> names;
+  for (const auto& entry : fs::directory_iterator(kSourceDir + "/examples")) {
+    if (entry.path().extension() == ".yaml") names.push_back(entry.path().stem().string());
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+INSTANTIATE_TEST_SUITE_P(CliRun, CliRunExample, ::testing::ValuesIn(example_names()),
+                         [](const ::testing::TestParamInfo<std::string>& param) {
+                           std::string name = param.param;
+                           std::replace(name.begin(), name.end(), '-', '_');
+                           return name;
+                         });
+
+}  // namespace
+}  // namespace baton
