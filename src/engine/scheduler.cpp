@@ -122,6 +122,10 @@ RunResult Scheduler::run() {
   // The loop: fill free slots, wait for the next event, apply it, repeat.
   while (true) {
     start_ready();
+    if (!worklist_.empty()) {  // A task failed before it could start: its dependents move on.
+      drain();
+      continue;
+    }
     if (running_ == 0 && retrying_ == 0) break;
     for (const Event& event : executor_.wait(std::nullopt)) on_event(event);
     drain();
@@ -345,6 +349,13 @@ void Scheduler::take_limits(UnitIndex leaf, int sign) {
 
 void Scheduler::start(UnitIndex leaf) {
   Unit& unit = graph_.unit(leaf);
+  if (graph_.node_of(leaf).action == model::ActionKind::kApproval) {
+    // Gates wait for `baton approve` from another shell, which needs the durable store.
+    fail_leaf(leaf,
+              "approval gates are not supported yet: they come with the durable store "
+              "(baton approve/reject)");
+    return;
+  }
   int attempt = static_cast<int>(unit.attempts.size()) + 1;
   auto prepared = prepare_launch(graph_, leaf, attempt, options_, environments_);
   AttemptRecord record;
