@@ -108,6 +108,10 @@ std::shared_ptr<const std::vector<std::string>> SharedEnvironments::for_settings
   return slot;
 }
 
+std::filesystem::path output_path(const RunOptions& options, const std::string& path, int attempt) {
+  return options.run_dir / "outputs" / fmt::format("{}.{}", file_name(path), attempt);
+}
+
 std::filesystem::path log_path(const RunOptions& options, const std::string& path, int attempt) {
   return options.run_dir / "logs" / fmt::format("{}.{}.log", file_name(path), attempt);
 }
@@ -155,13 +159,11 @@ PreparedLaunch prepare_launch(const RunGraph& graph, UnitIndex leaf, int attempt
       env[name] = std::move(*value);
     }
   }
-  out.output_file =
-      options.run_dir / "outputs" / fmt::format("{}.{}", file_name(unit.path), attempt);
+  out.output_file = output_path(options, unit.path, attempt);
   env["BATON_RUN_ID"] = options.run_id;
   env["BATON_TASK"] = unit.path;
   env["BATON_ATTEMPT"] = std::to_string(attempt);
-  env["BATON_OUTPUT"] =
-      (options.run_dir / "outputs" / fmt::format("{}.{}", file_name(unit.path), attempt)).string();
+  env["BATON_OUTPUT"] = out.output_file.string();
   if (unit.item_index >= 0) {
     env["BATON_ITEM"] = unit.item;
     env["BATON_ITEM_INDEX"] = std::to_string(unit.item_index);

@@ -40,6 +40,9 @@ class SharedEnvironments {
 PreparedLaunch prepare_launch(const RunGraph& graph, UnitIndex leaf, int attempt,
                               const RunOptions& options, SharedEnvironments& environments);
 
+/// Where an attempt's outputs go: RUN_DIR/outputs/PATH.ATTEMPT ($BATON_OUTPUT).
+std::filesystem::path output_path(const RunOptions& options, const std::string& path, int attempt);
+
 /// Where an attempt's log goes: RUN_DIR/logs/PATH.ATTEMPT.log.
 std::filesystem::path log_path(const RunOptions& options, const std::string& path, int attempt);
 

@@ -2,9 +2,13 @@
 // packaged library parses.
 #include "engine/outputs.hpp"
 
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <cctype>
+#include <cerrno>
+#include <cstring>
 
 namespace baton::engine {
 namespace {
@@ -67,6 +71,25 @@ Result<Outputs> parse_outputs(std::string_view text) {
     outputs[std::string(line.substr(0, eq))] = std::string(line.substr(eq + 1));
   }
   return outputs;
+}
+
+Result<Outputs> read_outputs_file(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) return Outputs{};
+    return unexpected(
+        Error::io(fmt::format("cannot read outputs {}: {}", path, std::strerror(errno))));
+  }
+  std::string text;
+  char buffer[65536];
+  while (text.size() <= kMaxOutputBytes) {
+    ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    text.append(buffer, static_cast<std::size_t>(n));
+  }
+  ::close(fd);
+  return parse_outputs(text);
 }
 
 std::string output_variable(std::string_view task_path, std::string_view key) {

@@ -20,6 +20,10 @@ using Outputs = std::map<std::string, std::string>;
 /// `<<`, an unterminated block, an empty key, more than kMaxOutputBytes) name the line.
 Result<Outputs> parse_outputs(std::string_view text);
 
+/// Reads and parses an attempt's outputs file: none if the task wrote no file. Reads at most
+/// kMaxOutputBytes + 1 bytes, so a runaway task cannot make baton hold gigabytes.
+Result<Outputs> read_outputs_file(const std::string& path);
+
 /// `BATON_OUT_<TASK>_<KEY>`: upper-cased, every other character than A-Z and 0-9 turned to `_`
 /// (`build.compile`, `version` -> `BATON_OUT_BUILD_COMPILE_VERSION`).
 std::string output_variable(std::string_view task_path, std::string_view key);

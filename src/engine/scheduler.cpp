@@ -424,10 +424,7 @@ void Scheduler::on_exit(UnitIndex leaf, const AttemptExited& exited) {
     finish(leaf);
     return;
   }
-  auto output_file = options_.run_dir / "outputs" / fmt::format("{}.{}", unit.path, attempt.number);
-  std::ifstream in(output_file, std::ios::binary);
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  auto outputs = parse_outputs(text);
+  auto outputs = read_outputs_file(output_path(options_, unit.path, attempt.number).string());
   if (!outputs) {
     attempt.error = outputs.error().message;
     fail_leaf(leaf, outputs.error().message);

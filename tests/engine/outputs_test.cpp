@@ -4,6 +4,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
 #include <string>
 
 namespace baton::engine {
@@ -53,6 +55,25 @@ TEST(Outputs, MalformedLinesAreNamed) {
 TEST(Outputs, MoreThanOneMebibyteFails) {
   std::string big = "k=" + std::string(kMaxOutputBytes, 'x') + "\n";
   auto out = parse_outputs(big);
+  ASSERT_FALSE(out);
+  EXPECT_THAT(out.error().message, ::testing::HasSubstr("more than the limit of 1 MiB"));
+}
+
+TEST(OutputsFile, NoFileMeansNoOutputs) {
+  auto out = read_outputs_file("/nonexistent/baton/outputs.1");
+  ASSERT_TRUE(out);
+  EXPECT_TRUE(out->empty());
+}
+
+TEST(OutputsFile, AHugeFileIsRefusedWithoutReadingItAll) {
+  auto path = std::filesystem::temp_directory_path() / "baton-outputs-huge";
+  {
+    std::ofstream file(path);
+    std::string line(1 << 16, 'x');
+    for (int i = 0; i < 64; ++i) file << "k" << i << "=" << line << "\n";  // ~4 MiB.
+  }
+  auto out = read_outputs_file(path.string());
+  std::filesystem::remove(path);
   ASSERT_FALSE(out);
   EXPECT_THAT(out.error().message, ::testing::HasSubstr("more than the limit of 1 MiB"));
 }
