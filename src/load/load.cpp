@@ -81,58 +81,54 @@ class DocumentParser {
     }
   }
 
-  void parse_pools(const yaml::Node& value) {
+  // A mapping of names to settings (pools, breakers): checks its shape and every name, then
+  // hands each entry to `add`, which returns false if the name was taken already.
+  template <typename Add>
+  void parse_named(const yaml::Node& value, std::string_view kind, std::string_view holds,
+                   Add add) {
     if (!value.is_map()) {
-      reader_.error(value, fmt::format("'pools' expects a mapping of pool names to slot counts, "
-                                       "got {}",
-                                       describe(value)));
+      reader_.error(value, fmt::format("'{}s' expects a mapping of {} names to {}, got {}", kind,
+                                       kind, holds, describe(value)));
       return;
     }
     for (auto entry : value.entries()) {
       std::string name = entry.key.is_scalar() ? entry.key.text() : "";
       if (!model::is_valid_id(name)) {
-        reader_.error(entry.key, fmt::format("invalid pool name {}", describe(entry.key)));
-        continue;
-      }
-      auto size = reader_.integer(entry.value, "pools." + name, 1, kIntMax);
-      if (size && !workflow_.pools.emplace(name, int(*size)).second) {
-        reader_.error(entry.key, fmt::format("duplicate pool '{}'", name));
+        reader_.error(entry.key, fmt::format("invalid {} name {}", kind, describe(entry.key)));
+      } else if (!add(name, entry.value)) {
+        reader_.error(entry.key, fmt::format("duplicate {} '{}'", kind, name));
       }
     }
   }
 
+  void parse_pools(const yaml::Node& value) {
+    parse_named(value, "pool", "slot counts", [&](const std::string& name, const yaml::Node& v) {
+      auto size = reader_.integer(v, "pools." + name, 1, kIntMax);
+      return !size || workflow_.pools.emplace(name, int(*size)).second;
+    });
+  }
+
   void parse_breakers(const yaml::Node& value) {
-    if (!value.is_map()) {
-      reader_.error(value, fmt::format("'breakers' expects a mapping of breaker names to "
-                                       "settings, got {}",
-                                       describe(value)));
-      return;
-    }
-    for (auto entry : value.entries()) {
-      std::string name = entry.key.is_scalar() ? entry.key.text() : "";
-      if (!model::is_valid_id(name)) {
-        reader_.error(entry.key, fmt::format("invalid breaker name {}", describe(entry.key)));
-        continue;
-      }
+    parse_named(value, "breaker", "settings", [&](const std::string& name, const yaml::Node& v) {
       BreakerSpec spec;
       spec.name = name;
-      reader_.mapping(entry.value, fmt::format("breaker '{}'", name), kBreakerKeys,
-                      [&](std::string_view key, const yaml::Node&, const yaml::Node& v) {
-                        if (key == "failure_threshold") {
-                          if (auto n = reader_.integer(v, key, 1, kIntMax))
-                            spec.failure_threshold = int(*n);
-                        } else if (key == "reset_timeout") {
-                          if (auto d = reader_.duration(v, key)) spec.reset_timeout = *d;
-                        } else if (key == "half_open_max") {
-                          if (auto n = reader_.integer(v, key, 1, kIntMax))
-                            spec.half_open_max = int(*n);
-                        } else if (auto action = reader_.enumeration<BreakerOpenAction>(v, key)) {
-                          spec.on_open = *action;
-                        }
+      reader_.mapping(v, fmt::format("breaker '{}'", name), kBreakerKeys,
+                      [&](std::string_view key, const yaml::Node&, const yaml::Node& field) {
+                        parse_breaker_key(key, field, spec);
                       });
-      if (!workflow_.breakers.emplace(name, spec).second) {
-        reader_.error(entry.key, fmt::format("duplicate breaker '{}'", name));
-      }
+      return workflow_.breakers.emplace(name, spec).second;
+    });
+  }
+
+  void parse_breaker_key(std::string_view key, const yaml::Node& v, BreakerSpec& spec) {
+    if (key == "failure_threshold") {
+      if (auto n = reader_.integer(v, key, 1, kIntMax)) spec.failure_threshold = int(*n);
+    } else if (key == "reset_timeout") {
+      if (auto d = reader_.duration(v, key)) spec.reset_timeout = *d;
+    } else if (key == "half_open_max") {
+      if (auto n = reader_.integer(v, key, 1, kIntMax)) spec.half_open_max = int(*n);
+    } else if (auto action = reader_.enumeration<BreakerOpenAction>(v, key)) {
+      spec.on_open = *action;
     }
   }
 
