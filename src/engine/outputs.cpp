@@ -6,9 +6,11 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cstring>
+#include <nlohmann/json.hpp>
 
 namespace baton::engine {
 namespace {
@@ -90,6 +92,20 @@ Result<Outputs> read_outputs_file(const std::string& path) {
   }
   ::close(fd);
   return parse_outputs(text);
+}
+
+std::vector<std::string> fanout_items(const std::string& value) {
+  auto json = nlohmann::json::parse(value, nullptr, /*allow_exceptions=*/false);
+  if (json.is_array() &&
+      std::all_of(json.begin(), json.end(), [](const auto& item) { return item.is_string(); })) {
+    return json.get<std::vector<std::string>>();
+  }
+  std::vector<std::string> items;
+  std::string_view rest = value, line;
+  while (next_line(rest, line)) {
+    if (line.find_first_not_of(" \t") != std::string_view::npos) items.emplace_back(line);
+  }
+  return items;
 }
 
 std::string output_variable(std::string_view task_path, std::string_view key) {

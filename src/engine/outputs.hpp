@@ -6,6 +6,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "baton/result.hpp"
 
@@ -23,6 +24,10 @@ Result<Outputs> parse_outputs(std::string_view text);
 /// Reads and parses an attempt's outputs file: none if the task wrote no file. Reads at most
 /// kMaxOutputBytes + 1 bytes, so a runaway task cannot make baton hold gigabytes.
 Result<Outputs> read_outputs_file(const std::string& path);
+
+/// A dynamic fan-out's items from an output value (SPEC 2.5): a JSON array of strings, else one
+/// item per non-empty line.
+std::vector<std::string> fanout_items(const std::string& value);
 
 /// `BATON_OUT_<TASK>_<KEY>`: upper-cased, every other character than A-Z and 0-9 turned to `_`
 /// (`build.compile`, `version` -> `BATON_OUT_BUILD_COMPILE_VERSION`).

@@ -3,9 +3,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cassert>
-#include <fstream>
-#include <sstream>
 #include <stdexcept>
 
 #include "analyze/leaf_graph.hpp"
@@ -41,35 +38,6 @@ std::string describe_exit(const AttemptExited& exited, const model::Node& node) 
   }
   if (exited.signal != 0) return fmt::format("killed by signal {}", exited.signal);
   return fmt::format("exit {}", exited.exit_code);
-}
-
-// A dynamic fan-out's items: a JSON array of strings, else one item per non-empty line.
-std::vector<std::string> parse_items(const std::string& text) {
-  std::vector<std::string> items;
-  std::string_view rest = text;
-  auto first = rest.find_first_not_of(" \t\r\n");
-  if (first != std::string_view::npos && rest[first] == '[') {
-    // A minimal reader for ["a", "b"]: strings with \" and \\ escapes.
-    std::size_t i = first + 1;
-    while (i < rest.size()) {
-      if (rest[i] == '"') {
-        std::string item;
-        for (++i; i < rest.size() && rest[i] != '"'; ++i) {
-          if (rest[i] == '\\' && i + 1 < rest.size()) ++i;
-          item += rest[i];
-        }
-        items.push_back(std::move(item));
-      }
-      ++i;
-    }
-    return items;
-  }
-  std::istringstream lines(text);
-  for (std::string line; std::getline(lines, line);) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.find_first_not_of(" \t") != std::string::npos) items.push_back(line);
-  }
-  return items;
 }
 
 }  // namespace
@@ -219,7 +187,7 @@ void Scheduler::open_dynamic_fanout(UnitIndex u) {
     finish(u);
     return;
   }
-  auto items = parse_items(*text);
+  auto items = fanout_items(*text);
   if (items.size() > static_cast<std::size_t>(fe.max_items)) {
     graph_.unit(u).state = TaskState::kFailed;
     graph_.unit(u).reason =
