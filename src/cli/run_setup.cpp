@@ -11,6 +11,7 @@
 
 #include "analyze/plan.hpp"
 #include "cli/commands.hpp"
+#include "load/inherit.hpp"
 #include "engine/executor.hpp"
 #include "engine/scheduler.hpp"
 #include "model/duration.hpp"
@@ -70,23 +71,9 @@ std::string apply_overrides(model::Workflow& workflow, const std::vector<std::st
     } else if (key == "description") {
       workflow.description = value;
     } else if (key.rfind("env.", 0) == 0 && key.size() > 4) {
-      // Workflow-level env sits under everything else: overriding it means re-deriving what the
-      // nodes inherited, so each node's effective env is patched where the key came from the
-      // workflow (a nearer setting still wins).
-      std::string name = key.substr(4);
-      auto& root = workflow.nodes[model::kRoot];
-      std::optional<std::string> old;
-      if (root.own && root.own->env.count(name)) old = root.own->env.at(name);
-      root.own_settings().env[name] = value;
-      for (auto& node : workflow.nodes) {
-        if (!node.effective) continue;
-        auto it = node.effective->env.find(name);
-        if (it == node.effective->env.end() || (old && it->second == *old)) {
-          auto patched = std::make_shared<model::Settings>(*node.effective);
-          patched->env[name] = value;
-          node.effective = std::move(patched);
-        }
-      }
+      // Workflow-level env, under every nearer setting: inheritance is derived again.
+      workflow.nodes[model::kRoot].own_settings().env[key.substr(4)] = value;
+      load::apply_inheritance(workflow);
     } else {
       return fmt::format(
           "--set cannot override '{}' (try concurrency, failure_mode, name, "

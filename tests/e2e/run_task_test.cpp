@@ -391,5 +391,18 @@ tasks:
   EXPECT_TRUE(task_line(r, "each", "failed", "max_items"));
 }
 
+
+TEST(CliRunSet, EnvOverrideReplacesTheWorkflowValueButNotANearerOne) {
+  Scratch s;
+  auto r = s.run(R"(name: set
+env: { A: workflow, B: workflow }
+tasks:
+  - { id: t, env: { B: task }, run: echo "$A $B $C" > seen }
+)",
+                 {"--set", "env.A=cli", "--set", "env.B=cli", "--set", "env.C=new"});
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_EQ(trim(s.read("seen")), "cli task new");
+}
+
 }  // namespace
 }  // namespace baton
