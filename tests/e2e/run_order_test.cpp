@@ -1,54 +1,11 @@
 // End-to-end tests of `baton run`: start order and concurrency limits (SPEC 2.3), used and
 // never exceeded, on real processes; sleeps are tens of ms.
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
-#include <signal.h>
-#include <unistd.h>
-
-#include <algorithm>
-#include <cctype>
-#include <chrono>
-#include <filesystem>
-#include <fstream>
-#include <map>
-#include <optional>
-#include <sstream>
-#include <string>
-#include <string_view>
-#include <thread>
-#include <vector>
-
-#include "support/background_process.hpp"
-#include "support/baton_run.hpp"
-#include "support/run_process.hpp"
+#include "e2e/run_e2e.hpp"
 
 namespace baton {
 namespace {
 
-using baton::testing::BackgroundProcess;
-using baton::testing::describe;
-using baton::testing::has_word;
-using baton::testing::line_index;
-using baton::testing::ProcessResult;
-using baton::testing::read_file;
-using baton::testing::run_process;
-using baton::testing::Scratch;
-using baton::testing::split_lines;
-using baton::testing::summary_line;
-using baton::testing::task_line;
-using baton::testing::TempDir;
-using baton::testing::trim;
-using baton::testing::wait_until_gone;
-using ::testing::HasSubstr;
-using ::testing::IsEmpty;
-using ::testing::Not;
-
-namespace fs = std::filesystem;
-using Clock = std::chrono::steady_clock;
-using std::chrono::milliseconds;
-
-const std::string kSourceDir = BATON_SOURCE_DIR;
-
+using namespace run_e2e;  // NOLINT(google-build-using-namespace): the tests' shared vocabulary.
 
 // ---------------------------------------------------------------------------------------------
 // Order
