@@ -37,7 +37,7 @@ int exit_code_of(engine::RunStatus status) {
   }
 }
 
-void execute(const RunOptions& opts, int& exit_code) {
+void execute(const RunCommandOptions& opts, int& exit_code) {
   auto workflow = load_or_report(opts.file, exit_code);
   if (!workflow) return;
   if (auto error = apply_overrides(*workflow, opts.overrides); !error.empty()) {
@@ -79,7 +79,7 @@ void execute(const RunOptions& opts, int& exit_code) {
 }  // namespace
 
 void add_run_command(CLI::App& app, int& exit_code) {
-  auto opts = std::make_shared<RunOptions>();
+  auto opts = std::make_shared<RunCommandOptions>();
   auto* cmd =
       app.add_subcommand("run", "Execute a workflow, as parallel as its dependencies allow");
   cmd->add_option("FILE", opts->file, "Workflow file (YAML or JSON)")->required();

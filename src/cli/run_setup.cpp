@@ -11,9 +11,9 @@
 
 #include "analyze/plan.hpp"
 #include "cli/commands.hpp"
-#include "load/inherit.hpp"
 #include "engine/executor.hpp"
 #include "engine/scheduler.hpp"
+#include "load/inherit.hpp"
 #include "model/duration.hpp"
 #include "model/enums.hpp"
 

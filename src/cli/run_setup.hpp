@@ -11,7 +11,7 @@
 
 namespace baton::cli {
 
-struct RunOptions {
+struct RunCommandOptions {
   std::string file;
   int jobs = 0;
   std::string state;
