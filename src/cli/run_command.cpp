@@ -66,7 +66,7 @@ void execute(const RunCommandOptions& opts, int& exit_code) {
   }
   std::filesystem::copy_file(opts.file, run.run_dir / "workflow.yaml", ec);
   auto progress = make_progress(opts.progress, run.run_id);
-  run.on_leaf_change = [&progress](const engine::Unit& unit) { progress->leaf_changed(unit); };
+  run.on_event = [&progress](const engine::RunEvent& event) { progress->on_event(event); };
   exec::ProcessExecutor executor;
   engine::Scheduler scheduler(*workflow, executor, run);
   progress->run_started(workflow->name);

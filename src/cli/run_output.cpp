@@ -31,29 +31,69 @@ std::string clock_time(std::chrono::system_clock::time_point t) {
                      fmt::gmtime(std::chrono::system_clock::to_time_t(t)), ms.count());
 }
 
+std::string local_time(std::chrono::system_clock::time_point t) {
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()) % 1000;
+  return fmt::format("{:%H:%M:%S}.{:03}", fmt::localtime(std::chrono::system_clock::to_time_t(t)),
+                     ms.count());
+}
+
+std::string last_decision(const Unit& unit) {
+  return unit.attempts.empty() ? std::string() : unit.attempts.back().decision;
+}
+
 class PlainProgress : public Progress {
  public:
   void run_started(const std::string& workflow) override {
     fmt::print(stderr, "run {} started\n", workflow);
   }
-  void leaf_changed(const Unit& unit) override {
-    switch (unit.state) {
-      case TaskState::kRunning:
+  void on_event(const engine::RunEvent& event) override {
+    using K = engine::RunEventKind;
+    if (event.kind == K::kBreaker) {
+      const auto& t = *event.transition;
+      fmt::print(stderr, "  breaker    {}: {} -> {} ({})\n", t.breaker, engine::to_string(t.from),
+                 engine::to_string(t.to), t.why);
+      return;
+    }
+    const Unit& unit = *event.unit;
+    switch (event.kind) {
+      case K::kTaskStarted:
         fmt::print(stderr, "  started    {} (attempt {})\n", unit.path, unit.attempts.size());
         break;
-      case TaskState::kSucceeded:
-        fmt::print(stderr, "  succeeded  {} ({:.2f}s)\n", unit.path, duration(unit));
+      case K::kTaskSucceeded:
+        fmt::print(stderr, "  succeeded  {} ({:.2f}s)\n", unit.path, duration(unit.attempts));
         break;
-      case TaskState::kFailed:
-        fmt::print(stderr, "  failed     {}: {}\n", unit.path, unit.reason);
+      case K::kTaskFailed: {
+        std::string decision = last_decision(unit);
+        fmt::print(stderr, "  failed     {}: {}{}\n", unit.path, unit.reason,
+                   decision.empty() ? "" : " (" + decision + ")");
         break;
-      case TaskState::kSkipped:
+      }
+      case K::kTaskRetrying:
+        fmt::print(stderr, "  retrying   {}{}: {} (next attempt at {})\n", unit.path,
+                   unit.state == TaskState::kCompensating ? " compensation" : "", unit.reason,
+                   local_time(unit.next_attempt_at));
+        break;
+      case K::kTaskWaiting:
+        fmt::print(stderr, "  waiting    {}: {}\n", unit.path, unit.reason);
+        break;
+      case K::kTaskSkipped:
         fmt::print(stderr, "  skipped    {}: {}\n", unit.path, unit.reason);
         break;
-      case TaskState::kCancelled:
+      case K::kTaskCancelled:
         fmt::print(stderr, "  cancelled  {}\n", unit.path);
         break;
-      default:
+      case K::kCompensationStarted:
+        fmt::print(stderr, "  compensating {}\n", unit.path);
+        break;
+      case K::kCompensationFinished:
+        if (unit.state == TaskState::kCompensated) {
+          fmt::print(stderr, "  compensated  {} ({:.2f}s)\n", unit.path,
+                     duration(unit.compensations));
+        } else {
+          fmt::print(stderr, "  compensation failed {}: {}\n", unit.path, unit.reason);
+        }
+        break;
+      case K::kBreaker:
         break;
     }
   }
@@ -63,9 +103,9 @@ class PlainProgress : public Progress {
   }
 
  private:
-  static double duration(const Unit& unit) {
-    if (unit.attempts.empty()) return 0;
-    return seconds_between(unit.attempts.back().start, std::chrono::system_clock::now());
+  static double duration(const std::vector<engine::AttemptRecord>& attempts) {
+    if (attempts.empty()) return 0;
+    return seconds_between(attempts.back().start, std::chrono::system_clock::now());
   }
 };
 
@@ -73,30 +113,54 @@ class JsonProgress : public Progress {
  public:
   explicit JsonProgress(std::string run_id) : run_id_(std::move(run_id)) {}
   void run_started(const std::string& workflow) override {
-    emit("run_started", {{"workflow", workflow}});
+    emit("run_started", event_time_now(), {{"workflow", workflow}});
   }
-  void leaf_changed(const Unit& unit) override {
-    static const std::map<TaskState, const char*> kEvents = {
-        {TaskState::kRunning, "task_started"},
-        {TaskState::kSucceeded, "task_succeeded"},
-        {TaskState::kFailed, "task_failed"},
-        {TaskState::kSkipped, "task_skipped"},
-        {TaskState::kCancelled, "task_cancelled"}};
-    auto it = kEvents.find(unit.state);
-    if (it == kEvents.end()) return;
-    nlohmann::ordered_json extra = {{"task", unit.path}, {"attempt", unit.attempts.size()}};
-    if (!unit.reason.empty()) extra["reason"] = unit.reason;
-    emit(it->second, std::move(extra));
+  void on_event(const engine::RunEvent& event) override {
+    using K = engine::RunEventKind;
+    nlohmann::ordered_json extra;
+    if (event.kind == K::kBreaker) {
+      const auto& t = *event.transition;
+      extra = {{"breaker", t.breaker},
+               {"from", engine::to_string(t.from)},
+               {"to", engine::to_string(t.to)},
+               {"why", t.why}};
+    } else {
+      const Unit& unit = *event.unit;
+      bool compensation = event.kind == K::kCompensationStarted ||
+                          event.kind == K::kCompensationFinished ||
+                          unit.state == TaskState::kCompensating;
+      const auto& attempts = compensation ? unit.compensations : unit.attempts;
+      extra = {{"task", unit.path}, {"attempt", attempts.size()}};
+      if (event.kind == K::kTaskRetrying) {
+        extra["attempt"] = attempts.size() + 1;  // The one due next.
+        extra["next_attempt_at"] = clock_time(unit.next_attempt_at);
+      }
+      if (event.kind == K::kCompensationFinished) {
+        extra["status"] = engine::to_string(unit.state);
+      }
+      if (compensation) extra["compensation"] = true;
+      if (!unit.reason.empty()) extra["reason"] = unit.reason;
+      if (!attempts.empty() && !attempts.back().decision.empty() &&
+          (event.kind == K::kTaskFailed || event.kind == K::kTaskRetrying ||
+           event.kind == K::kCompensationFinished)) {
+        extra["decision"] = attempts.back().decision;
+      }
+    }
+    emit(std::string(engine::to_string(event.kind)).c_str(), event.at, std::move(extra));
   }
   void run_finished(const engine::RunResult& result) override {
-    emit("run_finished", {{"status", engine::to_string(result.status)},
-                          {"makespan_s", seconds_between(result.started, result.ended)}});
+    emit("run_finished", event_time_now(),
+         {{"status", engine::to_string(result.status)},
+          {"makespan_s", seconds_between(result.started, result.ended)}});
   }
 
  private:
-  void emit(const char* event, nlohmann::ordered_json extra) {
-    nlohmann::ordered_json line = {
-        {"ts", clock_time(std::chrono::system_clock::now())}, {"event", event}, {"run", run_id_}};
+  static std::chrono::system_clock::time_point event_time_now() {
+    return std::chrono::system_clock::now();
+  }
+  void emit(const char* event, std::chrono::system_clock::time_point at,
+            nlohmann::ordered_json extra) {
+    nlohmann::ordered_json line = {{"ts", clock_time(at)}, {"event", event}, {"run", run_id_}};
     for (auto& [key, value] : extra.items()) line[key] = value;
     fmt::print(stderr, "{}\n", line.dump());
   }
@@ -106,7 +170,7 @@ class JsonProgress : public Progress {
 class NoProgress : public Progress {
  public:
   void run_started(const std::string&) override {}
-  void leaf_changed(const Unit&) override {}
+  void on_event(const engine::RunEvent&) override {}
   void run_finished(const engine::RunResult&) override {}
 };
 
@@ -160,15 +224,23 @@ std::string run_summary(const engine::RunGraph& graph, const engine::RunResult& 
     std::string state(engine::to_string(unit.state));
     if (unit.state == TaskState::kFailed && unit.failure_ignored) state = "failed (ignored)";
     ++counts[state];
-    std::string mark = unit.state == TaskState::kSucceeded ? style.green("✓")
-                       : unit.state == TaskState::kFailed  ? style.red("✗")
-                                                           : "-";
+    bool good = unit.state == TaskState::kSucceeded || unit.state == TaskState::kCompensated;
+    bool bad = unit.state == TaskState::kFailed || unit.state == TaskState::kCompensationFailed;
+    std::string mark = good ? style.green("✓") : bad ? style.red("✗") : "-";
     std::string detail = unit.reason;
     if (!unit.attempts.empty()) {
       const auto& last = unit.attempts.back();
       std::string took = fmt::format("{:.2f}s", seconds_between(last.start, last.end));
       if (unit.attempts.size() > 1) took += fmt::format(" (attempt {})", unit.attempts.size());
       detail = detail.empty() ? took : detail + ", " + took;
+    }
+    if (!unit.compensations.empty()) {
+      detail += fmt::format(
+          ", compensation {:.2f}s",
+          seconds_between(unit.compensations.back().start, unit.compensations.back().end));
+      if (unit.compensations.size() > 1) {
+        detail += fmt::format(" (attempt {})", unit.compensations.size());
+      }
     }
     // SPEC 2.5: an instance is displayed with its item.
     std::string name = unit.item_index >= 0 && unit.parent != engine::kNoUnit &&
@@ -177,11 +249,19 @@ std::string run_summary(const engine::RunGraph& graph, const engine::RunResult& 
                            : unit.path;
     out += fmt::format("  {} {:<32} {:<17} {}\n", mark, name, state, detail);
     std::error_code ec;
-    if (unit.state == TaskState::kFailed && !unit.attempts.empty() &&
-        std::filesystem::exists(unit.attempts.back().log_path, ec)) {
-      out += fmt::format("      log: {}\n", unit.attempts.back().log_path);
-      out += log_tail(unit.attempts.back().log_path);
+    const auto& failed_attempts =
+        unit.state == TaskState::kCompensationFailed ? unit.compensations : unit.attempts;
+    bool show_log =
+        unit.state == TaskState::kFailed || unit.state == TaskState::kCompensationFailed;
+    if (show_log && !failed_attempts.empty() &&
+        std::filesystem::exists(failed_attempts.back().log_path, ec)) {
+      out += fmt::format("      log: {}\n", failed_attempts.back().log_path);
+      out += log_tail(failed_attempts.back().log_path);
     }
+  }
+  for (const auto& t : result.breaker_transitions) {
+    out += fmt::format("  breaker {}: {} -> {} at {} ({})\n", t.breaker, engine::to_string(t.from),
+                       engine::to_string(t.to), local_time(t.at), t.why);
   }
   std::vector<std::string> parts;
   for (const auto& [state, n] : counts) parts.push_back(fmt::format("{} {}", n, state));

@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "engine/run_event.hpp"
 #include "engine/run_graph.hpp"
 #include "engine/scheduler.hpp"
 
@@ -14,7 +15,7 @@ class Progress {
  public:
   virtual ~Progress() = default;
   virtual void run_started(const std::string& workflow) = 0;
-  virtual void leaf_changed(const engine::Unit& unit) = 0;
+  virtual void on_event(const engine::RunEvent& event) = 0;
   virtual void run_finished(const engine::RunResult& result) = 0;
 };
 
@@ -22,7 +23,7 @@ class Progress {
 std::unique_ptr<Progress> make_progress(const std::string& mode, const std::string& run_id);
 
 /// Every leaf with its state and, for failures and skips, why; the last lines of a failed
-/// attempt's log; counts; how to look further.
+/// attempt's log; breaker transitions; counts.
 std::string run_summary(const engine::RunGraph& graph, const engine::RunResult& result,
                         const std::string& run_id);
 

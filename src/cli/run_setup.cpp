@@ -111,8 +111,10 @@ int dry_run(const model::Workflow& workflow, engine::RunOptions options) {
   options.run_dir = scratch;
   options.dry_run = true;
   int step = 0;
-  options.on_leaf_change = [&step](const engine::Unit& unit) {
-    if (unit.state == engine::TaskState::kRunning) fmt::print("{:>4}. {}\n", ++step, unit.path);
+  options.on_event = [&step](const engine::RunEvent& event) {
+    if (event.kind == engine::RunEventKind::kTaskStarted) {
+      fmt::print("{:>4}. {}\n", ++step, event.unit->path);
+    }
   };
   DryRunExecutor executor;
   engine::Scheduler scheduler(workflow, executor, options);

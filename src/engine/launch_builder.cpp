@@ -63,13 +63,16 @@ class TemplateValues {
   const RunOptions& options_;
 };
 
-std::string file_name(const std::string& path) { return path.empty() ? "_" : path; }
+std::string file_name(const std::string& path, int attempt, Step step) {
+  return fmt::format("{}{}.{}", path.empty() ? "_" : path,
+                     step == Step::kCompensation ? ".compensate" : "", attempt);
+}
 
 // The names baton sets for each attempt; copies inherited from outside (a baton run inside a
 // task) are left out of the shared part so that no name appears twice.
 bool is_attempt_variable(std::string_view name) {
   for (std::string_view own : {"BATON_RUN_ID", "BATON_TASK", "BATON_ATTEMPT", "BATON_OUTPUT",
-                               "BATON_ITEM", "BATON_ITEM_INDEX"}) {
+                               "BATON_ITEM", "BATON_ITEM_INDEX", "BATON_COMPENSATING"}) {
     if (name == own) return true;
   }
   return name.rfind("BATON_OUT_", 0) == 0;
@@ -108,16 +111,19 @@ std::shared_ptr<const std::vector<std::string>> SharedEnvironments::for_settings
   return slot;
 }
 
-std::filesystem::path output_path(const RunOptions& options, const std::string& path, int attempt) {
-  return options.run_dir / "outputs" / fmt::format("{}.{}", file_name(path), attempt);
+std::filesystem::path output_path(const RunOptions& options, const std::string& path, int attempt,
+                                  Step step) {
+  return options.run_dir / "outputs" / file_name(path, attempt, step);
 }
 
-std::filesystem::path log_path(const RunOptions& options, const std::string& path, int attempt) {
-  return options.run_dir / "logs" / fmt::format("{}.{}.log", file_name(path), attempt);
+std::filesystem::path log_path(const RunOptions& options, const std::string& path, int attempt,
+                               Step step) {
+  return options.run_dir / "logs" / fmt::format("{}.log", file_name(path, attempt, step));
 }
 
 PreparedLaunch prepare_launch(const RunGraph& graph, UnitIndex leaf, int attempt,
-                              const RunOptions& options, SharedEnvironments& environments) {
+                              const RunOptions& options, SharedEnvironments& environments,
+                              Step step) {
   PreparedLaunch out;
   const Unit& unit = graph.unit(leaf);
   const model::Node& node = graph.node_of(leaf);
@@ -136,10 +142,11 @@ PreparedLaunch prepare_launch(const RunGraph& graph, UnitIndex leaf, int attempt
     return result;
   };
 
-  if (node.action == model::ActionKind::kShell) {
-    out.spec.argv = shell_argv(node.command.shell);
+  const model::Command& command = step == Step::kCompensation ? *node.compensate : node.command;
+  if (command.uses_shell()) {
+    out.spec.argv = shell_argv(command.shell);
   } else {
-    for (const auto& arg : node.command.argv) {
+    for (const auto& arg : command.argv) {
       auto value = expand(arg);
       if (!value) return out;
       out.spec.argv.push_back(std::move(*value));
@@ -159,7 +166,7 @@ PreparedLaunch prepare_launch(const RunGraph& graph, UnitIndex leaf, int attempt
       env[name] = std::move(*value);
     }
   }
-  out.output_file = output_path(options, unit.path, attempt);
+  out.output_file = output_path(options, unit.path, attempt, step);
   env["BATON_RUN_ID"] = options.run_id;
   env["BATON_TASK"] = unit.path;
   env["BATON_ATTEMPT"] = std::to_string(attempt);
@@ -167,6 +174,10 @@ PreparedLaunch prepare_launch(const RunGraph& graph, UnitIndex leaf, int attempt
   if (unit.item_index >= 0) {
     env["BATON_ITEM"] = unit.item;
     env["BATON_ITEM_INDEX"] = std::to_string(unit.item_index);
+  }
+  if (step == Step::kCompensation) {
+    env.insert_or_assign("BATON_COMPENSATING", std::string("1"));
+    for (const auto& [key, value] : unit.outputs) env[output_variable(unit.path, key)] = value;
   }
   for (UnitIndex u = leaf; u != kNoUnit; u = graph.unit(u).parent) {
     for (UnitIndex up : graph.unit(u).upstream) {
@@ -188,7 +199,7 @@ PreparedLaunch prepare_launch(const RunGraph& graph, UnitIndex leaf, int attempt
     cwd = options.workflow_dir / *value;  // An absolute value replaces the folder.
   }
   out.spec.cwd = cwd.string();
-  out.spec.log_path = log_path(options, unit.path, attempt).string();
+  out.spec.log_path = log_path(options, unit.path, attempt, step).string();
   out.spec.timeout = settings.timeout;
   out.spec.kill_grace = settings.kill_grace.value_or(kDefaultKillGrace);
   return out;

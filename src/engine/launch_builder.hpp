@@ -37,13 +37,21 @@ class SharedEnvironments {
       cache_;
 };
 
+/// What an attempt runs: the leaf's own command, or its `compensate` step (SPEC 3.5), which
+/// sees the task's own outputs as BATON_OUT_* besides its upstreams' and has BATON_COMPENSATING=1.
+enum class Step { kTask, kCompensation };
+
 PreparedLaunch prepare_launch(const RunGraph& graph, UnitIndex leaf, int attempt,
-                              const RunOptions& options, SharedEnvironments& environments);
+                              const RunOptions& options, SharedEnvironments& environments,
+                              Step step = Step::kTask);
 
-/// Where an attempt's outputs go: RUN_DIR/outputs/PATH.ATTEMPT ($BATON_OUTPUT).
-std::filesystem::path output_path(const RunOptions& options, const std::string& path, int attempt);
+/// Where an attempt's outputs go: RUN_DIR/outputs/PATH.ATTEMPT ($BATON_OUTPUT), or
+/// PATH.compensate.ATTEMPT for a compensation.
+std::filesystem::path output_path(const RunOptions& options, const std::string& path, int attempt,
+                                  Step step = Step::kTask);
 
-/// Where an attempt's log goes: RUN_DIR/logs/PATH.ATTEMPT.log.
-std::filesystem::path log_path(const RunOptions& options, const std::string& path, int attempt);
+/// Where an attempt's log goes: RUN_DIR/logs/PATH.ATTEMPT.log, or PATH.compensate.ATTEMPT.log.
+std::filesystem::path log_path(const RunOptions& options, const std::string& path, int attempt,
+                               Step step = Step::kTask);
 
 }  // namespace baton::engine

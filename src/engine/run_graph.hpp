@@ -6,10 +6,13 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
+#include "engine/breaker/circuit_breaker.hpp"
+#include "engine/launch.hpp"
 #include "engine/outputs.hpp"
 #include "engine/task_state.hpp"
 #include "model/workflow.hpp"
@@ -29,6 +32,9 @@ struct AttemptRecord {
   std::chrono::system_clock::time_point start, end;
   std::string log_path;
   std::string error;  ///< Could not start, or outputs rejected.
+  /// What followed a failed attempt, by policy: "retry in 200ms (attempt 2 of 3)", "not
+  /// retried: exit code 2 is non-retryable", "not retried: deadline 5s exceeded", ...
+  std::string decision;
 };
 
 struct Unit {
@@ -54,6 +60,13 @@ struct Unit {
 
   std::vector<AttemptRecord> attempts;  ///< Leaves.
   Outputs outputs;                      ///< Leaves.
+
+  // Failure handling (leaves).
+  std::chrono::system_clock::time_point next_attempt_at;  ///< While `retrying`.
+  std::optional<Clock::time_point> deadline_at;           ///< Set when it first became ready.
+  bool deadline_exceeded = false;  ///< The running attempt is being stopped by the deadline.
+  std::optional<BreakerTicket> breaker_ticket;  ///< The running attempt's, if it has a breaker.
+  std::vector<AttemptRecord> compensations;     ///< Attempts of its `compensate` step.
 };
 
 class RunGraph {

@@ -8,7 +8,7 @@
 
 namespace baton::engine {
 
-struct Unit;
+struct RunEvent;
 
 struct RunOptions {
   int jobs = 1;                        ///< Leaves running at once (>= 1).
@@ -19,8 +19,9 @@ struct RunOptions {
   /// Nothing really runs (--dry-run): a dynamic fan-out whose items are unknown gets one
   /// stand-in instance. Default: false.
   bool dry_run = false;
-  /// Called after every change of a leaf's state (progress output). Default: none.
-  std::function<void(const Unit&)> on_leaf_change;
+  /// Called for every event of the run (progress output), right after the change it reports.
+  /// Default: none.
+  std::function<void(const RunEvent&)> on_event;
 };
 
 }  // namespace baton::engine

@@ -7,10 +7,10 @@
 
 #include "analyze/leaf_graph.hpp"
 #include "analyze/stages.hpp"
+#include "engine/attempt_result.hpp"
 #include "engine/launch_builder.hpp"
-#include "engine/retry/backoff.hpp"
+#include "engine/timer_token.hpp"
 #include "engine/trigger.hpp"
-#include "model/duration.hpp"
 
 namespace baton::engine {
 namespace {
@@ -29,15 +29,6 @@ std::vector<Duration> remaining_by_node(const model::Workflow& workflow) {
     slot = std::max(slot, remaining[v]);
   }
   return by_node;
-}
-
-std::string describe_exit(const AttemptExited& exited, const model::Node& node) {
-  if (exited.timed_out) {
-    return fmt::format("timed out after {}",
-                       model::format_duration(node.settings().timeout.value_or(Duration(0))));
-  }
-  if (exited.signal != 0) return fmt::format("killed by signal {}", exited.signal);
-  return fmt::format("exit {}", exited.exit_code);
 }
 
 }  // namespace
@@ -66,6 +57,11 @@ Scheduler::Scheduler(const model::Workflow& workflow, Executor& executor, RunOpt
       remaining_(remaining_by_node(workflow)) {
   // Output files are named by the tasks' absolute path, whatever folder a task runs in.
   options_.run_dir = std::filesystem::absolute(options_.run_dir);
+  for (const auto& [name, spec] : workflow.breakers) {
+    breaker_index_.emplace(name, breakers_.size());
+    breakers_.emplace_back(spec);
+  }
+  breaker_waiters_.resize(breakers_.size());
 }
 
 bool Scheduler::ReadyOrder::operator()(UnitIndex a, UnitIndex b) const {
@@ -94,22 +90,38 @@ RunResult Scheduler::run() {
       drain();
       continue;
     }
-    if (running_ == 0 && retrying_ == 0) break;
+    if (running_ == 0 && retrying_ == 0 && waiting_ == 0) break;
     for (const Event& event : executor_.wait(std::nullopt)) on_event(event);
     drain();
   }
+  finish_run();
   result_.ended = std::chrono::system_clock::now();
+  return result_;
+}
+
+void Scheduler::finish_run() {
   const Unit& root = graph_.unit(RunGraph::kRootUnit);
   if (cancelled_) {
     result_.status = RunStatus::kCancelled;
-  } else if (failed_ || root.state == TaskState::kFailed) {
-    result_.status = RunStatus::kFailed;
-  } else if (!is_terminal(root.state) && !stopping_) {
-    throw std::logic_error("scheduler stuck: nothing runs and the run is not over [this is a bug]");
-  } else {
-    result_.status = root.state == TaskState::kFailed ? RunStatus::kFailed : RunStatus::kSucceeded;
+    return;
   }
-  return result_;
+  if (!failed_ && root.state != TaskState::kFailed) {
+    if (!is_terminal(root.state) && !stopping_) {
+      throw std::logic_error(
+          "scheduler stuck: nothing runs and the run is not over [this is a bug]");
+    }
+    result_.status = RunStatus::kSucceeded;
+    return;
+  }
+  // SPEC 3.5: the run has failed and nothing more can run: undo what succeeded.
+  Compensator saga(graph_, executor_, options_, environments_,
+                   [this](RunEventKind kind, UnitIndex u) { emit(kind, u); });
+  result_.saga = saga.run();
+  if (result_.saga.interrupted) {
+    result_.status = RunStatus::kCancelled;
+  } else {
+    result_.status = result_.saga.rolled_back() ? RunStatus::kRolledBack : RunStatus::kFailed;
+  }
 }
 
 // ---- Readiness -------------------------------------------------------------------------------
@@ -137,12 +149,24 @@ void Scheduler::evaluate(UnitIndex u) {
   }
   if (stopping_ && node.trigger != TriggerRule::kAlways) return;
   if (unit.kind == UnitKind::kLeaf) {
-    set_leaf_state(u, TaskState::kReady);
-    ready_.push_back(u);
-    std::push_heap(ready_.begin(), ready_.end(), ReadyOrder{this});
+    make_ready(u);
     return;
   }
   open(u);
+}
+
+// SPEC 1.2: a deadline runs from the moment the task could first start ("schedule to close").
+void Scheduler::make_ready(UnitIndex leaf) {
+  Unit& unit = graph_.unit(leaf);
+  if (!unit.deadline_at) {
+    if (auto deadline = graph_.node_of(leaf).settings().deadline) {
+      unit.deadline_at = Clock::now() + *deadline;
+      executor_.add_timer(*unit.deadline_at, TimerToken{TimerKind::kDeadline, leaf}.encode());
+    }
+  }
+  set_leaf_state(leaf, TaskState::kReady);
+  ready_.push_back(leaf);
+  std::push_heap(ready_.begin(), ready_.end(), ReadyOrder{this});
 }
 
 void Scheduler::open(UnitIndex u) {
@@ -208,7 +232,7 @@ void Scheduler::skip_subtree(UnitIndex u, const std::string& reason, bool upstre
     unit.state = TaskState::kSkipped;
     unit.reason = reason;
     unit.skipped_upstream_failed = upstream_failed;
-    if (unit.kind == UnitKind::kLeaf && options_.on_leaf_change) options_.on_leaf_change(unit);
+    if (unit.kind == UnitKind::kLeaf) emit(RunEventKind::kTaskSkipped, v);
     if (v != u) {
       for (UnitIndex d : unit.dependents) worklist_.push_back(d);
     }
@@ -253,6 +277,7 @@ void Scheduler::start_ready() {
   if (!held_.empty() && running_ < options_.jobs) {
     // Something finished since they were held: give them another chance, in order.
     for (UnitIndex u : held_) {
+      if (graph_.unit(u).state != TaskState::kReady) continue;  // Its deadline passed.
       ready_.push_back(u);
       std::push_heap(ready_.begin(), ready_.end(), ReadyOrder{this});
     }
@@ -262,6 +287,7 @@ void Scheduler::start_ready() {
     std::pop_heap(ready_.begin(), ready_.end(), ReadyOrder{this});
     UnitIndex u = ready_.back();
     ready_.pop_back();
+    if (graph_.unit(u).state != TaskState::kReady) continue;  // Its deadline passed.
     if (cancelled_ || (stopping_ && graph_.node_of(u).trigger != TriggerRule::kAlways)) {
       set_leaf_state(u, TaskState::kPending);  // Not started; resumable later.
       continue;
@@ -270,7 +296,7 @@ void Scheduler::start_ready() {
       held_.push_back(u);
       continue;
     }
-    start(u);
+    if (pass_breaker(u)) start(u);
   }
 }
 
@@ -334,6 +360,7 @@ void Scheduler::start(UnitIndex leaf) {
   if (!prepared.error.empty()) {
     unit.attempts.back().end = record.start;
     unit.attempts.back().error = prepared.error;
+    settle_breaker(leaf, std::nullopt);
     fail_leaf(leaf, prepared.error);
     return;
   }
@@ -369,22 +396,20 @@ void Scheduler::on_exit(UnitIndex leaf, const AttemptExited& exited) {
   --running_;
   take_limits(leaf, -1);
   auto& attempt = unit.attempts.back();
-  attempt.end = std::chrono::system_clock::now();
-  attempt.exit_code = exited.exit_code;
-  attempt.signal = exited.signal;
-  attempt.timed_out = exited.timed_out;
+  record_exit(attempt, exited);
   const model::Node& node = graph_.node_of(leaf);
   if (cancelled_ || (unit.state == TaskState::kCancelled)) {
+    settle_breaker(leaf, std::nullopt);
     set_leaf_state(leaf, TaskState::kCancelled);
     unit.reason = "cancelled";
     finish(leaf);
     return;
   }
-  if (!exited.succeeded()) {
-    std::string reason = describe_exit(exited, node);
-    if (!retry_later(leaf, reason, exited.signal ? -1 : exited.exit_code, exited.timed_out)) {
-      fail_leaf(leaf, std::move(reason));
-    }
+  if (!exited.succeeded() || unit.deadline_exceeded) {
+    if (unit.deadline_exceeded) attempt.timed_out = true;
+    settle_breaker(leaf, false);
+    attempt_failed(leaf, describe_exit(exited, node.settings().timeout),
+                   exited.signal ? -1 : exited.exit_code, exited.timed_out);
     return;
   }
   if (options_.dry_run) {  // Nothing ran, so nothing was written.
@@ -393,16 +418,22 @@ void Scheduler::on_exit(UnitIndex leaf, const AttemptExited& exited) {
     return;
   }
   auto outputs = read_outputs_file(output_path(options_, unit.path, attempt.number).string());
+  std::string rejected;
   if (!outputs) {
-    attempt.error = outputs.error().message;
-    fail_leaf(leaf, outputs.error().message);
-    return;
-  }
-  for (const auto& key : node.outputs) {
-    if (!outputs->count(key)) {
-      fail_leaf(leaf, fmt::format("promised output '{}' was not written", key));
-      return;
+    rejected = attempt.error = outputs.error().message;
+  } else {
+    for (const auto& key : node.outputs) {
+      if (!outputs->count(key)) {
+        rejected = attempt.error = fmt::format("promised output '{}' was not written", key);
+        break;
+      }
     }
+  }
+  settle_breaker(leaf, rejected.empty());
+  if (!rejected.empty()) {
+    attempt.decision = "not retried: its outputs were rejected";
+    fail_leaf(leaf, std::move(rejected));
+    return;
   }
   unit.outputs = std::move(*outputs);
   set_leaf_state(leaf, TaskState::kSucceeded);
@@ -415,78 +446,56 @@ void Scheduler::on_spawn_failed(UnitIndex leaf, const std::string& message) {
   auto& unit = graph_.unit(leaf);
   unit.attempts.back().end = std::chrono::system_clock::now();
   unit.attempts.back().error = message;
-  if (!retry_later(leaf, message, -1, false)) fail_leaf(leaf, message);
-}
-
-bool Scheduler::retry_later(UnitIndex leaf, const std::string& reason, int exit_code,
-                            bool timed_out) {
-  Unit& unit = graph_.unit(leaf);
-  const auto& policy = graph_.node_of(leaf).settings().retry;
-  int made = static_cast<int>(unit.attempts.size());
-  if (cancelled_ || !should_retry(policy, made, {exit_code, timed_out})) return false;
-  std::uniform_real_distribution<double> unit_random(0.0, 1.0);
-  Duration delay = retry_delay(policy, made, unit_random(random_));
-  int budget = policy.max_attempts.value_or(1);
-  unit.reason = fmt::format("{}; attempt {} of {} in {}", reason, made + 1,
-                            budget == 0 ? std::string("unlimited") : std::to_string(budget),
-                            model::format_duration(delay));
-  set_leaf_state(leaf, TaskState::kRetrying);
-  ++retrying_;
-  executor_.add_timer(Clock::now() + delay, leaf);
-  return true;
+  settle_breaker(leaf, false);
+  attempt_failed(leaf, message, -1, false);
 }
 
 void Scheduler::on_timer(std::uint64_t token) {
-  auto leaf = static_cast<UnitIndex>(token);
-  if (leaf >= graph_.units().size() || graph_.unit(leaf).state != TaskState::kRetrying) return;
-  --retrying_;
-  graph_.unit(leaf).reason.clear();
-  set_leaf_state(leaf, TaskState::kReady);
-  ready_.push_back(leaf);
-  std::push_heap(ready_.begin(), ready_.end(), ReadyOrder{this});
-}
-
-void Scheduler::fail_leaf(UnitIndex leaf, std::string reason) {
-  Unit& unit = graph_.unit(leaf);
-  const model::Node& node = graph_.node_of(leaf);
-  unit.reason = std::move(reason);
-  unit.failure_ignored = node.settings().on_failure == OnFailure::kIgnore;
-  set_leaf_state(leaf, TaskState::kFailed);
-  if (!unit.failure_ignored) {
-    failed_ = true;
-    auto mode = graph_.workflow().failure_mode;
-    if (mode != FailureMode::kContinue) stopping_ = true;
-    if (mode == FailureMode::kCancel) {
-      for (UnitIndex u = 0; u < graph_.units().size(); ++u) {
-        if (graph_.unit(u).state == TaskState::kRunning && graph_.unit(u).kind == UnitKind::kLeaf) {
-          graph_.unit(u).state = TaskState::kCancelled;
-          executor_.terminate(u);
-        }
-      }
-    }
-  }
-  finish(leaf);
-}
-
-void Scheduler::on_interrupt(const Interrupted& interrupted) {
-  cancelled_ = true;
-  for (UnitIndex u = 0; u < graph_.units().size(); ++u) {
-    if (graph_.unit(u).state != TaskState::kRetrying) continue;
-    --retrying_;
-    graph_.unit(u).reason = "cancelled";
-    set_leaf_state(u, TaskState::kCancelled);
-    finish(u);
-  }
-  if (interrupted.count >= 2) {
-    executor_.kill_all();
-  } else {
-    executor_.terminate_all();
+  auto [kind, index] = TimerToken::decode(token);
+  switch (kind) {
+    case TimerKind::kRetry:
+      on_retry_due(index);
+      break;
+    case TimerKind::kDeadline:
+      on_deadline(index);
+      break;
+    case TimerKind::kBreakerReset:
+      on_breaker_reset(index);
+      break;
+    case TimerKind::kCompensationRetry:
+      break;
   }
 }
 
 void Scheduler::set_leaf_state(UnitIndex leaf, TaskState state) {
   graph_.unit(leaf).state = state;
-  if (options_.on_leaf_change) options_.on_leaf_change(graph_.unit(leaf));
+  switch (state) {
+    case TaskState::kRunning:
+      return emit(RunEventKind::kTaskStarted, leaf);
+    case TaskState::kSucceeded:
+      return emit(RunEventKind::kTaskSucceeded, leaf);
+    case TaskState::kFailed:
+      return emit(RunEventKind::kTaskFailed, leaf);
+    case TaskState::kRetrying:
+      return emit(RunEventKind::kTaskRetrying, leaf);
+    case TaskState::kWaiting:
+      return emit(RunEventKind::kTaskWaiting, leaf);
+    case TaskState::kSkipped:
+      return emit(RunEventKind::kTaskSkipped, leaf);
+    case TaskState::kCancelled:
+      return emit(RunEventKind::kTaskCancelled, leaf);
+    default:
+      return;
+  }
+}
+
+void Scheduler::emit(RunEventKind kind, UnitIndex unit) {
+  if (!options_.on_event) return;
+  RunEvent event;
+  event.kind = kind;
+  event.at = std::chrono::system_clock::now();
+  event.unit = &graph_.unit(unit);
+  options_.on_event(event);
 }
 
 }  // namespace baton::engine

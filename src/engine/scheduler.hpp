@@ -1,20 +1,27 @@
-// EXECUTE: the scheduler loop (SPEC 2, 3.2, 3.4). It owns all run state and follows Ninja's
+// EXECUTE: the scheduler loop (SPEC 2, 3). It owns all run state and follows Ninja's
 // Builder::Build: fill free slots with the best ready tasks -> wait for the next executor event
-// -> apply it (which may make dependents ready or skip them) -> repeat until nothing can run.
+// -> apply it (which may make dependents ready or skip them) -> repeat until nothing can run;
+// then, if the run failed, the saga phase (saga/compensator). scheduler.cpp holds readiness and
+// starting; scheduler_failures.cpp what follows a failed attempt: retries, deadlines, breakers,
+// failure modes and interruption.
 #pragma once
 
 #include <chrono>
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
 
+#include "engine/breaker/circuit_breaker.hpp"
 #include "engine/executor.hpp"
 #include "engine/launch_builder.hpp"
+#include "engine/run_event.hpp"
 #include "engine/run_graph.hpp"
 #include "engine/run_options.hpp"
+#include "engine/saga/compensator.hpp"
 #include "model/workflow.hpp"
 
 namespace baton::engine {
@@ -26,6 +33,8 @@ struct RunResult {
   RunStatus status = RunStatus::kRunning;
   std::chrono::system_clock::time_point started, ended;
   int peak_parallelism = 0;
+  std::vector<BreakerTransition> breaker_transitions;  ///< In the order they happened.
+  SagaOutcome saga;                                    ///< Empty unless the run failed.
 };
 
 class Scheduler {
@@ -40,6 +49,7 @@ class Scheduler {
  private:
   // Readiness.
   void evaluate(UnitIndex u);
+  void make_ready(UnitIndex leaf);
   void open(UnitIndex u);
   void open_dynamic_fanout(UnitIndex u);
   void skip_subtree(UnitIndex u, const std::string& reason, bool upstream_failed);
@@ -57,12 +67,28 @@ class Scheduler {
   void on_event(const Event& event);
   void on_exit(UnitIndex leaf, const AttemptExited& exited);
   void on_spawn_failed(UnitIndex leaf, const std::string& message);
-  void on_interrupt(const Interrupted& interrupted);
-  void fail_leaf(UnitIndex leaf, std::string reason);
-  /// After a failed attempt: schedules the next one if the retry policy allows; true if so.
-  bool retry_later(UnitIndex leaf, const std::string& reason, int exit_code, bool timed_out);
   void on_timer(std::uint64_t token);
   void set_leaf_state(UnitIndex leaf, TaskState state);
+  void emit(RunEventKind kind, UnitIndex unit);
+
+  // After a failed attempt (scheduler_failures.cpp).
+  /// The attempt failed: retry it later if the policy and the deadline allow, else fail it.
+  void attempt_failed(UnitIndex leaf, std::string reason, int exit_code, bool timed_out);
+  void fail_leaf(UnitIndex leaf, std::string reason);
+  void on_retry_due(UnitIndex leaf);
+  void on_deadline(UnitIndex leaf);
+  void on_interrupt(const Interrupted& interrupted);
+  /// failure_mode stop or cancel has just taken effect.
+  void begin_stopping();
+  // Breakers.
+  CircuitBreaker* breaker_of(UnitIndex leaf);
+  /// True if the leaf's breaker (if any) lets an attempt start now; else it waits or fails.
+  bool pass_breaker(UnitIndex leaf);
+  /// The running attempt ended: tell its breaker (`succeeded`), or free its place (cancelled).
+  void settle_breaker(UnitIndex leaf, std::optional<bool> succeeded);
+  void breaker_changed(std::size_t breaker, std::optional<BreakerChange> change);
+  void on_breaker_reset(std::size_t breaker);
+  void finish_run();
 
   RunGraph graph_;
   Executor& executor_;
@@ -77,8 +103,12 @@ class Scheduler {
   std::vector<UnitIndex> held_;      ///< Ready but held back by a group, fan-out or pool limit.
   std::vector<UnitIndex> worklist_;  ///< Units to evaluate or finish, drained iteratively.
   std::map<std::string, int> pool_in_use_;
+  std::vector<CircuitBreaker> breakers_;
+  std::map<std::string, std::size_t, std::less<>> breaker_index_;
+  std::vector<std::vector<UnitIndex>> breaker_waiters_;  ///< Leaves `waiting` per breaker.
   int running_ = 0;
   int retrying_ = 0;  ///< Leaves waiting out a backoff: the run is not over while any do.
+  int waiting_ = 0;   ///< Leaves held by an open breaker (`on_open: wait`).
   std::mt19937_64 random_{std::random_device{}()};
   bool stopping_ = false;   ///< failure_mode stop/cancel: start only `always` tasks.
   bool cancelled_ = false;  ///< SIGINT/SIGTERM: start nothing more.

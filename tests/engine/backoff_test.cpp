@@ -60,35 +60,50 @@ TEST(Jitter, DrawsUniformlyAroundTheWaitAndIsCappedToo) {
 TEST(ShouldRetry, CountsEveryAttemptIncludingTheFirst) {
   RetryPolicy p;
   p.max_attempts = 3;
-  EXPECT_TRUE(should_retry(p, 1, {1, false}));
-  EXPECT_TRUE(should_retry(p, 2, {1, false}));
-  EXPECT_FALSE(should_retry(p, 3, {1, false}));
-  EXPECT_FALSE(should_retry(RetryPolicy{}, 1, {1, false}));  // Default: one attempt.
+  EXPECT_TRUE(decide_retry(p, 1, {1, false}).retry);
+  EXPECT_TRUE(decide_retry(p, 2, {1, false}).retry);
+  EXPECT_FALSE(decide_retry(p, 3, {1, false}).retry);
+  EXPECT_FALSE(decide_retry(RetryPolicy{}, 1, {1, false}).retry);  // Default: one attempt.
 }
 
 TEST(ShouldRetry, ZeroMeansUnlimited) {
   RetryPolicy p;
   p.max_attempts = 0;
-  EXPECT_TRUE(should_retry(p, 1000, {1, false}));
+  EXPECT_TRUE(decide_retry(p, 1000, {1, false}).retry);
 }
 
 TEST(ShouldRetry, ExitCodeFilters) {
   RetryPolicy p;
   p.max_attempts = 5;
   p.non_retryable_exit_codes = std::vector<int>{2};
-  EXPECT_FALSE(should_retry(p, 1, {2, false}));
-  EXPECT_TRUE(should_retry(p, 1, {3, false}));
+  EXPECT_FALSE(decide_retry(p, 1, {2, false}).retry);
+  EXPECT_TRUE(decide_retry(p, 1, {3, false}).retry);
   p.retry_on_exit_codes = std::vector<int>{75};
-  EXPECT_FALSE(should_retry(p, 1, {3, false}));
-  EXPECT_TRUE(should_retry(p, 1, {75, false}));
+  EXPECT_FALSE(decide_retry(p, 1, {3, false}).retry);
+  EXPECT_TRUE(decide_retry(p, 1, {75, false}).retry);
 }
 
 TEST(ShouldRetry, TimeoutsRetryUnlessTurnedOff) {
   RetryPolicy p;
   p.max_attempts = 2;
-  EXPECT_TRUE(should_retry(p, 1, {-1, true}));
+  EXPECT_TRUE(decide_retry(p, 1, {-1, true}).retry);
   p.retry_on_timeout = false;
-  EXPECT_FALSE(should_retry(p, 1, {-1, true}));
+  EXPECT_FALSE(decide_retry(p, 1, {-1, true}).retry);
+}
+
+TEST(DecideRetry, SaysWhyNot) {
+  RetryPolicy p;
+  EXPECT_EQ(decide_retry(p, 1, {1, false}).why_not, "no retry policy (max_attempts: 1)");
+  p.max_attempts = 3;
+  EXPECT_EQ(decide_retry(p, 3, {1, false}).why_not, "3 of 3 attempts made");
+  p.non_retryable_exit_codes = std::vector<int>{2};
+  EXPECT_EQ(decide_retry(p, 1, {2, false}).why_not, "exit code 2 is non-retryable");
+  p.retry_on_exit_codes = std::vector<int>{75};
+  EXPECT_EQ(decide_retry(p, 1, {9, false}).why_not, "exit code 9 is not in retry_on_exit_codes");
+  p.retry_on_timeout = false;
+  EXPECT_EQ(decide_retry(p, 1, {-1, true}).why_not,
+            "timeouts are not retried (retry_on_timeout: false)");
+  EXPECT_TRUE(decide_retry(p, 1, {75, false}).why_not.empty());
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "engine/retry/backoff.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 
@@ -29,21 +31,28 @@ Duration retry_delay(const RetryPolicy& policy, int k, double unit_random) {
   return Duration(static_cast<Duration::rep>(std::llround(wait)));
 }
 
-bool should_retry(const RetryPolicy& policy, int attempts_made, const AttemptFailure& failure) {
+RetryVerdict decide_retry(const RetryPolicy& policy, int attempts_made,
+                          const AttemptFailure& failure) {
   int budget = policy.max_attempts.value_or(1);
-  if (budget != 0 && attempts_made >= budget) return false;
-  if (failure.timed_out) return policy.retry_on_timeout.value_or(true);
+  if (budget == 1) return {false, "no retry policy (max_attempts: 1)"};
+  if (budget != 0 && attempts_made >= budget) {
+    return {false, fmt::format("{} of {} attempts made", attempts_made, budget)};
+  }
+  if (failure.timed_out) {
+    if (policy.retry_on_timeout.value_or(true)) return {true, {}};
+    return {false, "timeouts are not retried (retry_on_timeout: false)"};
+  }
   if (failure.exit_code >= 0) {
     if (const auto& never = policy.non_retryable_exit_codes;
         never && std::find(never->begin(), never->end(), failure.exit_code) != never->end()) {
-      return false;
+      return {false, fmt::format("exit code {} is non-retryable", failure.exit_code)};
     }
     if (const auto& only = policy.retry_on_exit_codes;
         only && std::find(only->begin(), only->end(), failure.exit_code) == only->end()) {
-      return false;
+      return {false, fmt::format("exit code {} is not in retry_on_exit_codes", failure.exit_code)};
     }
   }
-  return true;
+  return {true, {}};
 }
 
 }  // namespace baton::engine

@@ -3,6 +3,8 @@
 // without clocks.
 #pragma once
 
+#include <string>
+
 #include "baton/policy.hpp"
 
 namespace baton::engine {
@@ -17,9 +19,16 @@ struct AttemptFailure {
   bool timed_out = false;
 };
 
-/// True if another attempt may follow `attempts_made` failed ones: the budget (max_attempts,
-/// 0 = unlimited) is not spent, the exit code is retryable, and a timeout is retried unless
-/// `retry_on_timeout: false`.
-bool should_retry(const RetryPolicy& policy, int attempts_made, const AttemptFailure& failure);
+/// Whether another attempt may follow `attempts_made` failed ones, and if not, why (for the
+/// progress output and the report).
+struct RetryVerdict {
+  bool retry = false;
+  std::string why_not;  ///< "3 of 3 attempts made", "exit code 2 is non-retryable", ...
+};
+
+/// Another attempt follows if the budget (max_attempts, 0 = unlimited) is not spent, the exit
+/// code is retryable, and a timeout is retried unless `retry_on_timeout: false`.
+RetryVerdict decide_retry(const RetryPolicy& policy, int attempts_made,
+                          const AttemptFailure& failure);
 
 }  // namespace baton::engine

@@ -1,0 +1,49 @@
+// What a run tells its observers (progress output now, the store and the report later): one
+// event per leaf transition, breaker transition and compensation, as SPEC 8's `--progress json`
+// names them. The details live in the unit the event points at (its state, reason, attempts and
+// each attempt's retry decision), so an event costs no copies.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <string_view>
+
+#include "engine/breaker/circuit_breaker.hpp"
+
+namespace baton::engine {
+
+struct Unit;
+
+enum class RunEventKind {
+  kTaskStarted,
+  kTaskSucceeded,
+  kTaskFailed,
+  kTaskRetrying,  ///< The unit's `next_attempt_at` says when.
+  kTaskWaiting,   ///< Held by an open breaker (`on_open: wait`).
+  kTaskSkipped,
+  kTaskCancelled,
+  kBreaker,
+  kCompensationStarted,
+  kCompensationFinished,
+};
+
+/// `task_started`, ..., `compensation_finished` (SPEC 8).
+std::string_view to_string(RunEventKind kind);
+
+/// A breaker's change of state, as recorded for the report.
+struct BreakerTransition {
+  std::string breaker;
+  BreakerState from = BreakerState::kClosed;
+  BreakerState to = BreakerState::kClosed;
+  std::chrono::system_clock::time_point at;
+  std::string why;
+};
+
+struct RunEvent {
+  RunEventKind kind = RunEventKind::kTaskStarted;
+  std::chrono::system_clock::time_point at;
+  const Unit* unit = nullptr;                     ///< The leaf; null for `breaker`.
+  const BreakerTransition* transition = nullptr;  ///< `breaker` only.
+};
+
+}  // namespace baton::engine

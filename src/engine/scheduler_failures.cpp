@@ -1,0 +1,246 @@
+// What follows a failed attempt (SPEC 3.1, 3.3, 3.4, 2.6): the retry decision and its backoff
+// timer, the deadline over all attempts, the circuit breakers, the failure modes, and
+// interruption. Every decision is written on the attempt (`decision`) and announced as an event.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <random>
+
+#include "engine/retry/backoff.hpp"
+#include "engine/scheduler.hpp"
+#include "engine/timer_token.hpp"
+#include "model/duration.hpp"
+
+namespace baton::engine {
+namespace {
+
+std::string attempts_label(int made, int budget) {
+  return budget == 0 ? fmt::format("attempt {}", made + 1)
+                     : fmt::format("attempt {} of {}", made + 1, budget);
+}
+
+std::string deadline_value(const model::Node& node) {
+  return model::format_duration(node.settings().deadline.value_or(Duration(0)));
+}
+
+std::string deadline_text(const model::Node& node) {
+  return fmt::format("deadline {} exceeded", deadline_value(node));
+}
+
+}  // namespace
+
+// ---- Retries and deadlines -------------------------------------------------------------------
+
+void Scheduler::attempt_failed(UnitIndex leaf, std::string reason, int exit_code, bool timed_out) {
+  Unit& unit = graph_.unit(leaf);
+  const model::Node& node = graph_.node_of(leaf);
+  auto& attempt = unit.attempts.back();
+  if (unit.deadline_exceeded) {
+    attempt.decision = "not retried: " + deadline_text(node);
+    fail_leaf(leaf, deadline_text(node) + " (attempt " + std::to_string(attempt.number) + ")");
+    return;
+  }
+  const auto& policy = node.settings().retry;
+  int made = static_cast<int>(unit.attempts.size());
+  auto verdict = decide_retry(policy, made, {exit_code, timed_out});
+  Duration delay{0};
+  if (verdict.retry) {
+    std::uniform_real_distribution<double> unit_random(0.0, 1.0);
+    delay = retry_delay(policy, made, unit_random(random_));
+    // Temporal's rule: no attempt is scheduled that could only start after the deadline.
+    if (unit.deadline_at && Clock::now() + delay >= *unit.deadline_at) {
+      verdict = {false, fmt::format("the next attempt, due in {}, would start after the "
+                                    "deadline ({})",
+                                    model::format_duration(delay), deadline_value(node))};
+    }
+  }
+  if (!verdict.retry) {
+    attempt.decision = "not retried: " + verdict.why_not;
+    fail_leaf(leaf, std::move(reason));
+    return;
+  }
+  int budget = policy.max_attempts.value_or(1);
+  attempt.decision =
+      fmt::format("retry in {} ({})", model::format_duration(delay), attempts_label(made, budget));
+  unit.reason = fmt::format("{}; {} in {}", reason, attempts_label(made, budget),
+                            model::format_duration(delay));
+  unit.next_attempt_at = std::chrono::system_clock::now() + delay;
+  ++retrying_;
+  set_leaf_state(leaf, TaskState::kRetrying);
+  executor_.add_timer(Clock::now() + delay, TimerToken{TimerKind::kRetry, leaf}.encode());
+}
+
+void Scheduler::on_retry_due(UnitIndex leaf) {
+  if (leaf >= graph_.units().size() || graph_.unit(leaf).state != TaskState::kRetrying) return;
+  --retrying_;
+  graph_.unit(leaf).reason.clear();
+  make_ready(leaf);
+}
+
+// The deadline covers every attempt and every wait: whatever the task is doing, it ends failed.
+void Scheduler::on_deadline(UnitIndex leaf) {
+  if (leaf >= graph_.units().size()) return;
+  Unit& unit = graph_.unit(leaf);
+  std::string why = deadline_text(graph_.node_of(leaf));
+  switch (unit.state) {
+    case TaskState::kRunning:  // Stopped as a timeout stops it; on_exit fails it.
+      unit.deadline_exceeded = true;
+      executor_.terminate(leaf);
+      return;
+    case TaskState::kRetrying:
+      --retrying_;
+      if (!unit.attempts.empty()) unit.attempts.back().decision = "not retried: " + why;
+      fail_leaf(leaf, why + " while waiting to retry");
+      return;
+    case TaskState::kWaiting: {
+      --waiting_;
+      for (auto& waiters : breaker_waiters_) std::erase(waiters, leaf);
+      fail_leaf(leaf, why + " while its breaker was open");
+      return;
+    }
+    case TaskState::kReady:  // Still queued: start_ready passes over it.
+      fail_leaf(leaf, why + " before a slot was free");
+      return;
+    default:
+      return;
+  }
+}
+
+// ---- Failing, stopping, interrupting ---------------------------------------------------------
+
+void Scheduler::fail_leaf(UnitIndex leaf, std::string reason) {
+  Unit& unit = graph_.unit(leaf);
+  const model::Node& node = graph_.node_of(leaf);
+  unit.reason = std::move(reason);
+  unit.failure_ignored = node.settings().on_failure == OnFailure::kIgnore;
+  set_leaf_state(leaf, TaskState::kFailed);
+  if (!unit.failure_ignored) {
+    failed_ = true;
+    auto mode = graph_.workflow().failure_mode;
+    if (mode != FailureMode::kContinue && !stopping_) begin_stopping();
+    if (mode == FailureMode::kCancel) {
+      for (UnitIndex u = 0; u < graph_.units().size(); ++u) {
+        if (graph_.unit(u).state == TaskState::kRunning && graph_.unit(u).kind == UnitKind::kLeaf) {
+          graph_.unit(u).state = TaskState::kCancelled;
+          executor_.terminate(u);
+        }
+      }
+    }
+  }
+  finish(leaf);
+}
+
+// failure_mode stop/cancel: tasks held by a breaker will not start (unless `always`), so they
+// go back to pending now rather than when the breaker would let them through.
+void Scheduler::begin_stopping() {
+  stopping_ = true;
+  for (auto& waiters : breaker_waiters_) {
+    std::erase_if(waiters, [this](UnitIndex u) {
+      if (graph_.node_of(u).trigger == TriggerRule::kAlways) return false;
+      --waiting_;
+      graph_.unit(u).reason.clear();
+      set_leaf_state(u, TaskState::kPending);
+      return true;
+    });
+  }
+}
+
+void Scheduler::on_interrupt(const Interrupted& interrupted) {
+  cancelled_ = true;
+  for (UnitIndex u = 0; u < graph_.units().size(); ++u) {
+    auto state = graph_.unit(u).state;
+    if (state != TaskState::kRetrying && state != TaskState::kWaiting) continue;
+    graph_.unit(u).reason = "cancelled";
+    set_leaf_state(u, TaskState::kCancelled);
+    finish(u);
+  }
+  retrying_ = waiting_ = 0;
+  for (auto& waiters : breaker_waiters_) waiters.clear();
+  if (interrupted.count >= 2) {
+    executor_.kill_all();
+  } else {
+    executor_.terminate_all();
+  }
+}
+
+// ---- Circuit breakers (SPEC 3.3) -------------------------------------------------------------
+
+CircuitBreaker* Scheduler::breaker_of(UnitIndex leaf) {
+  const auto& name = graph_.node_of(leaf).settings().breaker;
+  if (!name) return nullptr;
+  auto it = breaker_index_.find(*name);
+  return it == breaker_index_.end() ? nullptr : &breakers_[it->second];
+}
+
+bool Scheduler::pass_breaker(UnitIndex leaf) {
+  CircuitBreaker* breaker = breaker_of(leaf);
+  if (!breaker) return true;
+  Unit& unit = graph_.unit(leaf);
+  if ((unit.breaker_ticket = breaker->try_admit())) return true;
+  const auto& spec = breaker->spec();
+  std::string state(to_string(breaker->state()));
+  if (spec.on_open == BreakerOpenAction::kWait) {
+    unit.reason =
+        breaker->state() == BreakerState::kOpen
+            ? fmt::format("breaker '{}' is open until {}", spec.name,
+                          model::format_duration(std::chrono::duration_cast<Duration>(
+                              breaker->half_open_at() - Clock::now())) +
+                              " from now")
+            : fmt::format("breaker '{}' is half-open and its trials are taken", spec.name);
+    ++waiting_;
+    breaker_waiters_[breaker_index_.at(spec.name)].push_back(leaf);
+    set_leaf_state(leaf, TaskState::kWaiting);
+    return false;
+  }
+  fail_leaf(leaf, fmt::format("circuit_open: breaker '{}' is {}", spec.name,
+                              breaker->state() == BreakerState::kOpen ? "open" : "half-open"));
+  return false;
+}
+
+void Scheduler::settle_breaker(UnitIndex leaf, std::optional<bool> succeeded) {
+  Unit& unit = graph_.unit(leaf);
+  if (!unit.breaker_ticket) return;
+  auto ticket = *unit.breaker_ticket;
+  unit.breaker_ticket.reset();
+  CircuitBreaker* breaker = breaker_of(leaf);
+  if (!succeeded) {
+    breaker->release(ticket);
+    return;
+  }
+  breaker_changed(breaker_index_.at(breaker->spec().name),
+                  breaker->record(ticket, *succeeded, Clock::now()));
+}
+
+void Scheduler::breaker_changed(std::size_t index, std::optional<BreakerChange> change) {
+  if (!change) return;
+  CircuitBreaker& breaker = breakers_[index];
+  result_.breaker_transitions.push_back({breaker.spec().name, change->from, change->to,
+                                         std::chrono::system_clock::now(), change->why});
+  if (options_.on_event) {
+    RunEvent event;
+    event.kind = RunEventKind::kBreaker;
+    event.at = result_.breaker_transitions.back().at;
+    event.transition = &result_.breaker_transitions.back();
+    options_.on_event(event);
+  }
+  if (change->to == BreakerState::kOpen) {
+    executor_.add_timer(
+        breaker.half_open_at(),
+        TimerToken{TimerKind::kBreakerReset, static_cast<std::uint32_t>(index)}.encode());
+    return;
+  }
+  // Half-open or closed: the waiting tasks try again, in their usual order; whoever the
+  // breaker turns away waits again.
+  for (UnitIndex leaf : std::exchange(breaker_waiters_[index], {})) {
+    --waiting_;
+    graph_.unit(leaf).reason.clear();
+    make_ready(leaf);
+  }
+}
+
+void Scheduler::on_breaker_reset(std::size_t index) {
+  if (index >= breakers_.size()) return;
+  breaker_changed(index, breakers_[index].on_reset_due(Clock::now()));
+}
+
+}  // namespace baton::engine
