@@ -36,8 +36,8 @@ void Scheduler::attempt_failed(UnitIndex leaf, std::string reason, int exit_code
   const model::Node& node = graph_.node_of(leaf);
   auto& attempt = unit.attempts.back();
   if (unit.deadline_exceeded) {
-    attempt.decision = "not retried: " + deadline_text(node);
-    fail_leaf(leaf, deadline_text(node) + " (attempt " + std::to_string(attempt.number) + ")");
+    attempt.decision = "not retried: the deadline has passed";
+    fail_leaf(leaf, fmt::format("{} during attempt {}", deadline_text(node), attempt.number));
     return;
   }
   const auto& policy = node.settings().retry;
@@ -89,7 +89,9 @@ void Scheduler::on_deadline(UnitIndex leaf) {
       return;
     case TaskState::kRetrying:
       --retrying_;
-      if (!unit.attempts.empty()) unit.attempts.back().decision = "not retried: " + why;
+      if (!unit.attempts.empty()) {
+        unit.attempts.back().decision = "not retried: the deadline has passed";
+      }
       fail_leaf(leaf, why + " while waiting to retry");
       return;
     case TaskState::kWaiting: {
@@ -178,15 +180,13 @@ bool Scheduler::pass_breaker(UnitIndex leaf) {
   Unit& unit = graph_.unit(leaf);
   if ((unit.breaker_ticket = breaker->try_admit())) return true;
   const auto& spec = breaker->spec();
-  std::string state(to_string(breaker->state()));
   if (spec.on_open == BreakerOpenAction::kWait) {
     unit.reason =
         breaker->state() == BreakerState::kOpen
-            ? fmt::format("breaker '{}' is open until {}", spec.name,
-                          model::format_duration(std::chrono::duration_cast<Duration>(
-                              breaker->half_open_at() - Clock::now())) +
-                              " from now")
-            : fmt::format("breaker '{}' is half-open and its trials are taken", spec.name);
+            ? fmt::format("breaker '{}' is open; it turns half-open in {}", spec.name,
+                          model::format_duration(std::chrono::ceil<Duration>(
+                              breaker->half_open_at() - Clock::now())))
+            : fmt::format("breaker '{}' is half-open and its trial attempts are taken", spec.name);
     ++waiting_;
     breaker_waiters_[breaker_index_.at(spec.name)].push_back(leaf);
     set_leaf_state(leaf, TaskState::kWaiting);

@@ -93,7 +93,7 @@ TEST(ShouldRetry, TimeoutsRetryUnlessTurnedOff) {
 
 TEST(DecideRetry, SaysWhyNot) {
   RetryPolicy p;
-  EXPECT_EQ(decide_retry(p, 1, {1, false}).why_not, "no retry policy (max_attempts: 1)");
+  EXPECT_EQ(decide_retry(p, 1, {1, false}).why_not, "max_attempts is 1");
   p.max_attempts = 3;
   EXPECT_EQ(decide_retry(p, 3, {1, false}).why_not, "3 of 3 attempts made");
   p.non_retryable_exit_codes = std::vector<int>{2};

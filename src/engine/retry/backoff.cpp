@@ -34,7 +34,7 @@ Duration retry_delay(const RetryPolicy& policy, int k, double unit_random) {
 RetryVerdict decide_retry(const RetryPolicy& policy, int attempts_made,
                           const AttemptFailure& failure) {
   int budget = policy.max_attempts.value_or(1);
-  if (budget == 1) return {false, "no retry policy (max_attempts: 1)"};
+  if (budget == 1) return {false, "max_attempts is 1"};
   if (budget != 0 && attempts_made >= budget) {
     return {false, fmt::format("{} of {} attempts made", attempts_made, budget)};
   }
