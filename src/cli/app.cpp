@@ -25,6 +25,7 @@ int run(int argc, char** argv) {
       "\nRun 'baton COMMAND --help' for a command's options.");
   int exit_code = kExitOk;
   add_run_command(app, exit_code);
+  add_resume_command(app, exit_code);
   add_validate_command(app, exit_code);
   add_plan_command(app, exit_code);
   add_graph_command(app, exit_code);

@@ -10,35 +10,17 @@
 
 #include "cli/commands.hpp"
 #include "cli/run_output.hpp"
+#include "cli/run_session.hpp"
 #include "cli/run_setup.hpp"
 #include "cli/workflow_input.hpp"
-#include "engine/scheduler.hpp"
-#include "exec/process_executor.hpp"
-
-extern char** environ;
+#include "store/run_recorder.hpp"
 
 namespace baton::cli {
 namespace {
 
-std::vector<std::string> current_environment() {
-  std::vector<std::string> env;
-  for (char** e = environ; e && *e; ++e) env.emplace_back(*e);
-  return env;
-}
-
-int exit_code_of(engine::RunStatus status) {
-  switch (status) {
-    case engine::RunStatus::kSucceeded:
-      return kExitOk;
-    case engine::RunStatus::kCancelled:
-      return kExitInterrupted;
-    default:
-      return kExitFailed;
-  }
-}
-
 void execute(const RunCommandOptions& opts, int& exit_code) {
-  auto workflow = load_or_report(opts.file, exit_code);
+  std::string text;
+  auto workflow = load_or_report(opts.file, exit_code, &text);
   if (!workflow) return;
   if (auto error = apply_overrides(*workflow, opts.overrides); !error.empty()) {
     std::cerr << "baton run: " << error << '\n';
@@ -54,6 +36,12 @@ void execute(const RunCommandOptions& opts, int& exit_code) {
     return;
   }
   auto state = state_dir(opts.state);
+  auto store = store::open_sqlite_store(state.string(), durability_of(opts.durability));
+  if (!store) {
+    std::cerr << "baton run: " << store.error().message << '\n';
+    exit_code = kExitFailed;
+    return;
+  }
   run.run_id = new_run_id();
   run.run_dir = state / "runs" / run.run_id;
   std::error_code ec;
@@ -64,16 +52,19 @@ void execute(const RunCommandOptions& opts, int& exit_code) {
     exit_code = kExitFailed;
     return;
   }
-  std::filesystem::copy_file(opts.file, run.run_dir / "workflow.yaml", ec);
-  auto progress = make_progress(opts.progress, run.run_id);
-  run.on_event = [&progress](const engine::RunEvent& event) { progress->on_event(event); };
-  exec::ProcessExecutor executor;
-  engine::Scheduler scheduler(*workflow, executor, run);
-  progress->run_started(workflow->name);
-  auto result = scheduler.run();
-  progress->run_finished(result);
-  if (!opts.quiet) std::cout << run_summary(scheduler.graph(), result, run.run_id);
-  exit_code = exit_code_of(result.status);
+  store::RunRow row;
+  row.id = run.run_id;
+  row.workflow = workflow->name;
+  row.file = std::filesystem::absolute(opts.file).string();
+  row.workflow_text = text;
+  row.status = "running";
+  row.started = store::to_millis(std::chrono::system_clock::now());
+  row.jobs = run.jobs;
+  row.overrides = opts.overrides;
+  stamp_process(row);
+  (*store)->create_run(row);
+  exit_code =
+      run_session(*workflow, std::move(run), **store, std::move(row), {opts.progress, opts.quiet});
 }
 
 }  // namespace
@@ -91,7 +82,8 @@ void add_run_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--progress", opts->progress, "Progress on stderr")
       ->check(CLI::IsMember({"auto", "tty", "plain", "json", "none"}));
   cmd->add_flag("-q,--quiet", opts->quiet, "Print nothing on stdout (progress still on stderr)");
-  cmd->add_option("--durability", opts->durability, "Store durability (the store comes later)")
+  cmd->add_option("--durability", opts->durability,
+                  "normal: commit once per scheduler turn; full: also fsync every commit")
       ->check(CLI::IsMember({"normal", "full"}));
   cmd->add_flag("--dry-run", opts->dry_run, "Print what would run, in order, without running it");
   cmd->footer(

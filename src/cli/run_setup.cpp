@@ -100,6 +100,10 @@ std::string new_run_id() {
                      utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, random() & 0xffff);
 }
 
+store::Durability durability_of(const std::string& option) {
+  return option == "full" ? store::Durability::kFull : store::Durability::kNormal;
+}
+
 int analyze_default_jobs(const model::Workflow& workflow) {
   return analyze::default_jobs(workflow);
 }

@@ -8,6 +8,7 @@
 
 #include "engine/run_options.hpp"
 #include "model/workflow.hpp"
+#include "store/store.hpp"
 
 namespace baton::cli {
 
@@ -28,6 +29,9 @@ std::string apply_overrides(model::Workflow& workflow, const std::vector<std::st
 
 /// `--state DIR`, else $BATON_STATE, else ./.baton (SPEC 4).
 std::filesystem::path state_dir(const std::string& option);
+
+/// `--durability normal|full`.
+store::Durability durability_of(const std::string& option);
 
 /// `20261125-210501-3fa2`: sortable by start time, unique enough among concurrent runs.
 std::string new_run_id();

@@ -25,7 +25,8 @@ inline constexpr UnitIndex kNoUnit = UINT32_MAX;
 enum class UnitKind { kLeaf, kGroup, kFanout };
 
 struct AttemptRecord {
-  int number = 0;  ///< 1-based.
+  int number = 0;        ///< 1-based.
+  std::int64_t pid = 0;  ///< Also its process group; 0 until known.
   int exit_code = -1;
   int signal = 0;
   bool timed_out = false;
@@ -59,7 +60,8 @@ struct Unit {
   bool instance_active = false;  ///< Instances: counted in their fan-out's active_instances.
 
   std::vector<AttemptRecord> attempts;  ///< Leaves.
-  Outputs outputs;                      ///< Leaves.
+  int attempt_base = 0;  ///< Attempts made before a resume: the retry budget starts after them.
+  Outputs outputs;       ///< Leaves.
 
   // Failure handling (leaves).
   std::chrono::system_clock::time_point next_attempt_at;  ///< While `retrying`.

@@ -8,7 +8,9 @@
 
 namespace baton::engine {
 
+class Journal;
 struct RunEvent;
+struct Unit;
 
 struct RunOptions {
   int jobs = 1;                        ///< Leaves running at once (>= 1).
@@ -22,6 +24,13 @@ struct RunOptions {
   /// Called for every event of the run (progress output), right after the change it reports.
   /// Default: none.
   std::function<void(const RunEvent&)> on_event;
+  /// Where the run is made durable (SPEC 4). Default: none, nothing is recorded.
+  Journal* journal = nullptr;
+  /// Resume: called for each unit as it is created (at the start, and for the instances of a
+  /// dynamic fan-out when it expands), before it is evaluated, to put back what an earlier
+  /// session of the run recorded. A leaf it marks succeeded is done and never runs again.
+  /// Default: none.
+  std::function<void(Unit&)> restore;
 };
 
 }  // namespace baton::engine

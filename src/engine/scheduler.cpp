@@ -62,6 +62,9 @@ Scheduler::Scheduler(const model::Workflow& workflow, Executor& executor, RunOpt
     breakers_.emplace_back(spec);
   }
   breaker_waiters_.resize(breakers_.size());
+  if (options_.restore) {
+    for (auto& unit : graph_.units()) options_.restore(unit);
+  }
 }
 
 bool Scheduler::ReadyOrder::operator()(UnitIndex a, UnitIndex b) const {
@@ -90,13 +93,35 @@ RunResult Scheduler::run() {
       drain();
       continue;
     }
+    commit_and_launch();
+    if (!worklist_.empty()) {  // Cancelled before it could start (failure_mode cancel).
+      drain();
+      continue;
+    }
     if (running_ == 0 && retrying_ == 0 && waiting_ == 0) break;
     for (const Event& event : executor_.wait(std::nullopt)) on_event(event);
     drain();
   }
   finish_run();
   result_.ended = std::chrono::system_clock::now();
+  if (options_.journal) options_.journal->commit();
   return result_;
+}
+
+void Scheduler::commit_and_launch() {
+  if (options_.journal) options_.journal->commit();
+  for (const LaunchSpec& spec : launches_) {
+    auto leaf = static_cast<UnitIndex>(spec.id);
+    if (graph_.unit(leaf).state == TaskState::kCancelled) {  // failure_mode cancel, meanwhile.
+      --running_;
+      take_limits(leaf, -1);
+      graph_.unit(leaf).reason = "cancelled";
+      finish(leaf);
+      continue;
+    }
+    executor_.start(spec);
+  }
+  launches_.clear();
 }
 
 void Scheduler::finish_run() {
@@ -185,7 +210,14 @@ void Scheduler::open(UnitIndex u) {
     finish(u);
     return;
   }
-  for (UnitIndex child : std::vector<UnitIndex>(opened.children)) evaluate(child);
+  for (UnitIndex child : std::vector<UnitIndex>(opened.children)) {
+    // A leaf an earlier session of the run finished (resume) is done: it only lets others go.
+    if (graph_.unit(child).state == TaskState::kSucceeded) {
+      finish(child);
+    } else {
+      evaluate(child);
+    }
+  }
 }
 
 void Scheduler::open_dynamic_fanout(UnitIndex u) {
@@ -208,6 +240,7 @@ void Scheduler::open_dynamic_fanout(UnitIndex u) {
     graph_.unit(u).reason =
         fmt::format("'{}' wrote no output '{}' to fan out over", source.path, fe.output);
     failed_ = true;
+    if (options_.journal) options_.journal->unit_changed(graph_, u);
     finish(u);
     return;
   }
@@ -217,10 +250,16 @@ void Scheduler::open_dynamic_fanout(UnitIndex u) {
     graph_.unit(u).reason =
         fmt::format("{} items, more than max_items ({})", items.size(), fe.max_items);
     failed_ = true;
+    if (options_.journal) options_.journal->unit_changed(graph_, u);
     finish(u);
     return;
   }
-  graph_.expand(u, items);
+  auto instances = graph_.expand(u, items);
+  if (options_.restore) {
+    for (UnitIndex instance : instances) {
+      for (UnitIndex v : graph_.leaves_under(instance)) options_.restore(graph_.unit(v));
+    }
+  }
 }
 
 void Scheduler::skip_subtree(UnitIndex u, const std::string& reason, bool upstream_failed) {
@@ -369,7 +408,7 @@ void Scheduler::start(UnitIndex leaf) {
   ++running_;
   result_.peak_parallelism = std::max(result_.peak_parallelism, running_);
   set_leaf_state(leaf, TaskState::kRunning);
-  executor_.start(prepared.spec);
+  launches_.push_back(std::move(prepared.spec));
 }
 
 // ---- Events ----------------------------------------------------------------------------------
@@ -490,6 +529,7 @@ void Scheduler::set_leaf_state(UnitIndex leaf, TaskState state) {
 }
 
 void Scheduler::emit(RunEventKind kind, UnitIndex unit) {
+  if (options_.journal) options_.journal->unit_changed(graph_, unit);
   if (!options_.on_event) return;
   RunEvent event;
   event.kind = kind;

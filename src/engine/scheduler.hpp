@@ -17,6 +17,7 @@
 
 #include "engine/breaker/circuit_breaker.hpp"
 #include "engine/executor.hpp"
+#include "engine/journal.hpp"
 #include "engine/launch_builder.hpp"
 #include "engine/run_event.hpp"
 #include "engine/run_graph.hpp"
@@ -70,6 +71,8 @@ class Scheduler {
   void on_timer(std::uint64_t token);
   void set_leaf_state(UnitIndex leaf, TaskState state);
   void emit(RunEventKind kind, UnitIndex unit);
+  /// Commits the turn's changes (if there is a journal), then starts the attempts it decided.
+  void commit_and_launch();
 
   // After a failed attempt (scheduler_failures.cpp).
   /// The attempt failed: retry it later if the policy and the deadline allow, else fail it.
@@ -99,9 +102,10 @@ class Scheduler {
     const Scheduler* scheduler;
     bool operator()(UnitIndex a, UnitIndex b) const;
   };
-  std::vector<UnitIndex> ready_;     ///< A heap in ReadyOrder.
-  std::vector<UnitIndex> held_;      ///< Ready but held back by a group, fan-out or pool limit.
-  std::vector<UnitIndex> worklist_;  ///< Units to evaluate or finish, drained iteratively.
+  std::vector<UnitIndex> ready_;      ///< A heap in ReadyOrder.
+  std::vector<UnitIndex> held_;       ///< Ready but held back by a group, fan-out or pool limit.
+  std::vector<UnitIndex> worklist_;   ///< Units to evaluate or finish, drained iteratively.
+  std::vector<LaunchSpec> launches_;  ///< Decided this turn; started once it is committed.
   std::map<std::string, int> pool_in_use_;
   std::vector<CircuitBreaker> breakers_;
   std::map<std::string, std::size_t, std::less<>> breaker_index_;

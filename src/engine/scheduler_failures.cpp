@@ -41,7 +41,8 @@ void Scheduler::attempt_failed(UnitIndex leaf, std::string reason, int exit_code
     return;
   }
   const auto& policy = node.settings().retry;
-  int made = static_cast<int>(unit.attempts.size());
+  // After a resume the budget starts afresh (SPEC 4): count this session's attempts only.
+  int made = static_cast<int>(unit.attempts.size()) - unit.attempt_base;
   auto verdict = decide_retry(policy, made, {exit_code, timed_out});
   Duration delay{0};
   if (verdict.retry) {
@@ -184,8 +185,8 @@ bool Scheduler::pass_breaker(UnitIndex leaf) {
     unit.reason =
         breaker->state() == BreakerState::kOpen
             ? fmt::format("breaker '{}' is open; it turns half-open in {}", spec.name,
-                          model::format_duration(std::chrono::ceil<Duration>(
-                              breaker->half_open_at() - Clock::now())))
+                          model::format_duration(
+                              std::chrono::ceil<Duration>(breaker->half_open_at() - Clock::now())))
             : fmt::format("breaker '{}' is half-open and its trial attempts are taken", spec.name);
     ++waiting_;
     breaker_waiters_[breaker_index_.at(spec.name)].push_back(leaf);
@@ -216,6 +217,7 @@ void Scheduler::breaker_changed(std::size_t index, std::optional<BreakerChange> 
   CircuitBreaker& breaker = breakers_[index];
   result_.breaker_transitions.push_back({breaker.spec().name, change->from, change->to,
                                          std::chrono::system_clock::now(), change->why});
+  if (options_.journal) options_.journal->breaker_changed(result_.breaker_transitions.back());
   if (options_.on_event) {
     RunEvent event;
     event.kind = RunEventKind::kBreaker;

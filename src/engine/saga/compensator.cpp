@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "engine/attempt_result.hpp"
+#include "engine/journal.hpp"
 #include "engine/retry/backoff.hpp"
 #include "engine/timer_token.hpp"
 #include "model/duration.hpp"
@@ -49,6 +50,7 @@ SagaOutcome Compensator::run() {
       ready_.pop_back();
       start(step);
     }
+    if (options_.journal) options_.journal->commit();
     if (running_ == 0 && (retrying_ == 0 || interrupted_)) break;
     for (const Event& event : executor_.wait(std::nullopt)) on_event(event);
   }

@@ -1,0 +1,155 @@
+// `baton resume RUN|last` (SPEC 4): continue an interrupted, crashed or failed run from the
+// workflow text it recorded. Succeeded tasks never run again; every other task starts over with
+// its attempt numbers continuing (logs are never overwritten) and a fresh retry budget.
+#include <fmt/format.h>
+
+#include <iostream>
+#include <map>
+#include <memory>
+
+#include "cli/commands.hpp"
+#include "cli/run_session.hpp"
+#include "cli/run_setup.hpp"
+#include "cli/store_input.hpp"
+#include "cli/workflow_input.hpp"
+#include "engine/run_graph.hpp"
+#include "exec/leftovers.hpp"
+#include "store/run_recorder.hpp"
+
+namespace baton::cli {
+namespace {
+
+struct ResumeOptions {
+  std::string run;
+  std::string state;
+  int jobs = 0;
+  std::string progress = "auto";
+  bool quiet = false;
+  std::string durability = "normal";
+};
+
+std::chrono::system_clock::time_point from_millis(store::Millis ms) {
+  return std::chrono::system_clock::time_point(std::chrono::milliseconds(ms));
+}
+
+engine::AttemptRecord to_attempt(const store::AttemptRow& row) {
+  engine::AttemptRecord a;
+  a.number = row.number;
+  a.pid = row.pid;
+  a.start = row.start ? from_millis(row.start) : std::chrono::system_clock::time_point{};
+  a.end = row.end ? from_millis(row.end) : a.start;  // An attempt cut short by a crash.
+  a.exit_code = row.exit_code;
+  a.signal = row.signal;
+  a.timed_out = row.timed_out;
+  a.log_path = row.log;
+  a.error = row.end ? row.error : "baton stopped while it ran";
+  a.decision = row.decision;
+  return a;
+}
+
+// Puts a leaf back as the run recorded it: a success stays done with its outputs; anything else
+// starts over, its attempts kept for numbering.
+std::function<void(engine::Unit&)> restorer(std::map<std::string, store::TaskRecord> recorded) {
+  auto tasks = std::make_shared<std::map<std::string, store::TaskRecord>>(std::move(recorded));
+  return [tasks](engine::Unit& unit) {
+    if (unit.kind != engine::UnitKind::kLeaf) return;
+    auto it = tasks->find(unit.path);
+    if (it == tasks->end()) return;
+    const store::TaskRecord& task = it->second;
+    for (const auto& row : task.attempts) unit.attempts.push_back(to_attempt(row));
+    unit.attempt_base = static_cast<int>(unit.attempts.size());
+    if (task.row.state == "succeeded") {
+      unit.state = engine::TaskState::kSucceeded;
+      unit.outputs = task.outputs;
+    }
+  };
+}
+
+void execute(const ResumeOptions& opts, int& exit_code) {
+  const std::string command = "baton resume";
+  auto store = open_store_or_report(command, opts.state, exit_code, durability_of(opts.durability));
+  if (!store) return;
+  auto run = find_run_or_report(command, *store, opts.run, exit_code);
+  if (!run) return;
+  if (run->status == "rolled_back") {
+    std::cerr << fmt::format(
+        "{}: run {} was rolled back: its compensations undid what it did, so there is nothing "
+        "to resume; start a new run with `baton run {}`\n",
+        command, run->id, run->file);
+    exit_code = kExitInvalid;
+    return;
+  }
+  if (run->status == "succeeded") {
+    std::cout << fmt::format("run {} succeeded: nothing to resume\n", run->id);
+    exit_code = kExitOk;
+    return;
+  }
+  if (run->status == "running" && run_process_alive(*run)) {
+    std::cerr << fmt::format(
+        "{}: run {} is still running (baton pid {}); stop it first with `baton cancel {}`\n",
+        command, run->id, run->pid, run->id);
+    exit_code = kExitInvalid;
+    return;
+  }
+  auto workflow = load_text_or_report(run->workflow_text, run->file, exit_code);
+  if (!workflow) return;
+  if (auto error = apply_overrides(*workflow, run->overrides); !error.empty()) {
+    std::cerr << command << ": " << error << '\n';
+    exit_code = kExitInvalid;
+    return;
+  }
+  // Whatever the crashed session left running is killed before its task starts over.
+  int leftovers = exec::kill_run_leftovers(run->id);
+  if (leftovers > 0) {
+    std::cerr << fmt::format("{}: killed {} process{} still running from run {}\n", command,
+                             leftovers, leftovers == 1 ? "" : "es", run->id);
+  }
+
+  std::map<std::string, store::TaskRecord> recorded;
+  for (auto& task : store->tasks(run->id)) recorded.emplace(task.row.path, std::move(task));
+  engine::RunOptions options;
+  options.jobs = opts.jobs > 0 ? opts.jobs : (run->jobs > 0 ? run->jobs : 1);
+  options.run_id = run->id;
+  auto state = state_dir(opts.state);
+  options.run_dir = state / "runs" / run->id;
+  options.workflow_dir = std::filesystem::path(run->file).parent_path();
+  options.base_env = current_environment();
+  options.restore = restorer(std::move(recorded));
+  std::error_code ec;
+  std::filesystem::create_directories(options.run_dir / "logs", ec);
+
+  run->status = "running";
+  run->ended = 0;
+  run->jobs = options.jobs;
+  stamp_process(*run);
+  store->claim_run(*run);
+  exit_code = run_session(*workflow, std::move(options), *store, std::move(*run),
+                          {opts.progress, opts.quiet});
+}
+
+}  // namespace
+
+void add_resume_command(CLI::App& app, int& exit_code) {
+  auto opts = std::make_shared<ResumeOptions>();
+  auto* cmd = app.add_subcommand("resume",
+                                 "Continue an interrupted, crashed or failed run where it stopped");
+  cmd->add_option("RUN", opts->run, "A run id, or `last` for the most recent run")->required();
+  cmd->add_option("--state", opts->state, "State folder (default: $BATON_STATE, else ./.baton)");
+  cmd->add_option("-j,--jobs", opts->jobs, "Leaf tasks running at once (default: as recorded)")
+      ->check(CLI::Range(1, 100'000));
+  cmd->add_option("--progress", opts->progress, "Progress on stderr")
+      ->check(CLI::IsMember({"auto", "tty", "plain", "json", "none"}));
+  cmd->add_flag("-q,--quiet", opts->quiet, "Print nothing on stdout (progress still on stderr)");
+  cmd->add_option("--durability", opts->durability,
+                  "normal: commit once per scheduler turn; full: also fsync every commit")
+      ->check(CLI::IsMember({"normal", "full"}));
+  cmd->footer(
+      "\nSucceeded tasks never run again; running, failed, cancelled and skipped tasks start\n"
+      "over with their attempt numbers continuing and a fresh retry budget. A rolled-back run\n"
+      "cannot be resumed.\n"
+      "Exit status: 0 succeeded, 1 failed, 2 unknown or unresumable run, 130 interrupted.\n"
+      "Examples:\n  baton resume last\n  baton resume 20261125-210501-3fa2 --jobs 4");
+  cmd->callback([opts, &exit_code] { execute(*opts, exit_code); });
+}
+
+}  // namespace baton::cli

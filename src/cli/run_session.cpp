@@ -1,0 +1,93 @@
+#include "cli/run_session.hpp"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "cli/commands.hpp"
+#include "cli/run_output.hpp"
+#include "engine/scheduler.hpp"
+#include "exec/process_executor.hpp"
+#include "store/run_recorder.hpp"
+
+extern char** environ;
+
+namespace baton::cli {
+namespace {
+
+int exit_code_of(engine::RunStatus status) {
+  switch (status) {
+    case engine::RunStatus::kSucceeded:
+      return kExitOk;
+    case engine::RunStatus::kCancelled:
+      return kExitInterrupted;
+    default:
+      return kExitFailed;
+  }
+}
+
+// Field 22 of /proc/self/stat: when this process started, in clock ticks since boot. With the
+// pid it names this process and no later one that reuses the pid.
+std::int64_t process_start_ticks(pid_t pid) {
+  std::ifstream in(fmt::format("/proc/{}/stat", pid));
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto close = text.rfind(')');  // The command name may hold spaces and parentheses.
+  if (close == std::string::npos) return 0;
+  std::istringstream fields(text.substr(close + 2));
+  std::string field;
+  for (int i = 3; i <= 22 && fields >> field; ++i) {
+    if (i == 22) return std::stoll(field);
+  }
+  return 0;
+}
+
+}  // namespace
+
+std::vector<std::string> current_environment() {
+  std::vector<std::string> env;
+  for (char** e = environ; e && *e; ++e) env.emplace_back(*e);
+  return env;
+}
+
+std::int64_t process_start_ticks_of(std::int64_t pid) {
+  return process_start_ticks(static_cast<pid_t>(pid));
+}
+
+void stamp_process(store::RunRow& row) {
+  row.pid = ::getpid();
+  row.pid_start = process_start_ticks(::getpid());
+  char host[256] = {};
+  ::gethostname(host, sizeof host - 1);
+  row.host = host;
+}
+
+int run_session(const model::Workflow& workflow, engine::RunOptions options, store::Store& store,
+                store::RunRow row, const SessionOutput& output) {
+  auto progress = make_progress(output.progress, options.run_id);
+  options.on_event = [&progress](const engine::RunEvent& event) { progress->on_event(event); };
+  store::RunRecorder recorder(store, row);
+  options.journal = &recorder;
+  exec::ProcessExecutor executor;
+  engine::Scheduler scheduler(workflow, executor, options);
+  progress->run_started(workflow.name);
+  engine::RunResult result;
+  try {
+    result = scheduler.run();
+    recorder.finish(result);
+  } catch (const std::exception& e) {
+    // The store could not be written (a full disk, say): stop everything, say so; what was
+    // committed before stays intact and the run can be resumed.
+    executor.kill_all();
+    std::cerr << fmt::format("baton: run {} stopped: cannot record it: {}\n", options.run_id,
+                             e.what());
+    return kExitFailed;
+  }
+  progress->run_finished(result);
+  if (!output.quiet) std::cout << run_summary(scheduler.graph(), result, options.run_id);
+  return exit_code_of(result.status);
+}
+
+}  // namespace baton::cli

@@ -1,0 +1,32 @@
+// One session of a run, shared by `baton run` and `baton resume`: the scheduler on real
+// processes, recorded in the store turn by turn, with progress on stderr and the summary on
+// stdout at the end.
+#pragma once
+
+#include <string>
+
+#include "engine/run_options.hpp"
+#include "model/workflow.hpp"
+#include "store/store.hpp"
+
+namespace baton::cli {
+
+struct SessionOutput {
+  std::string progress = "auto";  ///< --progress
+  bool quiet = false;             ///< --quiet
+};
+
+/// Runs `workflow` as the run `row` (already in the store); returns the exit code of SPEC 5.
+int run_session(const model::Workflow& workflow, engine::RunOptions options, store::Store& store,
+                store::RunRow row, const SessionOutput& output);
+
+/// This process's identity for the runs table: pid, start time, host.
+void stamp_process(store::RunRow& row);
+
+/// When process `pid` started, in clock ticks since boot (0 if it does not exist).
+std::int64_t process_start_ticks_of(std::int64_t pid);
+
+/// baton's own environment, "KEY=VALUE" each.
+std::vector<std::string> current_environment();
+
+}  // namespace baton::cli

@@ -1,0 +1,26 @@
+// What the commands that read a recorded run share: opening the store of `--state` and finding
+// the run a user named (an id or `last`), with the messages and exit codes of SPEC 5.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "store/store.hpp"
+
+namespace baton::cli {
+
+/// The store of `--state DIR` / $BATON_STATE / ./.baton; on failure, says why on stderr, sets
+/// `exit_code` and returns null. `command` prefixes messages ("baton status").
+std::unique_ptr<store::Store> open_store_or_report(
+    const std::string& command, const std::string& state_option, int& exit_code,
+    store::Durability durability = store::Durability::kNormal);
+
+/// The run called `id` (or the latest for `last`); on failure says so and sets exit code 2.
+std::optional<store::RunRow> find_run_or_report(const std::string& command, store::Store& store,
+                                                const std::string& id, int& exit_code);
+
+/// True if the process that recorded itself as running `run` is still that process.
+bool run_process_alive(const store::RunRow& run);
+
+}  // namespace baton::cli

@@ -1,0 +1,17 @@
+// After a crash (kill -9 of baton, a power cut in a container), a run's processes may still be
+// running. Resume kills them before their tasks start over, so that two copies of one task never
+// run at once (SPEC 4). They are found by the BATON_RUN_ID every attempt carries in its
+// environment (and passes on to its children), so a recorded pid that has since been reused by
+// an unrelated process is never signalled.
+#pragma once
+
+#include <string>
+
+namespace baton::exec {
+
+/// SIGKILLs the process group of every process of this user whose environment holds
+/// BATON_RUN_ID=`run_id`, and waits (up to 2 s) until they are gone. Returns how many processes
+/// it found.
+int kill_run_leftovers(const std::string& run_id);
+
+}  // namespace baton::exec

@@ -1,0 +1,87 @@
+// What the store keeps, as plain rows: runs, tasks, attempts (of tasks and of compensations),
+// outputs, breaker transitions and approval verdicts (SPEC 4). Times are milliseconds since the
+// Unix epoch; 0 means "not yet".
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace baton::store {
+
+using Millis = std::int64_t;
+
+struct RunRow {
+  std::string id;
+  std::string workflow;       ///< The workflow's `name`.
+  std::string file;           ///< The workflow file as given to `baton run`.
+  std::string workflow_text;  ///< What ran: resume reads the workflow from here.
+  std::string status;         ///< SPEC 2.4's run states.
+  Millis started = 0, ended = 0;
+  std::int64_t pid = 0;        ///< The baton process running it (0 once it ended).
+  std::int64_t pid_start = 0;  ///< That process's start time (clock ticks): guards pid reuse.
+  std::string host;
+  int jobs = 0;
+  std::vector<std::string> overrides;  ///< `--set KEY=VALUE`, applied again on resume.
+};
+
+enum class StepKind { kTask, kCompensation };
+
+struct AttemptRow {
+  std::string path;
+  StepKind step = StepKind::kTask;
+  int number = 0;
+  std::int64_t pid = 0;  ///< Also its process group.
+  Millis start = 0, end = 0;
+  int exit_code = -1;
+  int signal = 0;
+  bool timed_out = false;
+  std::string log, error, decision;
+};
+
+struct TaskRow {
+  std::string path;
+  std::string state;
+  std::string reason;
+  bool failure_ignored = false;
+  bool skipped_upstream_failed = false;
+  std::string item;
+  int item_index = -1;
+  int attempt_base = 0;  ///< Attempts made before the latest resume.
+};
+
+struct BreakerRow {
+  std::string breaker, from, to, why;
+  Millis at = 0;
+};
+
+/// A verdict given by `baton approve` or `baton reject` (SPEC 3.6).
+struct VerdictRow {
+  std::string path;
+  bool approved = false;
+  std::string by;  ///< The user who gave it.
+  Millis at = 0;
+};
+
+/// Everything one scheduler turn changed: written in one transaction.
+struct Batch {
+  std::vector<TaskRow> tasks;
+  std::vector<AttemptRow> attempts;
+  std::vector<std::pair<std::string, std::map<std::string, std::string>>> outputs;  ///< By path.
+  std::vector<BreakerRow> breakers;
+  std::optional<RunRow> run;  ///< Status and end, when they change.
+  bool empty() const {
+    return tasks.empty() && attempts.empty() && outputs.empty() && breakers.empty() && !run;
+  }
+};
+
+/// A task as recorded, with its attempts and outputs: what status, resume and reports read.
+struct TaskRecord {
+  TaskRow row;
+  std::vector<AttemptRow> attempts, compensations;
+  std::map<std::string, std::string> outputs;
+};
+
+}  // namespace baton::store

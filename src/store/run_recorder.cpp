@@ -1,0 +1,94 @@
+#include "store/run_recorder.hpp"
+
+namespace baton::store {
+namespace {
+
+// Appends the attempts from `first_open` on, and moves `first_open` past those that ended.
+void add_attempts(const std::string& path, StepKind step,
+                  const std::vector<engine::AttemptRecord>& attempts, std::size_t& first_open,
+                  std::vector<AttemptRow>& out) {
+  for (std::size_t i = first_open; i < attempts.size(); ++i) {
+    const auto& a = attempts[i];
+    AttemptRow row;
+    row.path = path;
+    row.step = step;
+    row.number = a.number;
+    row.pid = a.pid;
+    row.start = to_millis(a.start);
+    row.end = to_millis(a.end);
+    row.exit_code = a.exit_code;
+    row.signal = a.signal;
+    row.timed_out = a.timed_out;
+    row.log = a.log_path;
+    row.error = a.error;
+    row.decision = a.decision;
+    out.push_back(std::move(row));
+  }
+  while (first_open < attempts.size() && attempts[first_open].end.time_since_epoch().count() != 0) {
+    ++first_open;
+  }
+}
+
+}  // namespace
+
+Millis to_millis(std::chrono::system_clock::time_point t) {
+  if (t.time_since_epoch().count() == 0) return 0;
+  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
+
+void RunRecorder::unit_changed(const engine::RunGraph& graph, engine::UnitIndex unit) {
+  graph_ = &graph;
+  if (is_dirty_.size() <= unit) is_dirty_.resize(graph.units().size(), 0);
+  if (is_dirty_[unit]) return;
+  is_dirty_[unit] = 1;
+  dirty_.push_back(unit);
+}
+
+void RunRecorder::breaker_changed(const engine::BreakerTransition& t) {
+  pending_.breakers.push_back({t.breaker, std::string(engine::to_string(t.from)),
+                               std::string(engine::to_string(t.to)), t.why, to_millis(t.at)});
+}
+
+void RunRecorder::commit() {
+  if (graph_) {
+    attempts_final_.resize(graph_->units().size(), 0);
+    compensations_final_.resize(graph_->units().size(), 0);
+  }
+  for (engine::UnitIndex u : dirty_) {
+    is_dirty_[u] = 0;
+    const engine::Unit& unit = graph_->unit(u);
+    TaskRow row;
+    row.path = unit.path;
+    row.state = std::string(engine::to_string(unit.state));
+    row.reason = unit.reason;
+    row.failure_ignored = unit.failure_ignored;
+    row.skipped_upstream_failed = unit.skipped_upstream_failed;
+    row.item = unit.item;
+    row.item_index = unit.item_index;
+    row.attempt_base = unit.attempt_base;
+    pending_.tasks.push_back(std::move(row));
+    add_attempts(unit.path, StepKind::kTask, unit.attempts, attempts_final_[u], pending_.attempts);
+    add_attempts(unit.path, StepKind::kCompensation, unit.compensations, compensations_final_[u],
+                 pending_.attempts);
+    if (unit.state == engine::TaskState::kSucceeded && !unit.outputs.empty()) {
+      pending_.outputs.emplace_back(unit.path, unit.outputs);
+    }
+  }
+  dirty_.clear();
+  if (pending_.empty()) return;
+  store_.write(pending_);
+  pending_ = Batch{};
+}
+
+void RunRecorder::finish(const engine::RunResult& result) {
+  commit();
+  run_.status = std::string(engine::to_string(result.status));
+  run_.ended = to_millis(result.ended);
+  run_.pid = 0;
+  run_.pid_start = 0;
+  pending_.run = run_;
+  store_.write(pending_);
+  pending_ = Batch{};
+}
+
+}  // namespace baton::store

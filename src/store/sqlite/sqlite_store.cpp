@@ -1,0 +1,356 @@
+#include "store/sqlite/sqlite_store.hpp"
+
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+
+#include "store/sqlite/schema.hpp"
+
+namespace baton::store::sqlite {
+namespace {
+
+// Long enough to outlast any transaction baton holds (they are short), short enough that a
+// store held by something else entirely fails with a message instead of hanging.
+constexpr int kBusyTimeoutMs = 30'000;
+
+RunRow read_run(SQLite::Statement& q) {
+  RunRow run;
+  run.id = q.getColumn(0).getString();
+  run.workflow = q.getColumn(1).getString();
+  run.file = q.getColumn(2).getString();
+  run.workflow_text = q.getColumn(3).getString();
+  run.status = q.getColumn(4).getString();
+  run.started = q.getColumn(5).getInt64();
+  run.ended = q.getColumn(6).getInt64();
+  run.pid = q.getColumn(7).getInt64();
+  run.host = q.getColumn(8).getString();
+  run.jobs = q.getColumn(9).getInt();
+  run.pid_start = q.getColumn(10).getInt64();
+  for (const auto& o : nlohmann::json::parse(q.getColumn(11).getString(), nullptr, false)) {
+    if (o.is_string()) run.overrides.push_back(o.get<std::string>());
+  }
+  return run;
+}
+
+constexpr const char* kRunColumns =
+    "id, workflow, file, workflow_text, status, started_ms, ended_ms, pid, host, jobs, pid_start, "
+    "overrides";
+
+}  // namespace
+
+int latest_schema_version() { return static_cast<int>(migrations().size()); }
+
+SqliteStore::SqliteStore(const std::string& path, Durability durability)
+    : db_(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE, kBusyTimeoutMs) {
+  db_.exec("PRAGMA journal_mode = WAL");
+  // WAL with NORMAL: a commit is durable once the WAL is synced at checkpoints; the database
+  // itself never corrupts on power loss. FULL syncs the WAL on every commit.
+  db_.exec(durability == Durability::kFull ? "PRAGMA synchronous = FULL"
+                                           : "PRAGMA synchronous = NORMAL");
+  migrate();
+}
+
+int SqliteStore::schema_version() { return db_.execAndGet("PRAGMA user_version").getInt(); }
+
+void SqliteStore::migrate() {
+  auto all = migrations();
+  if (schema_version() == latest_schema_version()) return;
+  SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+  int version = schema_version();  // Again, now that no one else can migrate.
+  if (version > latest_schema_version()) {
+    throw std::runtime_error(fmt::format(
+        "the store was written by a newer baton (schema version {}; this baton knows up to {})",
+        version, latest_schema_version()));
+  }
+  for (int v = version; v < latest_schema_version(); ++v) {
+    db_.exec(std::string(all[static_cast<std::size_t>(v)]));
+  }
+  db_.exec(fmt::format("PRAGMA user_version = {}", latest_schema_version()));
+  tx.commit();
+}
+
+void SqliteStore::upsert_run(const RunRow& run) {
+  SQLite::Statement q(db_, fmt::format(R"sql(
+    INSERT INTO runs ({}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT (id) DO UPDATE SET status = excluded.status, ended_ms = excluded.ended_ms,
+      pid = excluded.pid, host = excluded.host, jobs = excluded.jobs,
+      pid_start = excluded.pid_start)sql",
+                                       kRunColumns));
+  q.bind(1, run.id);
+  q.bind(2, run.workflow);
+  q.bind(3, run.file);
+  q.bind(4, run.workflow_text);
+  q.bind(5, run.status);
+  q.bind(6, run.started);
+  q.bind(7, run.ended);
+  q.bind(8, run.pid);
+  q.bind(9, run.host);
+  q.bind(10, run.jobs);
+  q.bind(11, run.pid_start);
+  q.bind(12, nlohmann::json(run.overrides).dump());
+  q.exec();
+}
+
+void SqliteStore::create_run(const RunRow& run) {
+  SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+  upsert_run(run);
+  tx.commit();
+  run_id_ = run.id;
+}
+
+void SqliteStore::claim_run(const RunRow& run) {
+  SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+  upsert_run(run);
+  tx.commit();
+  run_id_ = run.id;
+  SQLite::Statement tasks(db_, "SELECT COALESCE(MAX(seq) + 1, 0) FROM tasks WHERE run_id = ?");
+  tasks.bind(1, run.id);
+  tasks.executeStep();
+  next_task_seq_ = tasks.getColumn(0).getInt();
+  SQLite::Statement q(db_,
+                      "SELECT COALESCE(MAX(seq) + 1, 0) FROM breaker_transitions WHERE run_id = ?");
+  q.bind(1, run.id);
+  q.executeStep();
+  next_breaker_seq_ = q.getColumn(0).getInt();
+}
+
+void SqliteStore::write(const Batch& batch) {
+  if (batch.empty()) return;
+  if (!upsert_task_) {
+    upsert_task_ = std::make_unique<SQLite::Statement>(db_, R"sql(
+      INSERT INTO tasks (run_id, path, seq, state, reason, ignored, upstream_failed, item,
+                         item_index, attempt_base)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT (run_id, path) DO UPDATE SET state = excluded.state, reason = excluded.reason,
+        ignored = excluded.ignored, upstream_failed = excluded.upstream_failed,
+        attempt_base = excluded.attempt_base)sql");
+    upsert_attempt_ = std::make_unique<SQLite::Statement>(db_, R"sql(
+      INSERT OR REPLACE INTO attempts (run_id, path, step, n, pid, start_ms, end_ms, exit_code,
+                                       signal, timed_out, log, error, decision)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?))sql");
+    upsert_output_ = std::make_unique<SQLite::Statement>(
+        db_, "INSERT OR REPLACE INTO outputs (run_id, path, key, value) VALUES (?, ?, ?, ?)");
+  }
+  SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+  for (const auto& t : batch.tasks) {
+    auto& q = *upsert_task_;
+    q.reset();
+    q.bind(1, run_id_);
+    q.bind(2, t.path);
+    q.bind(3, next_task_seq_++);
+    q.bind(4, t.state);
+    q.bind(5, t.reason);
+    q.bind(6, t.failure_ignored ? 1 : 0);
+    q.bind(7, t.skipped_upstream_failed ? 1 : 0);
+    q.bind(8, t.item);
+    q.bind(9, t.item_index);
+    q.bind(10, t.attempt_base);
+    q.exec();
+  }
+  for (const auto& a : batch.attempts) {
+    auto& q = *upsert_attempt_;
+    q.reset();
+    q.bind(1, run_id_);
+    q.bind(2, a.path);
+    q.bind(3, a.step == StepKind::kCompensation ? 1 : 0);
+    q.bind(4, a.number);
+    q.bind(5, a.pid);
+    q.bind(6, a.start);
+    q.bind(7, a.end);
+    q.bind(8, a.exit_code);
+    q.bind(9, a.signal);
+    q.bind(10, a.timed_out ? 1 : 0);
+    q.bind(11, a.log);
+    q.bind(12, a.error);
+    q.bind(13, a.decision);
+    q.exec();
+  }
+  for (const auto& [path, outputs] : batch.outputs) {
+    for (const auto& [key, value] : outputs) {
+      auto& q = *upsert_output_;
+      q.reset();
+      q.bind(1, run_id_);
+      q.bind(2, path);
+      q.bind(3, key);
+      q.bind(4, value);
+      q.exec();
+    }
+  }
+  for (const auto& b : batch.breakers) {
+    SQLite::Statement q(db_, R"sql(
+      INSERT INTO breaker_transitions (run_id, seq, breaker, from_state, to_state, at_ms, why)
+      VALUES (?, ?, ?, ?, ?, ?, ?))sql");
+    q.bind(1, run_id_);
+    q.bind(2, next_breaker_seq_++);
+    q.bind(3, b.breaker);
+    q.bind(4, b.from);
+    q.bind(5, b.to);
+    q.bind(6, b.at);
+    q.bind(7, b.why);
+    q.exec();
+  }
+  if (batch.run) upsert_run(*batch.run);
+  tx.commit();
+}
+
+std::optional<RunRow> SqliteStore::find_run(std::string_view id_or_last) {
+  std::string sql =
+      id_or_last == "last"
+          ? fmt::format("SELECT {} FROM runs ORDER BY started_ms DESC, id DESC LIMIT 1",
+                        kRunColumns)
+          : fmt::format("SELECT {} FROM runs WHERE id = ?", kRunColumns);
+  SQLite::Statement q(db_, sql);
+  if (id_or_last != "last") q.bind(1, std::string(id_or_last));
+  if (!q.executeStep()) return std::nullopt;
+  return read_run(q);
+}
+
+std::vector<RunRow> SqliteStore::list_runs(int limit) {
+  SQLite::Statement q(
+      db_,
+      fmt::format("SELECT {} FROM runs ORDER BY started_ms DESC, id DESC LIMIT ?", kRunColumns));
+  q.bind(1, limit);
+  std::vector<RunRow> runs;
+  while (q.executeStep()) runs.push_back(read_run(q));
+  return runs;
+}
+
+std::vector<TaskRecord> SqliteStore::tasks(std::string_view run) {
+  std::vector<TaskRecord> out;
+  std::map<std::string, std::size_t> index;
+  SQLite::Statement q(db_, R"sql(
+    SELECT path, state, reason, ignored, upstream_failed, item, item_index, attempt_base
+    FROM tasks WHERE run_id = ? ORDER BY seq)sql");
+  q.bind(1, std::string(run));
+  while (q.executeStep()) {
+    TaskRecord t;
+    t.row.path = q.getColumn(0).getString();
+    t.row.state = q.getColumn(1).getString();
+    t.row.reason = q.getColumn(2).getString();
+    t.row.failure_ignored = q.getColumn(3).getInt() != 0;
+    t.row.skipped_upstream_failed = q.getColumn(4).getInt() != 0;
+    t.row.item = q.getColumn(5).getString();
+    t.row.item_index = q.getColumn(6).getInt();
+    t.row.attempt_base = q.getColumn(7).getInt();
+    index[t.row.path] = out.size();
+    out.push_back(std::move(t));
+  }
+  SQLite::Statement a(db_, R"sql(
+    SELECT path, step, n, pid, start_ms, end_ms, exit_code, signal, timed_out, log, error,
+           decision
+    FROM attempts WHERE run_id = ? ORDER BY path, step, n)sql");
+  a.bind(1, std::string(run));
+  while (a.executeStep()) {
+    auto it = index.find(a.getColumn(0).getString());
+    if (it == index.end()) continue;
+    AttemptRow row;
+    row.path = it->first;
+    row.step = a.getColumn(1).getInt() == 1 ? StepKind::kCompensation : StepKind::kTask;
+    row.number = a.getColumn(2).getInt();
+    row.pid = a.getColumn(3).getInt64();
+    row.start = a.getColumn(4).getInt64();
+    row.end = a.getColumn(5).getInt64();
+    row.exit_code = a.getColumn(6).getInt();
+    row.signal = a.getColumn(7).getInt();
+    row.timed_out = a.getColumn(8).getInt() != 0;
+    row.log = a.getColumn(9).getString();
+    row.error = a.getColumn(10).getString();
+    row.decision = a.getColumn(11).getString();
+    auto& task = out[it->second];
+    (row.step == StepKind::kTask ? task.attempts : task.compensations).push_back(std::move(row));
+  }
+  SQLite::Statement o(db_, "SELECT path, key, value FROM outputs WHERE run_id = ?");
+  o.bind(1, std::string(run));
+  while (o.executeStep()) {
+    auto it = index.find(o.getColumn(0).getString());
+    if (it != index.end())
+      out[it->second].outputs[o.getColumn(1).getString()] = o.getColumn(2).getString();
+  }
+  return out;
+}
+
+std::vector<BreakerRow> SqliteStore::breakers(std::string_view run) {
+  SQLite::Statement q(db_, R"sql(
+    SELECT breaker, from_state, to_state, at_ms, why FROM breaker_transitions
+    WHERE run_id = ? ORDER BY seq)sql");
+  q.bind(1, std::string(run));
+  std::vector<BreakerRow> out;
+  while (q.executeStep()) {
+    out.push_back({q.getColumn(0).getString(), q.getColumn(1).getString(),
+                   q.getColumn(2).getString(), q.getColumn(4).getString(),
+                   q.getColumn(3).getInt64()});
+  }
+  return out;
+}
+
+bool SqliteStore::give_verdict(std::string_view run, const VerdictRow& verdict) {
+  SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+  SQLite::Statement q(db_, R"sql(
+    INSERT INTO verdicts (run_id, path, approved, by_user, at_ms) VALUES (?, ?, ?, ?, ?)
+    ON CONFLICT (run_id, path) DO NOTHING)sql");
+  q.bind(1, std::string(run));
+  q.bind(2, verdict.path);
+  q.bind(3, verdict.approved ? 1 : 0);
+  q.bind(4, verdict.by);
+  q.bind(5, verdict.at);
+  bool given = q.exec() == 1;
+  tx.commit();
+  return given;
+}
+
+std::vector<VerdictRow> SqliteStore::take_verdicts(std::string_view run) {
+  SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+  SQLite::Statement q(db_, R"sql(
+    SELECT path, approved, by_user, at_ms FROM verdicts WHERE run_id = ? AND taken = 0)sql");
+  q.bind(1, std::string(run));
+  std::vector<VerdictRow> out;
+  while (q.executeStep()) {
+    out.push_back({q.getColumn(0).getString(), q.getColumn(1).getInt() != 0,
+                   q.getColumn(2).getString(), q.getColumn(3).getInt64()});
+  }
+  SQLite::Statement mark(db_, "UPDATE verdicts SET taken = 1 WHERE run_id = ? AND taken = 0");
+  mark.bind(1, std::string(run));
+  mark.exec();
+  tx.commit();
+  return out;
+}
+
+std::vector<std::pair<std::string, Millis>> SqliteStore::typical_durations(
+    std::string_view workflow) {
+  // The last 10 runs of the workflow; per task, the mean of its succeeded attempts.
+  SQLite::Statement q(db_, R"sql(
+    SELECT a.path, CAST(AVG(a.end_ms - a.start_ms) AS INTEGER)
+    FROM attempts a JOIN tasks t ON t.run_id = a.run_id AND t.path = a.path
+    WHERE a.step = 0 AND a.exit_code = 0 AND a.end_ms > 0 AND t.state IN ('succeeded',
+          'compensated', 'compensating', 'compensation_failed')
+      AND a.run_id IN (SELECT id FROM runs WHERE workflow = ? ORDER BY started_ms DESC LIMIT 10)
+    GROUP BY a.path)sql");
+  q.bind(1, std::string(workflow));
+  std::vector<std::pair<std::string, Millis>> out;
+  while (q.executeStep()) out.emplace_back(q.getColumn(0).getString(), q.getColumn(1).getInt64());
+  return out;
+}
+
+}  // namespace baton::store::sqlite
+
+namespace baton::store {
+
+Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& state_dir,
+                                                 Durability durability) {
+  std::error_code ec;
+  std::filesystem::create_directories(state_dir, ec);
+  if (ec) {
+    return unexpected(
+        Error::io(fmt::format("cannot create the state folder {}: {}", state_dir, ec.message())));
+  }
+  auto path = (std::filesystem::path(state_dir) / "baton.db").string();
+  try {
+    return std::unique_ptr<Store>(std::make_unique<sqlite::SqliteStore>(path, durability));
+  } catch (const std::exception& e) {
+    return unexpected(Error::io(fmt::format("cannot open the store {}: {}", path, e.what())));
+  }
+}
+
+}  // namespace baton::store

@@ -1,0 +1,48 @@
+// The Store on SQLite (SPEC 4): STATE/baton.db in WAL mode, so readers (status, runs) never
+// block the run that writes; a busy timeout and short IMMEDIATE transactions, so that no
+// "database is locked" reaches a user when several baton processes share the file.
+#pragma once
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <memory>
+#include <string>
+
+#include "store/store.hpp"
+
+namespace baton::store::sqlite {
+
+class SqliteStore : public Store {
+ public:
+  /// Opens or creates `path`; throws SQLite::Exception if it cannot.
+  SqliteStore(const std::string& path, Durability durability);
+
+  void create_run(const RunRow& run) override;
+  void write(const Batch& batch) override;
+  void claim_run(const RunRow& run) override;
+  std::optional<RunRow> find_run(std::string_view id_or_last) override;
+  std::vector<RunRow> list_runs(int limit) override;
+  std::vector<TaskRecord> tasks(std::string_view run) override;
+  std::vector<BreakerRow> breakers(std::string_view run) override;
+  bool give_verdict(std::string_view run, const VerdictRow& verdict) override;
+  std::vector<VerdictRow> take_verdicts(std::string_view run) override;
+  std::vector<std::pair<std::string, Millis>> typical_durations(std::string_view workflow) override;
+
+  /// The schema version of the open database.
+  int schema_version();
+
+ private:
+  void migrate();
+  void upsert_run(const RunRow& run);
+
+  SQLite::Database db_;
+  std::string run_id_;  ///< The run this process writes, for write().
+  int next_task_seq_ = 0;
+  int next_breaker_seq_ = 0;
+  std::unique_ptr<SQLite::Statement> upsert_task_, upsert_attempt_, upsert_output_;
+};
+
+/// The newest schema version this baton knows.
+int latest_schema_version();
+
+}  // namespace baton::store::sqlite

@@ -1,0 +1,52 @@
+// The durable store of SPEC 4, as an interface: SQLite on one machine now (sqlite/), PostgreSQL
+// for runs spread over machines later. Every method is one short transaction, so that several
+// baton processes share a store (a run, `status` in another shell, `approve`, a second run).
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "baton/result.hpp"
+#include "store/records.hpp"
+
+namespace baton::store {
+
+enum class Durability { kNormal, kFull };
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  virtual void create_run(const RunRow& run) = 0;
+  /// One transaction: what a scheduler turn changed.
+  virtual void write(const Batch& batch) = 0;
+  /// Marks the run as taken over by this process (resume).
+  virtual void claim_run(const RunRow& run) = 0;
+
+  /// A run by id, or the most recently started one for "last".
+  virtual std::optional<RunRow> find_run(std::string_view id_or_last) = 0;
+  /// Most recent first.
+  virtual std::vector<RunRow> list_runs(int limit) = 0;
+  /// Every task recorded for the run, in the order they were first recorded.
+  virtual std::vector<TaskRecord> tasks(std::string_view run) = 0;
+  virtual std::vector<BreakerRow> breakers(std::string_view run) = 0;
+
+  /// Records a verdict on a waiting approval gate; false if one was already given.
+  virtual bool give_verdict(std::string_view run, const VerdictRow& verdict) = 0;
+  /// Verdicts not yet taken by the run, which takes them now.
+  virtual std::vector<VerdictRow> take_verdicts(std::string_view run) = 0;
+
+  /// Per task path: the mean duration of its succeeded attempts in the last runs of the
+  /// workflow called `workflow` (SPEC 2.3's history).
+  virtual std::vector<std::pair<std::string, Millis>> typical_durations(
+      std::string_view workflow) = 0;
+};
+
+/// Opens (creating if needed) STATE/baton.db, migrating its schema to the current version.
+Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& state_dir,
+                                                 Durability durability = Durability::kNormal);
+
+}  // namespace baton::store
