@@ -247,7 +247,7 @@ std::string run_summary(const engine::RunGraph& graph, const engine::RunResult& 
                                graph.unit(unit.parent).kind == engine::UnitKind::kFanout
                            ? fmt::format("{} ({})", unit.path, unit.item)
                            : unit.path;
-    out += fmt::format("  {} {:<32} {:<17} {}\n", mark, name, state, detail);
+    out += fmt::format("  {} {:<32} {:<19} {}\n", mark, name, state, detail);
     std::error_code ec;
     const auto& failed_attempts =
         unit.state == TaskState::kCompensationFailed ? unit.compensations : unit.attempts;

@@ -91,6 +91,7 @@ class Scheduler {
   void settle_breaker(UnitIndex leaf, std::optional<bool> succeeded);
   void breaker_changed(std::size_t breaker, std::optional<BreakerChange> change);
   void on_breaker_reset(std::size_t breaker);
+  void wake_waiters(std::size_t breaker);
   void finish_run();
 
   RunGraph graph_;

@@ -19,6 +19,13 @@ std::string attempts_label(int made, int budget) {
                      : fmt::format("attempt {} of {}", made + 1, budget);
 }
 
+// A retry that was due will not happen after all: the last attempt's decision says why.
+void overrule_retry(Unit& unit, const std::string& why) {
+  if (unit.attempts.empty()) return;
+  auto& decision = unit.attempts.back().decision;
+  if (decision.empty() || decision.rfind("retry in", 0) == 0) decision = "not retried: " + why;
+}
+
 std::string deadline_value(const model::Node& node) {
   return model::format_duration(node.settings().deadline.value_or(Duration(0)));
 }
@@ -90,18 +97,18 @@ void Scheduler::on_deadline(UnitIndex leaf) {
       return;
     case TaskState::kRetrying:
       --retrying_;
-      if (!unit.attempts.empty()) {
-        unit.attempts.back().decision = "not retried: the deadline has passed";
-      }
+      overrule_retry(unit, "the deadline has passed");
       fail_leaf(leaf, why + " while waiting to retry");
       return;
     case TaskState::kWaiting: {
       --waiting_;
       for (auto& waiters : breaker_waiters_) std::erase(waiters, leaf);
+      overrule_retry(unit, "the deadline has passed");
       fail_leaf(leaf, why + " while its breaker was open");
       return;
     }
     case TaskState::kReady:  // Still queued: start_ready passes over it.
+      overrule_retry(unit, "the deadline has passed");
       fail_leaf(leaf, why + " before a slot was free");
       return;
     default:
@@ -133,18 +140,32 @@ void Scheduler::fail_leaf(UnitIndex leaf, std::string reason) {
   finish(leaf);
 }
 
-// failure_mode stop/cancel: tasks held by a breaker will not start (unless `always`), so they
-// go back to pending now rather than when the breaker would let them through.
+// failure_mode stop/cancel: tasks held by a breaker or waiting out a backoff will not start
+// (unless `always`), so they go back to pending now — resumable — rather than keep the run
+// alive until their timers fire.
 void Scheduler::begin_stopping() {
   stopping_ = true;
+  auto hold_back = [this](UnitIndex u, const char* why) {
+    Unit& unit = graph_.unit(u);
+    overrule_retry(unit, why);
+    unit.reason = std::string("not started: ") + why;
+    set_leaf_state(u, TaskState::kPending);
+  };
   for (auto& waiters : breaker_waiters_) {
-    std::erase_if(waiters, [this](UnitIndex u) {
+    std::erase_if(waiters, [&](UnitIndex u) {
       if (graph_.node_of(u).trigger == TriggerRule::kAlways) return false;
       --waiting_;
-      graph_.unit(u).reason.clear();
-      set_leaf_state(u, TaskState::kPending);
+      hold_back(u, "the run is stopping after a failure");
       return true;
     });
+  }
+  for (UnitIndex u = 0; u < graph_.units().size(); ++u) {
+    if (graph_.unit(u).state != TaskState::kRetrying ||
+        graph_.node_of(u).trigger == TriggerRule::kAlways) {
+      continue;
+    }
+    --retrying_;
+    hold_back(u, "the run is stopping after a failure");
   }
 }
 
@@ -193,8 +214,9 @@ bool Scheduler::pass_breaker(UnitIndex leaf) {
     set_leaf_state(leaf, TaskState::kWaiting);
     return false;
   }
-  fail_leaf(leaf, fmt::format("circuit_open: breaker '{}' is {}", spec.name,
-                              breaker->state() == BreakerState::kOpen ? "open" : "half-open"));
+  std::string state = breaker->state() == BreakerState::kOpen ? "open" : "half-open";
+  overrule_retry(unit, fmt::format("breaker '{}' is {}", spec.name, state));
+  fail_leaf(leaf, fmt::format("circuit_open: breaker '{}' is {}", spec.name, state));
   return false;
 }
 
@@ -204,8 +226,9 @@ void Scheduler::settle_breaker(UnitIndex leaf, std::optional<bool> succeeded) {
   auto ticket = *unit.breaker_ticket;
   unit.breaker_ticket.reset();
   CircuitBreaker* breaker = breaker_of(leaf);
-  if (!succeeded) {
+  if (!succeeded) {  // Cancelled: its trial place, if it held one, goes to a waiting task.
     breaker->release(ticket);
+    if (ticket.trial) wake_waiters(breaker_index_.at(breaker->spec().name));
     return;
   }
   breaker_changed(breaker_index_.at(breaker->spec().name),
@@ -231,9 +254,22 @@ void Scheduler::breaker_changed(std::size_t index, std::optional<BreakerChange> 
         TimerToken{TimerKind::kBreakerReset, static_cast<std::uint32_t>(index)}.encode());
     return;
   }
-  // Half-open or closed: the waiting tasks try again, in their usual order; whoever the
-  // breaker turns away waits again.
-  for (UnitIndex leaf : std::exchange(breaker_waiters_[index], {})) {
+  wake_waiters(index);
+}
+
+// Half-open: as many waiting tasks as there are trial places, longest waiting first; closed:
+// all of them. They start in their usual order; whoever the breaker turns away waits again.
+void Scheduler::wake_waiters(std::size_t index) {
+  CircuitBreaker& breaker = breakers_[index];
+  auto& waiters = breaker_waiters_[index];
+  std::size_t n = waiters.size();
+  if (breaker.state() == BreakerState::kOpen) return;
+  if (breaker.state() == BreakerState::kHalfOpen) {
+    n = std::min(n, static_cast<std::size_t>(breaker.free_trials()));
+  }
+  std::vector<UnitIndex> woken(waiters.begin(), waiters.begin() + static_cast<std::ptrdiff_t>(n));
+  waiters.erase(waiters.begin(), waiters.begin() + static_cast<std::ptrdiff_t>(n));
+  for (UnitIndex leaf : woken) {
     --waiting_;
     graph_.unit(leaf).reason.clear();
     make_ready(leaf);

@@ -40,6 +40,8 @@ class CircuitBreaker {
 
   const BreakerSpec& spec() const { return spec_; }
   BreakerState state() const { return state_; }
+  /// While half-open: how many more trial attempts may start now.
+  int free_trials() const { return spec_.half_open_max - trials_in_flight_; }
   /// While open: when it turns half-open.
   Clock::time_point half_open_at() const { return half_open_at_; }
 

@@ -50,8 +50,12 @@ CompensationPlan plan_compensations(const RunGraph& graph) {
       seen[u] = s;
       const Unit& unit = units[u];
       if (unit.kind != UnitKind::kLeaf) {
+        // Its leaves stand for it (each walks on to the group's dependents unless it is a step
+        // itself); a group or fan-out with no leaves is passed over to its dependents.
         stack.insert(stack.end(), unit.children.begin(), unit.children.end());
-        stack.insert(stack.end(), unit.dependents.begin(), unit.dependents.end());
+        if (unit.children.empty()) {
+          stack.insert(stack.end(), unit.dependents.begin(), unit.dependents.end());
+        }
       } else if (step_of[u] != kNotAStep) {
         plan.waits_for[s].push_back(step_of[u]);  // Its own walk covers what lies beyond.
       } else {

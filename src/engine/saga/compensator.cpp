@@ -28,6 +28,7 @@ Compensator::Compensator(RunGraph& graph, Executor& executor, const RunOptions& 
       emit_(std::move(emit)),
       plan_(plan_compensations(graph)) {
   std::size_t n = plan_.steps.size();
+  first_start_.resize(n);
   step_of_unit_.assign(graph_.units().size(), kNone);
   unblocks_.resize(n);
   waiting_for_.resize(n);
@@ -55,9 +56,10 @@ SagaOutcome Compensator::run() {
     for (const Event& event : executor_.wait(std::nullopt)) on_event(event);
   }
   if (interrupted_) {
-    for (UnitIndex leaf : plan_.steps) {
-      if (graph_.unit(leaf).state == TaskState::kSucceeded) {
-        graph_.unit(leaf).reason = "not compensated: the run was cancelled";
+    for (std::size_t step = 0; step < plan_.steps.size(); ++step) {
+      Unit& unit = graph_.unit(plan_.steps[step]);
+      if (unit.state == TaskState::kSucceeded && blocked_by_[step].empty()) {
+        unit.reason = "not compensated: the run was cancelled";
       }
     }
   }
@@ -76,7 +78,11 @@ void Compensator::start(std::size_t step) {
   record.start = std::chrono::system_clock::now();
   record.log_path = prepared.spec.log_path;
   unit.compensations.push_back(record);
-  if (attempt == 1) set_state(leaf, TaskState::kCompensating);
+  if (attempt == 1) {
+    first_start_[step] = Clock::now();
+    unit.state = TaskState::kCompensating;
+  }
+  emit_(RunEventKind::kCompensationStarted, leaf);
   if (!prepared.error.empty()) {
     unit.compensations.back().end = record.start;
     unit.compensations.back().error = prepared.error;
@@ -131,21 +137,31 @@ void Compensator::on_exit(UnitIndex leaf, bool succeeded, std::string reason, in
     end_step(step, StepEnd::kFailed, {});
     return;
   }
-  const auto& policy = graph_.node_of(leaf).settings().retry;
+  const auto& settings = graph_.node_of(leaf).settings();
+  const auto& policy = settings.retry;
   int made = static_cast<int>(unit.compensations.size());
   auto verdict = decide_retry(policy, made, {exit_code, timed_out});
+  std::uniform_real_distribution<double> unit_random(0.0, 1.0);
+  Duration delay = verdict.retry ? retry_delay(policy, made, unit_random(random_)) : Duration(0);
+  // Unlimited retries (allowed only with a deadline) stop at the task's deadline, counted from
+  // the compensation's first attempt.
+  if (verdict.retry && settings.deadline &&
+      Clock::now() + delay >= first_start_[step] + *settings.deadline) {
+    verdict = {false, fmt::format("the deadline ({}) has passed",
+                                  model::format_duration(*settings.deadline))};
+  }
   if (!verdict.retry) {
     record.decision = "not retried: " + verdict.why_not;
     unit.reason = "compensation " + reason;
     end_step(step, StepEnd::kFailed, {});
     return;
   }
-  std::uniform_real_distribution<double> unit_random(0.0, 1.0);
-  Duration delay = retry_delay(policy, made, unit_random(random_));
-  record.decision =
-      fmt::format("retry in {} (attempt {})", model::format_duration(delay), made + 1);
-  unit.reason = fmt::format("compensation {}; attempt {} in {}", reason, made + 1,
-                            model::format_duration(delay));
+  int budget = policy.max_attempts.value_or(1);
+  std::string next = budget == 0 ? fmt::format("attempt {}", made + 1)
+                                 : fmt::format("attempt {} of {}", made + 1, budget);
+  record.decision = fmt::format("retry in {} ({})", model::format_duration(delay), next);
+  unit.reason =
+      fmt::format("compensation {}; {} in {}", reason, next, model::format_duration(delay));
   unit.next_attempt_at = std::chrono::system_clock::now() + delay;
   ++retrying_;
   emit_(RunEventKind::kTaskRetrying, leaf);
@@ -169,8 +185,9 @@ void Compensator::end_step(std::size_t step, StepEnd how, const std::string& blo
       graph_.unit(leaf).reason = blocked_reason;
       break;
   }
+  // An interrupted compensation failed because the run was cancelled, which says it all.
   std::string reason =
-      how == StepEnd::kCompensated ? std::string()
+      how == StepEnd::kCompensated || interrupted_ ? std::string()
       : how == StepEnd::kFailed
           ? fmt::format("not compensated: the compensation of {} failed", graph_.unit(leaf).path)
           : blocked_reason;
@@ -207,9 +224,7 @@ void Compensator::interrupt(const Interrupted& interrupted) {
 
 void Compensator::set_state(UnitIndex leaf, TaskState state) {
   graph_.unit(leaf).state = state;
-  emit_(state == TaskState::kCompensating ? RunEventKind::kCompensationStarted
-                                          : RunEventKind::kCompensationFinished,
-        leaf);
+  emit_(RunEventKind::kCompensationFinished, leaf);
 }
 
 }  // namespace baton::engine

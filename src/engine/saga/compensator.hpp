@@ -54,6 +54,7 @@ class Compensator {
   std::vector<std::vector<std::size_t>> unblocks_;  ///< Step -> steps waiting for it.
   std::vector<std::size_t> waiting_for_;            ///< Step -> unfinished blockers.
   std::vector<std::string> blocked_by_;             ///< Step -> a failed blocker's reason.
+  std::vector<Clock::time_point> first_start_;      ///< Step -> its first attempt's start.
   std::vector<std::size_t> ready_;                  ///< A min-heap of step indices.
   int running_ = 0;
   int retrying_ = 0;
