@@ -26,6 +26,10 @@ int run(int argc, char** argv) {
   int exit_code = kExitOk;
   add_run_command(app, exit_code);
   add_resume_command(app, exit_code);
+  add_runs_command(app, exit_code);
+  add_status_command(app, exit_code);
+  add_logs_command(app, exit_code);
+  add_cancel_command(app, exit_code);
   add_validate_command(app, exit_code);
   add_plan_command(app, exit_code);
   add_graph_command(app, exit_code);

@@ -1,5 +1,6 @@
 #include "cli/store_input.hpp"
 
+#include <fmt/chrono.h>
 #include <fmt/format.h>
 #include <signal.h>
 #include <unistd.h>
@@ -47,6 +48,31 @@ bool run_process_alive(const store::RunRow& run) {
   if (::kill(static_cast<pid_t>(run.pid), 0) != 0 && errno != EPERM) return false;
   // The pid may have been reused since: compare start times.
   return run.pid_start == 0 || process_start_ticks_of(run.pid) == run.pid_start;
+}
+
+std::string display_status(const store::RunRow& run) {
+  if (run.status == "running" && !run_process_alive(run)) return "interrupted";
+  return run.status;
+}
+
+std::string local_date_time(store::Millis ms) {
+  auto t = std::chrono::system_clock::to_time_t(
+      std::chrono::system_clock::time_point(std::chrono::milliseconds(ms)));
+  return fmt::format("{:%Y-%m-%d %H:%M:%S}", fmt::localtime(t));
+}
+
+std::string run_duration(const store::RunRow& run) {
+  store::Millis end = run.ended;
+  if (end == 0) {
+    end = std::chrono::duration_cast<std::chrono::milliseconds>(
+              std::chrono::system_clock::now().time_since_epoch())
+              .count();
+  }
+  double seconds = static_cast<double>(end - run.started) / 1000.0;
+  if (seconds < 60) return fmt::format("{:.2f}s", seconds);
+  auto whole = static_cast<long long>(seconds);
+  if (whole < 3600) return fmt::format("{}m{:02}s", whole / 60, whole % 60);
+  return fmt::format("{}h{:02}m", whole / 3600, whole / 60 % 60);
 }
 
 }  // namespace baton::cli

@@ -23,4 +23,14 @@ std::optional<store::RunRow> find_run_or_report(const std::string& command, stor
 /// True if the process that recorded itself as running `run` is still that process.
 bool run_process_alive(const store::RunRow& run);
 
+/// The run's status for display: its recorded status, except `interrupted` for a run recorded
+/// as running whose baton process is gone (killed, crashed, or on a machine that rebooted).
+std::string display_status(const store::RunRow& run);
+
+/// "2026-11-25 22:38:41", local time.
+std::string local_date_time(store::Millis ms);
+
+/// The run's duration so far (to now while it runs), "12.34s", "3m05s".
+std::string run_duration(const store::RunRow& run);
+
 }  // namespace baton::cli

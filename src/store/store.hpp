@@ -3,6 +3,7 @@
 // baton processes share a store (a run, `status` in another shell, `approve`, a second run).
 #pragma once
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -33,6 +34,11 @@ class Store {
   /// Every task recorded for the run, in the order they were first recorded.
   virtual std::vector<TaskRecord> tasks(std::string_view run) = 0;
   virtual std::vector<BreakerRow> breakers(std::string_view run) = 0;
+  /// How many of the run's recorded tasks are in each state.
+  virtual std::map<std::string, int> count_states(std::string_view run) = 0;
+  /// Records how a run ended when the process running it is gone (`baton cancel` of a crashed
+  /// run): its status and end time, and no process.
+  virtual void end_run(std::string_view run, const std::string& status, Millis ended) = 0;
 
   /// Records a verdict on a waiting approval gate; false if one was already given.
   virtual bool give_verdict(std::string_view run, const VerdictRow& verdict) = 0;

@@ -285,6 +285,25 @@ std::vector<BreakerRow> SqliteStore::breakers(std::string_view run) {
   return out;
 }
 
+std::map<std::string, int> SqliteStore::count_states(std::string_view run) {
+  SQLite::Statement q(db_, "SELECT state, COUNT(*) FROM tasks WHERE run_id = ? GROUP BY state");
+  q.bind(1, std::string(run));
+  std::map<std::string, int> out;
+  while (q.executeStep()) out[q.getColumn(0).getString()] = q.getColumn(1).getInt();
+  return out;
+}
+
+void SqliteStore::end_run(std::string_view run, const std::string& status, Millis ended) {
+  SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+  SQLite::Statement q(
+      db_, "UPDATE runs SET status = ?, ended_ms = ?, pid = 0, pid_start = 0 WHERE id = ?");
+  q.bind(1, status);
+  q.bind(2, ended);
+  q.bind(3, std::string(run));
+  q.exec();
+  tx.commit();
+}
+
 bool SqliteStore::give_verdict(std::string_view run, const VerdictRow& verdict) {
   SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
   SQLite::Statement q(db_, R"sql(

@@ -24,6 +24,8 @@ class SqliteStore : public Store {
   std::vector<RunRow> list_runs(int limit) override;
   std::vector<TaskRecord> tasks(std::string_view run) override;
   std::vector<BreakerRow> breakers(std::string_view run) override;
+  std::map<std::string, int> count_states(std::string_view run) override;
+  void end_run(std::string_view run, const std::string& status, Millis ended) override;
   bool give_verdict(std::string_view run, const VerdictRow& verdict) override;
   std::vector<VerdictRow> take_verdicts(std::string_view run) override;
   std::vector<std::pair<std::string, Millis>> typical_durations(std::string_view workflow) override;

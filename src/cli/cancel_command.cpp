@@ -1,0 +1,74 @@
+// `baton cancel RUN`: stop a run from another shell (SPEC 3.4, 2.6). The baton running it gets
+// SIGTERM, exactly as if it had been interrupted, and ends the run `cancelled`. A run whose
+// baton is gone (killed, crashed) is marked `cancelled` in the store directly.
+#include <fmt/format.h>
+#include <signal.h>
+
+#include <chrono>
+#include <cstring>
+#include <iostream>
+#include <memory>
+#include <thread>
+
+#include "cli/commands.hpp"
+#include "cli/store_input.hpp"
+#include "store/run_recorder.hpp"
+
+namespace baton::cli {
+namespace {
+
+constexpr auto kWaitForEnd = std::chrono::seconds(30);
+
+void execute(const std::string& run_id, const std::string& state, int& exit_code) {
+  const std::string command = "baton cancel";
+  auto store = open_store_or_report(command, state, exit_code);
+  if (!store) return;
+  auto run = find_run_or_report(command, *store, run_id, exit_code);
+  if (!run) return;
+  if (run->status != "running") {
+    std::cerr << fmt::format("{}: run {} already ended: {}\n", command, run->id, run->status);
+    exit_code = kExitInvalid;
+    return;
+  }
+  if (!run_process_alive(*run)) {
+    store->end_run(run->id, "cancelled", store::to_millis(std::chrono::system_clock::now()));
+    std::cout << fmt::format("run {} cancelled (its baton process was gone)\n", run->id);
+    return;
+  }
+  if (::kill(static_cast<pid_t>(run->pid), SIGTERM) != 0) {
+    std::cerr << fmt::format("{}: cannot signal baton (pid {}) running {}: {}\n", command,
+                             run->pid, run->id, std::strerror(errno));
+    exit_code = kExitFailed;
+    return;
+  }
+  // Its tasks get SIGTERM, then SIGKILL after their kill_grace; wait for the run to say so.
+  auto give_up = std::chrono::steady_clock::now() + kWaitForEnd;
+  while (std::chrono::steady_clock::now() < give_up) {
+    auto now = store->find_run(run->id);
+    if (now && now->status != "running") {
+      std::cout << fmt::format("run {} {}\n", run->id, now->status);
+      return;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  std::cout << fmt::format("run {}: cancel requested (baton pid {} is still stopping)\n",
+                           run->id, run->pid);
+}
+
+}  // namespace
+
+void add_cancel_command(CLI::App& app, int& exit_code) {
+  auto run = std::make_shared<std::string>();
+  auto state = std::make_shared<std::string>();
+  auto* cmd = app.add_subcommand("cancel", "Stop a run from another shell");
+  cmd->add_option("RUN", *run, "A run id, or `last`")->required();
+  cmd->add_option("--state", *state, "State folder (default: $BATON_STATE, else ./.baton)");
+  cmd->footer(
+      "\nThe run's baton gets SIGTERM: it stops starting tasks, stops the running ones (SIGTERM,\n"
+      "then SIGKILL after kill_grace) and ends the run `cancelled`; nothing more runs, not even\n"
+      "compensations. `baton resume RUN` can continue it later.\n"
+      "Examples:\n  baton cancel last\n  baton cancel 20261125-210501-3fa2");
+  cmd->callback([run, state, &exit_code] { execute(*run, *state, exit_code); });
+}
+
+}  // namespace baton::cli

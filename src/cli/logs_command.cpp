@@ -1,0 +1,91 @@
+// `baton logs RUN PATH [--attempt N] [--compensation]`: what an attempt printed (SPEC 5), read
+// from the log file the store names for it.
+#include <fmt/format.h>
+
+#include <fstream>
+#include <iostream>
+#include <memory>
+
+#include "cli/commands.hpp"
+#include "cli/store_input.hpp"
+
+namespace baton::cli {
+namespace {
+
+struct LogsOptions {
+  std::string run;
+  std::string path;
+  int attempt = 0;  ///< 0: the last.
+  bool compensation = false;
+};
+
+void execute(const LogsOptions& opts, const std::string& state, int& exit_code) {
+  const std::string command = "baton logs";
+  auto store = open_store_or_report(command, state, exit_code);
+  if (!store) return;
+  auto run = find_run_or_report(command, *store, opts.run, exit_code);
+  if (!run) return;
+  std::vector<std::string> known;
+  for (const auto& task : store->tasks(run->id)) {
+    if (task.row.path != opts.path) {
+      known.push_back(task.row.path);
+      continue;
+    }
+    const auto& attempts = opts.compensation ? task.compensations : task.attempts;
+    if (attempts.empty()) {
+      std::cerr << fmt::format("{}: {} has no {} in run {} ({})\n", command, opts.path,
+                               opts.compensation ? "compensation attempts" : "attempts", run->id,
+                               task.row.state);
+      exit_code = kExitInvalid;
+      return;
+    }
+    const store::AttemptRow* chosen = &attempts.back();
+    if (opts.attempt > 0) {
+      chosen = nullptr;
+      for (const auto& a : attempts) {
+        if (a.number == opts.attempt) chosen = &a;
+      }
+      if (!chosen) {
+        std::cerr << fmt::format("{}: {} has no attempt {} (attempts {} to {})\n", command,
+                                 opts.path, opts.attempt, attempts.front().number,
+                                 attempts.back().number);
+        exit_code = kExitInvalid;
+        return;
+      }
+    }
+    std::ifstream in(chosen->log, std::ios::binary);
+    if (!in) {
+      std::cerr << fmt::format("{}: cannot read {}\n", command, chosen->log);
+      exit_code = kExitFailed;
+      return;
+    }
+    std::cout << in.rdbuf();
+    return;
+  }
+  std::cerr << fmt::format("{}: run {} has no task '{}'", command, run->id, opts.path);
+  if (!known.empty() && known.size() <= 10) {
+    std::cerr << fmt::format("; its tasks: {}", fmt::join(known, ", "));
+  }
+  std::cerr << '\n';
+  exit_code = kExitInvalid;
+}
+
+}  // namespace
+
+void add_logs_command(CLI::App& app, int& exit_code) {
+  auto opts = std::make_shared<LogsOptions>();
+  auto state = std::make_shared<std::string>();
+  auto* cmd = app.add_subcommand("logs", "Print what a task's attempt wrote (stdout and stderr)");
+  cmd->add_option("RUN", opts->run, "A run id, or `last`")->required();
+  cmd->add_option("PATH", opts->path, "The task's path, e.g. build.compile or shards[2]")
+      ->required();
+  cmd->add_option("-a,--attempt", opts->attempt, "Which attempt (default: the last)")
+      ->check(CLI::PositiveNumber);
+  cmd->add_flag("--compensation", opts->compensation,
+                "The task's compensation attempts instead of its own");
+  cmd->add_option("--state", *state, "State folder (default: $BATON_STATE, else ./.baton)");
+  cmd->footer("\nExamples:\n  baton logs last deploy\n  baton logs last test --attempt 1");
+  cmd->callback([opts, state, &exit_code] { execute(*opts, *state, exit_code); });
+}
+
+}  // namespace baton::cli

@@ -1,0 +1,175 @@
+// `baton status [RUN]`: a recorded run's task tree with states, attempts and durations, like a
+// to-do list (SPEC 5). Works on a run in progress (another baton writes the store meanwhile) and
+// on one that crashed.
+#include <fmt/format.h>
+
+#include <iostream>
+#include <map>
+#include <memory>
+
+#include "cli/commands.hpp"
+#include "cli/store_input.hpp"
+#include "cli/terminal.hpp"
+#include "cli/workflow_input.hpp"
+
+namespace baton::cli {
+namespace {
+
+struct StatusOptions {
+  std::string run = "last";
+  std::string state;
+};
+
+using Records = std::map<std::string, store::TaskRecord>;
+
+bool is_failure(const store::TaskRow& row) {
+  return (row.state == "failed" && !row.failure_ignored) || row.state == "compensation_failed";
+}
+
+bool is_active(const std::string& state) {
+  return state == "running" || state == "retrying" || state == "waiting" || state == "ready" ||
+         state == "compensating";
+}
+
+bool is_done(const std::string& state) {
+  return state == "succeeded" || state == "compensated" || state == "skipped" ||
+         state == "failed";  // An ignored failure; real ones are caught first.
+}
+
+// The box of a to-do line for tasks in these states: [x] done, [!] failed, [~] in progress,
+// [-] skipped or cancelled, [ ] not started.
+std::string mark(const std::vector<const store::TaskRow*>& rows, const Style& style) {
+  bool all_done = !rows.empty(), all_skipped = !rows.empty(), any_active = false;
+  for (const auto* row : rows) {
+    if (is_failure(*row)) return style.red("[!]");
+    any_active = any_active || is_active(row->state);
+    all_done = all_done && is_done(row->state);
+    all_skipped = all_skipped && (row->state == "skipped" || row->state == "cancelled");
+  }
+  if (any_active) return style.yellow("[~]");
+  if (all_skipped) return style.dim("[-]");
+  if (all_done) return style.green("[x]");
+  return "[ ]";
+}
+
+std::string seconds(store::Millis from, store::Millis to) {
+  return fmt::format("{:.2f}s", static_cast<double>(to - from) / 1000.0);
+}
+
+std::string detail(const store::TaskRecord& task) {
+  std::string out = task.row.reason;
+  if (!task.attempts.empty()) {
+    const auto& last = task.attempts.back();
+    std::string took = last.end ? seconds(last.start, last.end) : "running";
+    if (task.attempts.size() > 1) took = fmt::format("attempt {}, {}", last.number, took);
+    out = out.empty() ? took : out + " — " + took;
+  }
+  return out;
+}
+
+std::string state_text(const store::TaskRow& row) {
+  return row.state == "failed" && row.failure_ignored ? "failed (ignored)" : row.state;
+}
+
+class TreePrinter {
+ public:
+  TreePrinter(const Records& records, const Style& style) : records_(records), style_(style) {}
+
+  void leaf(const std::string& label, const std::string& path, int indent) {
+    auto it = records_.find(path);
+    if (it == records_.end()) {
+      line(indent, "[ ]", label, "pending", "");
+      return;
+    }
+    line(indent, mark({&it->second.row}, style_), label, state_text(it->second.row),
+         detail(it->second));
+  }
+
+  /// A group or a fan-out: one line for all the tasks recorded under `prefix`.
+  void heading(const std::string& label, const std::string& prefix, int indent) {
+    std::vector<const store::TaskRow*> rows;
+    for (auto it = records_.lower_bound(prefix);
+         it != records_.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {
+      rows.push_back(&it->second.row);
+    }
+    line(indent, mark(rows, style_), style_.bold(label), "", "");
+  }
+
+  /// The instances of a fan-out, as recorded, named from `base` on: `shards[0] (a)`,
+  /// `region[1].deploy`.
+  void instances(const std::string& prefix, std::size_t base, int indent) {
+    for (auto it = records_.lower_bound(prefix);
+         it != records_.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {
+      std::string label = it->first.substr(base);
+      if (!it->second.row.item.empty()) label += " (" + it->second.row.item + ")";
+      leaf(label, it->first, indent);
+    }
+  }
+
+ private:
+  void line(int indent, const std::string& box, const std::string& label, const std::string& state,
+            const std::string& more) {
+    std::string head = std::string(static_cast<std::size_t>(indent) * 4, ' ') + label;
+    std::cout << fmt::format("{} {:<40} {:<19} {}\n", box, head, state, more);
+  }
+  const Records& records_;
+  const Style& style_;
+};
+
+void execute(const StatusOptions& opts, int& exit_code) {
+  const std::string command = "baton status";
+  auto store = open_store_or_report(command, opts.state, exit_code);
+  if (!store) return;
+  auto run = find_run_or_report(command, *store, opts.run, exit_code);
+  if (!run) return;
+  Records records;
+  for (auto& task : store->tasks(run->id)) records.emplace(task.row.path, std::move(task));
+  Style style(stdout);
+  std::cout << fmt::format("{} {} — {} — {} (started {}, {})\n", style.bold("Run"), run->id,
+                           run->workflow, display_status(*run), local_date_time(run->started),
+                           run_duration(*run));
+  int ignored = 0;
+  auto workflow = load_text_or_report(run->workflow_text, run->file, ignored);
+  TreePrinter tree(records, style);
+  if (!workflow) {  // Cannot happen for a run baton started; list what was recorded.
+    for (const auto& [path, task] : records) tree.leaf(path, path, 0);
+    return;
+  }
+  // The workflow's own tree, in file order; a fan-out lists the instances that were recorded.
+  const auto& nodes = workflow->nodes;
+  for (std::size_t i = 1; i < nodes.size(); ++i) {
+    const auto& node = nodes[i];
+    int indent = node.depth - 1;
+    if (node.foreach) {
+      tree.heading(node.id, node.path + "[", indent);
+      tree.instances(node.path + "[", node.path.size() - node.id.size(), indent + 1);
+      // Skip the model's subtree: its instances stand for it.
+      std::size_t end = i + 1;
+      while (end < nodes.size() && nodes[end].depth > node.depth) ++end;
+      i = end - 1;
+    } else if (node.is_group()) {
+      tree.heading(node.id, node.path + ".", indent);
+    } else {
+      tree.leaf(node.id, node.path, indent);
+    }
+  }
+  for (const auto& b : store->breakers(run->id)) {
+    std::cout << fmt::format("breaker {}: {} -> {} at {} ({})\n", b.breaker, b.from, b.to,
+                             local_date_time(b.at), b.why);
+  }
+}
+
+}  // namespace
+
+void add_status_command(CLI::App& app, int& exit_code) {
+  auto opts = std::make_shared<StatusOptions>();
+  auto* cmd = app.add_subcommand("status", "Show a run's tasks with their states, like a to-do list");
+  cmd->add_option("RUN", opts->run, "A run id, or `last` (the default)");
+  cmd->add_option("--state", opts->state, "State folder (default: $BATON_STATE, else ./.baton)");
+  cmd->footer(
+      "\n[x] done  [!] failed  [~] in progress  [-] skipped or cancelled  [ ] not started\n"
+      "Examples:\n  baton status\n  baton status 20261125-210501-3fa2");
+  cmd->callback([opts, &exit_code] { execute(*opts, exit_code); });
+}
+
+}  // namespace baton::cli
