@@ -36,8 +36,8 @@ void execute(const std::string& run_id, const std::string& state, int& exit_code
     return;
   }
   if (::kill(static_cast<pid_t>(run->pid), SIGTERM) != 0) {
-    std::cerr << fmt::format("{}: cannot signal baton (pid {}) running {}: {}\n", command,
-                             run->pid, run->id, std::strerror(errno));
+    std::cerr << fmt::format("{}: cannot signal baton (pid {}) running {}: {}\n", command, run->pid,
+                             run->id, std::strerror(errno));
     exit_code = kExitFailed;
     return;
   }
@@ -51,8 +51,8 @@ void execute(const std::string& run_id, const std::string& state, int& exit_code
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
-  std::cout << fmt::format("run {}: cancel requested (baton pid {} is still stopping)\n",
-                           run->id, run->pid);
+  std::cout << fmt::format("run {}: cancel requested (baton pid {} is still stopping)\n", run->id,
+                           run->pid);
 }
 
 }  // namespace

@@ -1,4 +1,14 @@
 // The `baton` program.
+#include <signal.h>
+
 #include "cli/commands.hpp"
 
-int main(int argc, char** argv) { return baton::cli::run(argc, argv); }
+int main(int argc, char** argv) {
+  // `baton approve` nudges a running baton with SIGUSR1 (read from a signalfd once the run is
+  // under way); blocked from the start, an early nudge waits instead of killing this process.
+  sigset_t nudge;
+  sigemptyset(&nudge);
+  sigaddset(&nudge, SIGUSR1);
+  sigprocmask(SIG_BLOCK, &nudge, nullptr);
+  return baton::cli::run(argc, argv);
+}

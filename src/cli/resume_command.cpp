@@ -124,7 +124,7 @@ void execute(const ResumeOptions& opts, int& exit_code) {
   stamp_process(*run);
   store->claim_run(*run);
   exit_code = run_session(*workflow, std::move(options), *store, std::move(*run),
-                          {opts.progress, opts.quiet});
+                          {opts.progress, opts.quiet, state_flag(opts.state)});
 }
 
 }  // namespace

@@ -63,8 +63,8 @@ void execute(const RunCommandOptions& opts, int& exit_code) {
   row.overrides = opts.overrides;
   stamp_process(row);
   (*store)->create_run(row);
-  exit_code =
-      run_session(*workflow, std::move(run), **store, std::move(row), {opts.progress, opts.quiet});
+  exit_code = run_session(*workflow, std::move(run), **store, std::move(row),
+                          {opts.progress, opts.quiet, state_flag(opts.state)});
 }
 
 }  // namespace

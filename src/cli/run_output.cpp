@@ -41,8 +41,12 @@ std::string last_decision(const Unit& unit) {
   return unit.attempts.empty() ? std::string() : unit.attempts.back().decision;
 }
 
+bool is_gate(const Unit& unit) { return unit.reason == "waiting for approval"; }
+
 class PlainProgress : public Progress {
  public:
+  PlainProgress(std::string run_id, std::string state_flag)
+      : run_id_(std::move(run_id)), state_flag_(std::move(state_flag)) {}
   void run_started(const std::string& workflow) override {
     fmt::print(stderr, "run {} started\n", workflow);
   }
@@ -60,7 +64,11 @@ class PlainProgress : public Progress {
         fmt::print(stderr, "  started    {} (attempt {})\n", unit.path, unit.attempts.size());
         break;
       case K::kTaskSucceeded:
-        fmt::print(stderr, "  succeeded  {} ({:.2f}s)\n", unit.path, duration(unit.attempts));
+        if (unit.attempts.empty()) {  // An approval gate.
+          fmt::print(stderr, "  succeeded  {} ({})\n", unit.path, unit.reason);
+        } else {
+          fmt::print(stderr, "  succeeded  {} ({:.2f}s)\n", unit.path, duration(unit.attempts));
+        }
         break;
       case K::kTaskFailed: {
         std::string decision = last_decision(unit);
@@ -74,7 +82,9 @@ class PlainProgress : public Progress {
                    local_time(unit.next_attempt_at));
         break;
       case K::kTaskWaiting:
-        fmt::print(stderr, "  waiting    {}: {}\n", unit.path, unit.reason);
+        fmt::print(
+            stderr, "  waiting    {}: {}\n", unit.path,
+            is_gate(unit) ? approval_commands(run_id_, unit.path, state_flag_) : unit.reason);
         break;
       case K::kTaskSkipped:
         fmt::print(stderr, "  skipped    {}: {}\n", unit.path, unit.reason);
@@ -107,11 +117,13 @@ class PlainProgress : public Progress {
     if (attempts.empty()) return 0;
     return seconds_between(attempts.back().start, std::chrono::system_clock::now());
   }
+  std::string run_id_, state_flag_;
 };
 
 class JsonProgress : public Progress {
  public:
-  explicit JsonProgress(std::string run_id) : run_id_(std::move(run_id)) {}
+  JsonProgress(std::string run_id, std::string state_flag)
+      : run_id_(std::move(run_id)), state_flag_(std::move(state_flag)) {}
   void run_started(const std::string& workflow) override {
     emit("run_started", event_time_now(), {{"workflow", workflow}});
   }
@@ -140,6 +152,10 @@ class JsonProgress : public Progress {
       }
       if (compensation) extra["compensation"] = true;
       if (!unit.reason.empty()) extra["reason"] = unit.reason;
+      if (event.kind == K::kTaskWaiting && is_gate(unit)) {
+        extra["approve"] = fmt::format("baton approve {} {}{}", run_id_, unit.path, state_flag_);
+        extra["reject"] = fmt::format("baton reject {} {}{}", run_id_, unit.path, state_flag_);
+      }
       if (!attempts.empty() && !attempts.back().decision.empty() &&
           (event.kind == K::kTaskFailed || event.kind == K::kTaskRetrying ||
            event.kind == K::kCompensationFinished)) {
@@ -164,7 +180,7 @@ class JsonProgress : public Progress {
     for (auto& [key, value] : extra.items()) line[key] = value;
     fmt::print(stderr, "{}\n", line.dump());
   }
-  std::string run_id_;
+  std::string run_id_, state_flag_;
 };
 
 class NoProgress : public Progress {
@@ -204,10 +220,20 @@ std::vector<engine::UnitIndex> listed_units(const engine::RunGraph& graph) {
 
 }  // namespace
 
-std::unique_ptr<Progress> make_progress(const std::string& mode, const std::string& run_id) {
-  if (mode == "json") return std::make_unique<JsonProgress>(run_id);
+std::unique_ptr<Progress> make_progress(const std::string& mode, const std::string& run_id,
+                                        const std::string& state_flag) {
+  if (mode == "json") return std::make_unique<JsonProgress>(run_id, state_flag);
   if (mode == "none") return std::make_unique<NoProgress>();
-  return std::make_unique<PlainProgress>();  // auto and tty: the live line comes with reports.
+  // auto and tty: the live line comes with reports.
+  return std::make_unique<PlainProgress>(run_id, state_flag);
+}
+
+std::string approval_commands(const std::string& run_id, const std::string& path,
+                              const std::string& state_flag) {
+  return fmt::format(
+      "waiting for approval: run `baton approve {0} {1}{2}` or `baton reject {0} "
+      "{1}{2}` in another shell",
+      run_id, path, state_flag);
 }
 
 std::string run_summary(const engine::RunGraph& graph, const engine::RunResult& result,

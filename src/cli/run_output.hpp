@@ -19,8 +19,14 @@ class Progress {
   virtual void run_finished(const engine::RunResult& result) = 0;
 };
 
-/// `mode`: auto, tty, plain, json or none.
-std::unique_ptr<Progress> make_progress(const std::string& mode, const std::string& run_id);
+/// `mode`: auto, tty, plain, json or none. `state_flag` (" --state DIR", or empty for the
+/// default folder) completes the commands printed for approval gates.
+std::unique_ptr<Progress> make_progress(const std::string& mode, const std::string& run_id,
+                                        const std::string& state_flag = {});
+
+/// What to type in another shell to approve or reject a gate (SPEC 3.6).
+std::string approval_commands(const std::string& run_id, const std::string& path,
+                              const std::string& state_flag);
 
 /// Every leaf with its state and, for failures and skips, why; the last lines of a failed
 /// attempt's log; breaker transitions; counts.

@@ -14,6 +14,7 @@ namespace baton::cli {
 struct SessionOutput {
   std::string progress = "auto";  ///< --progress
   bool quiet = false;             ///< --quiet
+  std::string state_flag;         ///< " --state DIR" unless the state folder is the default.
 };
 
 /// Runs `workflow` as the run `row` (already in the store); returns the exit code of SPEC 5.

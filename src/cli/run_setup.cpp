@@ -100,6 +100,12 @@ std::string new_run_id() {
                      utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, random() & 0xffff);
 }
 
+std::string state_flag(const std::string& option) {
+  auto dir = state_dir(option);
+  if (dir == ".baton") return {};
+  return " --state " + std::filesystem::absolute(dir).string();
+}
+
 store::Durability durability_of(const std::string& option) {
   return option == "full" ? store::Durability::kFull : store::Durability::kNormal;
 }

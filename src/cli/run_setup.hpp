@@ -30,6 +30,10 @@ std::string apply_overrides(model::Workflow& workflow, const std::vector<std::st
 /// `--state DIR`, else $BATON_STATE, else ./.baton (SPEC 4).
 std::filesystem::path state_dir(const std::string& option);
 
+/// " --state DIR" (absolute) for commands printed to the user, or empty when the state folder
+/// is the default ./.baton.
+std::string state_flag(const std::string& option);
+
 /// `--durability normal|full`.
 store::Durability durability_of(const std::string& option);
 

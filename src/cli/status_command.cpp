@@ -163,7 +163,8 @@ void execute(const StatusOptions& opts, int& exit_code) {
 
 void add_status_command(CLI::App& app, int& exit_code) {
   auto opts = std::make_shared<StatusOptions>();
-  auto* cmd = app.add_subcommand("status", "Show a run's tasks with their states, like a to-do list");
+  auto* cmd =
+      app.add_subcommand("status", "Show a run's tasks with their states, like a to-do list");
   cmd->add_option("RUN", opts->run, "A run id, or `last` (the default)");
   cmd->add_option("--state", opts->state, "State folder (default: $BATON_STATE, else ./.baton)");
   cmd->footer(

@@ -83,7 +83,11 @@ struct Interrupted {
   int count = 0;   ///< 1 for the first of either, 2 for the second, and so on.
 };
 
+/// baton received SIGUSR1: another baton process asks this one to look at the store (`baton
+/// approve` and `baton reject` gave a verdict).
+struct Wakeup {};
+
 /// Everything the executor reports; handle with std::visit.
-using Event = std::variant<AttemptExited, SpawnFailed, TimerFired, Interrupted>;
+using Event = std::variant<AttemptExited, SpawnFailed, TimerFired, Interrupted, Wakeup>;
 
 }  // namespace baton::engine

@@ -12,6 +12,13 @@ class Journal;
 struct RunEvent;
 struct Unit;
 
+/// A verdict on an approval gate (SPEC 3.6), given with `baton approve` or `baton reject`.
+struct Verdict {
+  std::string path;
+  bool approved = false;
+  std::string by;  ///< Who gave it.
+};
+
 struct RunOptions {
   int jobs = 1;                        ///< Leaves running at once (>= 1).
   std::string run_id;                  ///< BATON_RUN_ID and `${{ run.id }}`.
@@ -31,6 +38,10 @@ struct RunOptions {
   /// session of the run recorded. A leaf it marks succeeded is done and never runs again.
   /// Default: none.
   std::function<void(Unit&)> restore;
+  /// Verdicts on approval gates given since the last call (from the store). Asked when a gate
+  /// starts waiting and when the executor reports a Wakeup. Default: none, gates wait until
+  /// their timeout or deadline.
+  std::function<std::vector<Verdict>()> take_verdicts;
 };
 
 }  // namespace baton::engine

@@ -331,6 +331,10 @@ void Scheduler::start_ready() {
       set_leaf_state(u, TaskState::kPending);  // Not started; resumable later.
       continue;
     }
+    if (graph_.node_of(u).action == model::ActionKind::kApproval) {
+      wait_for_approval(u);  // A gate takes no slot: it runs nothing.
+      continue;
+    }
     if (!admit(u)) {
       held_.push_back(u);
       continue;
@@ -382,13 +386,6 @@ void Scheduler::take_limits(UnitIndex leaf, int sign) {
 
 void Scheduler::start(UnitIndex leaf) {
   Unit& unit = graph_.unit(leaf);
-  if (graph_.node_of(leaf).action == model::ActionKind::kApproval) {
-    // Gates wait for `baton approve` from another shell, which needs the durable store.
-    fail_leaf(leaf,
-              "approval gates are not supported yet: they come with the durable store "
-              "(baton approve/reject)");
-    return;
-  }
   int attempt = static_cast<int>(unit.attempts.size()) + 1;
   auto prepared = prepare_launch(graph_, leaf, attempt, options_, environments_);
   AttemptRecord record;
@@ -425,6 +422,8 @@ void Scheduler::on_event(const Event& event) {
           on_interrupt(e);
         } else if constexpr (std::is_same_v<E, TimerFired>) {
           on_timer(e.token);
+        } else if constexpr (std::is_same_v<E, Wakeup>) {
+          apply_verdicts();
         }
       },
       event);
@@ -500,6 +499,9 @@ void Scheduler::on_timer(std::uint64_t token) {
       break;
     case TimerKind::kBreakerReset:
       on_breaker_reset(index);
+      break;
+    case TimerKind::kApprovalTimeout:
+      on_approval_timeout(index);
       break;
     case TimerKind::kCompensationRetry:
       break;

@@ -94,6 +94,12 @@ class Scheduler {
   void wake_waiters(std::size_t breaker);
   void finish_run();
 
+  // Approval gates (scheduler_gates.cpp).
+  void wait_for_approval(UnitIndex gate);
+  /// Takes new verdicts and applies those for waiting gates.
+  void apply_verdicts();
+  void on_approval_timeout(UnitIndex gate);
+
   RunGraph graph_;
   Executor& executor_;
   RunOptions options_;
@@ -113,7 +119,9 @@ class Scheduler {
   std::vector<std::vector<UnitIndex>> breaker_waiters_;  ///< Leaves `waiting` per breaker.
   int running_ = 0;
   int retrying_ = 0;  ///< Leaves waiting out a backoff: the run is not over while any do.
-  int waiting_ = 0;   ///< Leaves held by an open breaker (`on_open: wait`).
+  int waiting_ = 0;   ///< Leaves held by an open breaker or waiting for approval.
+  std::map<std::string, UnitIndex> gates_waiting_;  ///< By path.
+  std::map<std::string, Verdict> verdicts_;         ///< Taken, for gates not waiting yet.
   std::mt19937_64 random_{std::random_device{}()};
   bool stopping_ = false;   ///< failure_mode stop/cancel: start only `always` tasks.
   bool cancelled_ = false;  ///< SIGINT/SIGTERM: start nothing more.

@@ -102,6 +102,10 @@ void Scheduler::on_deadline(UnitIndex leaf) {
       return;
     case TaskState::kWaiting: {
       --waiting_;
+      if (gates_waiting_.erase(unit.path) > 0) {
+        fail_leaf(leaf, why + " while waiting for approval");
+        return;
+      }
       for (auto& waiters : breaker_waiters_) std::erase(waiters, leaf);
       overrule_retry(unit, "the deadline has passed");
       fail_leaf(leaf, why + " while its breaker was open");
@@ -180,6 +184,7 @@ void Scheduler::on_interrupt(const Interrupted& interrupted) {
   }
   retrying_ = waiting_ = 0;
   for (auto& waiters : breaker_waiters_) waiters.clear();
+  gates_waiting_.clear();
   if (interrupted.count >= 2) {
     executor_.kill_all();
   } else {

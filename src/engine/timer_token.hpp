@@ -11,6 +11,7 @@ enum class TimerKind : std::uint32_t {
   kDeadline = 2,      ///< A leaf's deadline has come.
   kBreakerReset = 3,  ///< A breaker's reset_timeout has passed.
   kCompensationRetry = 4,
+  kApprovalTimeout = 5,  ///< An approval gate's `timeout` has passed.
 };
 
 struct TimerToken {

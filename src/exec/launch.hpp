@@ -13,5 +13,6 @@ using engine::Interrupted;
 using engine::LaunchSpec;
 using engine::SpawnFailed;
 using engine::TimerFired;
+using engine::Wakeup;
 
 }  // namespace baton::exec

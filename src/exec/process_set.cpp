@@ -40,12 +40,14 @@ std::string describe(std::string_view what, std::string_view name, int error) {
   return std::string(what) + " '" + std::string(name) + "': " + std::strerror(error);
 }
 
-// SIGINT and SIGTERM always; SIGCHLD only while orphans are awaited (see watch_orphans).
+// SIGINT, SIGTERM and SIGUSR1 always; SIGCHLD only while orphans are awaited (see
+// watch_orphans).
 sigset_t handled_signals(bool with_child) {
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, SIGINT);
   sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGUSR1);
   if (with_child) sigaddset(&set, SIGCHLD);
   return set;
 }
@@ -445,6 +447,8 @@ void ProcessSet::on_signals() {
       int signal = static_cast<int>(infos[i].ssi_signo);
       if (signal == SIGCHLD) {
         child = true;
+      } else if (signal == SIGUSR1) {
+        ready_.emplace_back(std::in_place_type<Wakeup>);
       } else {
         ready_.push_back(Interrupted{signal, ++interrupts_});
       }

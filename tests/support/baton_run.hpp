@@ -1,16 +1,21 @@
 // Test support for end-to-end tests of `baton run`: a scratch folder holding the workflow, the
 // tasks' marker files and the state folder; and lookups in the run summary that do not depend
-// on its exact layout (a task's line names its path, its state and its reason). Header-only:
-// the test build globs *_test.cpp only.
+// on its exact layout (a task's line names its path, its state and its reason); the events of
+// `--progress json` and the times that tasks record. Header-only: the test build globs
+// *_test.cpp only.
 #pragma once
 
 #include <gtest/gtest.h>
+#include <time.h>
 
 #include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <cstdint>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -120,6 +125,66 @@ inline ::testing::AssertionResult task_line(const ProcessResult& r, std::string_
   return ::testing::AssertionSuccess();
 }
 
+/// The `--progress json` events in `err`, in order: every line that is a JSON object (anything
+/// else on stderr, such as a failed task's log tail, is passed over).
+inline std::vector<nlohmann::json> progress_events(const std::string& err) {
+  std::vector<nlohmann::json> events;
+  for (const auto& line : split_lines(err)) {
+    if (line.empty() || line.front() != '{') continue;
+    auto event = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+    if (event.is_object()) events.push_back(std::move(event));
+  }
+  return events;
+}
+
+/// The events of `events` of this kind (`task_retrying`), and of this task if `task` is given.
+inline std::vector<nlohmann::json> events_of(const std::vector<nlohmann::json>& events,
+                                             std::string_view kind, std::string_view task = {}) {
+  std::vector<nlohmann::json> found;
+  for (const auto& event : events) {
+    if (event.value("event", "") != kind) continue;
+    if (!task.empty() && event.value("task", "") != task) continue;
+    found.push_back(event);
+  }
+  return found;
+}
+
+/// Milliseconds since the epoch of an RFC 3339 UTC time with milliseconds
+/// (`2026-01-02T03:04:05.678Z`), or -1 if `text` is not one.
+inline std::int64_t rfc3339_ms(const std::string& text) {
+  tm parts{};
+  int millis = 0;
+  char zone = 0;
+  if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d.%3d%c", &parts.tm_year, &parts.tm_mon,
+                  &parts.tm_mday, &parts.tm_hour, &parts.tm_min, &parts.tm_sec, &millis,
+                  &zone) != 8 ||
+      zone != 'Z') {
+    return -1;
+  }
+  parts.tm_year -= 1900;
+  parts.tm_mon -= 1;
+  return static_cast<std::int64_t>(timegm(&parts)) * 1000 + millis;
+}
+
+/// The integers in a file, one per line, such as the nanosecond times that tasks append with
+/// `date +%s%N >> FILE`; empty if the file does not exist.
+inline std::vector<std::int64_t> read_numbers(const fs::path& path) {
+  std::vector<std::int64_t> numbers;
+  for (const auto& line : split_lines(read_file(path))) {
+    if (!line.empty()) numbers.push_back(std::stoll(line));
+  }
+  return numbers;
+}
+
+/// The gaps, in milliseconds, between consecutive nanosecond times.
+inline std::vector<double> gaps_ms(const std::vector<std::int64_t>& nanoseconds) {
+  std::vector<double> gaps;
+  for (std::size_t i = 1; i < nanoseconds.size(); ++i) {
+    gaps.push_back(static_cast<double>(nanoseconds[i] - nanoseconds[i - 1]) / 1e6);
+  }
+  return gaps;
+}
+
 // One test's folder: the workflow file `wf.yaml`, the tasks' marker files and the state folder.
 class Scratch {
  public:
@@ -155,6 +220,13 @@ class Scratch {
       if (entry.is_directory()) found.push_back(entry.path());
     }
     return found;
+  }
+
+  /// The logs folder of the one run recorded in the state folder (empty if there is not exactly
+  /// one).
+  fs::path logs() const {
+    auto found = runs();
+    return found.size() == 1 ? found[0] / "logs" : fs::path();
   }
 
   std::chrono::milliseconds elapsed{0};

@@ -1,0 +1,121 @@
+// `baton approve RUN PATH` and `baton reject RUN PATH` (SPEC 3.6), from any shell: the verdict
+// goes into the store, then the baton running the run is nudged (SIGUSR1) to read it. A run
+// whose baton is gone takes the verdict when it is resumed.
+#include <fmt/format.h>
+#include <pwd.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <iostream>
+#include <memory>
+#include <regex>
+
+#include "cli/commands.hpp"
+#include "cli/store_input.hpp"
+#include "cli/workflow_input.hpp"
+#include "store/run_recorder.hpp"
+
+namespace baton::cli {
+namespace {
+
+struct VerdictOptions {
+  std::string run;
+  std::string path;
+  std::string state;
+};
+
+std::string current_user() {
+  if (const char* user = std::getenv("USER"); user && *user) return user;
+  if (const passwd* entry = ::getpwuid(::getuid())) return entry->pw_name;
+  return std::to_string(::getuid());
+}
+
+// The gates a user may name: the workflow's approval leaves, by model path. An instance path
+// (`regions[2].sign_off`) names the gate `regions.sign_off`.
+std::vector<std::string> gate_paths(const model::Workflow& workflow) {
+  std::vector<std::string> gates;
+  for (const auto& node : workflow.nodes) {
+    if (node.is_leaf() && node.action == model::ActionKind::kApproval) gates.push_back(node.path);
+  }
+  return gates;
+}
+
+void execute(const VerdictOptions& opts, bool approved, int& exit_code) {
+  const std::string command = approved ? "baton approve" : "baton reject";
+  auto store = open_store_or_report(command, opts.state, exit_code);
+  if (!store) return;
+  auto run = find_run_or_report(command, *store, opts.run, exit_code);
+  if (!run) return;
+  if (run->status != "running") {
+    std::cerr << fmt::format("{}: run {} already ended: {}\n", command, run->id, run->status);
+    exit_code = kExitInvalid;
+    return;
+  }
+  int ignored = 0;
+  auto workflow = load_text_or_report(run->workflow_text, run->file, ignored);
+  auto gates = workflow ? gate_paths(*workflow) : std::vector<std::string>{};
+  std::string model_path = std::regex_replace(opts.path, std::regex(R"(\[[0-9]+\])"), "");
+  if (std::find(gates.begin(), gates.end(), model_path) == gates.end()) {
+    std::cerr << fmt::format("{}: '{}' is not an approval gate of run {}", command, opts.path,
+                             run->id);
+    if (gates.empty()) {
+      std::cerr << " (it has none)";
+    } else {
+      std::cerr << fmt::format("; its gates: {}", fmt::join(gates, ", "));
+    }
+    std::cerr << '\n';
+    exit_code = kExitInvalid;
+    return;
+  }
+  for (const auto& task : store->tasks(run->id)) {
+    if (task.row.path == opts.path && task.row.state != "waiting" && task.row.state != "pending" &&
+        task.row.state != "ready") {
+      std::cerr << fmt::format("{}: {} is already {}{}\n", command, opts.path, task.row.state,
+                               task.row.reason.empty() ? "" : " (" + task.row.reason + ")");
+      exit_code = kExitInvalid;
+      return;
+    }
+  }
+  store::VerdictRow verdict{opts.path, approved, current_user(),
+                            store::to_millis(std::chrono::system_clock::now())};
+  if (!store->give_verdict(run->id, verdict)) {
+    std::cerr << fmt::format("{}: {} already has a verdict in run {}\n", command, opts.path,
+                             run->id);
+    exit_code = kExitInvalid;
+    return;
+  }
+  const char* done = approved ? "approved" : "rejected";
+  if (run_process_alive(*run) && ::kill(static_cast<pid_t>(run->pid), SIGUSR1) == 0) {
+    std::cout << fmt::format("{} {} in run {}\n", done, opts.path, run->id);
+  } else {
+    std::cout << fmt::format(
+        "{} {} in run {}; it takes effect when the run is resumed "
+        "(`baton resume {}`)\n",
+        done, opts.path, run->id, run->id);
+  }
+}
+
+void add_verdict_command(CLI::App& app, int& exit_code, bool approved) {
+  auto opts = std::make_shared<VerdictOptions>();
+  auto* cmd = app.add_subcommand(
+      approved ? "approve" : "reject",
+      approved ? "Let a run's approval gate pass" : "Fail a run's approval gate");
+  cmd->add_option("RUN", opts->run, "A run id, or `last`")->required();
+  cmd->add_option("PATH", opts->path, "The gate's path, e.g. release.sign_off")->required();
+  cmd->add_option("--state", opts->state, "State folder (default: $BATON_STATE, else ./.baton)");
+  cmd->footer(approved ? "\nExample:\n  baton approve last release.sign_off"
+                       : "\nThe gate fails; its dependents are skipped as for any failure.\n"
+                         "Example:\n  baton reject last release.sign_off");
+  cmd->callback([opts, approved, &exit_code] { execute(*opts, approved, exit_code); });
+}
+
+}  // namespace
+
+void add_approval_commands(CLI::App& app, int& exit_code) {
+  add_verdict_command(app, exit_code, true);
+  add_verdict_command(app, exit_code, false);
+}
+
+}  // namespace baton::cli

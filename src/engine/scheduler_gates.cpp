@@ -1,0 +1,63 @@
+// Approval gates (SPEC 3.6): a leaf with `approval: true` runs nothing; it waits (state
+// `waiting`, holding no slot) until a verdict comes from `baton approve` or `baton reject` in
+// any shell — read from the store when the gate starts waiting and whenever the executor reports
+// a Wakeup (SIGUSR1, sent by those commands) — or until its `timeout` or `deadline` fails it.
+#include <fmt/format.h>
+
+#include "engine/scheduler.hpp"
+#include "engine/timer_token.hpp"
+#include "model/duration.hpp"
+
+namespace baton::engine {
+
+void Scheduler::wait_for_approval(UnitIndex gate) {
+  Unit& unit = graph_.unit(gate);
+  unit.reason = "waiting for approval";
+  ++waiting_;
+  gates_waiting_[unit.path] = gate;
+  if (auto timeout = graph_.node_of(gate).settings().timeout) {
+    executor_.add_timer(Clock::now() + *timeout,
+                        TimerToken{TimerKind::kApprovalTimeout, gate}.encode());
+  }
+  set_leaf_state(gate, TaskState::kWaiting);
+  apply_verdicts();  // One may have been given already (before a resume, say).
+}
+
+void Scheduler::apply_verdicts() {
+  if (options_.take_verdicts) {
+    for (auto& verdict : options_.take_verdicts()) verdicts_[verdict.path] = verdict;
+  }
+  for (auto it = verdicts_.begin(); it != verdicts_.end();) {
+    auto gate = gates_waiting_.find(it->first);
+    if (gate == gates_waiting_.end()) {
+      ++it;
+      continue;
+    }
+    UnitIndex u = gate->second;
+    gates_waiting_.erase(gate);
+    --waiting_;
+    const Verdict& verdict = it->second;
+    std::string by = verdict.by.empty() ? std::string() : " by " + verdict.by;
+    if (verdict.approved) {
+      graph_.unit(u).reason = "approved" + by;
+      set_leaf_state(u, TaskState::kSucceeded);
+      finish(u);
+    } else {
+      fail_leaf(u, "rejected" + by);
+    }
+    it = verdicts_.erase(it);
+  }
+}
+
+void Scheduler::on_approval_timeout(UnitIndex gate) {
+  if (gate >= graph_.units().size()) return;
+  auto it = gates_waiting_.find(graph_.unit(gate).path);
+  if (it == gates_waiting_.end()) return;
+  gates_waiting_.erase(it);
+  --waiting_;
+  fail_leaf(gate, fmt::format("no verdict within its timeout ({})",
+                              model::format_duration(
+                                  graph_.node_of(gate).settings().timeout.value_or(Duration(0)))));
+}
+
+}  // namespace baton::engine
