@@ -1,12 +1,15 @@
 // `baton plan FILE [--jobs N] [--format text|json]`: the analysis of SPEC 5.
 #include <fmt/format.h>
 
+#include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 
 #include "analyze/plan.hpp"
 #include "cli/commands.hpp"
 #include "cli/plan_output.hpp"
+#include "cli/store_input.hpp"
 #include "cli/workflow_input.hpp"
 
 namespace baton::cli {
@@ -16,7 +19,24 @@ struct PlanOptions {
   std::string file;
   int jobs = 0;
   std::string format = "text";
+  std::string state;
 };
+
+// `--state DIR` or $BATON_STATE: past durations replace estimates (SPEC 5). A folder without
+// a store is not an error, and none is created.
+int history_from_state(model::Workflow& workflow, const std::string& option) {
+  std::string dir = option;
+  if (dir.empty()) {
+    const char* env = std::getenv("BATON_STATE");
+    if (!env || !*env) return 0;
+    dir = env;
+  }
+  std::error_code ec;
+  if (!std::filesystem::exists(std::filesystem::path(dir) / "baton.db", ec)) return 0;
+  auto store = store::open_sqlite_store(dir);
+  if (!store) return 0;
+  return apply_store_history(workflow, **store);
+}
 
 }  // namespace
 
@@ -31,19 +51,29 @@ void add_plan_command(CLI::App& app, int& exit_code) {
       ->check(CLI::Range(1, 1'000'000));
   cmd->add_option("--format", opts->format, "Output format")
       ->check(CLI::IsMember({"text", "json"}));
+  cmd->add_option("--state", opts->state,
+                  "Use past durations recorded in this state folder (default: $BATON_STATE; "
+                  "none without either)");
   cmd->footer(
       "\nExamples:\n  baton plan release.yaml --jobs 4\n"
       "  baton plan release.yaml --format json | jq .critical_path");
   cmd->callback([opts, &exit_code] {
     auto loaded = load_or_report(opts->file, exit_code);
     if (!loaded) return;
-    const auto& workflow = *loaded;
+    auto& workflow = *loaded;
+    int from_history = history_from_state(workflow, opts->state);
     int jobs = opts->jobs > 0 ? opts->jobs : analyze::default_jobs(workflow);
     auto plan = analyze::make_plan(workflow, jobs);
     if (opts->format == "json") {
-      std::cout << plan_to_json(workflow, plan).dump(2) << '\n';
+      auto json = plan_to_json(workflow, plan);
+      json["estimates_from_history"] = from_history;
+      std::cout << json.dump(2) << '\n';
     } else {
       std::cout << plan_to_text(workflow, plan, Style(stdout));
+      if (from_history > 0) {
+        std::cout << fmt::format("\nDurations of {} task{} come from past runs.\n", from_history,
+                                 from_history == 1 ? "" : "s");
+      }
     }
   });
 }

@@ -98,6 +98,7 @@ void execute(const ResumeOptions& opts, int& exit_code) {
     exit_code = kExitInvalid;
     return;
   }
+  apply_store_history(*workflow, *store);
   // Whatever the crashed session left running is killed before its task starts over.
   int leftovers = exec::kill_run_leftovers(run->id);
   if (leftovers > 0) {

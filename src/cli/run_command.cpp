@@ -12,6 +12,7 @@
 #include "cli/run_output.hpp"
 #include "cli/run_session.hpp"
 #include "cli/run_setup.hpp"
+#include "cli/store_input.hpp"
 #include "cli/workflow_input.hpp"
 #include "store/run_recorder.hpp"
 
@@ -42,6 +43,7 @@ void execute(const RunCommandOptions& opts, int& exit_code) {
     exit_code = kExitFailed;
     return;
   }
+  apply_store_history(*workflow, **store);  // Critical-path priorities from past runs.
   run.run_id = new_run_id();
   run.run_dir = state / "runs" / run.run_id;
   std::error_code ec;

@@ -24,11 +24,12 @@ namespace {
 // chose, which is what --dry-run prints.
 class DryRunExecutor : public engine::Executor {
  public:
-  void start(const engine::LaunchSpec& spec) override {
+  std::int64_t start(const engine::LaunchSpec& spec) override {
     engine::AttemptExited exited;
     exited.id = spec.id;
     exited.exit_code = 0;
     done_.push_back(exited);
+    return 0;
   }
   void terminate(std::uint64_t) override {}
   void kill(std::uint64_t) override {}

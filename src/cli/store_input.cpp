@@ -7,6 +7,7 @@
 
 #include <iostream>
 
+#include "analyze/history.hpp"
 #include "cli/commands.hpp"
 #include "cli/run_session.hpp"
 #include "cli/run_setup.hpp"
@@ -48,6 +49,14 @@ bool run_process_alive(const store::RunRow& run) {
   if (::kill(static_cast<pid_t>(run.pid), 0) != 0 && errno != EPERM) return false;
   // The pid may have been reused since: compare start times.
   return run.pid_start == 0 || process_start_ticks_of(run.pid) == run.pid_start;
+}
+
+int apply_store_history(model::Workflow& workflow, store::Store& store) {
+  std::vector<std::pair<std::string, Duration>> recorded;
+  for (const auto& [path, ms] : store.typical_durations(workflow.name)) {
+    recorded.emplace_back(path, Duration(ms));
+  }
+  return analyze::apply_history(workflow, recorded);
 }
 
 std::string display_status(const store::RunRow& run) {

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "model/workflow.hpp"
 #include "store/store.hpp"
 
 namespace baton::cli {
@@ -22,6 +23,10 @@ std::optional<store::RunRow> find_run_or_report(const std::string& command, stor
 
 /// True if the process that recorded itself as running `run` is still that process.
 bool run_process_alive(const store::RunRow& run);
+
+/// SPEC 2.3: past durations of the workflow's tasks (its last runs in `store`) replace their
+/// estimates. Returns how many tasks took one.
+int apply_store_history(model::Workflow& workflow, store::Store& store);
 
 /// The run's status for display: its recorded status, except `interrupted` for a run recorded
 /// as running whose baton process is gone (killed, crashed, or on a machine that rebooted).

@@ -3,6 +3,7 @@
 // executor only starts, stops and reports.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <vector>
 
@@ -14,8 +15,10 @@ class Executor {
  public:
   virtual ~Executor() = default;
 
-  /// Starts an attempt; never blocks. A failure to start is reported as a SpawnFailed event.
-  virtual void start(const LaunchSpec& spec) = 0;
+  /// Starts an attempt; never blocks. Returns its process id (and process group), recorded so
+  /// that a resume can find it, or 0 if there is none (not a process, or it failed to start: a
+  /// failure to start is reported as a SpawnFailed event).
+  virtual std::int64_t start(const LaunchSpec& spec) = 0;
   /// SIGTERM (or the executor's equivalent) now, a hard kill after the attempt's kill_grace.
   virtual void terminate(std::uint64_t id) = 0;
   virtual void kill(std::uint64_t id) = 0;

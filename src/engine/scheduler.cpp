@@ -119,7 +119,11 @@ void Scheduler::commit_and_launch() {
       finish(leaf);
       continue;
     }
-    executor_.start(spec);
+    // Recorded with the next commit; until then resume finds the process by BATON_RUN_ID.
+    if (auto pid = executor_.start(spec); pid > 0) {
+      graph_.unit(leaf).attempts.back().pid = pid;
+      if (options_.journal) options_.journal->unit_changed(graph_, leaf);
+    }
   }
   launches_.clear();
 }

@@ -8,7 +8,7 @@ namespace baton::exec {
 
 class ProcessExecutor : public engine::Executor {
  public:
-  void start(const LaunchSpec& spec) override { set_.start(spec); }
+  std::int64_t start(const LaunchSpec& spec) override { return set_.start(spec); }
   void terminate(std::uint64_t id) override { set_.terminate(id); }
   void kill(std::uint64_t id) override { set_.kill(id); }
   void terminate_all() override { set_.terminate_all(); }

@@ -197,27 +197,27 @@ ProcessSet::~ProcessSet() {
   for (int* fd : {&epoll_fd_, &timer_fd_, &signal_fd_, &dev_null_fd_}) close_fd(*fd);
 }
 
-void ProcessSet::start(const LaunchSpec& spec) {
+pid_t ProcessSet::start(const LaunchSpec& spec) {
   if (by_id_.contains(spec.id)) {
     ready_.push_back(SpawnFailed{
         spec.id, "attempt " + std::to_string(spec.id) + " is running already [this is a bug]"});
-    return;
+    return 0;
   }
   if (spec.argv.empty()) {
     ready_.push_back(SpawnFailed{spec.id, "nothing to run: the command is empty"});
-    return;
+    return 0;
   }
   int log_fd = open_log(spec.log_path);
   if (log_fd < 0) {
     ready_.push_back(SpawnFailed{spec.id, describe("cannot open log", spec.log_path, errno)});
-    return;
+    return 0;
   }
   const Clock::time_point start = Clock::now();
   Result<pid_t> spawned = spawn(spec, log_fd);
   ::close(log_fd);
   if (!spawned) {
     ready_.push_back(SpawnFailed{spec.id, spawned.error().message});
-    return;
+    return 0;
   }
   const pid_t pid = *spawned;
 
@@ -232,12 +232,13 @@ void ProcessSet::start(const LaunchSpec& spec) {
     }
     free_slots_.push_back(slot);
     ready_.push_back(SpawnFailed{spec.id, describe("cannot watch", spec.argv[0], error)});
-    return;
+    return 0;
   }
   slots_[slot] = Attempt{spec.id, next_serial_++, slot, pid, pidfd, start, spec.kill_grace};
   Attempt& attempt = slots_[slot];
   by_id_.emplace(spec.id, slot);
   if (spec.timeout) push_timer(start + *spec.timeout, TimerKind::kTimeout, attempt.serial, slot);
+  return pid;
 }
 
 Result<pid_t> ProcessSet::spawn(const LaunchSpec& spec, int log_fd) {

@@ -45,9 +45,10 @@ class ProcessSet {
   ProcessSet(const ProcessSet&) = delete;
   ProcessSet& operator=(const ProcessSet&) = delete;
 
-  /// Starts the attempt and returns at once. If it cannot start, a SpawnFailed event is queued
-  /// for the next wait() instead. `spec.id` must not be running already.
-  void start(const LaunchSpec& spec);
+  /// Starts the attempt and returns at once with its pid (also its process group). If it cannot
+  /// start, a SpawnFailed event is queued for the next wait() instead and it returns 0.
+  /// `spec.id` must not be running already.
+  pid_t start(const LaunchSpec& spec);
 
   /// SIGTERM to the attempt's process group now, SIGKILL after its kill_grace if it is still
   /// running then. No effect on an id that is not running (or is terminating already).

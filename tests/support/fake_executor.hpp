@@ -61,7 +61,7 @@ class FakeExecutor : public engine::Executor {
   std::size_t max_running = 0;
   std::size_t max_running_compensations = 0;
 
-  void start(const engine::LaunchSpec& spec) override {
+  std::int64_t start(const engine::LaunchSpec& spec) override {
     std::string task = env(spec, "BATON_TASK");
     if (env(spec, "BATON_COMPENSATING") == "1") task += " (compensate)";
     if (started.size() >= max_starts) {
@@ -82,6 +82,7 @@ class FakeExecutor : public engine::Executor {
         max_running_compensations,
         static_cast<std::size_t>(std::count_if(running_.begin(), running_.end(),
                                                [](const Running& r) { return r.compensation; })));
+    return 0;  // No process.
   }
   /// Recorded; the attempt then reports SIGTERM when it ends (at once, in real time).
   void terminate(std::uint64_t id) override {

@@ -92,7 +92,7 @@ void Compensator::start(std::size_t step) {
   }
   prepared.spec.id = leaf;
   ++running_;
-  executor_.start(prepared.spec);
+  unit.compensations.back().pid = executor_.start(prepared.spec);
 }
 
 void Compensator::on_event(const Event& event) {
