@@ -42,6 +42,17 @@ std::vector<std::string> gate_paths(const model::Workflow& workflow) {
   return gates;
 }
 
+// True if the node at `model_path` (or one of its groups) fans out: its gates are instances.
+bool inside_fanout(const model::Workflow& workflow, const std::string& model_path) {
+  for (const auto& node : workflow.nodes) {
+    if (node.path != model_path) continue;
+    for (auto n = &node; n; n = n->parent == model::kNoNode ? nullptr : &workflow.node(n->parent)) {
+      if (n->foreach) return true;
+    }
+  }
+  return false;
+}
+
 void execute(const VerdictOptions& opts, bool approved, int& exit_code) {
   const std::string command = approved ? "baton approve" : "baton reject";
   auto store = open_store_or_report(command, opts.state, exit_code);
@@ -57,7 +68,13 @@ void execute(const VerdictOptions& opts, bool approved, int& exit_code) {
   auto workflow = load_text_or_report(run->workflow_text, run->file, ignored);
   auto gates = workflow ? gate_paths(*workflow) : std::vector<std::string>{};
   std::string model_path = std::regex_replace(opts.path, std::regex(R"(\[[0-9]+\])"), "");
-  if (std::find(gates.begin(), gates.end(), model_path) == gates.end()) {
+  auto recorded = store->tasks(run->id);
+  bool known_instance = std::any_of(recorded.begin(), recorded.end(),
+                                    [&](const auto& task) { return task.row.path == opts.path; });
+  // A gate inside a fan-out is named by one of its instances, which the run has reached.
+  bool in_fanout = workflow && inside_fanout(*workflow, model_path);
+  if (std::find(gates.begin(), gates.end(), model_path) == gates.end() ||
+      (model_path != opts.path && !known_instance) || (model_path == opts.path && in_fanout)) {
     std::cerr << fmt::format("{}: '{}' is not an approval gate of run {}", command, opts.path,
                              run->id);
     if (gates.empty()) {
@@ -69,7 +86,7 @@ void execute(const VerdictOptions& opts, bool approved, int& exit_code) {
     exit_code = kExitInvalid;
     return;
   }
-  for (const auto& task : store->tasks(run->id)) {
+  for (const auto& task : recorded) {
     if (task.row.path == opts.path && task.row.state != "waiting" && task.row.state != "pending" &&
         task.row.state != "ready") {
       std::cerr << fmt::format("{}: {} is already {}{}\n", command, opts.path, task.row.state,

@@ -12,6 +12,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/store_input.hpp"
+#include "exec/leftovers.hpp"
 #include "store/run_recorder.hpp"
 
 namespace baton::cli {
@@ -31,8 +32,12 @@ void execute(const std::string& run_id, const std::string& state, int& exit_code
     return;
   }
   if (!run_process_alive(*run)) {
+    // Its tasks may still run (baton was killed with -9): stop them first.
+    int leftovers = exec::kill_run_leftovers(run->id);
     store->end_run(run->id, "cancelled", store::to_millis(std::chrono::system_clock::now()));
-    std::cout << fmt::format("run {} cancelled (its baton process was gone)\n", run->id);
+    std::cout << fmt::format(
+        "run {} cancelled (its baton process was gone{})\n", run->id,
+        leftovers > 0 ? fmt::format("; {} of its processes were killed", leftovers) : "");
     return;
   }
   if (::kill(static_cast<pid_t>(run->pid), SIGTERM) != 0) {

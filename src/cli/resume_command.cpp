@@ -3,6 +3,8 @@
 // its attempt numbers continuing (logs are never overwritten) and a fresh retry budget.
 #include <fmt/format.h>
 
+#include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -47,17 +49,51 @@ engine::AttemptRecord to_attempt(const store::AttemptRow& row) {
   return a;
 }
 
+// The highest attempt number of each task among the run's log files (`PATH.N.log`). An attempt
+// started just before a crash may have its log and no record yet (the store commits starts
+// lazily, SPEC 4's at-least-once): its number is taken all the same, so no log is overwritten.
+std::map<std::string, int> logged_attempts(const std::filesystem::path& logs) {
+  std::map<std::string, int> highest;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(logs, ec)) {
+    std::string name = entry.path().filename().string();
+    if (!name.ends_with(".log") || name.find(".compensate.") != std::string::npos) continue;
+    name.resize(name.size() - 4);
+    auto dot = name.rfind('.');
+    if (dot == std::string::npos) continue;
+    int n = std::atoi(name.c_str() + dot + 1);
+    if (n <= 0) continue;
+    int& slot = highest[name.substr(0, dot)];
+    slot = std::max(slot, n);
+  }
+  return highest;
+}
+
 // Puts a leaf back as the run recorded it: a success stays done with its outputs; anything else
 // starts over, its attempts kept for numbering.
-std::function<void(engine::Unit&)> restorer(std::map<std::string, store::TaskRecord> recorded) {
+std::function<void(engine::Unit&)> restorer(std::map<std::string, store::TaskRecord> recorded,
+                                            std::map<std::string, int> logged,
+                                            std::filesystem::path logs_dir) {
   auto tasks = std::make_shared<std::map<std::string, store::TaskRecord>>(std::move(recorded));
-  return [tasks](engine::Unit& unit) {
+  auto logs = std::make_shared<std::map<std::string, int>>(std::move(logged));
+  return [tasks, logs, logs_dir](engine::Unit& unit) {
     if (unit.kind != engine::UnitKind::kLeaf) return;
     auto it = tasks->find(unit.path);
+    if (it != tasks->end()) {
+      for (const auto& row : it->second.attempts) unit.attempts.push_back(to_attempt(row));
+    }
+    if (auto log = logs->find(unit.path); log != logs->end()) {
+      while (static_cast<int>(unit.attempts.size()) < log->second) {
+        engine::AttemptRecord lost;
+        lost.number = static_cast<int>(unit.attempts.size()) + 1;
+        lost.error = "baton stopped before recording this attempt";
+        lost.log_path = (logs_dir / fmt::format("{}.{}.log", unit.path, lost.number)).string();
+        unit.attempts.push_back(lost);
+      }
+    }
+    unit.attempt_base = static_cast<int>(unit.attempts.size());
     if (it == tasks->end()) return;
     const store::TaskRecord& task = it->second;
-    for (const auto& row : task.attempts) unit.attempts.push_back(to_attempt(row));
-    unit.attempt_base = static_cast<int>(unit.attempts.size());
     if (task.row.state == "succeeded") {
       unit.state = engine::TaskState::kSucceeded;
       unit.outputs = task.outputs;
@@ -115,7 +151,8 @@ void execute(const ResumeOptions& opts, int& exit_code) {
   options.run_dir = state / "runs" / run->id;
   options.workflow_dir = std::filesystem::path(run->file).parent_path();
   options.base_env = current_environment();
-  options.restore = restorer(std::move(recorded));
+  options.restore = restorer(std::move(recorded), logged_attempts(options.run_dir / "logs"),
+                             options.run_dir / "logs");
   std::error_code ec;
   std::filesystem::create_directories(options.run_dir / "logs", ec);
 

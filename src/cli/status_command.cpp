@@ -3,6 +3,8 @@
 // on one that crashed.
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cstdlib>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -71,9 +73,17 @@ std::string state_text(const store::TaskRow& row) {
   return row.state == "failed" && row.failure_ignored ? "failed (ignored)" : row.state;
 }
 
+// The number after `prefix` in `shards[12].x`: which instance a path belongs to.
+long instance_index(const std::string& path, std::size_t prefix) {
+  return std::strtol(path.c_str() + prefix, nullptr, 10);
+}
+
 class TreePrinter {
  public:
-  TreePrinter(const Records& records, const Style& style) : records_(records), style_(style) {}
+  /// `order`: each recorded path's rank in the order it was first recorded.
+  TreePrinter(const Records& records, const std::map<std::string, std::size_t>& order,
+              const Style& style)
+      : records_(records), order_(order), style_(style) {}
 
   void leaf(const std::string& label, const std::string& path, int indent) {
     auto it = records_.find(path);
@@ -98,11 +108,21 @@ class TreePrinter {
   /// The instances of a fan-out, as recorded, named from `base` on: `shards[0] (a)`,
   /// `region[1].deploy`.
   void instances(const std::string& prefix, std::size_t base, int indent) {
+    std::vector<const std::string*> paths;
     for (auto it = records_.lower_bound(prefix);
          it != records_.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {
-      std::string label = it->first.substr(base);
-      if (!it->second.row.item.empty()) label += " (" + it->second.row.item + ")";
-      leaf(label, it->first, indent);
+      paths.push_back(&it->first);
+    }
+    // shards[2] before shards[10]; an instance's tasks in the order they were first recorded.
+    std::sort(paths.begin(), paths.end(), [&](const std::string* a, const std::string* b) {
+      auto ia = instance_index(*a, prefix.size()), ib = instance_index(*b, prefix.size());
+      return ia != ib ? ia < ib : order_.at(*a) < order_.at(*b);
+    });
+    for (const std::string* path : paths) {
+      std::string label = path->substr(base);
+      const auto& row = records_.at(*path).row;
+      if (!row.item.empty()) label += " (" + row.item + ")";
+      leaf(label, *path, indent);
     }
   }
 
@@ -113,6 +133,7 @@ class TreePrinter {
     std::cout << fmt::format("{} {:<40} {:<19} {}\n", box, head, state, more);
   }
   const Records& records_;
+  const std::map<std::string, std::size_t>& order_;
   const Style& style_;
 };
 
@@ -123,14 +144,18 @@ void execute(const StatusOptions& opts, int& exit_code) {
   auto run = find_run_or_report(command, *store, opts.run, exit_code);
   if (!run) return;
   Records records;
-  for (auto& task : store->tasks(run->id)) records.emplace(task.row.path, std::move(task));
+  std::map<std::string, std::size_t> order;
+  for (auto& task : store->tasks(run->id)) {
+    order.emplace(task.row.path, order.size());
+    records.emplace(task.row.path, std::move(task));
+  }
   Style style(stdout);
   std::cout << fmt::format("{} {} — {} — {} (started {}, {})\n", style.bold("Run"), run->id,
                            run->workflow, display_status(*run), local_date_time(run->started),
                            run_duration(*run));
   int ignored = 0;
   auto workflow = load_text_or_report(run->workflow_text, run->file, ignored);
-  TreePrinter tree(records, style);
+  TreePrinter tree(records, order, style);
   if (!workflow) {  // Cannot happen for a run baton started; list what was recorded.
     for (const auto& [path, task] : records) tree.leaf(path, path, 0);
     return;

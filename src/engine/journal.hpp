@@ -1,14 +1,22 @@
-// Where the scheduler makes its run durable (SPEC 4): told of every change, asked to commit once
-// per turn — after the turn's events are applied and its new attempts are decided, before any of
-// them is started — so that a dependent never starts before its upstream's success is committed,
-// and a run costs one transaction per turn, not one per task. The store implements it
-// (store/run_recorder); the engine knows nothing of SQL.
+// Where the scheduler makes its run durable (SPEC 4): told of every change, asked to commit at
+// most once per turn — after the turn's events are applied and its new attempts are decided,
+// before any of them is started, whenever one of them depends on an outcome not yet committed —
+// so that a dependent never starts before its upstream's success is committed. Changes nothing
+// waits for are committed within kCommitInterval instead, so a run of independent tasks costs a
+// few transactions a second, not one per task. The store implements it (store/run_recorder);
+// the engine knows nothing of SQL.
 #pragma once
+
+#include <chrono>
 
 #include "engine/run_event.hpp"
 #include "engine/run_graph.hpp"
 
 namespace baton::engine {
+
+/// How long a change nothing waits for may stay uncommitted (what `baton status` in another
+/// shell may lag behind).
+inline constexpr std::chrono::milliseconds kCommitInterval{100};
 
 class Journal {
  public:
@@ -18,6 +26,8 @@ class Journal {
   virtual void breaker_changed(const BreakerTransition& transition) = 0;
   /// Makes every change recorded so far durable. Throws if the store cannot be written.
   virtual void commit() = 0;
+  /// True if changes are recorded and not yet committed.
+  virtual bool pending() const = 0;
 };
 
 }  // namespace baton::engine

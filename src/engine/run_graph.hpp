@@ -55,9 +55,10 @@ struct Unit {
   bool skipped_upstream_failed = false;
   bool failure_ignored = false;
   std::size_t unfinished_children = 0;
-  int running_leaves = 0;        ///< Leaves running below this unit (group concurrency).
-  int active_instances = 0;      ///< Fan-outs: instances with a leaf started and not finished.
-  bool instance_active = false;  ///< Instances: counted in their fan-out's active_instances.
+  int running_leaves = 0;            ///< Leaves running below this unit (group concurrency).
+  int active_instances = 0;          ///< Fan-outs: instances with a leaf started and not finished.
+  bool instance_active = false;      ///< Instances: counted in their fan-out's active_instances.
+  std::uint32_t finished_epoch = 0;  ///< The scheduler's commit epoch when it finished.
 
   std::vector<AttemptRecord> attempts;  ///< Leaves.
   int attempt_base = 0;  ///< Attempts made before a resume: the retry budget starts after them.

@@ -99,17 +99,45 @@ RunResult Scheduler::run() {
       continue;
     }
     if (running_ == 0 && retrying_ == 0 && waiting_ == 0) break;
-    for (const Event& event : executor_.wait(std::nullopt)) on_event(event);
+    for (const Event& event : executor_.wait(commit_due())) on_event(event);
     drain();
   }
   finish_run();
   result_.ended = std::chrono::system_clock::now();
-  if (options_.journal) options_.journal->commit();
+  commit();
   return result_;
 }
 
-void Scheduler::commit_and_launch() {
+void Scheduler::commit() {
   if (options_.journal) options_.journal->commit();
+  ++epoch_;
+  last_commit_ = Clock::now();
+}
+
+bool Scheduler::waits_for_uncommitted(UnitIndex leaf) const {
+  for (UnitIndex u = leaf; u != kNoUnit; u = graph_.unit(u).parent) {
+    for (UnitIndex up : graph_.unit(u).upstream) {
+      if (graph_.unit(up).finished_epoch == epoch_) return true;
+    }
+  }
+  return false;
+}
+
+std::optional<Clock::time_point> Scheduler::commit_due() const {
+  if (!options_.journal || !options_.journal->pending()) return std::nullopt;
+  return last_commit_ + kCommitInterval;
+}
+
+void Scheduler::commit_and_launch() {
+  if (options_.journal && options_.journal->pending()) {
+    // Write-ahead (SPEC 4): a dependent starts only once its upstream's outcome is committed.
+    bool needed = std::any_of(launches_.begin(), launches_.end(), [this](const LaunchSpec& s) {
+      return waits_for_uncommitted(static_cast<UnitIndex>(s.id));
+    });
+    // A turn that starts nothing is about to block: its changes go out now, cheaply (runs of
+    // many short tasks start something every turn, and commit every kCommitInterval).
+    if (needed || launches_.empty() || Clock::now() >= last_commit_ + kCommitInterval) commit();
+  }
   for (const LaunchSpec& spec : launches_) {
     auto leaf = static_cast<UnitIndex>(spec.id);
     if (graph_.unit(leaf).state == TaskState::kCancelled) {  // failure_mode cancel, meanwhile.
@@ -286,6 +314,7 @@ void Scheduler::skip_subtree(UnitIndex u, const std::string& reason, bool upstre
 // `u` reached a terminal state: its group may be complete, its dependents may be ready.
 void Scheduler::finish(UnitIndex u) {
   Unit& unit = graph_.unit(u);
+  unit.finished_epoch = epoch_;
   if (unit.instance_active) {  // A fan-out instance is running until it has finished.
     unit.instance_active = false;
     --graph_.unit(unit.parent).active_instances;

@@ -71,8 +71,14 @@ class Scheduler {
   void on_timer(std::uint64_t token);
   void set_leaf_state(UnitIndex leaf, TaskState state);
   void emit(RunEventKind kind, UnitIndex unit);
-  /// Commits the turn's changes (if there is a journal), then starts the attempts it decided.
+  /// Commits the turn's changes (if there is a journal and a decided attempt needs them, or they
+  /// are kCommitInterval old), then starts the attempts it decided.
   void commit_and_launch();
+  void commit();
+  /// True if `leaf` or one of its groups has an upstream that finished since the last commit.
+  bool waits_for_uncommitted(UnitIndex leaf) const;
+  /// When the loop must wake to commit changes nothing else will commit, if any.
+  std::optional<Clock::time_point> commit_due() const;
 
   // After a failed attempt (scheduler_failures.cpp).
   /// The attempt failed: retry it later if the policy and the deadline allow, else fail it.
@@ -113,6 +119,8 @@ class Scheduler {
   std::vector<UnitIndex> held_;       ///< Ready but held back by a group, fan-out or pool limit.
   std::vector<UnitIndex> worklist_;   ///< Units to evaluate or finish, drained iteratively.
   std::vector<LaunchSpec> launches_;  ///< Decided this turn; started once it is committed.
+  std::uint32_t epoch_ = 1;           ///< Bumped by every commit.
+  Clock::time_point last_commit_ = Clock::now();
   std::map<std::string, int> pool_in_use_;
   std::vector<CircuitBreaker> breakers_;
   std::map<std::string, std::size_t, std::less<>> breaker_index_;

@@ -21,6 +21,7 @@ class RunRecorder : public engine::Journal {
   void unit_changed(const engine::RunGraph& graph, engine::UnitIndex unit) override;
   void breaker_changed(const engine::BreakerTransition& transition) override;
   void commit() override;
+  bool pending() const override { return !dirty_.empty() || !pending_.empty(); }
 
   /// Records how the run ended.
   void finish(const engine::RunResult& result);

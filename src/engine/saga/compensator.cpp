@@ -51,7 +51,7 @@ SagaOutcome Compensator::run() {
       ready_.pop_back();
       start(step);
     }
-    if (options_.journal) options_.journal->commit();
+    if (options_.journal && options_.journal->pending()) options_.journal->commit();
     if (running_ == 0 && (retrying_ == 0 || interrupted_)) break;
     for (const Event& event : executor_.wait(std::nullopt)) on_event(event);
   }

@@ -301,6 +301,11 @@ void SqliteStore::end_run(std::string_view run, const std::string& status, Milli
   q.bind(2, ended);
   q.bind(3, std::string(run));
   q.exec();
+  SQLite::Statement tasks(db_, R"sql(
+    UPDATE tasks SET state = 'cancelled', reason = 'cancelled'
+    WHERE run_id = ? AND state IN ('ready', 'running', 'retrying', 'waiting', 'compensating'))sql");
+  tasks.bind(1, std::string(run));
+  tasks.exec();
   tx.commit();
 }
 

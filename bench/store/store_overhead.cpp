@@ -1,0 +1,150 @@
+// What durability costs (issue 5, SPEC 4 and 9). Two measurements, printed as Markdown:
+//  1. the store alone: task transitions written per second, batched as the scheduler batches
+//     them (one transaction per turn) and one per transaction, with synchronous NORMAL and FULL;
+//  2. a whole run of a workflow's /bin/true tasks on real processes, with the store and
+//     without it (the same scheduler and executor, no journal), best of R runs each, and the
+//     number of transactions the run cost.
+// Usage: store_overhead WORKFLOW.yaml STATE_DIR [JOBS] [REPEATS]
+#include <fmt/format.h>
+
+#include <chrono>
+#include <filesystem>
+#include <iostream>
+
+#include "engine/scheduler.hpp"
+#include "exec/process_executor.hpp"
+#include "load/load.hpp"
+#include "store/run_recorder.hpp"
+#include "store/sqlite/sqlite_store.hpp"
+
+namespace {
+
+using namespace baton;
+using Seconds = std::chrono::duration<double>;
+
+// Counts the transactions a run costs, passing every call on to the real recorder.
+class CountingJournal : public engine::Journal {
+ public:
+  explicit CountingJournal(store::RunRecorder& inner) : inner_(inner) {}
+  void unit_changed(const engine::RunGraph& graph, engine::UnitIndex unit) override {
+    inner_.unit_changed(graph, unit);
+  }
+  void breaker_changed(const engine::BreakerTransition& t) override { inner_.breaker_changed(t); }
+  void commit() override {
+    if (inner_.pending()) ++commits;
+    inner_.commit();
+  }
+  bool pending() const override { return inner_.pending(); }
+  int commits = 0;
+
+ private:
+  store::RunRecorder& inner_;
+};
+
+double transitions_per_second(const std::string& dir, store::Durability durability, int batch) {
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  store::sqlite::SqliteStore db(dir + "/baton.db", durability);
+  store::RunRow run{
+      .id = "bench", .workflow = "bench", .file = "x", .workflow_text = "", .status = "running"};
+  db.create_run(run);
+  const int total = durability == store::Durability::kFull && batch == 1 ? 2'000 : 100'000;
+  auto start = std::chrono::steady_clock::now();
+  for (int done = 0; done < total;) {
+    store::Batch b;
+    for (int i = 0; i < batch && done < total; ++i, ++done) {
+      b.tasks.push_back({.path = fmt::format("t{:06}", done % 10'000), .state = "succeeded"});
+    }
+    db.write(b);
+  }
+  return total / Seconds(std::chrono::steady_clock::now() - start).count();
+}
+
+struct RunTiming {
+  double seconds = 0;
+  int commits = 0;
+};
+
+RunTiming time_run(const model::Workflow& workflow, const std::string& state, int jobs,
+                   bool with_store) {
+  std::filesystem::remove_all(state);
+  engine::RunOptions options;
+  options.jobs = jobs;
+  options.run_id = "bench";
+  options.run_dir = std::filesystem::path(state) / "runs" / "bench";
+  options.workflow_dir = std::filesystem::current_path();
+  std::filesystem::create_directories(options.run_dir / "logs");
+  std::unique_ptr<store::sqlite::SqliteStore> db;
+  std::unique_ptr<store::RunRecorder> recorder;
+  std::unique_ptr<CountingJournal> journal;
+  auto start = std::chrono::steady_clock::now();
+  if (with_store) {
+    db = std::make_unique<store::sqlite::SqliteStore>(state + "/baton.db",
+                                                      store::Durability::kNormal);
+    store::RunRow run{.id = "bench",
+                      .workflow = workflow.name,
+                      .file = "x",
+                      .workflow_text = "",
+                      .status = "running"};
+    db->create_run(run);
+    recorder = std::make_unique<store::RunRecorder>(*db, run);
+    journal = std::make_unique<CountingJournal>(*recorder);
+    options.journal = journal.get();
+  }
+  exec::ProcessExecutor executor;
+  engine::Scheduler scheduler(workflow, executor, options);
+  auto result = scheduler.run();
+  if (recorder) recorder->finish(result);
+  RunTiming t{Seconds(std::chrono::steady_clock::now() - start).count(),
+              journal ? journal->commits : 0};
+  if (result.status != engine::RunStatus::kSucceeded) {
+    throw std::runtime_error("the benchmark run failed");
+  }
+  return t;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 3) {
+    std::cerr << "usage: store_overhead WORKFLOW.yaml STATE_DIR [JOBS] [REPEATS]\n";
+    return 2;
+  }
+  std::string file = argv[1], state = argv[2];
+  int jobs = argc > 3 ? std::stoi(argv[3]) : 2;
+  int repeats = argc > 4 ? std::stoi(argv[4]) : 3;
+  auto loaded = load::load_workflow_file(file);
+  if (!loaded.ok()) {
+    for (const auto& d : loaded.diagnostics) std::cerr << d.to_string() << '\n';
+    return 2;
+  }
+
+  std::cout << "| store alone | transitions/s |\n| --- | ---: |\n";
+  for (auto [label, durability, batch] :
+       {std::tuple{"batched 500 per transaction, NORMAL", store::Durability::kNormal, 500},
+        std::tuple{"one per transaction, NORMAL", store::Durability::kNormal, 1},
+        std::tuple{"batched 500 per transaction, FULL", store::Durability::kFull, 500},
+        std::tuple{"one per transaction, FULL", store::Durability::kFull, 1}}) {
+    std::cout << fmt::format("| {} | {:.0f} |\n", label,
+                             transitions_per_second(state + "/micro", durability, batch));
+  }
+
+  std::size_t leaves = 0;
+  for (const auto& node : loaded.workflow->nodes) leaves += node.is_leaf() ? 1 : 0;
+  double best_off = 1e9, best_on = 1e9;
+  int commits = 0;
+  for (int r = 0; r < repeats; ++r) {
+    best_off = std::min(best_off, time_run(*loaded.workflow, state + "/off", jobs, false).seconds);
+    auto on = time_run(*loaded.workflow, state + "/on", jobs, true);
+    best_on = std::min(best_on, on.seconds);
+    commits = on.commits;
+  }
+  std::cout << fmt::format(
+      "\n| {} ({} tasks, {} jobs) | wall (best of {}) |\n| --- | ---: |\n"
+      "| without a store | {:.3f} s |\n| with the store | {:.3f} s |\n"
+      "| overhead | {:+.1f} % |\n| transactions | {} ({:.2f} per task) |\n",
+      std::filesystem::path(file).filename().string(), leaves, jobs, repeats, best_off, best_on,
+      (best_on / best_off - 1) * 100, commits, static_cast<double>(commits) / leaves);
+  std::filesystem::remove_all(state);
+  return 0;
+}
