@@ -1,10 +1,13 @@
 #include "store/sqlite/sqlite_store.hpp"
 
 #include <fmt/format.h>
+#include <sqlite3.h>
 
+#include <chrono>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
+#include <thread>
 
 #include "store/sqlite/schema.hpp"
 
@@ -14,6 +17,7 @@ namespace {
 // Long enough to outlast any transaction baton holds (they are short), short enough that a
 // store held by something else entirely fails with a message instead of hanging.
 constexpr int kBusyTimeoutMs = 30'000;
+constexpr int kWalRetry = 5;  // Milliseconds between two tries to switch a new store to WAL.
 
 RunRow read_run(SQLite::Statement& q) {
   RunRow run;
@@ -44,7 +48,19 @@ int latest_schema_version() { return static_cast<int>(migrations().size()); }
 
 SqliteStore::SqliteStore(const std::string& path, Durability durability)
     : db_(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE, kBusyTimeoutMs) {
-  db_.exec("PRAGMA journal_mode = WAL");
+  // Turning a new database to WAL takes an exclusive lock without waiting on the busy handler:
+  // when several baton processes open a fresh state folder at once, the losers try again.
+  for (int attempt = 1;; ++attempt) {
+    try {
+      if (db_.execAndGet("PRAGMA journal_mode").getString() != "wal") {
+        db_.exec("PRAGMA journal_mode = WAL");
+      }
+      break;
+    } catch (const SQLite::Exception& e) {
+      if (e.getErrorCode() != SQLITE_BUSY || attempt * kWalRetry >= kBusyTimeoutMs) throw;
+      std::this_thread::sleep_for(std::chrono::milliseconds(kWalRetry));
+    }
+  }
   // WAL with NORMAL: a commit is durable once the WAL is synced at checkpoints; the database
   // itself never corrupts on power loss. FULL syncs the WAL on every commit.
   db_.exec(durability == Durability::kFull ? "PRAGMA synchronous = FULL"
