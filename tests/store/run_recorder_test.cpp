@@ -1,0 +1,254 @@
+// The RunRecorder between the real scheduler (on a FakeExecutor) and a real SQLite store, which
+// a wrapper watches and can break: every transition reaches the store before anything that
+// depends on it starts (SPEC 4), one transaction per scheduler turn, each ended attempt once;
+// and a store that fails a commit stops the run before the next start.
+#include "store/run_recorder.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <functional>
+#include <map>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "engine/scheduler.hpp"
+#include "support/fake_executor.hpp"
+#include "support/inline_workflow.hpp"
+#include "support/run_process.hpp"
+
+namespace baton::store {
+namespace {
+
+using baton::testing::FakeExecutor;
+using baton::testing::parse_workflow;
+using baton::testing::TempDir;
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+
+// A Store that forwards to a real one and remembers every batch, with how many attempts the
+// executor had started when it was written; and fails the first write that `fail_when` picks,
+// as a full disk would (LevelDB's fault_injection_test does this to its Env).
+class WatchedStore : public Store {
+ public:
+  struct Write {
+    Batch batch;
+    std::size_t starts_before = 0;
+  };
+
+  WatchedStore(std::unique_ptr<Store> inner, const FakeExecutor& executor)
+      : inner_(std::move(inner)), executor_(executor) {}
+
+  std::vector<Write> writes;
+  std::function<bool(const Batch&)> fail_when;
+
+  void create_run(const RunRow& run) override { inner_->create_run(run); }
+  void write(const Batch& batch) override {
+    if (fail_when && fail_when(batch)) {
+      fail_when = nullptr;  // Only once.
+      throw std::runtime_error("disk full");
+    }
+    inner_->write(batch);
+    writes.push_back({batch, executor_.started.size()});
+  }
+  void claim_run(const RunRow& run) override { inner_->claim_run(run); }
+  std::optional<RunRow> find_run(std::string_view id) override { return inner_->find_run(id); }
+  std::vector<RunRow> list_runs(int limit) override { return inner_->list_runs(limit); }
+  std::vector<TaskRecord> tasks(std::string_view run) override { return inner_->tasks(run); }
+  std::vector<BreakerRow> breakers(std::string_view run) override { return inner_->breakers(run); }
+  std::map<std::string, int> count_states(std::string_view run) override {
+    return inner_->count_states(run);
+  }
+  void end_run(std::string_view run, const std::string& status, Millis ended) override {
+    inner_->end_run(run, status, ended);
+  }
+  bool give_verdict(std::string_view run, const VerdictRow& verdict) override {
+    return inner_->give_verdict(run, verdict);
+  }
+  std::vector<VerdictRow> take_verdicts(std::string_view run) override {
+    return inner_->take_verdicts(run);
+  }
+  std::vector<std::pair<std::string, Millis>> typical_durations(
+      std::string_view workflow) override {
+    return inner_->typical_durations(workflow);
+  }
+
+  /// The index of the first write that recorded `path` in `state`, or -1.
+  int first_write_with(const std::string& path, const std::string& state) const {
+    for (std::size_t w = 0; w < writes.size(); ++w) {
+      for (const auto& t : writes[w].batch.tasks) {
+        if (t.path == path && t.state == state) return static_cast<int>(w);
+      }
+    }
+    return -1;
+  }
+
+ private:
+  std::unique_ptr<Store> inner_;
+  const FakeExecutor& executor_;
+};
+
+// A workflow run by the real scheduler on a FakeExecutor, recorded into a watched SQLite store.
+struct RecordedRun {
+  TempDir dir;
+  model::Workflow workflow;
+  FakeExecutor executor;
+  std::unique_ptr<WatchedStore> store;
+  RunRow row;
+  engine::RunResult result;
+
+  explicit RecordedRun(const std::string& yaml) : workflow(parse_workflow(yaml)) {
+    auto opened = open_sqlite_store((dir.path() / "state").string());
+    if (!opened) throw std::runtime_error(opened.error().message);
+    store = std::make_unique<WatchedStore>(std::move(*opened), executor);
+    row.id = "run1";
+    row.workflow = workflow.name;
+    row.status = "running";
+    row.started = 1000;
+    row.pid = 4242;
+    row.pid_start = 77;
+    store->create_run(row);
+  }
+
+  // Runs it to the end with `jobs` slots, as run_session does.
+  void run(int jobs) {
+    engine::RunOptions options;
+    options.jobs = jobs;
+    options.run_id = row.id;
+    options.run_dir = dir.path() / "state" / "runs" / row.id;
+    options.workflow_dir = dir.path();
+    RunRecorder recorder(*store, row);
+    options.journal = &recorder;
+    engine::Scheduler scheduler(workflow, executor, options);
+    result = scheduler.run();
+    recorder.finish(result);
+  }
+};
+
+TEST(StoreRecorder, NoTaskStartsBeforeTheSuccessOfItsUpstreamsIsCommitted) {
+  RecordedRun r(R"(
+name: chain
+tasks:
+  - { id: a, run: x }
+  - { id: b, run: x, needs: a }
+  - { id: fan, foreach: [p, q], run: x, needs: a }
+  - { id: c, run: x, needs: [b, fan] }
+)");
+  r.run(2);
+  ASSERT_EQ(r.result.status, engine::RunStatus::kSucceeded);
+  const std::map<std::string, std::vector<std::string>> upstreams = {
+      {"b", {"a"}}, {"fan[0]", {"a"}}, {"fan[1]", {"a"}}, {"c", {"b", "fan[0]", "fan[1]"}}};
+  for (std::size_t i = 0; i < r.executor.started.size(); ++i) {
+    const auto& task = r.executor.started[i];
+    auto it = upstreams.find(task);
+    if (it == upstreams.end()) continue;
+    for (const auto& up : it->second) {
+      int w = r.store->first_write_with(up, "succeeded");
+      ASSERT_GE(w, 0) << up << "'s success was never written";
+      EXPECT_LE(r.store->writes[static_cast<std::size_t>(w)].starts_before, i)
+          << task << " started before " << up << "'s success was committed";
+    }
+  }
+}
+
+TEST(StoreRecorder, OneSchedulerTurnIsOneTransactionNotOnePerTask) {
+  std::string yaml = "name: wide\ntasks:\n";
+  for (int i = 0; i < 40; ++i) yaml += "  - { id: t" + std::to_string(i) + ", run: x }\n";
+  RecordedRun r(yaml);
+  r.executor.finish_per_wait = 40;  // Every attempt ends in the same turn.
+  r.run(40);
+  ASSERT_EQ(r.result.status, engine::RunStatus::kSucceeded);
+  // 80 transitions: the turn that starts them all, the turn that sees them end, the run's end.
+  EXPECT_LE(r.store->writes.size(), 4u);
+  EXPECT_EQ(r.store->count_states("run1"), (std::map<std::string, int>{{"succeeded", 40}}));
+}
+
+TEST(StoreRecorder, EachEndedAttemptIsWrittenOnce) {
+  RecordedRun r(R"(
+name: retries
+tasks:
+  - { id: flaky, run: x, retry: { max_attempts: 3, strategy: immediate } }
+  - { id: after, run: x, needs: flaky }
+)");
+  r.executor.exit_code = [](const std::string& task, int attempt) {
+    return task == "flaky" && attempt < 3 ? 1 : 0;
+  };
+  r.run(1);
+  ASSERT_EQ(r.result.status, engine::RunStatus::kSucceeded);
+  std::map<std::string, int> ended_writes;
+  for (const auto& w : r.store->writes) {
+    for (const auto& a : w.batch.attempts) {
+      if (a.end != 0) ++ended_writes[a.path + "." + std::to_string(a.number)];
+    }
+  }
+  EXPECT_EQ(ended_writes, (std::map<std::string, int>{
+                              {"after.1", 1}, {"flaky.1", 1}, {"flaky.2", 1}, {"flaky.3", 1}}));
+  auto tasks = r.store->tasks("run1");
+  ASSERT_EQ(tasks.size(), 2u);
+  EXPECT_EQ(tasks[0].row.path, "flaky");
+  ASSERT_EQ(tasks[0].attempts.size(), 3u);
+  EXPECT_EQ(tasks[0].attempts[0].exit_code, 1);
+  EXPECT_EQ(tasks[0].attempts[2].exit_code, 0);
+  EXPECT_THAT(tasks[0].attempts[0].decision, ::testing::HasSubstr("retry"));
+}
+
+TEST(StoreRecorder, OutputsOfASucceededTaskAreRecordedWithIt) {
+  RecordedRun r(R"(
+name: outputs
+tasks:
+  - { id: a, run: x }
+  - { id: b, run: x, needs: a }
+)");
+  r.executor.outputs["a"] = "version=1.2.3\nnotes<<EOF\nline one\nline two\nEOF\n";
+  r.run(1);
+  ASSERT_EQ(r.result.status, engine::RunStatus::kSucceeded);
+  int w = r.store->first_write_with("a", "succeeded");
+  ASSERT_GE(w, 0);
+  const auto& batch = r.store->writes[static_cast<std::size_t>(w)].batch;
+  ASSERT_EQ(batch.outputs.size(), 1u) << "the outputs travel in the same transaction";
+  EXPECT_EQ(batch.outputs[0].first, "a");
+  auto tasks = r.store->tasks("run1");
+  ASSERT_EQ(tasks.size(), 2u);
+  EXPECT_EQ(tasks[0].outputs, (std::map<std::string, std::string>{{"notes", "line one\nline two"},
+                                                                  {"version", "1.2.3"}}));
+  EXPECT_THAT(tasks[1].outputs, IsEmpty());
+}
+
+TEST(StoreRecorder, FinishRecordsHowTheRunEndedAndForgetsItsProcess) {
+  RecordedRun r("name: failing\ntasks:\n  - { id: a, run: x }\n");
+  r.executor.exit_code = [](const std::string&, int) { return 2; };
+  r.run(1);
+  auto run = r.store->find_run("run1");
+  ASSERT_TRUE(run.has_value());
+  EXPECT_EQ(run->status, "failed");
+  EXPECT_GT(run->ended, 0);
+  EXPECT_EQ(run->pid, 0);
+  EXPECT_EQ(run->pid_start, 0);
+  auto tasks = r.store->tasks("run1");
+  ASSERT_EQ(tasks.size(), 1u);
+  EXPECT_EQ(tasks[0].row.state, "failed");
+}
+
+TEST(StoreRecorder, AFailedCommitStopsTheRunBeforeAnythingThatDependsOnIt) {
+  RecordedRun r(R"(
+name: chain
+tasks:
+  - { id: a, run: x }
+  - { id: b, run: x, needs: a }
+)");
+  r.store->fail_when = [](const Batch& batch) {  // The commit of a's success.
+    return std::any_of(batch.tasks.begin(), batch.tasks.end(),
+                       [](const TaskRow& t) { return t.path == "a" && t.state == "succeeded"; });
+  };
+  EXPECT_THROW(r.run(1), std::runtime_error);
+  EXPECT_THAT(r.executor.started, ElementsAre("a")) << "b started on an uncommitted success";
+  for (const auto& task : r.store->tasks("run1")) {
+    EXPECT_NE(task.row.state, "succeeded") << task.row.path << ": the failed commit left a trace";
+  }
+}
+
+}  // namespace
+}  // namespace baton::store

@@ -1,0 +1,819 @@
+// The SQLite store on real files (SPEC 4): runs, batches and what reads them back, verdicts and
+// history; the schema and its migrations, from an older file and against a newer one; and
+// several processes sharing one file without "database is locked" reaching anyone.
+#include "store/sqlite/sqlite_store.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "store/sqlite/schema.hpp"
+#include "support/run_process.hpp"
+#include "support/store_support.hpp"
+
+namespace baton::store {
+namespace {
+
+using baton::testing::open_database;
+using baton::testing::query_column;
+using baton::testing::query_value;
+using baton::testing::TempDir;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::UnorderedElementsAre;
+
+namespace fs = std::filesystem;
+
+// ---------------------------------------------------------------------------------------------
+// Helpers: rows built in one line, and rows printed field by field so that a mismatch shows
+// which field differs.
+
+RunRow run_row(const std::string& id, Millis started, const std::string& workflow = "release") {
+  RunRow run;
+  run.id = id;
+  run.workflow = workflow;
+  run.file = "/work/" + workflow + ".yaml";
+  run.workflow_text = "name: " + workflow + "\n";
+  run.status = "running";
+  run.started = started;
+  run.pid = 4242;
+  run.pid_start = 987654;
+  run.host = "builder";
+  run.jobs = 4;
+  return run;
+}
+
+TaskRow task_row(const std::string& path, const std::string& state) {
+  TaskRow task;
+  task.path = path;
+  task.state = state;
+  return task;
+}
+
+AttemptRow attempt_row(const std::string& path, int number, Millis start, Millis end, int exit_code,
+                       StepKind step = StepKind::kTask) {
+  AttemptRow a;
+  a.path = path;
+  a.step = step;
+  a.number = number;
+  a.pid = 1000 + number;
+  a.start = start;
+  a.end = end;
+  a.exit_code = exit_code;
+  a.log = "/state/runs/r/logs/" + path + "." + std::to_string(number) + ".log";
+  return a;
+}
+
+std::string dump(const RunRow& r) {
+  std::string overrides;
+  for (const auto& o : r.overrides) overrides += o + ";";
+  return "id=" + r.id + " workflow=" + r.workflow + " file=" + r.file + " text=" + r.workflow_text +
+         " status=" + r.status + " started=" + std::to_string(r.started) +
+         " ended=" + std::to_string(r.ended) + " pid=" + std::to_string(r.pid) +
+         " pid_start=" + std::to_string(r.pid_start) + " host=" + r.host +
+         " jobs=" + std::to_string(r.jobs) + " overrides=" + overrides;
+}
+
+std::string dump(const TaskRow& t) {
+  return "path=" + t.path + " state=" + t.state + " reason=" + t.reason +
+         " ignored=" + std::to_string(t.failure_ignored) +
+         " upstream_failed=" + std::to_string(t.skipped_upstream_failed) + " item=" + t.item +
+         " item_index=" + std::to_string(t.item_index) +
+         " attempt_base=" + std::to_string(t.attempt_base);
+}
+
+std::string dump(const AttemptRow& a) {
+  return "path=" + a.path + " step=" + std::to_string(static_cast<int>(a.step)) +
+         " n=" + std::to_string(a.number) + " pid=" + std::to_string(a.pid) +
+         " start=" + std::to_string(a.start) + " end=" + std::to_string(a.end) +
+         " exit=" + std::to_string(a.exit_code) + " signal=" + std::to_string(a.signal) +
+         " timed_out=" + std::to_string(a.timed_out) + " log=" + a.log + " error=" + a.error +
+         " decision=" + a.decision;
+}
+
+std::string dump(const BreakerRow& b) {
+  return b.breaker + ": " + b.from + " -> " + b.to + " at " + std::to_string(b.at) + " (" + b.why +
+         ")";
+}
+
+template <typename Row>
+std::vector<std::string> dump_all(const std::vector<Row>& rows) {
+  std::vector<std::string> out;
+  for (const auto& row : rows) out.push_back(dump(row));
+  return out;
+}
+
+std::vector<std::string> paths_of(const std::vector<TaskRecord>& tasks) {
+  std::vector<std::string> paths;
+  for (const auto& t : tasks) paths.push_back(t.row.path);
+  return paths;
+}
+
+// A store in its own fresh state folder.
+class StoreFile {
+ public:
+  std::string state() const { return (dir_.path() / "state").string(); }
+  std::string db() const { return state() + "/baton.db"; }
+
+  std::unique_ptr<Store> open() const {
+    auto store = open_sqlite_store(state());
+    if (!store) throw std::runtime_error("open_sqlite_store: " + store.error().message);
+    return std::move(*store);
+  }
+
+ private:
+  TempDir dir_;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Runs
+
+TEST(StoreRuns, CreatedRunIsFoundByIdWithEveryField) {
+  StoreFile file;
+  auto store = file.open();
+  auto run = run_row("20260101-000000-aaaa", 1'700'000'000'000);
+  run.overrides = {"env.CI=1", "concurrency=8"};
+  store->create_run(run);
+
+  auto found = store->find_run(run.id);
+  ASSERT_TRUE(found.has_value());
+  EXPECT_EQ(dump(*found), dump(run));
+  EXPECT_FALSE(store->find_run("no-such-run").has_value());
+}
+
+TEST(StoreRuns, LastIsTheMostRecentlyStartedNotTheLastCreated) {
+  StoreFile file;
+  auto store = file.open();
+  EXPECT_FALSE(store->find_run("last").has_value()) << "an empty store has no last run";
+  store->create_run(run_row("b", 2000));
+  store->create_run(run_row("c", 3000));
+  store->create_run(run_row("a", 1000));
+
+  auto last = store->find_run("last");
+  ASSERT_TRUE(last.has_value());
+  EXPECT_EQ(last->id, "c");
+}
+
+TEST(StoreRuns, ListIsMostRecentFirstUpToTheLimit) {
+  StoreFile file;
+  auto store = file.open();
+  for (int i : {3, 1, 4, 2, 5}) store->create_run(run_row("run" + std::to_string(i), i * 1000));
+
+  std::vector<std::string> ids;
+  for (const auto& run : store->list_runs(3)) ids.push_back(run.id);
+  EXPECT_THAT(ids, ElementsAre("run5", "run4", "run3"));
+  EXPECT_EQ(store->list_runs(100).size(), 5u);
+}
+
+TEST(StoreRuns, ARunIsSeenByEveryOtherConnectionAtOnce) {
+  StoreFile file;
+  auto writer = file.open();
+  auto reader = file.open();
+  writer->create_run(run_row("shared", 1000));
+  auto found = reader->find_run("shared");
+  ASSERT_TRUE(found.has_value());
+  EXPECT_EQ(found->status, "running");
+}
+
+TEST(StoreRuns, StatusInABatchEndsTheRun) {
+  StoreFile file;
+  auto store = file.open();
+  auto run = run_row("r", 1000);
+  store->create_run(run);
+  Batch batch;
+  batch.tasks.push_back(task_row("a", "succeeded"));
+  run.status = "succeeded";
+  run.ended = 5000;
+  run.pid = 0;
+  run.pid_start = 0;
+  batch.run = run;
+  store->write(batch);
+
+  auto found = store->find_run("r");
+  ASSERT_TRUE(found.has_value());
+  EXPECT_EQ(dump(*found), dump(run));
+}
+
+TEST(StoreRuns, EndRunRecordsHowItEndedAndForgetsItsProcess) {
+  StoreFile file;
+  auto store = file.open();
+  store->create_run(run_row("crashed", 1000));
+  store->end_run("crashed", "cancelled", 9000);
+
+  auto found = store->find_run("crashed");
+  ASSERT_TRUE(found.has_value());
+  EXPECT_EQ(found->status, "cancelled");
+  EXPECT_EQ(found->ended, 9000);
+  EXPECT_EQ(found->pid, 0);
+  EXPECT_EQ(found->pid_start, 0);
+}
+
+TEST(StoreRuns, EndRunCancelsTheTasksRecordedAsActive) {
+  StoreFile file;
+  auto store = file.open();
+  store->create_run(run_row("crashed", 1000));
+  Batch batch;
+  batch.tasks = {task_row("ready", "ready"),          task_row("running", "running"),
+                 task_row("retrying", "retrying"),    task_row("waiting", "waiting"),
+                 task_row("undoing", "compensating"), task_row("done", "succeeded"),
+                 task_row("broken", "failed"),        task_row("pending", "pending")};
+  batch.tasks[6].reason = "exit 1";
+  store->write(batch);
+  store->end_run("crashed", "cancelled", 9000);
+
+  std::vector<std::string> states;
+  for (const auto& t : store->tasks("crashed")) {
+    states.push_back(t.row.path + "=" + t.row.state + (t.row.reason.empty() ? "" : ": ") +
+                     t.row.reason);
+  }
+  EXPECT_THAT(states, ElementsAre("ready=cancelled: cancelled", "running=cancelled: cancelled",
+                                  "retrying=cancelled: cancelled", "waiting=cancelled: cancelled",
+                                  "undoing=cancelled: cancelled", "done=succeeded",
+                                  "broken=failed: exit 1", "pending=pending"));
+}
+
+TEST(StoreRuns, ClaimRunTakesTheRunOverAndKeepsItsTasksInFirstRecordedOrder) {
+  StoreFile file;
+  auto run = run_row("r", 1000);
+  {
+    auto first = file.open();  // The session that crashed.
+    first->create_run(run);
+    Batch batch;
+    batch.tasks = {task_row("x", "succeeded"), task_row("y", "running")};
+    first->write(batch);
+  }
+  auto resumed = file.open();  // A later `baton resume`, another process.
+  run.pid = 5151;
+  run.pid_start = 1234;
+  resumed->claim_run(run);
+  Batch batch;
+  batch.tasks = {task_row("z", "running"), task_row("y", "succeeded")};
+  resumed->write(batch);
+
+  auto found = resumed->find_run("r");
+  ASSERT_TRUE(found.has_value());
+  EXPECT_EQ(found->pid, 5151);
+  EXPECT_EQ(found->pid_start, 1234);
+  auto tasks = resumed->tasks("r");
+  EXPECT_THAT(paths_of(tasks), ElementsAre("x", "y", "z"));
+  ASSERT_EQ(tasks.size(), 3u);
+  EXPECT_EQ(tasks[1].row.state, "succeeded");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Batches
+
+TEST(StoreBatch, WriteRoundTripsThroughTasks) {
+  StoreFile file;
+  auto store = file.open();
+  store->create_run(run_row("r", 1000));
+
+  Batch batch;
+  auto deploy = task_row("deploy", "compensated");
+  deploy.attempt_base = 2;
+  auto shard = task_row("shards[1]", "failed");
+  shard.reason = "exit 3";
+  shard.failure_ignored = true;
+  shard.item = "eu-west";
+  shard.item_index = 1;
+  auto skipped = task_row("notify", "skipped");
+  skipped.reason = "upstream_failed: shards";
+  skipped.skipped_upstream_failed = true;
+  batch.tasks = {deploy, shard, skipped};
+
+  auto failed = attempt_row("deploy", 1, 100, 200, 1);
+  failed.decision = "retry in 1s (attempt 2 of 3)";
+  auto timed_out = attempt_row("deploy", 2, 1200, 1300, -1);
+  timed_out.signal = 15;
+  timed_out.timed_out = true;
+  auto succeeded = attempt_row("deploy", 3, 1400, 1500, 0);
+  auto undo = attempt_row("deploy", 1, 2000, 2100, 0, StepKind::kCompensation);
+  auto unstarted = attempt_row("shards[1]", 1, 0, 0, -1);
+  unstarted.error = "cannot run 'nope': No such file or directory";
+  batch.attempts = {succeeded, undo, failed, timed_out, unstarted};
+  batch.outputs = {{"deploy", {{"url", "https://example.test"}, {"lines", "a\nb"}}}};
+  store->write(batch);
+
+  auto tasks = store->tasks("r");
+  ASSERT_EQ(tasks.size(), 3u);
+  EXPECT_THAT(paths_of(tasks), ElementsAre("deploy", "shards[1]", "notify"));
+  EXPECT_EQ(dump(tasks[0].row), dump(deploy));
+  EXPECT_EQ(dump(tasks[1].row), dump(shard));
+  EXPECT_EQ(dump(tasks[2].row), dump(skipped));
+  EXPECT_THAT(dump_all(tasks[0].attempts),
+              ElementsAre(dump(failed), dump(timed_out), dump(succeeded)))
+      << "attempts come back in number order";
+  EXPECT_THAT(dump_all(tasks[0].compensations), ElementsAre(dump(undo)));
+  EXPECT_THAT(dump_all(tasks[1].attempts), ElementsAre(dump(unstarted)));
+  EXPECT_THAT(tasks[1].compensations, IsEmpty());
+  EXPECT_THAT(tasks[2].attempts, IsEmpty());
+  EXPECT_EQ(tasks[0].outputs, (std::map<std::string, std::string>{
+                                  {"lines", "a\nb"}, {"url", "https://example.test"}}));
+  EXPECT_THAT(tasks[1].outputs, IsEmpty());
+}
+
+TEST(StoreBatch, LaterBatchesUpdateTasksInPlaceKeepingTheOrderOfTheirFirstRecord) {
+  StoreFile file;
+  auto store = file.open();
+  store->create_run(run_row("r", 1000));
+  Batch first;
+  first.tasks = {task_row("b", "running"), task_row("a", "pending")};
+  first.attempts = {attempt_row("b", 1, 100, 0, -1)};  // Still running.
+  store->write(first);
+  Batch second;
+  second.tasks = {task_row("c", "running"), task_row("a", "running"), task_row("b", "succeeded")};
+  second.attempts = {attempt_row("b", 1, 100, 180, 0)};  // The same attempt, now ended.
+  store->write(second);
+
+  auto tasks = store->tasks("r");
+  EXPECT_THAT(paths_of(tasks), ElementsAre("b", "a", "c"));
+  ASSERT_EQ(tasks.size(), 3u);
+  EXPECT_EQ(tasks[0].row.state, "succeeded");
+  EXPECT_EQ(tasks[1].row.state, "running");
+  EXPECT_THAT(dump_all(tasks[0].attempts), ElementsAre(dump(attempt_row("b", 1, 100, 180, 0))))
+      << "an attempt written again replaces its earlier row";
+}
+
+TEST(StoreBatch, OutputsWrittenAgainReplaceTheirValues) {
+  StoreFile file;
+  auto store = file.open();
+  store->create_run(run_row("r", 1000));
+  Batch first;
+  first.tasks = {task_row("a", "succeeded")};
+  first.outputs = {{"a", {{"k", "old"}, {"keep", "1"}}}};
+  store->write(first);
+  Batch second;
+  second.outputs = {{"a", {{"k", "new"}}}};
+  store->write(second);
+
+  auto tasks = store->tasks("r");
+  ASSERT_EQ(tasks.size(), 1u);
+  EXPECT_EQ(tasks[0].outputs, (std::map<std::string, std::string>{{"k", "new"}, {"keep", "1"}}));
+}
+
+TEST(StoreBatch, BreakerTransitionsComeBackInTheOrderTheyHappened) {
+  StoreFile file;
+  auto store = file.open();
+  store->create_run(run_row("r", 1000));
+  std::vector<BreakerRow> transitions = {
+      {"payments", "closed", "open", "3 consecutive failures", 100},
+      {"payments", "open", "half_open", "reset_timeout 30s elapsed", 200},
+      {"mail", "closed", "open", "1 consecutive failure", 150},
+      {"payments", "half_open", "closed", "trial succeeded", 300},
+  };
+  Batch first;
+  first.breakers = {transitions[0], transitions[1]};
+  store->write(first);
+  Batch second;
+  second.breakers = {transitions[2], transitions[3]};
+  store->write(second);
+
+  EXPECT_EQ(dump_all(store->breakers("r")), dump_all(transitions));
+  EXPECT_THAT(store->breakers("another"), IsEmpty());
+}
+
+TEST(StoreBatch, CountStatesCountsTheRunsTasksByState) {
+  StoreFile file;
+  auto store = file.open();
+  store->create_run(run_row("r", 1000));
+  Batch batch;
+  batch.tasks = {task_row("a", "succeeded"), task_row("b", "succeeded"), task_row("c", "failed"),
+                 task_row("d", "skipped")};
+  store->write(batch);
+
+  EXPECT_EQ(store->count_states("r"),
+            (std::map<std::string, int>{{"failed", 1}, {"skipped", 1}, {"succeeded", 2}}));
+  EXPECT_THAT(store->count_states("other"), IsEmpty());
+}
+
+TEST(StoreBatch, RunsKeepTheirOwnTasks) {
+  StoreFile file;
+  auto store = file.open();
+  store->create_run(run_row("one", 1000));
+  Batch batch;
+  batch.tasks = {task_row("build", "succeeded")};
+  batch.attempts = {attempt_row("build", 1, 10, 20, 0)};
+  batch.outputs = {{"build", {{"k", "one"}}}};
+  store->write(batch);
+  store->create_run(run_row("two", 2000));
+  batch.tasks = {task_row("build", "failed")};
+  batch.attempts = {attempt_row("build", 1, 30, 40, 2)};
+  batch.outputs = {};
+  store->write(batch);
+
+  auto one = store->tasks("one");
+  auto two = store->tasks("two");
+  ASSERT_EQ(one.size(), 1u);
+  ASSERT_EQ(two.size(), 1u);
+  EXPECT_EQ(one[0].row.state, "succeeded");
+  EXPECT_EQ(one[0].outputs.at("k"), "one");
+  ASSERT_EQ(one[0].attempts.size(), 1u);
+  EXPECT_EQ(one[0].attempts[0].exit_code, 0);
+  EXPECT_EQ(two[0].row.state, "failed");
+  EXPECT_THAT(two[0].outputs, IsEmpty());
+  ASSERT_EQ(two[0].attempts.size(), 1u);
+  EXPECT_EQ(two[0].attempts[0].exit_code, 2);
+  EXPECT_THAT(store->tasks("three"), IsEmpty());
+}
+
+TEST(StoreBatch, AnEmptyBatchChangesNothing) {
+  StoreFile file;
+  auto store = file.open();
+  store->create_run(run_row("r", 1000));
+  store->write(Batch{});
+  EXPECT_THAT(store->tasks("r"), IsEmpty());
+  EXPECT_EQ(store->find_run("r")->status, "running");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Approval verdicts (SPEC 3.6)
+
+TEST(StoreVerdicts, AGateTakesOneVerdictOnly) {
+  StoreFile file;
+  auto store = file.open();
+  store->create_run(run_row("r", 1000));
+  EXPECT_TRUE(store->give_verdict("r", {"deploy.gate", true, "ann", 100}));
+  EXPECT_FALSE(store->give_verdict("r", {"deploy.gate", false, "bob", 200}))
+      << "a second verdict on the same gate is refused";
+
+  auto taken = store->take_verdicts("r");
+  ASSERT_EQ(taken.size(), 1u);
+  EXPECT_EQ(taken[0].path, "deploy.gate");
+  EXPECT_TRUE(taken[0].approved);
+  EXPECT_EQ(taken[0].by, "ann");
+  EXPECT_EQ(taken[0].at, 100);
+  EXPECT_FALSE(store->give_verdict("r", {"deploy.gate", false, "bob", 300}))
+      << "nor is one accepted after the first was taken";
+}
+
+TEST(StoreVerdicts, EachVerdictIsTakenOnceAndOnlyByItsRun) {
+  StoreFile file;
+  auto store = file.open();
+  store->create_run(run_row("r", 1000));
+  store->create_run(run_row("other", 2000));
+  ASSERT_TRUE(store->give_verdict("r", {"a", true, "ann", 1}));
+  ASSERT_TRUE(store->give_verdict("r", {"b", false, "bob", 2}));
+  ASSERT_TRUE(store->give_verdict("other", {"a", false, "cy", 3}));
+
+  auto first = store->take_verdicts("r");
+  std::vector<std::string> paths;
+  for (const auto& v : first) paths.push_back(v.path + (v.approved ? " approved" : " rejected"));
+  EXPECT_THAT(paths, UnorderedElementsAre("a approved", "b rejected"));
+  EXPECT_THAT(store->take_verdicts("r"), IsEmpty()) << "a verdict is taken once";
+
+  ASSERT_TRUE(store->give_verdict("r", {"c", true, "ann", 4}));
+  auto later = store->take_verdicts("r");
+  ASSERT_EQ(later.size(), 1u);
+  EXPECT_EQ(later[0].path, "c");
+
+  auto others = store->take_verdicts("other");
+  ASSERT_EQ(others.size(), 1u);
+  EXPECT_EQ(others[0].by, "cy");
+}
+
+TEST(StoreVerdicts, AVerdictGivenFromAnotherConnectionReachesTheRun) {
+  StoreFile file;
+  auto run = file.open();
+  auto approver = file.open();  // `baton approve` in another shell.
+  run->create_run(run_row("r", 1000));
+  ASSERT_TRUE(approver->give_verdict("r", {"gate", true, "ann", 1}));
+  EXPECT_EQ(run->take_verdicts("r").size(), 1u);
+  EXPECT_THAT(approver->take_verdicts("r"), IsEmpty());
+}
+
+// ---------------------------------------------------------------------------------------------
+// History (SPEC 2.3)
+
+// One run of `workflow` in which `path` succeeded with an attempt lasting `duration` ms, after a
+// failed attempt lasting `failed_duration` ms if that is not 0.
+void record_history(Store& store, const std::string& id, const std::string& workflow,
+                    Millis started, const std::string& path, const std::string& state,
+                    Millis duration, Millis failed_duration = 0) {
+  store.create_run(run_row(id, started, workflow));
+  Batch batch;
+  batch.tasks = {task_row(path, state)};
+  int n = 1;
+  if (failed_duration > 0) {
+    batch.attempts.push_back(attempt_row(path, n++, started, started + failed_duration, 1));
+  }
+  batch.attempts.push_back(
+      attempt_row(path, n, started + 10, started + 10 + duration, state == "failed" ? 1 : 0));
+  // A long compensation never counts as the task's duration.
+  batch.attempts.push_back(
+      attempt_row(path, 1, started + 50'000, started + 90'000, 0, StepKind::kCompensation));
+  store.write(batch);
+}
+
+std::map<std::string, Millis> typical(Store& store, const std::string& workflow) {
+  auto pairs = store.typical_durations(workflow);
+  return {pairs.begin(), pairs.end()};
+}
+
+TEST(StoreHistory, TypicalDurationIsTheMeanOfSucceededAttemptsOverTheLastTenRuns) {
+  StoreFile file;
+  auto store = file.open();
+  // Twelve runs; the two oldest took far longer and are out of the window.
+  for (int i = 1; i <= 12; ++i) {
+    Millis duration = i <= 2 ? 1'000'000 : 10 * i;  // Runs 3..12: 30, 40, ..., 120 ms.
+    // A failed attempt never counts, however long it took.
+    record_history(*store, "run" + std::to_string(i), "release", i * 100'000, "build", "succeeded",
+                   duration, i == 12 ? 500'000 : 0);
+  }
+  EXPECT_EQ(typical(*store, "release"), (std::map<std::string, Millis>{{"build", 75}}));
+}
+
+TEST(StoreHistory, OnlySucceededTasksOfTheSameWorkflowCount) {
+  StoreFile file;
+  auto store = file.open();
+  record_history(*store, "a", "release", 100'000, "build", "succeeded", 100);
+  record_history(*store, "b", "release", 200'000, "build", "succeeded", 300);
+  record_history(*store, "c", "release", 300'000, "test", "failed", 5'000);
+  record_history(*store, "d", "nightly", 400'000, "build", "succeeded", 9'000);
+
+  EXPECT_EQ(typical(*store, "release"), (std::map<std::string, Millis>{{"build", 200}}));
+  EXPECT_EQ(typical(*store, "nightly"), (std::map<std::string, Millis>{{"build", 9'000}}));
+  EXPECT_THAT(store->typical_durations("unknown"), IsEmpty());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Schema and migrations
+
+TEST(StoreSchema, AFreshStoreIsAtTheLatestVersionInWalMode) {
+  StoreFile file;
+  auto store = file.open();
+  EXPECT_EQ(query_value(file.db(), "PRAGMA user_version"),
+            std::to_string(sqlite::latest_schema_version()));
+  EXPECT_EQ(sqlite::latest_schema_version(), static_cast<int>(sqlite::migrations().size()));
+  EXPECT_EQ(query_value(file.db(), "PRAGMA journal_mode"), "wal");
+  sqlite::SqliteStore direct(file.db(), Durability::kNormal);
+  EXPECT_EQ(direct.schema_version(), sqlite::latest_schema_version());
+}
+
+TEST(StoreSchema, OpeningCreatesTheStateFolder) {
+  TempDir dir;
+  auto state = (dir.path() / "deep" / "er" / "state").string();
+  auto store = open_sqlite_store(state);
+  ASSERT_TRUE(store.has_value()) << store.error().message;
+  EXPECT_TRUE(fs::exists(state + "/baton.db"));
+}
+
+TEST(StoreSchema, AStateFolderThatCannotBeCreatedIsAnErrorNamingIt) {
+  TempDir dir;
+  std::ofstream(dir.path() / "file") << "not a folder";
+  auto state = (dir.path() / "file" / "state").string();
+  auto store = open_sqlite_store(state);
+  ASSERT_FALSE(store.has_value());
+  EXPECT_THAT(store.error().message, HasSubstr("cannot create the state folder " + state));
+}
+
+TEST(StoreSchema, AVersion1StoreIsMigratedAndItsRowsStayReadable) {
+  StoreFile file;
+  fs::create_directories(file.state());
+  {
+    // What a baton of schema version 1 left behind.
+    SQLite::Database db(file.db(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    db.exec(std::string(sqlite::migrations()[0]));
+    db.exec("PRAGMA user_version = 1");
+    db.exec(R"sql(
+      INSERT INTO runs (id, workflow, file, workflow_text, status, started_ms, ended_ms, pid,
+                        host, jobs)
+      VALUES ('old', 'legacy', '/work/legacy.yaml', 'name: legacy', 'failed', 1000, 2000, 0,
+              'builder', 3);
+      INSERT INTO tasks (run_id, path, seq, state, reason) VALUES ('old', 'build', 0, 'succeeded', '');
+      INSERT INTO tasks (run_id, path, seq, state, reason) VALUES ('old', 'test', 1, 'failed', 'exit 2');
+      INSERT INTO attempts (run_id, path, step, n, pid, start_ms, end_ms, exit_code, log)
+      VALUES ('old', 'build', 0, 1, 77, 1100, 1500, 0, '/state/runs/old/logs/build.1.log');
+      INSERT INTO outputs (run_id, path, key, value) VALUES ('old', 'build', 'version', '1.2.3');
+    )sql");
+  }
+
+  auto store = file.open();
+  EXPECT_EQ(query_value(file.db(), "PRAGMA user_version"),
+            std::to_string(sqlite::latest_schema_version()));
+  auto old = store->find_run("old");
+  ASSERT_TRUE(old.has_value());
+  EXPECT_EQ(old->workflow, "legacy");
+  EXPECT_EQ(old->file, "/work/legacy.yaml");
+  EXPECT_EQ(old->workflow_text, "name: legacy");
+  EXPECT_EQ(old->status, "failed");
+  EXPECT_EQ(old->started, 1000);
+  EXPECT_EQ(old->ended, 2000);
+  EXPECT_EQ(old->host, "builder");
+  EXPECT_EQ(old->jobs, 3);
+  EXPECT_EQ(old->pid_start, 0) << "the new column has its default";
+  EXPECT_THAT(old->overrides, IsEmpty()) << "the new column has its default";
+  EXPECT_EQ(query_value(file.db(), "SELECT overrides FROM runs WHERE id = 'old'"), "[]");
+
+  auto tasks = store->tasks("old");
+  EXPECT_THAT(paths_of(tasks), ElementsAre("build", "test"));
+  ASSERT_EQ(tasks.size(), 2u);
+  EXPECT_EQ(tasks[1].row.reason, "exit 2");
+  ASSERT_EQ(tasks[0].attempts.size(), 1u);
+  EXPECT_EQ(tasks[0].attempts[0].pid, 77);
+  EXPECT_EQ(tasks[0].outputs.at("version"), "1.2.3");
+  EXPECT_EQ(typical(*store, "legacy"), (std::map<std::string, Millis>{{"build", 400}}));
+
+  // What version 2 added works on the migrated file.
+  EXPECT_TRUE(store->give_verdict("old", {"gate", true, "ann", 1}));
+  auto resumed = *old;
+  resumed.status = "running";
+  resumed.pid_start = 555;
+  store->claim_run(resumed);
+  EXPECT_EQ(store->find_run("old")->pid_start, 555);
+}
+
+TEST(StoreSchema, AStoreOfANewerBatonIsRefusedAndLeftAlone) {
+  StoreFile file;
+  {
+    auto store = file.open();
+    store->create_run(run_row("future", 1000));
+  }
+  const int newer = sqlite::latest_schema_version() + 1;
+  {
+    auto db = open_database(file.db());
+    db.exec("PRAGMA user_version = " + std::to_string(newer));
+  }
+
+  auto store = open_sqlite_store(file.state());
+  ASSERT_FALSE(store.has_value()) << "a newer schema must not be read or written";
+  EXPECT_EQ(store.error().message, "cannot open the store " + file.db() +
+                                       ": the store was written by a newer baton (schema version " +
+                                       std::to_string(newer) + "; this baton knows up to " +
+                                       std::to_string(sqlite::latest_schema_version()) + ")");
+  EXPECT_EQ(query_value(file.db(), "PRAGMA user_version"), std::to_string(newer));
+  EXPECT_EQ(query_value(file.db(), "SELECT id FROM runs"), "future");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Several processes on one file (SPEC 4: "Several baton processes may use one store at once")
+
+// Waits for a forked child; its exit status, or 128 + the signal that ended it.
+int wait_child(pid_t pid) {
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+// Runs `work` in a forked child that exits 0 if it returned and 1 (with the message in
+// `error_file`) if it threw. The parent must hold no SQLite connection across fork().
+template <typename Work>
+pid_t fork_child(const std::string& error_file, Work work) {
+  pid_t pid = fork();
+  if (pid != 0) return pid;
+  int code = 0;
+  try {
+    work();
+  } catch (const std::exception& e) {
+    std::ofstream(error_file) << e.what();
+    code = 1;
+  }
+  _exit(code);
+}
+
+std::string child_error(const std::string& error_file) {
+  return baton::testing::read_file(error_file);
+}
+
+TEST(StoreConcurrency, ProcessesOpeningAFreshStoreAtOnceAllSucceed) {
+  StoreFile file;
+  TempDir errors;
+  constexpr int kProcesses = 6;
+  std::vector<pid_t> children;
+  for (int i = 0; i < kProcesses; ++i) {
+    children.push_back(fork_child((errors.path() / std::to_string(i)).string(), [&file, i] {
+      auto store = file.open();
+      store->create_run(run_row("run" + std::to_string(i), 1000 + i));
+    }));
+  }
+  for (int i = 0; i < kProcesses; ++i) {
+    EXPECT_EQ(wait_child(children[i]), 0)
+        << "process " << i << ": " << child_error((errors.path() / std::to_string(i)).string());
+  }
+  auto store = file.open();
+  EXPECT_EQ(store->list_runs(100).size(), static_cast<std::size_t>(kProcesses));
+  EXPECT_EQ(query_value(file.db(), "PRAGMA user_version"),
+            std::to_string(sqlite::latest_schema_version()));
+}
+
+// One writer's work: a run of `batches` turns, each a few task rows, attempts and outputs large
+// enough that the WAL is checkpointed while the others read and write; and verdicts.
+void write_run(const StoreFile& file, const std::string& run, int batches) {
+  auto store = file.open();
+  store->create_run(run_row(run, 1000));
+  const std::string big(2048, 'x');
+  for (int i = 0; i < batches; ++i) {
+    Batch batch;
+    auto path = "t" + std::to_string(i);
+    batch.tasks = {task_row(path, "succeeded"), task_row("progress", "running")};
+    batch.attempts = {attempt_row(path, 1, i, i + 1, 0)};
+    batch.outputs = {{path, {{"blob", big}}}};
+    store->write(batch);
+    if (i % 25 == 0) {
+      store->give_verdict(run, {"gate" + std::to_string(i), true, "ann", i});
+      store->take_verdicts(run);
+    }
+  }
+}
+
+TEST(StoreConcurrency, TwoWritingProcessesAndAReaderNeverSeeDatabaseLocked) {
+  StoreFile file;
+  TempDir errors;
+  { file.open(); }  // Created before anyone forks.
+  constexpr int kBatches = 300;
+  std::vector<std::string> runs = {"writer0", "writer1"};
+  std::vector<pid_t> writers;
+  for (std::size_t w = 0; w < runs.size(); ++w) {
+    auto run = runs[w];
+    writers.push_back(fork_child((errors.path() / run).string(),
+                                 [&file, run] { write_run(file, run, kBatches); }));
+  }
+
+  // Meanwhile, what `baton status` and `baton runs` do in other shells.
+  auto reader = file.open();
+  std::string read_failure;
+  int reads = 0;
+  std::vector<int> exit_codes(writers.size(), -1);
+  auto any_running = [&] {
+    bool running = false;
+    for (std::size_t w = 0; w < writers.size(); ++w) {
+      int status = 0;
+      if (exit_codes[w] >= 0) continue;
+      if (waitpid(writers[w], &status, WNOHANG) == writers[w]) {
+        exit_codes[w] = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      } else {
+        running = true;
+      }
+    }
+    return running;
+  };
+  while (read_failure.empty()) {
+    try {
+      for (const auto& run : reader->list_runs(10)) {
+        reader->tasks(run.id);
+        reader->count_states(run.id);
+      }
+      reader->find_run("last");
+      ++reads;
+    } catch (const std::exception& e) {
+      read_failure = e.what();
+    }
+    if (!any_running()) break;
+  }
+  EXPECT_EQ(read_failure, "") << "after " << reads << " reads";
+  for (std::size_t w = 0; w < writers.size(); ++w) {
+    if (exit_codes[w] < 0) exit_codes[w] = wait_child(writers[w]);
+    EXPECT_EQ(exit_codes[w], 0) << runs[w] << ": "
+                                << child_error((errors.path() / runs[w]).string());
+  }
+  for (const auto& run : runs) {
+    auto states = reader->count_states(run);
+    EXPECT_EQ(states["succeeded"], kBatches) << run;
+    EXPECT_EQ(states["running"], 1) << run;
+  }
+  EXPECT_EQ(baton::testing::integrity_check(file.db()), "ok");
+}
+
+TEST(StoreConcurrency, TwoConnectionsInOneProcessWriteAtOnceWhileAThirdReads) {
+  StoreFile file;
+  { file.open(); }
+  std::vector<std::string> failures(3);
+  std::vector<std::thread> threads;
+  for (int w = 0; w < 2; ++w) {
+    threads.emplace_back([&file, &failures, w] {
+      try {
+        write_run(file, "thread" + std::to_string(w), 150);
+      } catch (const std::exception& e) {
+        failures[w] = e.what();
+      }
+    });
+  }
+  threads.emplace_back([&file, &failures] {
+    try {
+      auto reader = file.open();
+      for (int i = 0; i < 200; ++i) {
+        for (const auto& run : reader->list_runs(10)) reader->tasks(run.id);
+      }
+    } catch (const std::exception& e) {
+      failures[2] = e.what();
+    }
+  });
+  for (auto& t : threads) t.join();
+  EXPECT_THAT(failures, ElementsAre("", "", ""));
+  auto store = file.open();
+  EXPECT_EQ(store->count_states("thread0")["succeeded"], 150);
+  EXPECT_EQ(store->count_states("thread1")["succeeded"], 150);
+}
+
+}  // namespace
+}  // namespace baton::store
