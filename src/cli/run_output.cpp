@@ -41,6 +41,11 @@ std::string last_decision(const Unit& unit) {
   return unit.attempts.empty() ? std::string() : unit.attempts.back().decision;
 }
 
+// A path as a shell word: `regions[0].sign_off` would be a glob to zsh; ids hold no quote.
+std::string shell_word(const std::string& path) {
+  return path.find_first_of("[]") == std::string::npos ? path : "'" + path + "'";
+}
+
 bool is_gate(const Unit& unit) { return unit.reason == "waiting for approval"; }
 
 class PlainProgress : public Progress {
@@ -153,8 +158,10 @@ class JsonProgress : public Progress {
       if (compensation) extra["compensation"] = true;
       if (!unit.reason.empty()) extra["reason"] = unit.reason;
       if (event.kind == K::kTaskWaiting && is_gate(unit)) {
-        extra["approve"] = fmt::format("baton approve {} {}{}", run_id_, unit.path, state_flag_);
-        extra["reject"] = fmt::format("baton reject {} {}{}", run_id_, unit.path, state_flag_);
+        extra["approve"] =
+            fmt::format("baton approve {} {}{}", run_id_, shell_word(unit.path), state_flag_);
+        extra["reject"] =
+            fmt::format("baton reject {} {}{}", run_id_, shell_word(unit.path), state_flag_);
       }
       if (!attempts.empty() && !attempts.back().decision.empty() &&
           (event.kind == K::kTaskFailed || event.kind == K::kTaskRetrying ||

@@ -16,11 +16,14 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
+#include "support/background_process.hpp"
 #include "support/run_process.hpp"
 
 namespace baton::testing {
@@ -233,6 +236,98 @@ class Scratch {
 
  private:
   TempDir dir_;
+};
+
+/// Polls `done` every 5 ms until it holds or `limit` has passed; returns whether it held.
+template <typename Predicate>
+bool eventually(Predicate done, std::chrono::milliseconds limit) {
+  auto deadline = std::chrono::steady_clock::now() + limit;
+  for (;;) {
+    if (done()) return true;
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+}
+
+/// `baton ARGS… --state STATE`: a command that reads or writes the scratch folder's store, with
+/// `env` (KEY=VALUE) added to baton's environment.
+inline ProcessResult baton_on(const Scratch& s, std::vector<std::string> args,
+                              const std::vector<std::string>& env = {}) {
+  args.insert(args.begin(), BATON_BINARY);
+  args.push_back("--state");
+  args.push_back(s.state());
+  std::vector<std::string> full_env{"NO_COLOR=1"};
+  full_env.insert(full_env.end(), env.begin(), env.end());
+  return run_process(args, {}, full_env);
+}
+
+/// The id of the newest run in the scratch folder's store (the first column of `baton runs`), or
+/// "" if there is none.
+inline std::string newest_run_id(const Scratch& s) {
+  auto lines = split_lines(baton_on(s, {"runs", "-n", "1"}).out);
+  if (lines.size() < 2 || lines[0].rfind("RUN", 0) != 0) return {};
+  return lines[1].substr(0, lines[1].find(' '));
+}
+
+/// Polls `baton status RUN` on the scratch folder's state until its output holds every one of
+/// `texts` (the store catches up with a run's progress within a commit interval), for up to
+/// `limit`; returns its last output.
+inline std::string wait_for_status(const Scratch& s, const std::vector<std::string>& texts,
+                                   std::chrono::milliseconds limit,
+                                   const std::string& run = "last") {
+  std::string out;
+  eventually(
+      [&] {
+        out = baton_on(s, {"status", run}).out;
+        return std::all_of(texts.begin(), texts.end(),
+                           [&](const std::string& t) { return out.find(t) != std::string::npos; });
+      },
+      limit);
+  return out;
+}
+
+/// `baton run FILE --state STATE ARGS…` in the background (with `--progress plain` unless ARGS
+/// choose another), FILE being `yaml`
+/// written to NAME.yaml in the scratch folder, stdout and stderr going to NAME.out and NAME.err
+/// there. Killed at scope exit if the test did not wait for it.
+class BackgroundRun {
+ public:
+  BackgroundRun(const Scratch& s, std::string_view yaml, const std::vector<std::string>& args = {},
+                const std::string& name = "baton")
+      : out_(s.at(name + ".out")),
+        err_(s.at(name + ".err")),
+        process_(command(s, yaml, name, args), out_.string(), err_.string(), {"NO_COLOR=1"}) {}
+
+  BackgroundProcess& process() { return process_; }
+  std::string out() const { return read_file(out_); }
+  std::string err() const { return read_file(err_); }
+  std::string describe() const { return "--- stdout\n" + out() + "--- stderr\n" + err(); }
+
+  /// Waits up to `limit` for its stderr (the progress) to contain `text`; true if it does.
+  bool wait_for_progress(std::string_view text, std::chrono::milliseconds limit) const {
+    return eventually([&] { return err().find(text) != std::string::npos; }, limit);
+  }
+
+  /// Its exit status once it has exited, or nullopt if it is still running after `limit`.
+  std::optional<int> wait_for(std::chrono::milliseconds limit) { return process_.wait_for(limit); }
+
+ private:
+  static std::vector<std::string> command(const Scratch& s, std::string_view yaml,
+                                          const std::string& name,
+                                          const std::vector<std::string>& args) {
+    auto file = s.at(name + ".yaml");
+    std::ofstream(file, std::ios::binary) << yaml;
+    std::vector<std::string> argv{BATON_BINARY, "run", file.string(), "--state", s.state()};
+    if (std::find(args.begin(), args.end(), "--progress") == args.end()) {
+      argv.insert(argv.end(), {"--progress", "plain"});
+    }
+    argv.insert(argv.end(), args.begin(), args.end());
+    return argv;
+  }
+
+  fs::path out_;
+  fs::path err_;
+  BackgroundProcess process_;
 };
 
 }  // namespace baton::testing

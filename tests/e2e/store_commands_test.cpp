@@ -1,0 +1,581 @@
+// End-to-end tests of the commands that read a state folder's store (SPEC 4, 5): `baton runs`,
+// `baton status`, `baton logs` and `baton cancel`, on finished runs, on runs going on in another
+// process and on runs whose baton was killed; and several baton processes sharing one store.
+#include <memory>
+#include <regex>
+
+#include "e2e/run_e2e.hpp"
+
+namespace baton {
+namespace {
+
+using namespace run_e2e;  // NOLINT(google-build-using-namespace): the tests' shared vocabulary.
+using baton::testing::BackgroundRun;
+using baton::testing::baton_on;
+using baton::testing::eventually;
+using baton::testing::newest_run_id;
+using baton::testing::process_alive;
+using baton::testing::wait_for_status;
+using ::testing::ElementsAre;
+
+constexpr milliseconds kPatience{5000};
+
+// `line` with every run of blanks made one space, and trimmed.
+std::string squeezed(const std::string& line) {
+  std::string out;
+  for (char c : trim(line)) {
+    if (c == ' ' && !out.empty() && out.back() == ' ') continue;
+    out += c;
+  }
+  return out;
+}
+
+// The lines of `text`, squeezed, with every duration (`0.01s`) written `T` and every local date
+// and time written `DATE`, so that they can be compared verbatim.
+std::vector<std::string> shapes(const std::string& text) {
+  static const std::regex kDuration(R"(\b[0-9]+\.[0-9]{2}s\b)");
+  static const std::regex kDate(R"([0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2})");
+  std::vector<std::string> lines;
+  for (const auto& line : split_lines(text)) {
+    auto shape = std::regex_replace(squeezed(line), kDuration, "T");
+    lines.push_back(std::regex_replace(shape, kDate, "DATE"));
+  }
+  return lines;
+}
+
+// The process id a task wrote to `name` (`echo $$ > name`), once it has; 0 if it never does.
+pid_t wait_for_pid(const Scratch& s, const std::string& name) {
+  pid_t pid = 0;
+  eventually(
+      [&] {
+        auto text = trim(s.read(name));
+        if (text.empty()) return false;
+        pid = static_cast<pid_t>(std::stol(text));
+        return true;
+      },
+      kPatience);
+  return pid;
+}
+
+// Kills, at scope exit, the processes that a failed test may have left behind, so that none
+// outlives the test.
+class KillAtExit {
+ public:
+  void add(pid_t pid) { pids_.push_back(pid); }
+  ~KillAtExit() {
+    for (auto pid : pids_) {
+      if (pid > 0 && process_alive(pid)) kill(pid, SIGKILL);
+    }
+  }
+
+ private:
+  std::vector<pid_t> pids_;
+};
+
+// A task that stays running (its pid is the sleep's, so that the test can kill it).
+constexpr std::string_view kSleeper = R"(name: sleeper
+tasks:
+  - { id: quick, run: 'true' }
+  - { id: sleeper, run: 'echo $$ > sleeper.pid; exec sleep 10' }
+  - { id: after, needs: sleeper, run: touch after.marker }
+)";
+
+// Runs kSleeper in the background and kills its baton with SIGKILL once the store records
+// `quick` succeeded and `sleeper` running; the sleeper's pid (still running: nothing stopped
+// it), or 0.
+pid_t crash_while_running(const Scratch& s) {
+  BackgroundRun run(s, kSleeper);
+  auto pid = wait_for_pid(s, "sleeper.pid");
+  EXPECT_GT(pid, 0) << "sleeper never started\n" << run.describe();
+  auto status = wait_for_status(s, {"[x] quick", "[~] sleeper"}, kPatience);
+  EXPECT_TRUE(status.find("[x] quick") != std::string::npos &&
+              status.find("[~] sleeper") != std::string::npos)
+      << "the store never said that quick succeeded and sleeper runs\n"
+      << run.describe();
+  run.process().signal(SIGKILL);
+  EXPECT_TRUE(run.wait_for(kPatience).has_value());
+  return pid;
+}
+
+// ---------------------------------------------------------------------------------------------
+// baton runs
+
+TEST(CliRuns, SaysSoWhenNoRunIsRecorded) {
+  Scratch s;
+  auto r = baton_on(s, {"runs"});
+  EXPECT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_EQ(r.out, "No runs recorded yet in this state folder.\n");
+}
+
+TEST(CliRuns, ListsRunsNewestFirstWithTheirStatusAndTaskCounts) {
+  Scratch s;
+  ASSERT_EQ(s.run(R"(name: first
+tasks:
+  - { id: a, run: 'true' }
+  - { id: b, run: 'true' }
+  - { id: c, needs: [a, b], run: exit 1 }
+)")
+                .exit_code,
+            1);
+  ASSERT_EQ(s.run("name: second\ntasks:\n  - { id: a, run: 'true' }\n").exit_code, 0);
+
+  auto r = baton_on(s, {"runs"});
+  EXPECT_EQ(r.exit_code, 0) << describe(r);
+  auto lines = shapes(r.out);
+  ASSERT_EQ(lines.size(), 3u) << describe(r);
+  EXPECT_EQ(lines[0], "RUN WORKFLOW STARTED DURATION STATUS TASKS");
+  static const std::regex kRow(R"([0-9]{8}-[0-9]{6}-[0-9a-f]+ (.*))");
+  std::smatch row;
+  ASSERT_TRUE(std::regex_match(lines[1], row, kRow)) << lines[1];
+  EXPECT_EQ(row[1].str(), "second DATE T succeeded 1 succeeded");
+  ASSERT_TRUE(std::regex_match(lines[2], row, kRow)) << lines[2];
+  EXPECT_EQ(row[1].str(), "first DATE T failed 1 failed, 2 succeeded");
+}
+
+TEST(CliRuns, LimitListsOnlyTheNewest) {
+  Scratch s;
+  ASSERT_EQ(s.run("name: older\ntasks:\n  - { id: a, run: 'true' }\n").exit_code, 0);
+  ASSERT_EQ(s.run("name: newer\ntasks:\n  - { id: a, run: 'true' }\n").exit_code, 0);
+  auto r = baton_on(s, {"runs", "-n", "1"});
+  EXPECT_EQ(r.exit_code, 0) << describe(r);
+  auto lines = shapes(r.out);
+  ASSERT_EQ(lines.size(), 2u) << describe(r);
+  EXPECT_THAT(lines[1], HasSubstr(" newer DATE "));
+}
+
+TEST(CliRuns, ShowsARunWhoseBatonIsGoneAsInterrupted) {
+  Scratch s;
+  KillAtExit leftovers;
+  auto pid = crash_while_running(s);
+  leftovers.add(pid);
+  auto r = baton_on(s, {"runs"});
+  EXPECT_EQ(r.exit_code, 0) << describe(r);
+  auto lines = shapes(r.out);
+  ASSERT_EQ(lines.size(), 2u) << describe(r);
+  EXPECT_THAT(lines[1], HasSubstr(" sleeper DATE T interrupted ")) << describe(r);
+}
+
+// ---------------------------------------------------------------------------------------------
+// baton status
+
+TEST(CliStatus, ShowsTheWorkflowTreeInFileOrderWithABoxPerLine) {
+  Scratch s;
+  ASSERT_EQ(s.run(R"(name: tree
+concurrency: 1
+breakers:
+  pay: { failure_threshold: 1, reset_timeout: 10s }
+tasks:
+  - id: build
+    tasks:
+      - { id: compile, run: 'true' }
+      - { id: test, needs: compile, retry: { max_attempts: 2, strategy: immediate }, run: 'test "$BATON_ATTEMPT" = 2' }
+  - { id: charge, breaker: pay, needs: build, run: exit 1 }
+  - { id: lint, run: exit 4, on_failure: ignore }
+  - { id: publish, needs: charge, run: 'true' }
+)")
+                .exit_code,
+            1);
+  auto id = newest_run_id(s);
+  auto r = baton_on(s, {"status", id});
+  EXPECT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_THAT(shapes(r.out),
+              ElementsAre("Run " + id + " — tree — failed (started DATE, T)",  //
+                          "[x] build",                                         //
+                          "[x] compile succeeded T",                           //
+                          "[x] test succeeded attempt 2, T",                   //
+                          "[!] charge failed exit 1 — T",                      //
+                          "[x] lint failed (ignored) exit 4 — T",              //
+                          "[-] publish skipped upstream_failed: charge",
+                          "breaker pay: closed -> open at DATE (1 consecutive failed attempt)"))
+      << r.out;
+  auto lines = split_lines(r.out);
+  ASSERT_GE(lines.size(), 3u);
+  EXPECT_GT(lines[2].find("compile"), lines[1].find("build")) << "a group's tasks are indented";
+}
+
+TEST(CliStatus, DefaultsToTheNewestRun) {
+  Scratch s;
+  ASSERT_EQ(s.run("name: older\ntasks:\n  - { id: a, run: 'true' }\n").exit_code, 0);
+  ASSERT_EQ(s.run("name: newer\ntasks:\n  - { id: b, run: 'true' }\n").exit_code, 0);
+  auto r = baton_on(s, {"status"});
+  EXPECT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_THAT(shapes(r.out),
+              ElementsAre("Run " + newest_run_id(s) + " — newer — succeeded (started DATE, T)",
+                          "[x] b succeeded T"));
+}
+
+TEST(CliStatus, ShowsARunInProgressInAnotherProcess) {
+  Scratch s;
+  // `slow` runs until the test creates `go` (5 s at most, so that nothing outlives a failure).
+  BackgroundRun run(s, R"(name: live
+tasks:
+  - { id: done, run: 'true' }
+  - id: slow
+    run: 'touch started; for i in $(seq 500); do [ -f go ] && exit 0; sleep 0.01; done; exit 1'
+  - { id: after, needs: slow, run: 'true' }
+  - { id: gate, approval: true, needs: done }
+)");
+  ASSERT_TRUE(run.wait_for_progress("waiting    gate: ", kPatience)) << run.describe();
+  ASSERT_TRUE(eventually([&] { return s.exists("started"); }, kPatience)) << run.describe();
+  auto id = newest_run_id(s);
+  wait_for_status(s, {"[~] gate", "[~] slow", "[x] done"}, kPatience, id);
+  auto r = baton_on(s, {"status", id});
+  EXPECT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_THAT(shapes(r.out), ElementsAre("Run " + id + " — live — running (started DATE, T)",
+                                         "[x] done succeeded T",  //
+                                         "[~] slow running running",
+                                         "[ ] after pending",  //
+                                         "[~] gate waiting waiting for approval"))
+      << r.out;
+
+  std::ofstream(s.at("go")) << "";
+  ASSERT_EQ(baton_on(s, {"approve", id, "gate"}).exit_code, 0);
+  auto code = run.wait_for(kPatience);
+  ASSERT_TRUE(code.has_value()) << run.describe();
+  EXPECT_EQ(*code, 0) << run.describe();
+  r = baton_on(s, {"status", "last"});
+  auto lines = shapes(r.out);
+  ASSERT_EQ(lines.size(), 5u) << describe(r);
+  EXPECT_EQ(lines[0], "Run " + id + " — live — succeeded (started DATE, T)");
+  EXPECT_EQ(lines[3], "[x] after succeeded T");
+}
+
+TEST(CliStatus, WorksAfterACrash) {
+  Scratch s;
+  KillAtExit leftovers;
+  auto pid = crash_while_running(s);
+  leftovers.add(pid);
+  auto id = newest_run_id(s);
+  auto r = baton_on(s, {"status", id});
+  EXPECT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_THAT(shapes(r.out), ElementsAre("Run " + id + " — sleeper — interrupted (started DATE, T)",
+                                         "[x] quick succeeded T",  //
+                                         "[~] sleeper running running", "[ ] after pending"))
+      << r.out;
+}
+
+TEST(CliStatus, AFanOutListsItsInstancesWithTheirItems) {
+  Scratch s;
+  ASSERT_EQ(s.run(R"(name: fan
+tasks:
+  - { id: prepare, run: 'true' }
+  - { id: shards, foreach: [a, b], needs: prepare, argv: [test, "${{ item }}", "=", a] }
+)")
+                .exit_code,
+            1);
+  auto r = baton_on(s, {"status", "last"});
+  EXPECT_EQ(r.exit_code, 0) << describe(r);
+  auto lines = shapes(r.out);
+  ASSERT_EQ(lines.size(), 5u) << describe(r);
+  EXPECT_EQ(lines[1], "[x] prepare succeeded T");
+  EXPECT_EQ(lines[2], "[!] shards");
+  EXPECT_EQ(lines[3], "[x] shards[0] (a) succeeded T");
+  EXPECT_EQ(lines[4], "[!] shards[1] (b) failed exit 1 — T");
+  auto raw = split_lines(r.out);
+  EXPECT_GT(raw[3].find("shards[0]"), raw[2].find("shards")) << "instances are indented";
+}
+
+TEST(CliStatus, AFanOutListsItsInstancesInIndexOrder) {
+  Scratch s;
+  ASSERT_EQ(s.run(R"(name: wide
+tasks:
+  - { id: shards, foreach: [a, b, c, d, e, f, g, h, i, j, k, l], run: 'true' }
+)")
+                .exit_code,
+            0);
+  auto r = baton_on(s, {"status", "last"});
+  EXPECT_EQ(r.exit_code, 0) << describe(r);
+  std::vector<std::string> listed;
+  for (const auto& line : shapes(r.out)) {
+    if (line.rfind("[x] shards[", 0) == 0) listed.push_back(line.substr(4, line.find(' ', 4) - 4));
+  }
+  std::vector<std::string> expected;
+  for (int i = 0; i < 12; ++i) expected.push_back("shards[" + std::to_string(i) + "]");
+  EXPECT_EQ(listed, expected) << r.out;
+}
+
+TEST(CliStatus, AFannedOutGroupListsEachInstancesTasksInFileOrder) {
+  Scratch s;
+  ASSERT_EQ(s.run(R"(name: regions
+tasks:
+  - id: regions
+    foreach: [eu]
+    tasks:
+      - { id: package, run: 'true' }
+      - { id: deploy, needs: package, run: 'true' }
+)")
+                .exit_code,
+            0);
+  auto r = baton_on(s, {"status", "last"});
+  EXPECT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_THAT(shapes(r.out), ElementsAre(HasSubstr(" — regions — succeeded"), "[x] regions",
+                                         "[x] regions[0].package (eu) succeeded T",
+                                         "[x] regions[0].deploy (eu) succeeded T"))
+      << r.out;
+}
+
+TEST(CliStatus, AnUnknownRunExits2) {
+  Scratch s;
+  auto none = baton_on(s, {"status"});
+  EXPECT_EQ(none.exit_code, 2) << describe(none);
+  EXPECT_EQ(none.err, "baton status: no runs recorded yet in this state folder (see --state)\n");
+
+  ASSERT_EQ(s.run("name: one\ntasks:\n  - { id: a, run: 'true' }\n").exit_code, 0);
+  auto r = baton_on(s, {"status", "20000101-000000-0000"});
+  EXPECT_EQ(r.exit_code, 2) << describe(r);
+  EXPECT_EQ(r.err,
+            "baton status: no run '20000101-000000-0000' in this state folder; `baton runs` lists "
+            "them\n");
+}
+
+// ---------------------------------------------------------------------------------------------
+// baton logs
+
+constexpr std::string_view kLogged = R"(name: logged
+tasks:
+  - id: flaky
+    retry: { max_attempts: 3, strategy: immediate }
+    run: 'echo "attempt $BATON_ATTEMPT out"; echo "attempt $BATON_ATTEMPT err" >&2; test "$BATON_ATTEMPT" -ge 2'
+  - { id: pay, run: 'echo paid', compensate: 'echo refund' }
+  - { id: boom, needs: [flaky, pay], run: 'echo boom; exit 1' }
+  - { id: gate, approval: true, needs: boom }
+)";
+
+TEST(CliLogs, PrintsTheLastAttemptByDefaultAndAnyAttemptOnRequest) {
+  Scratch s;
+  ASSERT_EQ(s.run(kLogged).exit_code, 1);
+  auto last = baton_on(s, {"logs", "last", "flaky"});
+  EXPECT_EQ(last.exit_code, 0) << describe(last);
+  EXPECT_EQ(last.out, "attempt 2 out\nattempt 2 err\n");
+  auto first = baton_on(s, {"logs", newest_run_id(s), "flaky", "--attempt", "1"});
+  EXPECT_EQ(first.exit_code, 0) << describe(first);
+  EXPECT_EQ(first.out, "attempt 1 out\nattempt 1 err\n");
+  EXPECT_EQ(baton_on(s, {"logs", "last", "boom"}).out, "boom\n");
+}
+
+TEST(CliLogs, PrintsACompensationsLog) {
+  Scratch s;
+  ASSERT_EQ(s.run(kLogged).exit_code, 1);
+  auto r = baton_on(s, {"logs", "last", "pay", "--compensation"});
+  EXPECT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_EQ(r.out, "refund\n");
+  EXPECT_EQ(baton_on(s, {"logs", "last", "pay"}).out, "paid\n");
+}
+
+TEST(CliLogs, AnUnknownTaskExits2ListingTheRunsTasks) {
+  Scratch s;
+  ASSERT_EQ(s.run(kLogged).exit_code, 1);
+  auto id = newest_run_id(s);
+  auto r = baton_on(s, {"logs", "last", "nope"});
+  EXPECT_EQ(r.exit_code, 2) << describe(r);
+  EXPECT_THAT(r.out, IsEmpty());
+  EXPECT_EQ(r.err,
+            "baton logs: run " + id + " has no task 'nope'; its tasks: flaky, pay, boom, gate\n");
+}
+
+TEST(CliLogs, AnUnknownAttemptExits2) {
+  Scratch s;
+  ASSERT_EQ(s.run(kLogged).exit_code, 1);
+  auto id = newest_run_id(s);
+  auto r = baton_on(s, {"logs", "last", "flaky", "--attempt", "5"});
+  EXPECT_EQ(r.exit_code, 2) << describe(r);
+  EXPECT_EQ(r.err, "baton logs: flaky has no attempt 5 (attempts 1 to 2)\n");
+  auto none = baton_on(s, {"logs", "last", "gate"});
+  EXPECT_EQ(none.exit_code, 2) << describe(none);
+  EXPECT_EQ(none.err, "baton logs: gate has no attempts in run " + id + " (skipped)\n");
+  auto no_compensation = baton_on(s, {"logs", "last", "boom", "--compensation"});
+  EXPECT_EQ(no_compensation.exit_code, 2) << describe(no_compensation);
+}
+
+// ---------------------------------------------------------------------------------------------
+// baton cancel
+
+TEST(CliCancel, StopsARunningRunAndItsTasks) {
+  Scratch s;
+  BackgroundRun run(s, R"(name: long
+defaults: { kill_grace: 100ms }
+tasks:
+  - { id: stubborn, run: 'trap "" TERM; echo $$ > stubborn.pid; for i in $(seq 200); do sleep 0.05; done' }
+  - { id: plain, run: 'echo $$ > plain.pid; exec sleep 10' }
+  - { id: after, needs: stubborn, run: touch after.marker }
+)");
+  KillAtExit leftovers;
+  auto stubborn = wait_for_pid(s, "stubborn.pid");
+  auto plain = wait_for_pid(s, "plain.pid");
+  leftovers.add(stubborn);
+  leftovers.add(plain);
+  ASSERT_GT(stubborn, 0) << run.describe();
+  ASSERT_GT(plain, 0) << run.describe();
+  auto id = newest_run_id(s);
+
+  auto r = baton_on(s, {"cancel", id});
+  EXPECT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_EQ(r.out, "run " + id + " cancelled\n");
+  auto code = run.wait_for(kPatience);
+  ASSERT_TRUE(code.has_value()) << run.describe();
+  EXPECT_EQ(*code, 130) << run.describe();
+  EXPECT_TRUE(wait_until_gone(stubborn, milliseconds(500))) << "SIGKILL after kill_grace";
+  EXPECT_TRUE(wait_until_gone(plain, milliseconds(500)));
+  EXPECT_FALSE(s.exists("after.marker")) << "a cancelled run starts nothing more";
+
+  auto status = baton_on(s, {"status", id});
+  auto lines = shapes(status.out);
+  ASSERT_EQ(lines.size(), 4u) << describe(status);
+  EXPECT_EQ(lines[0], "Run " + id + " — long — cancelled (started DATE, T)");
+  EXPECT_THAT(lines[1], ::testing::StartsWith("[-] stubborn cancelled"));
+  EXPECT_THAT(lines[2], ::testing::StartsWith("[-] plain cancelled"));
+  EXPECT_EQ(lines[3], "[ ] after pending");
+}
+
+TEST(CliCancel, StopsARunWaitingAtAGate) {
+  Scratch s;
+  BackgroundRun run(s, R"(name: held
+tasks:
+  - { id: gate, approval: true }
+  - { id: after, needs: gate, run: touch after.marker }
+)");
+  ASSERT_TRUE(run.wait_for_progress("waiting    gate: ", kPatience)) << run.describe();
+  auto r = baton_on(s, {"cancel", "last"});
+  EXPECT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_EQ(r.out, "run " + newest_run_id(s) + " cancelled\n");
+  auto code = run.wait_for(kPatience);
+  ASSERT_TRUE(code.has_value()) << run.describe();
+  EXPECT_EQ(*code, 130) << run.describe();
+  EXPECT_FALSE(s.exists("after.marker"));
+  EXPECT_THAT(shapes(baton_on(s, {"status"}).out),
+              ::testing::Contains("[-] gate cancelled cancelled"));
+}
+
+TEST(CliCancel, MarksARunWhoseBatonIsGoneCancelled) {
+  Scratch s;
+  BackgroundRun run(s, R"(name: orphan
+tasks:
+  - { id: gate, approval: true }
+)");
+  ASSERT_TRUE(run.wait_for_progress("waiting    gate: ", kPatience)) << run.describe();
+  run.process().signal(SIGKILL);
+  ASSERT_TRUE(run.wait_for(kPatience).has_value());
+  auto id = newest_run_id(s);
+
+  auto r = baton_on(s, {"cancel", "last"});
+  EXPECT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_EQ(r.out, "run " + id + " cancelled (its baton process was gone)\n");
+  auto lines = shapes(baton_on(s, {"runs"}).out);
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_THAT(lines[1], HasSubstr(" orphan DATE T cancelled "));
+  auto again = baton_on(s, {"cancel", id});
+  EXPECT_EQ(again.exit_code, 2) << describe(again);
+}
+
+TEST(CliCancel, StopsTheTasksOfARunWhoseBatonIsGone) {
+  Scratch s;
+  KillAtExit leftovers;
+  auto pid = crash_while_running(s);
+  leftovers.add(pid);
+  ASSERT_GT(pid, 0);
+  auto r = baton_on(s, {"cancel", "last"});
+  EXPECT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_THAT(r.out, HasSubstr("cancelled (its baton process was gone"));
+  EXPECT_TRUE(wait_until_gone(pid, milliseconds(1000)))
+      << "the task " << pid << " of the cancelled run still runs";
+  auto status = baton_on(s, {"status", "last"});
+  EXPECT_THAT(status.out, Not(HasSubstr("[~]"))) << "nothing is in progress in a cancelled run\n"
+                                                 << status.out;
+}
+
+TEST(CliCancel, ARunThatEndedExits2) {
+  Scratch s;
+  ASSERT_EQ(s.run("name: done\ntasks:\n  - { id: a, run: 'true' }\n").exit_code, 0);
+  auto r = baton_on(s, {"cancel", "last"});
+  EXPECT_EQ(r.exit_code, 2) << describe(r);
+  EXPECT_EQ(r.err, "baton cancel: run " + newest_run_id(s) + " already ended: succeeded\n");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Several baton processes on one store
+
+std::string many_tasks(const std::string& name, int count, const std::string& command) {
+  std::string yaml = "name: " + name + "\nconcurrency: 8\ntasks:\n";
+  for (int i = 0; i < count; ++i) {
+    yaml += "  - { id: t" + std::to_string(i) + ", run: '" + command + "' }\n";
+  }
+  return yaml;
+}
+
+TEST(CliStoreConcurrency, TwoRunsSideBySideInOneStateFolderBothSucceed) {
+  Scratch s;
+  BackgroundRun left(s, many_tasks("left", 40, "sleep 0.01"), {}, "left");
+  BackgroundRun right(s, many_tasks("right", 40, "sleep 0.01"), {}, "right");
+  auto left_code = left.wait_for(kPatience);
+  auto right_code = right.wait_for(kPatience);
+  ASSERT_TRUE(left_code.has_value()) << left.describe();
+  ASSERT_TRUE(right_code.has_value()) << right.describe();
+  EXPECT_EQ(*left_code, 0) << left.describe();
+  EXPECT_EQ(*right_code, 0) << right.describe();
+
+  auto r = baton_on(s, {"runs"});
+  EXPECT_EQ(r.exit_code, 0) << describe(r);
+  auto lines = shapes(r.out);
+  ASSERT_EQ(lines.size(), 3u) << describe(r);
+  std::vector<std::string> rows{lines[1], lines[2]};
+  EXPECT_THAT(rows,
+              ::testing::UnorderedElementsAre(HasSubstr(" left DATE T succeeded 40 succeeded"),
+                                              HasSubstr(" right DATE T succeeded 40 succeeded")))
+      << r.out;
+}
+
+TEST(CliStoreConcurrency, StatusAndRunsDuringABusyRunNeverFail) {
+  Scratch s;
+  BackgroundRun run(s, many_tasks("busy", 200, "sleep 0.005"), {"--progress", "none"});
+  int rounds = 0;
+  while (!run.wait_for(milliseconds(0)).has_value() && rounds < 1000) {
+    for (const std::string command : {"status", "runs"}) {
+      auto r = baton_on(s, {command});
+      if (r.exit_code == 2 && r.err ==
+                                  "baton status: no runs recorded yet in this state folder "
+                                  "(see --state)\n") {
+        continue;  // Before the run is recorded.
+      }
+      ASSERT_EQ(r.exit_code, 0) << command << " during the run\n" << describe(r);
+      ASSERT_THAT(r.out + r.err, Not(HasSubstr("locked"))) << describe(r);
+    }
+    ++rounds;
+  }
+  auto code = run.wait_for(kPatience);
+  ASSERT_TRUE(code.has_value()) << run.describe();
+  EXPECT_EQ(*code, 0) << run.describe();
+  EXPECT_THAT(run.err(), Not(HasSubstr("locked")));
+  EXPECT_GE(rounds, 2) << "the run ended before the commands could overlap it";
+  auto lines = shapes(baton_on(s, {"runs"}).out);
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_THAT(lines[1], HasSubstr(" busy DATE T succeeded 200 succeeded"));
+}
+
+// Processes that open a state folder for the first time, all at once, create its store together:
+// none may fail because another holds it. Whether they collide is a matter of chance, so it is
+// tried in many fresh folders, with commands that open the store as soon as they start.
+TEST(CliStoreConcurrency, CommandsStartedTogetherOnAFreshStateFolderAllSucceed) {
+  constexpr int kRounds = 20;
+  int failed_rounds = 0;
+  std::string first_failure;
+  for (int round = 0; round < kRounds; ++round) {
+    Scratch s;
+    std::vector<std::unique_ptr<BackgroundProcess>> processes;
+    for (int i = 0; i < 8; ++i) {
+      processes.push_back(std::make_unique<BackgroundProcess>(
+          std::vector<std::string>{BATON_BINARY, "runs", "--state", s.state()},
+          s.at("out").string(), s.at("err").string()));
+    }
+    bool failed = false;
+    for (auto& process : processes) {
+      auto code = process->wait_for(kPatience);
+      failed = failed || code != 0;
+    }
+    if (failed && failed_rounds++ == 0) first_failure = s.read("err");
+  }
+  EXPECT_EQ(failed_rounds, 0) << "rounds out of " << kRounds << " where a command failed; first:\n"
+                              << first_failure;
+}
+
+}  // namespace
+}  // namespace baton
