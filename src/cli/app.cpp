@@ -31,6 +31,7 @@ int run(int argc, char** argv) {
   add_logs_command(app, exit_code);
   add_cancel_command(app, exit_code);
   add_approval_commands(app, exit_code);
+  add_report_command(app, exit_code);
   add_validate_command(app, exit_code);
   add_plan_command(app, exit_code);
   add_graph_command(app, exit_code);

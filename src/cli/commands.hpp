@@ -23,6 +23,7 @@ void add_status_command(CLI::App& app, int& exit_code);
 void add_logs_command(CLI::App& app, int& exit_code);
 void add_cancel_command(CLI::App& app, int& exit_code);
 void add_approval_commands(CLI::App& app, int& exit_code);
+void add_report_command(CLI::App& app, int& exit_code);
 
 /// Runs `baton` with the given arguments; returns the process exit code.
 int run(int argc, char** argv);

@@ -2,14 +2,13 @@
 
 #include <fmt/chrono.h>
 #include <fmt/format.h>
+#include <unistd.h>
 
-#include <deque>
-#include <filesystem>
-#include <fstream>
-#include <map>
+#include <cstdlib>
 #include <nlohmann/json.hpp>
 
 #include "cli/terminal.hpp"
+#include "cli/tty_progress.hpp"
 #include "model/duration.hpp"
 
 namespace baton::cli {
@@ -17,8 +16,6 @@ namespace {
 
 using engine::TaskState;
 using engine::Unit;
-
-constexpr std::size_t kLogTailLines = 20;  // SPEC 2.1.
 
 double seconds_between(std::chrono::system_clock::time_point a,
                        std::chrono::system_clock::time_point b) {
@@ -45,8 +42,6 @@ std::string last_decision(const Unit& unit) {
 std::string shell_word(const std::string& path) {
   return path.find_first_of("[]") == std::string::npos ? path : "'" + path + "'";
 }
-
-bool is_gate(const Unit& unit) { return unit.reason == "waiting for approval"; }
 
 class PlainProgress : public Progress {
  public:
@@ -87,9 +82,9 @@ class PlainProgress : public Progress {
                    local_time(unit.next_attempt_at));
         break;
       case K::kTaskWaiting:
-        fmt::print(
-            stderr, "  waiting    {}: {}\n", unit.path,
-            is_gate(unit) ? approval_commands(run_id_, unit.path, state_flag_) : unit.reason);
+        fmt::print(stderr, "  waiting    {}: {}\n", unit.path,
+                   is_approval_gate(unit) ? approval_commands(run_id_, unit.path, state_flag_)
+                                          : unit.reason);
         break;
       case K::kTaskSkipped:
         fmt::print(stderr, "  skipped    {}: {}\n", unit.path, unit.reason);
@@ -157,7 +152,7 @@ class JsonProgress : public Progress {
       }
       if (compensation) extra["compensation"] = true;
       if (!unit.reason.empty()) extra["reason"] = unit.reason;
-      if (event.kind == K::kTaskWaiting && is_gate(unit)) {
+      if (event.kind == K::kTaskWaiting && is_approval_gate(unit)) {
         extra["approve"] =
             fmt::format("baton approve {} {}{}", run_id_, shell_word(unit.path), state_flag_);
         extra["reject"] =
@@ -197,32 +192,10 @@ class NoProgress : public Progress {
   void run_finished(const engine::RunResult&) override {}
 };
 
-std::string log_tail(const std::string& path) {
-  std::ifstream in(path);
-  std::deque<std::string> lines;
-  for (std::string line; std::getline(in, line);) {
-    lines.push_back(std::move(line));
-    if (lines.size() > kLogTailLines) lines.pop_front();
-  }
-  std::string out;
-  for (const auto& line : lines) out += "      | " + line + "\n";
-  return out;
-}
-
-// Every leaf, depth first; and a fan-out that ended without instances (its items were missing,
-// too many, or none), so that it is on the list with its reason.
-std::vector<engine::UnitIndex> listed_units(const engine::RunGraph& graph) {
-  std::vector<engine::UnitIndex> out, stack{engine::RunGraph::kRootUnit};
-  while (!stack.empty()) {
-    engine::UnitIndex u = stack.back();
-    stack.pop_back();
-    const Unit& unit = graph.unit(u);
-    bool empty_fanout = unit.kind == engine::UnitKind::kFanout && unit.children.empty() &&
-                        engine::is_terminal(unit.state);
-    if (unit.kind == engine::UnitKind::kLeaf || empty_fanout) out.push_back(u);
-    for (auto it = unit.children.rbegin(); it != unit.children.rend(); ++it) stack.push_back(*it);
-  }
-  return out;
+// A terminal that can take the live line: a dumb one cannot clear a line.
+bool stderr_is_terminal() {
+  const char* term = std::getenv("TERM");
+  return ::isatty(STDERR_FILENO) && (term == nullptr || std::string_view(term) != "dumb");
 }
 
 }  // namespace
@@ -231,75 +204,20 @@ std::unique_ptr<Progress> make_progress(const std::string& mode, const std::stri
                                         const std::string& state_flag) {
   if (mode == "json") return std::make_unique<JsonProgress>(run_id, state_flag);
   if (mode == "none") return std::make_unique<NoProgress>();
-  // auto and tty: the live line comes with reports.
+  if (mode == "tty" || (mode == "auto" && stderr_is_terminal())) {
+    return make_tty_progress(run_id, state_flag);
+  }
   return std::make_unique<PlainProgress>(run_id, state_flag);
 }
+
+bool is_approval_gate(const engine::Unit& unit) { return unit.reason == "waiting for approval"; }
 
 std::string approval_commands(const std::string& run_id, const std::string& path,
                               const std::string& state_flag) {
   return fmt::format(
       "waiting for approval: run `baton approve {0} {1}{2}` or `baton reject {0} "
       "{1}{2}` in another shell",
-      run_id, path, state_flag);
-}
-
-std::string run_summary(const engine::RunGraph& graph, const engine::RunResult& result,
-                        const std::string& run_id) {
-  Style style(stdout);
-  std::string out =
-      fmt::format("{} {} — {} in {:.2f}s\n", style.bold("Run"), run_id,
-                  engine::to_string(result.status), seconds_between(result.started, result.ended));
-  std::map<std::string, int> counts;
-  // In file order: the unit tree depth first, so that instances created at run time stand where
-  // their fan-out does.
-  for (engine::UnitIndex u : listed_units(graph)) {
-    const Unit& unit = graph.unit(u);
-    std::string state(engine::to_string(unit.state));
-    if (unit.state == TaskState::kFailed && unit.failure_ignored) state = "failed (ignored)";
-    ++counts[state];
-    bool good = unit.state == TaskState::kSucceeded || unit.state == TaskState::kCompensated;
-    bool bad = unit.state == TaskState::kFailed || unit.state == TaskState::kCompensationFailed;
-    std::string mark = good ? style.green("✓") : bad ? style.red("✗") : "-";
-    std::string detail = unit.reason;
-    if (!unit.attempts.empty()) {
-      const auto& last = unit.attempts.back();
-      std::string took = fmt::format("{:.2f}s", seconds_between(last.start, last.end));
-      if (unit.attempts.size() > 1) took += fmt::format(" (attempt {})", unit.attempts.size());
-      detail = detail.empty() ? took : detail + ", " + took;
-    }
-    if (!unit.compensations.empty()) {
-      detail += fmt::format(
-          ", compensation {:.2f}s",
-          seconds_between(unit.compensations.back().start, unit.compensations.back().end));
-      if (unit.compensations.size() > 1) {
-        detail += fmt::format(" (attempt {})", unit.compensations.size());
-      }
-    }
-    // SPEC 2.5: an instance is displayed with its item.
-    std::string name = unit.item_index >= 0 && unit.parent != engine::kNoUnit &&
-                               graph.unit(unit.parent).kind == engine::UnitKind::kFanout
-                           ? fmt::format("{} ({})", unit.path, unit.item)
-                           : unit.path;
-    out += fmt::format("  {} {:<32} {:<19} {}\n", mark, name, state, detail);
-    std::error_code ec;
-    const auto& failed_attempts =
-        unit.state == TaskState::kCompensationFailed ? unit.compensations : unit.attempts;
-    bool show_log =
-        unit.state == TaskState::kFailed || unit.state == TaskState::kCompensationFailed;
-    if (show_log && !failed_attempts.empty() &&
-        std::filesystem::exists(failed_attempts.back().log_path, ec)) {
-      out += fmt::format("      log: {}\n", failed_attempts.back().log_path);
-      out += log_tail(failed_attempts.back().log_path);
-    }
-  }
-  for (const auto& t : result.breaker_transitions) {
-    out += fmt::format("  breaker {}: {} -> {} at {} ({})\n", t.breaker, engine::to_string(t.from),
-                       engine::to_string(t.to), local_time(t.at), t.why);
-  }
-  std::vector<std::string> parts;
-  for (const auto& [state, n] : counts) parts.push_back(fmt::format("{} {}", n, state));
-  out += fmt::format("{}; peak parallelism {}\n", fmt::join(parts, ", "), result.peak_parallelism);
-  return out;
+      run_id, shell_word(path), state_flag);
 }
 
 }  // namespace baton::cli

@@ -1,5 +1,6 @@
-// What `baton run` shows: progress on stderr while it runs (plain: a line per transition; json:
-// an event per line, SPEC 8) and a summary of every task on stdout at the end.
+// What `baton run` shows: progress on stderr while it runs (tty: a live status line under the
+// finished tasks, in tty_progress; plain: a line per transition; json: an event per line, SPEC
+// 8). The Orchestration Report at the end is report_output's.
 #pragma once
 
 #include <memory>
@@ -19,18 +20,17 @@ class Progress {
   virtual void run_finished(const engine::RunResult& result) = 0;
 };
 
-/// `mode`: auto, tty, plain, json or none. `state_flag` (" --state DIR", or empty for the
-/// default folder) completes the commands printed for approval gates.
+/// `mode`: auto (tty when stderr is a terminal, else plain), tty, plain, json or none. `state_flag`
+/// (" --state DIR", or empty for the default folder) completes the commands printed for approval
+/// gates.
 std::unique_ptr<Progress> make_progress(const std::string& mode, const std::string& run_id,
                                         const std::string& state_flag = {});
+
+/// True while `unit` is an approval gate waiting for its verdict (SPEC 3.6).
+bool is_approval_gate(const engine::Unit& unit);
 
 /// What to type in another shell to approve or reject a gate (SPEC 3.6).
 std::string approval_commands(const std::string& run_id, const std::string& path,
                               const std::string& state_flag);
-
-/// Every leaf with its state and, for failures and skips, why; the last lines of a failed
-/// attempt's log; breaker transitions; counts.
-std::string run_summary(const engine::RunGraph& graph, const engine::RunResult& result,
-                        const std::string& run_id);
 
 }  // namespace baton::cli

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "cli/commands.hpp"
+#include "cli/report_output.hpp"
 #include "cli/run_output.hpp"
 #include "engine/scheduler.hpp"
 #include "exec/process_executor.hpp"
@@ -42,6 +43,23 @@ std::int64_t process_start_ticks(pid_t pid) {
     if (i == 22) return std::stoll(field);
   }
   return 0;
+}
+
+// SPEC 6: the Orchestration Report, read back from the store like `baton report` reads it, on
+// stdout (unless --quiet) and as report.md, report.json and report.html in the run's folder.
+void print_report(store::Store& store, const engine::RunOptions& options,
+                  const SessionOutput& output) {
+  auto run = store.find_run(options.run_id);
+  if (!run) return;
+  auto markdown = write_run_reports(store, *run, output.state_flag, options.run_dir);
+  if (!markdown) {
+    std::cerr << fmt::format("baton: run {}: {}\n", options.run_id, markdown.error().message);
+    if (!output.quiet) {
+      std::cout << render_report(store, *run, output.state_flag, ReportFormat::kMarkdown);
+    }
+    return;
+  }
+  if (!output.quiet) std::cout << *markdown;
 }
 
 }  // namespace
@@ -91,7 +109,7 @@ int run_session(const model::Workflow& workflow, engine::RunOptions options, sto
     return kExitFailed;
   }
   progress->run_finished(result);
-  if (!output.quiet) std::cout << run_summary(scheduler.graph(), result, options.run_id);
+  print_report(store, options, output);
   return exit_code_of(result.status);
 }
 

@@ -1,6 +1,6 @@
 // One session of a run, shared by `baton run` and `baton resume`: the scheduler on real
-// processes, recorded in the store turn by turn, with progress on stderr and the summary on
-// stdout at the end.
+// processes, recorded in the store turn by turn, with progress on stderr and the Orchestration
+// Report on stdout at the end.
 #pragma once
 
 #include <string>

@@ -14,6 +14,8 @@ class Style {
  public:
   explicit Style(std::FILE* stream)
       : on_(::isatty(::fileno(stream)) && std::getenv("NO_COLOR") == nullptr) {}
+  /// Colour on or off whatever the stream (tests, and text written elsewhere later).
+  static Style with_colour(bool on) { return Style(on); }
 
   std::string bold(std::string_view s) const { return wrap("1", s); }
   std::string dim(std::string_view s) const { return wrap("2", s); }
@@ -22,6 +24,7 @@ class Style {
   std::string yellow(std::string_view s) const { return wrap("33", s); }
 
  private:
+  explicit Style(bool on) : on_(on) {}
   std::string wrap(std::string_view code, std::string_view s) const {
     if (!on_) return std::string(s);
     return "\x1b[" + std::string(code) + "m" + std::string(s) + "\x1b[0m";

@@ -13,6 +13,7 @@
 namespace baton::engine {
 
 struct Unit;
+class RunGraph;
 
 enum class RunEventKind {
   kTaskStarted,
@@ -44,6 +45,9 @@ struct RunEvent {
   std::chrono::system_clock::time_point at;
   const Unit* unit = nullptr;                     ///< The leaf; null for `breaker`.
   const BreakerTransition* transition = nullptr;  ///< `breaker` only.
+  /// Every unit of the run, as of this event, for observers that count them (the live status
+  /// line's done/total); `unit` is one of them. Valid only during the call.
+  const RunGraph* graph = nullptr;
 };
 
 }  // namespace baton::engine

@@ -570,6 +570,7 @@ void Scheduler::emit(RunEventKind kind, UnitIndex unit) {
   event.kind = kind;
   event.at = std::chrono::system_clock::now();
   event.unit = &graph_.unit(unit);
+  event.graph = &graph_;
   options_.on_event(event);
 }
 

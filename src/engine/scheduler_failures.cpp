@@ -251,6 +251,7 @@ void Scheduler::breaker_changed(std::size_t index, std::optional<BreakerChange> 
     event.kind = RunEventKind::kBreaker;
     event.at = result_.breaker_transitions.back().at;
     event.transition = &result_.breaker_transitions.back();
+    event.graph = &graph_;
     options_.on_event(event);
   }
   if (change->to == BreakerState::kOpen) {

@@ -1,13 +1,18 @@
 #include "store/run_recorder.hpp"
 
+#include <algorithm>
+
 namespace baton::store {
 namespace {
 
-// Appends the attempts from `first_open` on, and moves `first_open` past those that ended.
+// Appends the attempts from `first_open` on, and moves `first_open` past those that ended. The
+// last attempt is written again even when it had ended: what followed it can still change its
+// decision (a retry that an opened breaker, a deadline or a stopping run overruled).
 void add_attempts(const std::string& path, StepKind step,
                   const std::vector<engine::AttemptRecord>& attempts, std::size_t& first_open,
                   std::vector<AttemptRow>& out) {
-  for (std::size_t i = first_open; i < attempts.size(); ++i) {
+  std::size_t from = attempts.empty() ? 0 : std::min(first_open, attempts.size() - 1);
+  for (std::size_t i = from; i < attempts.size(); ++i) {
     const auto& a = attempts[i];
     AttemptRow row;
     row.path = path;

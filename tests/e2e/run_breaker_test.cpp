@@ -27,13 +27,13 @@ std::vector<std::string> transitions(const std::vector<json>& events) {
   return found;
 }
 
-// The summary's breaker lines (`  breaker NAME: FROM -> TO at HH:MM:SS.mmm (WHY)`), with the
-// time replaced by `T` once it has been checked to have that shape.
+// The breaker transitions the report's Outcomes list (`  - breaker NAME: FROM -> TO at
+// HH:MM:SS.mmm (WHY)`), with the time replaced by `T` once it has been checked to have that shape.
 std::vector<std::string> breaker_lines(const ProcessResult& r) {
   static const std::regex kTime(" at [0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{3} \\(");
   std::vector<std::string> found;
   for (const auto& line : split_lines(r.out)) {
-    if (line.rfind("  breaker ", 0) != 0) continue;
+    if (line.rfind("  - breaker ", 0) != 0) continue;
     EXPECT_TRUE(std::regex_search(line, kTime)) << "no time of day in '" << line << "'";
     found.push_back(std::regex_replace(line, kTime, " at T ("));
   }
@@ -81,7 +81,7 @@ tasks:
   EXPECT_FALSE(fs::exists(s.logs() / "c.1.log")) << "c never started";
   EXPECT_TRUE(task_line(r, "free", "succeeded")) << "a task bound to no breaker runs";
   EXPECT_THAT(breaker_lines(r),
-              ::testing::ElementsAre("  breaker pay: closed -> open at T (2 consecutive failed "
+              ::testing::ElementsAre("  - breaker pay: closed -> open at T (2 consecutive failed "
                                      "attempts)"))
       << describe(r);
 
@@ -158,7 +158,7 @@ tasks:
 )",
                  {"--progress", "json"});
   EXPECT_EQ(r.exit_code, 0) << describe(r);
-  EXPECT_THAT(r.out, HasSubstr(" — succeeded in ")) << describe(r);
+  EXPECT_THAT(report_row(r.out, "Result"), StartsWith("Succeeded in ")) << describe(r);
   EXPECT_TRUE(task_line(r, "held", "succeeded"));
   auto trip_end = read_numbers(s.at("trip.end"));
   auto held_start = read_numbers(s.at("held.start"));
@@ -167,11 +167,11 @@ tasks:
   EXPECT_GE(ms_between(trip_end[0], held_start[0]), 200 - kGrainMs) << describe(r);
   EXPECT_LT(ms_between(trip_end[0], held_start[0]), 200 + kSlackMs) << describe(r);
 
-  EXPECT_THAT(
-      breaker_lines(r),
-      ::testing::ElementsAre("  breaker pay: closed -> open at T (1 consecutive failed attempt)",
-                             "  breaker pay: open -> half_open at T (reset_timeout 200ms passed)",
-                             "  breaker pay: half_open -> closed at T (a trial attempt succeeded)"))
+  EXPECT_THAT(breaker_lines(r),
+              ::testing::ElementsAre(
+                  "  - breaker pay: closed -> open at T (1 consecutive failed attempt)",
+                  "  - breaker pay: open -> half_open at T (reset_timeout 200ms passed)",
+                  "  - breaker pay: half_open -> closed at T (a trial attempt succeeded)"))
       << describe(r);
   auto events = progress_events(r.err);
   EXPECT_THAT(transitions(events),
@@ -296,7 +296,7 @@ tasks:
 )",
                  {"--progress", "json"});
   EXPECT_EQ(r.exit_code, 1) << describe(r);
-  bool t1_trial = has_word(summary_line(r.out, "t1"), "succeeded");
+  bool t1_trial = has_word(timeline_row(r.out, "t1"), "succeeded");
   auto trial = t1_trial ? "t1" : "t2";
   auto turned_away = t1_trial ? "t2" : "t1";
   EXPECT_TRUE(task_line(r, trial, "succeeded"));

@@ -238,7 +238,7 @@ tasks:
   EXPECT_TRUE(task_line(r, "running", "succeeded"));
   EXPECT_TRUE(s.exists("running.marker"));
   EXPECT_FALSE(s.exists("later.marker")) << describe(r);
-  EXPECT_FALSE(has_word(summary_line(r.out, "later"), "succeeded")) << describe(r);
+  EXPECT_FALSE(has_word(timeline_row(r.out, "later"), "succeeded")) << describe(r);
   EXPECT_TRUE(task_line(r, "cleanup", "succeeded"));
   EXPECT_TRUE(s.exists("cleanup.marker"));
 }

@@ -69,7 +69,7 @@ tasks:
                  {"--progress", "json"});
   EXPECT_EQ(r.exit_code, 1) << describe(r);
   EXPECT_TRUE(task_line(r, "flaky", "failed", "exit 1"));
-  EXPECT_THAT(summary_line(r.out, "flaky"), HasSubstr("(attempt 4)")) << describe(r);
+  EXPECT_THAT(timeline_row(r.out, "flaky"), HasSubstr("(4 attempts)")) << describe(r);
   EXPECT_EQ(s.read("attempts"), "1\n2\n3\n4\n");
   expect_gaps(gaps_ms(read_numbers(s.at("starts"))), {50, 100, 200}, r);
   auto events = progress_events(r.err);
@@ -101,7 +101,7 @@ tasks:
 )");
   EXPECT_EQ(r.exit_code, 0) << describe(r);
   EXPECT_TRUE(task_line(r, "flaky", "succeeded"));
-  EXPECT_THAT(summary_line(r.out, "flaky"), HasSubstr("(attempt 3)")) << describe(r);
+  EXPECT_THAT(timeline_row(r.out, "flaky"), HasSubstr("(3 attempts)")) << describe(r);
   expect_gaps(gaps_ms(read_numbers(s.at("starts"))), {80, 80}, r);
   EXPECT_TRUE(s.exists("after.marker"));
 }
@@ -204,7 +204,7 @@ tasks:
   EXPECT_EQ(r.exit_code, 1) << describe(r);
   EXPECT_EQ(s.read("attempts"), "1\n2\n");
   EXPECT_TRUE(task_line(r, "task", "failed", "exit 2"));
-  EXPECT_THAT(summary_line(r.out, "task"), HasSubstr("(attempt 2)")) << describe(r);
+  EXPECT_THAT(timeline_row(r.out, "task"), HasSubstr("(2 attempts)")) << describe(r);
   auto failed = events_of(progress_events(r.err), "task_failed", "task");
   ASSERT_EQ(failed.size(), 1u) << describe(r);
   EXPECT_EQ(failed[0].value("reason", ""), "exit 2");
@@ -327,7 +327,9 @@ tasks:
   EXPECT_EQ(events.back().value("status", ""), "failed");
   std::string run_id = events.front().value("run", "");
   EXPECT_FALSE(run_id.empty());
-  EXPECT_THAT(r.out, HasSubstr("Run " + run_id + " — failed in ")) << describe(r);
+  EXPECT_THAT(report_row(r.out, "Result"),
+              ::testing::AllOf(StartsWith("Failed in "), HasSubstr("run " + run_id + ",")))
+      << describe(r);
   for (const auto& event : events) {
     EXPECT_TRUE(event.contains("ts") && event.contains("event") && event.contains("run"))
         << event.dump();
@@ -401,7 +403,7 @@ tasks:
                  {"--progress", "json"});
   EXPECT_EQ(r.exit_code, 1) << describe(r);
   EXPECT_TRUE(task_line(r, "stubborn", "failed", "timed out after 100ms"));
-  EXPECT_THAT(summary_line(r.out, "stubborn"), HasSubstr("(attempt 2)")) << describe(r);
+  EXPECT_THAT(timeline_row(r.out, "stubborn"), HasSubstr("(2 attempts)")) << describe(r);
   EXPECT_GE(s.elapsed, milliseconds(2 * 200 - 10)) << "each attempt ends only at SIGKILL";
   EXPECT_LT(s.elapsed, milliseconds(2 * 200 + 1500)) << describe(r);
 

@@ -63,7 +63,7 @@ tasks:
 )",
                  {"--progress", "json"});
   EXPECT_EQ(r.exit_code, 1) << describe(r) << "a rolled-back run exits 1";
-  EXPECT_THAT(r.out, HasSubstr(" — rolled_back in ")) << describe(r);
+  EXPECT_THAT(report_row(r.out, "Result"), StartsWith("Rolled back in ")) << describe(r);
   EXPECT_TRUE(task_line(r, "reserve", "compensated"));
   EXPECT_TRUE(task_line(r, "charge", "compensated"));
   EXPECT_TRUE(task_line(r, "audit", "succeeded")) << "nothing to undo";
@@ -101,7 +101,7 @@ TEST(CliRunSaga, IndependentCompensationsRunInParallel) {
   Scratch s;
   auto r = s.run(kDiamond, {"--jobs", "4"});
   EXPECT_EQ(r.exit_code, 1) << describe(r);
-  EXPECT_THAT(r.out, HasSubstr(" — rolled_back in ")) << describe(r);
+  EXPECT_THAT(report_row(r.out, "Result"), StartsWith("Rolled back in ")) << describe(r);
   auto a = interval(s, "a.t");
   auto b = interval(s, "b.t");
   auto c = interval(s, "c.t");
@@ -113,7 +113,7 @@ TEST(CliRunSaga, CompensationsTakeNoMoreThanTheJobs) {
   Scratch s;
   auto r = s.run(kDiamond, {"--jobs", "1"});
   EXPECT_EQ(r.exit_code, 1) << describe(r);
-  EXPECT_THAT(r.out, HasSubstr(" — rolled_back in ")) << describe(r);
+  EXPECT_THAT(report_row(r.out, "Result"), StartsWith("Rolled back in ")) << describe(r);
   auto a = interval(s, "a.t");
   auto b = interval(s, "b.t");
   auto c = interval(s, "c.t");
@@ -132,7 +132,7 @@ tasks:
   - { id: bad, needs: done, run: sleep 0.05; exit 3, compensate: touch bad.comp }
 )");
   EXPECT_EQ(r.exit_code, 1) << describe(r);
-  EXPECT_THAT(r.out, HasSubstr(" — rolled_back in ")) << describe(r);
+  EXPECT_THAT(report_row(r.out, "Result"), StartsWith("Rolled back in ")) << describe(r);
   EXPECT_LT(s.elapsed, milliseconds(2000)) << describe(r);
   EXPECT_TRUE(task_line(r, "long", "cancelled"));
   EXPECT_TRUE(task_line(r, "done", "compensated"));
@@ -171,7 +171,7 @@ tasks:
 )",
                  {"--progress", "json"});
   EXPECT_EQ(r.exit_code, 1) << describe(r);
-  EXPECT_THAT(r.out, HasSubstr(" — failed in ")) << describe(r);
+  EXPECT_THAT(report_row(r.out, "Result"), StartsWith("Failed in ")) << describe(r);
   EXPECT_TRUE(task_line(r, "b", "compensation_failed", "compensation exit 4"));
   EXPECT_TRUE(task_line(r, "a", "succeeded", "not compensated: the compensation of b failed"));
   EXPECT_FALSE(s.exists("a.comp"));
@@ -202,7 +202,7 @@ tasks:
 )",
                  {"--progress", "json"});
   EXPECT_EQ(r.exit_code, 1) << describe(r);
-  EXPECT_THAT(r.out, HasSubstr(" — rolled_back in ")) << describe(r);
+  EXPECT_THAT(report_row(r.out, "Result"), StartsWith("Rolled back in ")) << describe(r);
   EXPECT_EQ(s.read("run.attempts"), "1\n") << "the task itself ran once";
   EXPECT_TRUE(task_line(r, "a", "compensated"));
   auto starts = read_numbers(s.at("undo.starts"));
@@ -243,7 +243,7 @@ tasks:
   - { id: bad, needs: a, run: exit 3 }
 )");
   EXPECT_EQ(r.exit_code, 1) << describe(r);
-  EXPECT_THAT(r.out, HasSubstr(" — failed in ")) << describe(r);
+  EXPECT_THAT(report_row(r.out, "Result"), StartsWith("Failed in ")) << describe(r);
   EXPECT_TRUE(task_line(r, "a", "compensation_failed", "compensation timed out after 100ms"));
   EXPECT_GE(s.elapsed, milliseconds(150 - 10)) << "SIGKILL only after kill_grace";
   EXPECT_LT(s.elapsed, milliseconds(150 + 1500)) << describe(r);
@@ -316,7 +316,7 @@ tasks:
   if (process_alive(pid)) kill(pid, SIGKILL);
   EXPECT_FALSE(s.exists("undo.done"));
   EXPECT_FALSE(s.exists("a.comp")) << "a cancelled run starts nothing more, compensations included";
-  EXPECT_THAT(out, HasSubstr(" — cancelled in "));
+  EXPECT_THAT(report_row(out, "Result"), StartsWith("Cancelled in "));
   ProcessResult r{*exit_code, out, s.read("baton.err")};
   EXPECT_TRUE(task_line(r, "a", "succeeded", "not compensated: the run was cancelled"));
   EXPECT_TRUE(task_line(r, "b", "compensation_failed", "the run was cancelled"));

@@ -312,7 +312,7 @@ tasks:
   ASSERT_EQ(r.exit_code, 0) << describe(r);
   EXPECT_EQ(s.read("merged.txt"), "alpha 0\nbeta 1\ngamma 2\n");
   EXPECT_TRUE(task_line(r, "process[2]", "succeeded"));
-  EXPECT_EQ(summary_line(r.out, "process[3]"), "") << "an empty line is not an item";
+  EXPECT_EQ(timeline_row(r.out, "process[3]"), "") << "an empty line is not an item";
 }
 
 TEST(CliRunFanOut, DynamicListFromAJsonArray) {

@@ -1,8 +1,8 @@
 // Test support for end-to-end tests of `baton run`: a scratch folder holding the workflow, the
-// tasks' marker files and the state folder; and lookups in the run summary that do not depend
-// on its exact layout (a task's line names its path, its state and its reason); the events of
-// `--progress json` and the times that tasks record. Header-only: the test build globs
-// *_test.cpp only.
+// tasks' marker files and the state folder; lookups in the Orchestration Report it prints (a
+// task's row of the Execution Timeline names its path, its state and its reason; the Result row
+// of the Operation Summary); the events of `--progress json` and the times that tasks record.
+// Header-only: the test build globs *_test.cpp only.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -92,36 +92,84 @@ inline int line_index(const std::string& out, std::string_view word) {
   return -1;
 }
 
-// The summary line of the task with this path: of the stdout lines naming it as a word, the one
-// naming it furthest left (a reason such as `upstream_failed: a` names it further right).
-inline std::string summary_line(const std::string& out, std::string_view path) {
-  std::string best;
-  auto best_pos = std::string::npos;
-  for (const auto& line : split_lines(out)) {
-    auto pos = word_position(line, path);
-    if (pos < best_pos) {
-      best_pos = pos;
-      best = line;
+// The cells of a Markdown table row (`| a | b \| c |` -> {"a", "b | c"}), trimmed.
+inline std::vector<std::string> table_cells(std::string_view row) {
+  std::vector<std::string> cells;
+  if (row.empty() || row.front() != '|') return cells;
+  std::string current;
+  for (std::size_t i = 1; i < row.size(); ++i) {
+    if (row[i] == '\\' && i + 1 < row.size() && row[i + 1] == '|') {
+      current += '|';
+      ++i;
+    } else if (row[i] == '|') {
+      cells.push_back(trim(current));
+      current.clear();
+    } else {
+      current += row[i];
     }
   }
-  return best;
+  return cells;
 }
 
-// The task's summary line names `state` as a word (`failed` does not match `upstream_failed`)
-// and contains `reason`, if given.
+// The rows of the table under the report heading `heading` (`### Execution Timeline`), header
+// and separator left out.
+inline std::vector<std::string> report_table(const std::string& out, std::string_view heading) {
+  std::vector<std::string> rows;
+  bool inside = false;
+  for (const auto& line : split_lines(out)) {
+    if (line.rfind("#", 0) == 0) {
+      inside = line == heading;
+      continue;
+    }
+    if (inside && line.rfind("|", 0) == 0) rows.push_back(line);
+  }
+  if (rows.size() >= 2) rows.erase(rows.begin(), rows.begin() + 2);
+  return rows;
+}
+
+// The task's row in the report's Execution Timeline (`| path | state — reason | duration |
+// dependencies |`): the row whose Task cell is the path, alone or followed by its fan-out item
+// (`shards[0] (a)`); "" if there is none.
+inline std::string timeline_row(const std::string& out, std::string_view path) {
+  for (const auto& row : report_table(out, "### Execution Timeline")) {
+    auto cells = table_cells(row);
+    if (cells.empty()) continue;
+    std::string_view task = cells[0];
+    if (task == path ||
+        (task.substr(0, path.size()) == path && task.substr(path.size(), 2) == " (")) {
+      return row;
+    }
+  }
+  return {};
+}
+
+// The Details cell of a row of the report's Operation Summary (`Result`: `Failed in 0:00:01.20 —
+// run ID, started DATE`), or "".
+inline std::string report_row(const std::string& out, std::string_view aspect) {
+  for (const auto& row : report_table(out, "### Operation Summary")) {
+    auto cells = table_cells(row);
+    if (cells.size() >= 2 && cells[0] == aspect) return cells[1];
+  }
+  return {};
+}
+
+// The task's timeline row says `state` as a word in its Status cell (`failed` does not match
+// `upstream_failed`) and the cell contains `reason`, if given.
 inline ::testing::AssertionResult task_line(const ProcessResult& r, std::string_view path,
                                             std::string_view state, std::string_view reason = {}) {
-  auto line = summary_line(r.out, path);
+  auto line = timeline_row(r.out, path);
   if (line.empty()) {
-    return ::testing::AssertionFailure() << "no summary line names " << path << "\n" << describe(r);
+    return ::testing::AssertionFailure() << "no timeline row names " << path << "\n" << describe(r);
   }
-  if (!has_word(line, state)) {
+  auto cells = table_cells(line);
+  std::string status = cells.size() > 1 ? cells[1] : "";
+  if (!has_word(status, state)) {
     return ::testing::AssertionFailure()
-           << "the line of " << path << " does not say " << state << ": '" << line << "'\n"
+           << "the row of " << path << " does not say " << state << ": '" << line << "'\n"
            << describe(r);
   }
-  if (!reason.empty() && line.find(reason) == std::string::npos) {
-    return ::testing::AssertionFailure() << "the line of " << path << " does not give the reason '"
+  if (!reason.empty() && status.find(reason) == std::string::npos) {
+    return ::testing::AssertionFailure() << "the row of " << path << " does not give the reason '"
                                          << reason << "': '" << line << "'\n"
                                          << describe(r);
   }

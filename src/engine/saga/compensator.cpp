@@ -60,6 +60,7 @@ SagaOutcome Compensator::run() {
       Unit& unit = graph_.unit(plan_.steps[step]);
       if (unit.state == TaskState::kSucceeded && blocked_by_[step].empty()) {
         unit.reason = "not compensated: the run was cancelled";
+        if (options_.journal) options_.journal->unit_changed(graph_, plan_.steps[step]);
       }
     }
   }
@@ -181,8 +182,9 @@ void Compensator::end_step(std::size_t step, StepEnd how, const std::string& blo
     case StepEnd::kFailed:
       set_state(leaf, TaskState::kCompensationFailed);
       break;
-    case StepEnd::kNotRun:
+    case StepEnd::kNotRun:  // No event: the task stays succeeded; the store keeps why.
       graph_.unit(leaf).reason = blocked_reason;
+      if (options_.journal) options_.journal->unit_changed(graph_, leaf);
       break;
   }
   // An interrupted compensation failed because the run was cancelled, which says it all.

@@ -1,0 +1,73 @@
+// The text of the live progress on a terminal (SPEC 5): the log line of each finished task and
+// the one status line under them. Pure functions of their arguments, so that every line is
+// tested verbatim without a terminal; tty_progress.cpp decides when they are drawn.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <optional>
+#include <string>
+
+#include "cli/terminal.hpp"
+#include "engine/run_event.hpp"
+#include "engine/scheduler.hpp"
+
+namespace baton::cli {
+
+/// `0:42`, `12:03`, `1:02:03`: whole seconds, rounded down.
+std::string clock_text(std::chrono::milliseconds d);
+
+/// A task's duration: `0.20s` under a minute, else as clock_text (`1:05`).
+std::string duration_text(std::chrono::milliseconds d);
+
+/// What the status line shows. Counts are of leaves.
+struct StatusView {
+  std::size_t done = 0;   ///< In a terminal state.
+  std::size_t total = 0;  ///< Known so far: a dynamic fan-out adds its instances as it expands.
+  std::size_t running = 0;
+  std::size_t retrying = 0;
+  std::size_t waiting = 0;
+  std::size_t failed = 0;  ///< Ignored failures included.
+  std::size_t compensating = 0;
+  std::chrono::milliseconds elapsed{0};
+  std::optional<std::chrono::milliseconds> next_retry;  ///< Until the soonest retry is due.
+};
+
+/// The time left at the pace so far, elapsed × (total − done) / done: the scheduler's remaining
+/// critical path is not exposed, and history lives in the store. Running tasks, parallelism and
+/// retries are all in the pace. Nullopt before the first leaf is done and after the last.
+std::optional<std::chrono::milliseconds> eta(const StatusView& view);
+
+/// `[12/40] 3 running · 1 retrying · 1 failed · 0:42 elapsed · ETA 1:10 · next retry in 3s`,
+/// with `N waiting` and `N compensating` after `failed` when there are any. Parts are dropped
+/// from the end until it fits in `width` − 1 columns (0: no limit): a line that wrapped could not
+/// be cleared with one "\r\x1b[2K".
+std::string status_line(const StatusView& view, std::size_t width, const Style& style);
+
+/// The line that replaces the status line at the end: `run failed in 2.01s · 5/6 done · 2
+/// failed`.
+std::string final_line(engine::RunStatus status, std::chrono::milliseconds took,
+                       const StatusView& view, const Style& style);
+
+/// What completes the log lines of one run.
+struct LogContext {
+  std::string run_id;      ///< For the approval commands.
+  std::string state_flag;  ///< " --state DIR", or empty for the default folder.
+};
+
+/// The log line of `event` (no newline), or "" for an event that finishes nothing (a task or a
+/// compensation started):
+///
+///     ✓ build  1.23s
+///     ✗ test  exit 3  0.41s (attempt 3 of 3)
+///     ↻ fetch  exit 1, retry in 2s (attempt 2 of 3)
+///     ⏸ deploy  waiting for approval: run `baton approve RUN deploy` or `baton reject …`
+///     - notify  skipped: upstream_failed: test
+///     ↩ reserve  compensated  0.02s
+///     ! breaker payments: closed → open (3 consecutive failures)
+///
+/// `max_attempts` is the task's retry budget (0: unlimited), for `attempt N of M`.
+std::string log_line(const engine::RunEvent& event, int max_attempts, const LogContext& context,
+                     const Style& style);
+
+}  // namespace baton::cli

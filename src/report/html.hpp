@@ -1,0 +1,16 @@
+// The HTML Orchestration Report (SPEC 6): one self-contained file, no network, with the summary,
+// a Gantt chart of attempts and the dependency graph as inline SVG.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+namespace baton::report {
+
+/// Renders the JSON report (`baton report --format json`, SPEC 8, with the extra run, task,
+/// attempt and metrics fields it carries) as one HTML document. Every text taken from the report
+/// is escaped; missing or mistyped optional fields are shown as "—" or left out. Never throws.
+/// The page loads nothing: styles, the SVG figures and a small hover script are inline.
+std::string render_html(const nlohmann::json& report);
+
+}  // namespace baton::report

@@ -1,0 +1,220 @@
+#include "report/json_report.hpp"
+
+#include "model/duration.hpp"
+#include "model/enums.hpp"
+#include "report/next_steps.hpp"
+#include "report/research.hpp"
+#include "report/time_text.hpp"
+
+namespace baton::report {
+namespace {
+
+using nlohmann::ordered_json;
+
+// An object built key by key into reserved room. ordered_json's brace initialisation grows the
+// object one key at a time, and each growth copies its values (a key is `const`, so a pair cannot
+// be moved): for a task, its whole attempts array; for the document, every task. This keeps a
+// 10,000-task report at a few microseconds per task.
+class Fields {
+ public:
+  explicit Fields(std::size_t count) : json_(ordered_json::object()) {
+    json_.get_ref<ordered_json::object_t&>().reserve(count);
+  }
+  Fields& add(const char* key, ordered_json value) {
+    json_.get_ref<ordered_json::object_t&>().emplace_back(key, std::move(value));
+    return *this;
+  }
+  ordered_json take() { return std::move(json_); }
+
+ private:
+  ordered_json json_;
+};
+
+ordered_json time_or_null(Millis ms) { return ms > 0 ? ordered_json(rfc3339(ms)) : nullptr; }
+
+ordered_json number_or_null(const std::optional<double>& value) {
+  return value ? ordered_json(*value) : nullptr;
+}
+
+ordered_json text_or_null(const std::string& text) {
+  return text.empty() ? nullptr : ordered_json(text);
+}
+
+ordered_json attempts_json(const std::vector<store::AttemptRow>& attempts, Millis until) {
+  ordered_json out = ordered_json::array();
+  for (const auto& a : attempts) {
+    out.push_back(Fields(11)
+                      .add("n", a.number)
+                      .add("start", time_or_null(a.start))
+                      .add("end", time_or_null(a.end))
+                      .add("exit_code", a.exit_code >= 0 ? ordered_json(a.exit_code) : nullptr)
+                      .add("signal", a.signal > 0 ? ordered_json(a.signal) : nullptr)
+                      .add("timed_out", a.timed_out)
+                      .add("log", text_or_null(a.log))
+                      .add("duration_s", seconds(attempt_duration(a, until)))
+                      .add("decision", text_or_null(a.decision))
+                      .add("pid", a.pid > 0 ? ordered_json(a.pid) : nullptr)
+                      .add("error", text_or_null(a.error))
+                      .take());
+  }
+  return out;
+}
+
+ordered_json run_json(const RunReport& report, const Metrics& m) {
+  const auto& run = report.run;
+  ordered_json levels = ordered_json::object();
+  for (auto level : {Level::kEpic, Level::kStory, Level::kTask, Level::kSubtask}) {
+    levels[std::string(model::to_string(level))] =
+        report.group_counts[static_cast<int>(level)] + report.leaf_count(level);
+  }
+  ordered_json out = {
+      {"id", run.id},
+      {"workflow", run.workflow},
+      {"status", run.status},
+      {"started", time_or_null(run.started)},
+      {"ended", time_or_null(run.ended)},
+      {"makespan_s", seconds(m.makespan)},
+      {"interrupted", report.interrupted},
+      {"file", run.file},
+      {"description", report.workflow ? report.workflow->description : std::string()},
+      {"domains", report.workflow ? report.workflow->domains() : std::vector<std::string>()},
+      {"level_counts", std::move(levels)},
+      {"jobs", run.jobs},
+      {"overrides", run.overrides},
+  };
+  if (report.plan) {
+    const auto& plan = *report.plan;
+    ordered_json chain = ordered_json::array();
+    for (auto v : plan.critical_path.tasks) chain.push_back(plan.graph.leaves[v].path);
+    out["strategy"] = analyze::to_string(plan.strategy);
+    out["strategy_title"] = analyze::title(plan.strategy);
+    out["stages"] = plan.stages.size();
+    out["width"] = plan.width;
+    out["critical_path_estimate"] = {
+        {"tasks", std::move(chain)},
+        {"duration_s", model::to_seconds(plan.critical_path.duration)}};
+  } else {
+    out["strategy"] = nullptr;
+    out["strategy_title"] = nullptr;
+  }
+  return out;
+}
+
+ordered_json tasks_json(const RunReport& report) {
+  Millis until = report.end_time();
+  ordered_json out = ordered_json::array();
+  for (const auto& task : report.tasks) {
+    ordered_json outputs = ordered_json::object();
+    for (const auto& [key, value] : task.outputs) outputs[key] = value;
+    bool started = std::any_of(task.attempts.begin(), task.attempts.end(),
+                               [](const auto& a) { return a.start > 0; });
+    ordered_json entry =
+        Fields(21)
+            .add("path", task.path)
+            .add("level", task.level)
+            .add("status", task.state)
+            .add("reason", task.reason)
+            .add("attempts", attempts_json(task.attempts, until))
+            .add("outputs", std::move(outputs))
+            .add("name", task.name)
+            .add("domain", text_or_null(task.domain))
+            .add("phase", report.phases.empty() ? "" : report.phases[task.phase].title)
+            .add("phase_index", task.phase)
+            .add("failure_ignored", task.failure_ignored)
+            .add("skipped_upstream_failed", task.skipped_upstream_failed)
+            .add("item", task.item_index >= 0 ? ordered_json(task.item) : nullptr)
+            .add("item_index", task.item_index >= 0 ? ordered_json(task.item_index) : nullptr)
+            .add("gate", task.gate)
+            .add("recorded", task.recorded)
+            .add("completed", task.completed())
+            .add("dependencies", task.dependencies)
+            .add("duration_s",
+                 started ? ordered_json(seconds(task_duration(task, until))) : nullptr)
+            .add("retries", retries_of(task))
+            .add("compensation_attempts", attempts_json(task.compensations, until))
+            .take();
+    out.push_back(std::move(entry));
+  }
+  return out;
+}
+
+ordered_json metrics_json(const Metrics& m) {
+  ordered_json by_task = ordered_json::object();
+  for (const auto& [path, n] : m.retries_by_task) by_task[path] = n;
+  return {
+      {"tasks_completed", m.tasks_completed},
+      {"tasks_total", m.tasks_total},
+      {"parallel_efficiency", number_or_null(m.parallel_efficiency)},
+      {"critical_path_efficiency", number_or_null(m.critical_path_efficiency)},
+      {"speedup", number_or_null(m.speedup)},
+      {"retries", m.retries},
+      {"peak_parallelism", m.peak_parallelism},
+      {"makespan_s", seconds(m.makespan)},
+      {"work_s", seconds(m.work)},
+      {"critical_path",
+       {{"tasks", m.critical_path_tasks}, {"duration_s", seconds(m.critical_path)}}},
+      {"retries_by_task", std::move(by_task)},
+      {"timed_out_attempts", m.timed_out_attempts},
+      {"breaker_trips", m.breaker_trips},
+      {"compensations", m.compensations},
+      {"compensations_succeeded", m.compensations_succeeded},
+      {"compensations_failed", m.compensations_failed},
+      {"ignored_failures", m.ignored_failures},
+  };
+}
+
+ordered_json compensations_json(const RunReport& report) {
+  ordered_json out = ordered_json::array();
+  for (const auto& task : report.tasks) {
+    if (task.compensations.empty()) continue;
+    out.push_back({{"path", task.path},
+                   {"status", task.state},
+                   {"start", time_or_null(task.compensations.front().start)},
+                   {"end", time_or_null(task.compensations.back().end)},
+                   {"attempts", task.compensations.size()},
+                   {"reason", task.state == "compensated" ? "" : task.reason}});
+  }
+  return out;
+}
+
+}  // namespace
+
+nlohmann::ordered_json report_json(const RunReport& report, const Metrics& metrics) {
+  auto research = research_applied(report, metrics);
+  ordered_json phases = ordered_json::array();
+  for (const auto& phase : report.phases) {
+    ordered_json paths = ordered_json::array();
+    for (auto t : phase.tasks) paths.push_back(report.tasks[t].path);
+    phases.push_back({{"title", phase.title}, {"tasks", std::move(paths)}});
+  }
+  ordered_json breakers = ordered_json::array();
+  for (const auto& b : report.breakers) {
+    breakers.push_back({{"name", b.breaker},
+                        {"from", b.from},
+                        {"to", b.to},
+                        {"at", time_or_null(b.at)},
+                        {"why", b.why}});
+  }
+  ordered_json steps = ordered_json::array();
+  for (const auto& step : next_steps(report)) {
+    steps.push_back({{"path", text_or_null(step.path)},
+                     {"reason", step.reason},
+                     {"command", text_or_null(step.command)},
+                     {"log", text_or_null(step.log)},
+                     {"log_tail", step.log_tail}});
+  }
+  return Fields(8)
+      .add("run", run_json(report, metrics))
+      .add("tasks", tasks_json(report))
+      .add("metrics", metrics_json(metrics))
+      .add("breakers", std::move(breakers))
+      .add("compensations", compensations_json(report))
+      .add("phases", std::move(phases))
+      .add("research", {{"patterns", research.patterns},
+                        {"coordination", research.coordination},
+                        {"failure_handling", research.failure_handling}})
+      .add("next_steps", std::move(steps))
+      .take();
+}
+
+}  // namespace baton::report

@@ -1,0 +1,135 @@
+#include "report/metrics.hpp"
+
+#include <algorithm>
+#include <unordered_map>
+
+namespace baton::report {
+namespace {
+
+// The most intervals [start, end) open at once: a sweep over sorted endpoints, O(n log n). An
+// end sorts before a start at the same millisecond, so back-to-back attempts do not overlap; an
+// attempt shorter than the clock's grain lasts one millisecond, so that it counts at all.
+int peak_of(const RunReport& report, Millis until) {
+  std::vector<std::pair<Millis, int>> edges;
+  for (const auto& task : report.tasks) {
+    for (const auto& a : task.attempts) {
+      if (a.start <= 0) continue;
+      Millis end = std::max(a.end > 0 ? a.end : until, a.start + 1);
+      edges.emplace_back(a.start, +1);
+      edges.emplace_back(end, -1);
+    }
+  }
+  std::sort(edges.begin(), edges.end());
+  int running = 0, peak = 0;
+  for (const auto& [at, delta] : edges) {
+    running += delta;
+    peak = std::max(peak, running);
+  }
+  return peak;
+}
+
+// The longest chain through the tasks' dependencies, weighted by their actual durations:
+// Kahn's order over the task graph, then one pass, O(V + E).
+void critical_chain(const RunReport& report, Millis until, Metrics& m) {
+  const auto& tasks = report.tasks;
+  std::unordered_map<std::string_view, std::size_t> index;
+  for (std::size_t t = 0; t < tasks.size(); ++t) index.emplace(tasks[t].path, t);
+  std::vector<std::vector<std::size_t>> dependents(tasks.size());
+  std::vector<std::size_t> waiting(tasks.size(), 0);
+  for (std::size_t t = 0; t < tasks.size(); ++t) {
+    for (const auto& dep : tasks[t].dependencies) {
+      if (auto it = index.find(dep); it != index.end()) {
+        dependents[it->second].push_back(t);
+        ++waiting[t];
+      }
+    }
+  }
+  std::vector<std::size_t> ready;
+  for (std::size_t t = 0; t < tasks.size(); ++t) {
+    if (waiting[t] == 0) ready.push_back(t);
+  }
+  std::vector<Millis> best(tasks.size(), 0);
+  std::vector<std::size_t> via(tasks.size(), SIZE_MAX);
+  std::size_t end = SIZE_MAX;
+  while (!ready.empty()) {
+    std::size_t t = ready.back();
+    ready.pop_back();
+    best[t] += task_duration(tasks[t], until);
+    if (end == SIZE_MAX || best[t] > best[end] || (best[t] == best[end] && t < end)) end = t;
+    for (std::size_t d : dependents[t]) {
+      if (via[d] == SIZE_MAX || best[t] > best[d]) {  // Until popped: the best upstream.
+        best[d] = best[t];
+        via[d] = t;
+      }
+      if (--waiting[d] == 0) ready.push_back(d);
+    }
+  }
+  if (end == SIZE_MAX) return;
+  m.critical_path = best[end];
+  for (std::size_t t = end; t != SIZE_MAX; t = via[t])
+    m.critical_path_tasks.push_back(tasks[t].path);
+  std::reverse(m.critical_path_tasks.begin(), m.critical_path_tasks.end());
+}
+
+std::optional<double> ratio(Millis a, Millis b) {
+  if (b <= 0) return std::nullopt;
+  return static_cast<double>(a) / static_cast<double>(b);
+}
+
+}  // namespace
+
+Millis attempt_duration(const store::AttemptRow& attempt, Millis until) {
+  if (attempt.start <= 0) return 0;
+  return std::max<Millis>(0, (attempt.end > 0 ? attempt.end : until) - attempt.start);
+}
+
+Millis task_duration(const Task& task, Millis until) {
+  Millis first = 0, last = 0;
+  for (const auto& a : task.attempts) {
+    if (a.start <= 0) continue;
+    if (first == 0 || a.start < first) first = a.start;
+    last = std::max(last, a.end > 0 ? a.end : until);
+  }
+  return first == 0 ? 0 : std::max<Millis>(0, last - first);
+}
+
+int retries_of(const Task& task) {
+  return static_cast<int>(std::count_if(task.attempts.begin(), task.attempts.end(), [](auto& a) {
+    return a.decision.rfind("retry in", 0) == 0;
+  }));
+}
+
+Metrics compute_metrics(const RunReport& report) {
+  Metrics m;
+  Millis until = report.end_time();
+  m.makespan = std::max<Millis>(0, until - report.run.started);
+  m.tasks_total = report.tasks.size();
+  for (const auto& task : report.tasks) {
+    if (task.completed()) ++m.tasks_completed;
+    if (task.state == "failed" && task.failure_ignored) ++m.ignored_failures;
+    for (const auto& a : task.attempts) {
+      m.work += attempt_duration(a, until);
+      if (a.timed_out) ++m.timed_out_attempts;
+    }
+    if (int n = retries_of(task); n > 0) {
+      m.retries += n;
+      m.retries_by_task.emplace_back(task.path, n);
+    }
+    if (!task.compensations.empty()) {
+      ++m.compensations;
+      if (task.state == "compensated") ++m.compensations_succeeded;
+      if (task.state == "compensation_failed") ++m.compensations_failed;
+    }
+  }
+  for (const auto& b : report.breakers) {
+    if (b.to == "open") ++m.breaker_trips;
+  }
+  m.peak_parallelism = peak_of(report, until);
+  critical_chain(report, until, m);
+  m.parallel_efficiency = ratio(m.work, m.makespan * m.peak_parallelism);
+  m.critical_path_efficiency = ratio(m.critical_path, m.makespan);
+  m.speedup = ratio(m.work, m.makespan);
+  return m;
+}
+
+}  // namespace baton::report

@@ -1,0 +1,59 @@
+// The numbers of SPEC 6's Outcomes, defined once for the Markdown and the JSON report (see
+// docs/reports.md for the definitions and the choices made where SPEC is silent).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "report/run_report.hpp"
+
+namespace baton::report {
+
+struct Metrics {
+  /// Leaves (each fan-out instance once) whose own step succeeded: `succeeded`, and the
+  /// succeeded tasks a saga later compensated (`compensating`, `compensated`,
+  /// `compensation_failed`). An ignored failure is not completed: it is counted apart.
+  std::size_t tasks_completed = 0;
+  std::size_t tasks_total = 0;
+  /// The run's end minus its start (RunReport::end_time: for a run still going, now; for one
+  /// whose baton stopped without ending it, the latest time it recorded).
+  Millis makespan = 0;
+  /// Σ of the durations of every task attempt (compensations excluded: they undo work).
+  Millis work = 0;
+  /// The most task attempts running at one moment, from the attempts' recorded intervals.
+  int peak_parallelism = 0;
+  /// The longest dependency chain of actual task durations (a task's duration: its first
+  /// attempt's start to its last attempt's end, retries and backoff waits included).
+  Millis critical_path = 0;
+  std::vector<std::string> critical_path_tasks;  ///< In execution order.
+  /// work ÷ (makespan × peak_parallelism); nullopt if that is 0.
+  std::optional<double> parallel_efficiency;
+  /// critical_path ÷ makespan; nullopt if the makespan is 0.
+  std::optional<double> critical_path_efficiency;
+  /// work ÷ makespan; nullopt if the makespan is 0.
+  std::optional<double> speedup;
+  /// Attempts that a retry policy followed with another (decision `retry in …`).
+  int retries = 0;
+  std::vector<std::pair<std::string, int>> retries_by_task;  ///< File order; only tasks > 0.
+  int timed_out_attempts = 0;
+  int breaker_trips = 0;  ///< Transitions to `open`.
+  /// Tasks whose compensation ran, and how those ended.
+  int compensations = 0, compensations_succeeded = 0, compensations_failed = 0;
+  int ignored_failures = 0;
+};
+
+/// An attempt's duration; an attempt without an end (running, or cut short by a crash) lasts
+/// until `until` (the run's end_time); one that never recorded its start, 0.
+Millis attempt_duration(const store::AttemptRow& attempt, Millis until);
+
+/// A task's duration: its first attempt's start to its last attempt's end (0 without attempts).
+Millis task_duration(const Task& task, Millis until);
+
+/// The number of attempts of `task` that its retry policy followed with another.
+int retries_of(const Task& task);
+
+Metrics compute_metrics(const RunReport& report);
+
+}  // namespace baton::report

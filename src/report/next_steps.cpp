@@ -1,0 +1,128 @@
+#include "report/next_steps.hpp"
+
+#include <fmt/format.h>
+
+#include <deque>
+#include <fstream>
+#include <optional>
+
+namespace baton::report {
+namespace {
+
+constexpr std::size_t kLogTailLines = 20;  // SPEC 2.1.
+
+// A word for a POSIX shell: as it is if it holds nothing the shell would interpret.
+std::string shell_quote(const std::string& word) {
+  if (!word.empty() && word.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                              "0123456789_./=:,@%+-") == std::string::npos) {
+    return word;
+  }
+  std::string quoted = "'";
+  for (char c : word) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return quoted + "'";
+}
+
+// A run that stopped short (failed, cancelled, or whose baton died) continues with resume; a
+// rolled-back run does not (its compensations undid it), nor does one still going.
+bool resumable(const RunReport& report) {
+  const auto& status = report.run.status;
+  return status == "failed" || status == "cancelled" || report.interrupted;
+}
+
+void with_log(NextStep& step, const std::vector<store::AttemptRow>& attempts) {
+  if (attempts.empty() || attempts.back().log.empty()) return;
+  step.log = attempts.back().log;
+  step.log_tail = last_lines(step.log, kLogTailLines);
+}
+
+// The step for one task, if it needs one.
+std::optional<NextStep> step_for(const RunReport& report, const Task& task) {
+  NextStep step;
+  step.path = task.path;
+  std::string resume = resumable(report) ? report.command("resume") : "";
+  bool run_succeeded = report.run.status == "succeeded";
+  if (task.failed()) {
+    step.reason = "failed: " + task.detail();
+    step.command = resume;
+    with_log(step, task.attempts);
+  } else if (task.state == "compensation_failed") {
+    step.reason = "was not undone: " + task.detail();
+    step.command = report.command("logs", shell_word(task.path) + " --compensation");
+    with_log(step, task.compensations);
+  } else if (task.state == "waiting") {
+    step.reason = "is " + (task.reason.empty() ? std::string("waiting") : task.reason);
+    if (task.gate) step.command = report.command("approve", shell_word(task.path));
+  } else if (task.state == "skipped" && !run_succeeded) {
+    step.reason = "was skipped: " + task.reason;
+    step.command = resume;
+  } else if (task.state == "cancelled") {
+    step.reason = "was cancelled";
+    step.command = resume;
+  } else if (report.interrupted &&
+             (task.state == "running" || task.state == "retrying" || task.state == "ready")) {
+    step.reason = fmt::format("was {} when its baton stopped", task.state);
+    step.command = resume;
+  } else if (task.state == "pending" && !run_succeeded && (report.ended() || report.interrupted)) {
+    step.reason = task.reason.empty() ? "was not started" : task.reason;
+    step.command = resume;
+  } else {
+    return std::nullopt;
+  }
+  return step;
+}
+
+NextStep run_step(const RunReport& report, std::size_t task_steps) {
+  NextStep step;
+  const auto& status = report.run.status;
+  if (status == "succeeded") {
+    step.reason = task_steps == 0 ? "Nothing to do: every task succeeded."
+                                  : "Nothing else to do: the run succeeded.";
+  } else if (status == "rolled_back") {
+    step.reason =
+        "The run was rolled back: every compensation succeeded, so there is nothing to resume. "
+        "Once the cause is fixed, start a new run";
+    step.command = "baton run " + shell_quote(report.run.file);
+    for (const auto& o : report.run.overrides) step.command += " --set " + shell_quote(o);
+    step.command += report.state_flag;
+  } else if (report.interrupted) {
+    step.reason =
+        "baton stopped while the run was going (killed, crashed, or the machine restarted). "
+        "Continue it where it stopped; succeeded tasks do not run again";
+    step.command = report.command("resume");
+  } else if (status == "running") {
+    step.reason = "The run is still going; follow it";
+    step.command = report.command("status");
+  } else if (status == "cancelled") {
+    step.reason =
+        "The run was cancelled. Continue it where it stopped; succeeded tasks do not run "
+        "again";
+    step.command = report.command("resume");
+  } else {
+    step.reason = "Once the cause is fixed, continue the run; succeeded tasks do not run again";
+    step.command = report.command("resume");
+  }
+  return step;
+}
+
+}  // namespace
+
+std::vector<std::string> last_lines(const std::string& path, std::size_t count) {
+  std::ifstream in(path);
+  std::deque<std::string> lines;
+  for (std::string line; std::getline(in, line);) {
+    lines.push_back(std::move(line));
+    if (lines.size() > count) lines.pop_front();
+  }
+  return {lines.begin(), lines.end()};
+}
+
+std::vector<NextStep> next_steps(const RunReport& report) {
+  std::vector<NextStep> steps;
+  for (const auto& task : report.tasks) {
+    if (auto step = step_for(report, task)) steps.push_back(std::move(*step));
+  }
+  steps.push_back(run_step(report, steps.size()));
+  return steps;
+}
+
+}  // namespace baton::report

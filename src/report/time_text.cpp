@@ -1,0 +1,53 @@
+#include "report/time_text.hpp"
+
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+
+#include <chrono>
+
+namespace baton::report {
+namespace {
+
+std::time_t whole_seconds(store::Millis ms) {
+  auto floor = ms >= 0 ? ms / 1000 : (ms - 999) / 1000;
+  return static_cast<std::time_t>(floor);
+}
+
+int millis_part(store::Millis ms) { return static_cast<int>(((ms % 1000) + 1000) % 1000); }
+
+}  // namespace
+
+std::string rfc3339(store::Millis ms) {
+  if (ms == 0) return {};
+  return fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:03}Z", fmt::gmtime(whole_seconds(ms)),
+                     millis_part(ms));
+}
+
+std::string time_of_day(store::Millis ms) {
+  return fmt::format("{:%H:%M:%S}.{:03}", fmt::localtime(whole_seconds(ms)), millis_part(ms));
+}
+
+std::string local_date_time(store::Millis ms) {
+  return fmt::format("{:%Y-%m-%d %H:%M:%S}", fmt::localtime(whole_seconds(ms)));
+}
+
+std::string hms(store::Millis duration) {
+  if (duration < 0) duration = 0;
+  auto hundredths = (duration + 5) / 10;
+  auto secs = hundredths / 100;
+  return fmt::format("{}:{:02}:{:02}.{:02}", secs / 3600, secs / 60 % 60, secs % 60,
+                     hundredths % 100);
+}
+
+std::string short_duration(store::Millis duration) {
+  if (duration < 0) duration = 0;
+  if (duration < 59'995) {  // Rounded to hundredths as hms() rounds, so both agree.
+    auto hundredths = (duration + 5) / 10;
+    return fmt::format("{}.{:02}s", hundredths / 100, hundredths % 100);
+  }
+  auto secs = duration / 1000;
+  if (secs < 3600) return fmt::format("{}m{:02}s", secs / 60, secs % 60);
+  return fmt::format("{}h{:02}m", secs / 3600, secs / 60 % 60);
+}
+
+}  // namespace baton::report
