@@ -20,6 +20,7 @@ work=$(mktemp -d /var/tmp/baton-progress.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 python3 "$root/bench/gen_workflow.py" independent "$n" >"$work/wf.yaml"
 
+load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 declare -A wall cpu # wall[mode] = "t1 t2 ...", cpu likewise
 for ((i = 1; i <= repeats; i++)); do
   for mode in "${modes[@]}"; do
@@ -39,3 +40,5 @@ echo "| --- | --- | --- |"
 for mode in "${modes[@]}"; do
   echo "| $mode | $(median <<<"${wall[$mode]}") | $(median <<<"${cpu[$mode]}") |"
 done
+echo
+echo "N = $n tasks, 2 jobs; load average at the start $load_start, at the end $(cut -d' ' -f1-3 /proc/loadavg)"
