@@ -104,6 +104,7 @@ int run_session(const model::Workflow& workflow, engine::RunOptions options, sto
     // The store could not be written (a full disk, say): stop everything, say so; what was
     // committed before stays intact and the run can be resumed.
     executor.kill_all();
+    progress.reset();  // A live status line would share the message's line.
     std::cerr << fmt::format("baton: run {} stopped: cannot record it: {}\n", options.run_id,
                              e.what());
     return kExitFailed;
