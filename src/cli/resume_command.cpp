@@ -175,12 +175,7 @@ void add_resume_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--state", opts->state, "State folder (default: $BATON_STATE, else ./.baton)");
   cmd->add_option("-j,--jobs", opts->jobs, "Leaf tasks running at once (default: as recorded)")
       ->check(CLI::Range(1, 100'000));
-  cmd->add_option("--progress", opts->progress, "Progress on stderr")
-      ->check(CLI::IsMember({"auto", "tty", "plain", "json", "none"}));
-  cmd->add_flag("-q,--quiet", opts->quiet, "Print nothing on stdout (progress still on stderr)");
-  cmd->add_option("--durability", opts->durability,
-                  "normal: commit once per scheduler turn; full: also fsync every commit")
-      ->check(CLI::IsMember({"normal", "full"}));
+  add_session_options(*cmd, opts->progress, opts->quiet, opts->durability);
   cmd->footer(
       "\nSucceeded tasks never run again; running, failed, cancelled and skipped tasks start\n"
       "over with their attempt numbers continuing and a fresh retry budget. A rolled-back run\n"

@@ -81,12 +81,7 @@ void add_run_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--state", opts->state, "State folder (default: $BATON_STATE, else ./.baton)");
   cmd->add_option("--set", opts->overrides,
                   "Override a top-level value: concurrency=8, failure_mode=stop, env.NAME=VALUE");
-  cmd->add_option("--progress", opts->progress, "Progress on stderr")
-      ->check(CLI::IsMember({"auto", "tty", "plain", "json", "none"}));
-  cmd->add_flag("-q,--quiet", opts->quiet, "Print nothing on stdout (progress still on stderr)");
-  cmd->add_option("--durability", opts->durability,
-                  "normal: commit once per scheduler turn; full: also fsync every commit")
-      ->check(CLI::IsMember({"normal", "full"}));
+  add_session_options(*cmd, opts->progress, opts->quiet, opts->durability);
   cmd->add_flag("--dry-run", opts->dry_run, "Print what would run, in order, without running it");
   cmd->footer(
       "\nExit status: 0 succeeded, 1 failed, 2 invalid workflow or usage, 130 interrupted.\n"

@@ -107,6 +107,16 @@ std::string state_flag(const std::string& option) {
   return " --state " + std::filesystem::absolute(dir).string();
 }
 
+void add_session_options(CLI::App& cmd, std::string& progress, bool& quiet,
+                         std::string& durability) {
+  cmd.add_option("--progress", progress, "Progress on stderr")
+      ->check(CLI::IsMember({"auto", "tty", "plain", "json", "none"}));
+  cmd.add_flag("-q,--quiet", quiet, "Print nothing on stdout (progress still on stderr)");
+  cmd.add_option("--durability", durability,
+                 "normal: commit once per scheduler turn; full: also fsync every commit")
+      ->check(CLI::IsMember({"normal", "full"}));
+}
+
 store::Durability durability_of(const std::string& option) {
   return option == "full" ? store::Durability::kFull : store::Durability::kNormal;
 }

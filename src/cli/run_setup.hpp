@@ -2,6 +2,7 @@
 // state folder, the run's id, and the dry run.
 #pragma once
 
+#include <CLI/CLI.hpp>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -33,6 +34,10 @@ std::filesystem::path state_dir(const std::string& option);
 /// " --state DIR" (absolute) for commands printed to the user, or empty when the state folder
 /// is the default ./.baton.
 std::string state_flag(const std::string& option);
+
+/// `--progress`, `--quiet` and `--durability`: the options `run` and `resume` share.
+void add_session_options(CLI::App& cmd, std::string& progress, bool& quiet,
+                         std::string& durability);
 
 /// `--durability normal|full`.
 store::Durability durability_of(const std::string& option);
