@@ -197,9 +197,15 @@ class Builder {
       next.clear();
       for (std::uint32_t c : current) {
         const auto& kids = instances_[c].children;
-        auto range = std::ranges::equal_range(
-            kids, *step, {}, [this](std::uint32_t i) { return instances_[i].node; });
-        next.insert(next.end(), range.begin(), range.end());
+        // Not std::ranges::equal_range: clang 14 cannot compile it against libstdc++ 12.
+        NodeIndex node = *step;
+        auto first = std::lower_bound(
+            kids.begin(), kids.end(), node,
+            [this](std::uint32_t i, NodeIndex n) { return instances_[i].node < n; });
+        auto last = std::upper_bound(first, kids.end(), node, [this](NodeIndex n, std::uint32_t i) {
+          return n < instances_[i].node;
+        });
+        next.insert(next.end(), first, last);
       }
       std::swap(current, next);
     }

@@ -58,6 +58,10 @@ int run(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     app.exit(e);
     return kExitInvalid;
+  } catch (const std::exception& e) {
+    // An operational failure no command expected (a corrupt store, say): said, not a crash.
+    std::cerr << fmt::format("baton {}: {}\n", argc > 1 ? argv[1] : "", e.what());
+    return kExitFailed;
   }
   return exit_code;
 }

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "baton/result.hpp"
+#include "model/workflow.hpp"
 #include "store/store.hpp"
 
 namespace baton::cli {
@@ -19,8 +20,11 @@ std::string render_report(store::Store& store, const store::RunRow& run,
                           const std::string& state_flag, ReportFormat format);
 
 /// Writes report.md, report.json and report.html of `run` into `dir`; returns the Markdown.
+/// `workflow`, if given, is the one the run ran (with its overrides), so that it is not parsed
+/// again from the recorded text.
 Result<std::string> write_run_reports(store::Store& store, const store::RunRow& run,
                                       const std::string& state_flag,
-                                      const std::filesystem::path& dir);
+                                      const std::filesystem::path& dir,
+                                      const model::Workflow* workflow = nullptr);
 
 }  // namespace baton::cli

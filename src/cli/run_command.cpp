@@ -14,6 +14,7 @@
 #include "cli/run_setup.hpp"
 #include "cli/store_input.hpp"
 #include "cli/workflow_input.hpp"
+#include "store/run_id.hpp"
 #include "store/run_recorder.hpp"
 
 namespace baton::cli {
@@ -44,7 +45,7 @@ void execute(const RunCommandOptions& opts, int& exit_code) {
     return;
   }
   apply_store_history(*workflow, **store);  // Critical-path priorities from past runs.
-  run.run_id = new_run_id();
+  run.run_id = store::new_run_id();
   run.run_dir = state / "runs" / run.run_id;
   std::error_code ec;
   std::filesystem::create_directories(run.run_dir / "logs", ec);

@@ -180,7 +180,9 @@ class JsonProgress : public Progress {
             nlohmann::ordered_json extra) {
     nlohmann::ordered_json line = {{"ts", clock_time(at)}, {"event", event}, {"run", run_id_}};
     for (auto& [key, value] : extra.items()) line[key] = value;
-    fmt::print(stderr, "{}\n", line.dump());
+    // Items and reasons may hold a task's bytes, not necessarily UTF-8: replaced, not fatal.
+    fmt::print(stderr, "{}\n",
+               line.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
   }
   std::string run_id_, state_flag_;
 };

@@ -11,6 +11,7 @@
 #include "cli/report_output.hpp"
 #include "cli/run_output.hpp"
 #include "engine/scheduler.hpp"
+#include "exec/leftovers.hpp"
 #include "exec/process_executor.hpp"
 #include "store/run_recorder.hpp"
 
@@ -48,10 +49,10 @@ std::int64_t process_start_ticks(pid_t pid) {
 // SPEC 6: the Orchestration Report, read back from the store like `baton report` reads it, on
 // stdout (unless --quiet) and as report.md, report.json and report.html in the run's folder.
 void print_report(store::Store& store, const engine::RunOptions& options,
-                  const SessionOutput& output) {
+                  const SessionOutput& output, const model::Workflow& workflow) {
   auto run = store.find_run(options.run_id);
   if (!run) return;
-  auto markdown = write_run_reports(store, *run, output.state_flag, options.run_dir);
+  auto markdown = write_run_reports(store, *run, output.state_flag, options.run_dir, &workflow);
   if (!markdown) {
     std::cerr << fmt::format("baton: run {}: {}\n", options.run_id, markdown.error().message);
     if (!output.quiet) {
@@ -60,6 +61,22 @@ void print_report(store::Store& store, const engine::RunOptions& options,
     return;
   }
   if (!output.quiet) std::cout << *markdown;
+}
+
+// SPEC 2.6, no child outlives baton: an attempt's process group is killed when the attempt
+// ends, but a process that left it (setsid, a daemon) is found only by the BATON_RUN_ID it
+// carries, or as a descendant of baton (re-parented to it, a subreaper), by a scan of /proc
+// when the run is over: a few milliseconds a run.
+void kill_escaped(const engine::RunOptions& options, bool say = true) {
+  if (options.dry_run) return;
+  int killed = exec::kill_run_leftovers(options.run_id) + exec::kill_descendants();
+  if (killed == 0 || !say) return;
+  std::cerr << fmt::format("baton: run {}: killed {}\n", options.run_id,
+                           killed == 1 ? "1 process that a task left running outside its process "
+                                         "group"
+                                       : fmt::format("{} processes that tasks left running "
+                                                     "outside their process groups",
+                                                     killed));
 }
 
 }  // namespace
@@ -104,13 +121,14 @@ int run_session(const model::Workflow& workflow, engine::RunOptions options, sto
     // The store could not be written (a full disk, say): stop everything, say so; what was
     // committed before stays intact and the run can be resumed.
     executor.kill_all();
+    kill_escaped(options, /*say=*/false);
     progress.reset();  // A live status line would share the message's line.
-    std::cerr << fmt::format("baton: run {} stopped: cannot record it: {}\n", options.run_id,
-                             e.what());
+    std::cerr << fmt::format("baton: run {} stopped: {}\n", options.run_id, e.what());
     return kExitFailed;
   }
+  kill_escaped(options);
   progress->run_finished(result);
-  print_report(store, options, output);
+  print_report(store, options, output, workflow);
   return exit_code_of(result.status);
 }
 

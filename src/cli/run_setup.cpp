@@ -16,6 +16,7 @@
 #include "load/inherit.hpp"
 #include "model/duration.hpp"
 #include "model/enums.hpp"
+#include "store/run_id.hpp"
 
 namespace baton::cli {
 namespace {
@@ -91,16 +92,6 @@ std::filesystem::path state_dir(const std::string& option) {
   return ".baton";
 }
 
-std::string new_run_id() {
-  auto now = std::chrono::system_clock::now();
-  std::time_t t = std::chrono::system_clock::to_time_t(now);
-  std::tm utc{};
-  gmtime_r(&t, &utc);
-  std::random_device random;
-  return fmt::format("{:04}{:02}{:02}-{:02}{:02}{:02}-{:04x}", utc.tm_year + 1900, utc.tm_mon + 1,
-                     utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, random() & 0xffff);
-}
-
 std::string state_flag(const std::string& option) {
   auto dir = state_dir(option);
   if (dir == ".baton") return {};
@@ -127,7 +118,7 @@ int analyze_default_jobs(const model::Workflow& workflow) {
 
 int dry_run(const model::Workflow& workflow, engine::RunOptions options) {
   std::error_code ec;
-  auto scratch = std::filesystem::temp_directory_path() / ("baton-dry-run-" + new_run_id());
+  auto scratch = std::filesystem::temp_directory_path() / ("baton-dry-run-" + store::new_run_id());
   options.run_id = "dry-run";
   options.run_dir = scratch;
   options.dry_run = true;

@@ -42,9 +42,6 @@ void add_session_options(CLI::App& cmd, std::string& progress, bool& quiet,
 /// `--durability normal|full`.
 store::Durability durability_of(const std::string& option);
 
-/// `20261125-210501-3fa2`: sortable by start time, unique enough among concurrent runs.
-std::string new_run_id();
-
 int analyze_default_jobs(const model::Workflow& workflow);
 
 /// Prints the leaves in the order the scheduler would start them, running nothing; returns the

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -27,6 +28,12 @@ class Executor {
   /// A TimerFired{token} event at `when` (backoffs, breaker resets).
   virtual void add_timer(Clock::time_point when, std::uint64_t token) = 0;
   virtual std::size_t running() const = 0;
+  /// What an in-process attempt that has just exited reported (its outputs, why it failed),
+  /// taken once, right after its AttemptExited event; null for a process, which writes its
+  /// outputs to a file.
+  virtual std::shared_ptr<const CallResult> take_call_result(std::uint64_t /*id*/) {
+    return nullptr;
+  }
   /// Blocks until at least one event is ready, or `deadline` passes (then returns none).
   virtual std::vector<Event> wait(std::optional<Clock::time_point> deadline) = 0;
 };

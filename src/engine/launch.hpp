@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -17,7 +18,27 @@ namespace baton::engine {
 /// The executor's clock: CLOCK_MONOTONIC, immune to wall-clock changes.
 using Clock = std::chrono::steady_clock;
 
-/// One attempt of a task, as one process in its own process group.
+/// What an in-process attempt (a callable of the C++ library) may read: the values a process
+/// gets through its environment, as data.
+struct CallInput {
+  std::string run_id;
+  std::string task;  ///< The leaf's path.
+  int attempt = 1;
+  std::string item;     ///< In a fan-out instance.
+  int item_index = -1;  ///< -1 outside fan-outs.
+  bool compensating = false;
+  /// Outputs of every task it needs, by task path (and, while compensating, its own).
+  std::map<std::string, std::map<std::string, std::string>> outputs;
+};
+
+/// What an in-process attempt reports besides its exit: its outputs (a process writes them to a
+/// file) and why it failed (an exception's message).
+struct CallResult {
+  std::map<std::string, std::string> outputs;
+  std::string error;
+};
+
+/// One attempt of a task, as one process in its own process group, or one call of a callable.
 struct LaunchSpec {
   /// The caller's attempt id, echoed in every event about this attempt. Unique among the
   /// attempts running at the same time. Default: 0.
@@ -47,6 +68,12 @@ struct LaunchSpec {
 
   /// Time between SIGTERM and SIGKILL, on a timeout or terminate(). Default: 5 s.
   std::chrono::milliseconds kill_grace{5000};
+
+  /// An in-process attempt: the index of the callable to run, in the table of the executor
+  /// that runs callables, and its input (argv and the environment are then unused). Default:
+  /// -1, a process.
+  std::int32_t callable = -1;
+  std::shared_ptr<const CallInput> call;
 };
 
 /// An attempt's process has exited (or was killed) and has been reaped; what was left of its

@@ -121,9 +121,49 @@ std::filesystem::path log_path(const RunOptions& options, const std::string& pat
   return options.run_dir / "logs" / fmt::format("{}.log", file_name(path, attempt, step));
 }
 
+namespace {
+
+// An attempt of a callable (the C++ library): its input as data; no argv, no environment.
+PreparedLaunch prepare_call(const RunGraph& graph, UnitIndex leaf, int attempt,
+                            const RunOptions& options, const model::Command& command, Step step) {
+  PreparedLaunch out;
+  const Unit& unit = graph.unit(leaf);
+  const model::Settings& settings = graph.node_of(leaf).settings();
+  auto input = std::make_shared<CallInput>();
+  input->run_id = options.run_id;
+  input->task = unit.path;
+  input->attempt = attempt;
+  input->item = unit.item;
+  input->item_index = unit.item_index;
+  input->compensating = step == Step::kCompensation;
+  if (input->compensating) input->outputs[unit.path] = unit.outputs;
+  for (UnitIndex u = leaf; u != kNoUnit; u = graph.unit(u).parent) {
+    for (UnitIndex up : graph.unit(u).upstream) {
+      for (UnitIndex source : graph.leaves_under(up)) {
+        const auto& source_unit = graph.unit(source);
+        if (!source_unit.outputs.empty()) input->outputs[source_unit.path] = source_unit.outputs;
+      }
+    }
+  }
+  out.spec.callable = command.callable;
+  out.spec.call = std::move(input);
+  out.output_file = output_path(options, unit.path, attempt, step);
+  out.spec.log_path = log_path(options, unit.path, attempt, step).string();
+  out.spec.timeout = settings.timeout;
+  out.spec.kill_grace = settings.kill_grace.value_or(kDefaultKillGrace);
+  return out;
+}
+
+}  // namespace
+
 PreparedLaunch prepare_launch(const RunGraph& graph, UnitIndex leaf, int attempt,
                               const RunOptions& options, SharedEnvironments& environments,
                               Step step) {
+  const model::Node& leaf_node = graph.node_of(leaf);
+  const model::Command& action =
+      step == Step::kCompensation ? *leaf_node.compensate : leaf_node.command;
+  if (action.is_callable()) return prepare_call(graph, leaf, attempt, options, action, step);
+
   PreparedLaunch out;
   const Unit& unit = graph.unit(leaf);
   const model::Node& node = graph.node_of(leaf);

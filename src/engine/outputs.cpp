@@ -4,6 +4,7 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -75,12 +76,37 @@ Result<Outputs> parse_outputs(std::string_view text) {
   return outputs;
 }
 
+Result<Outputs> checked_outputs(const Outputs& outputs) {
+  std::size_t bytes = 0;
+  for (const auto& [key, value] : outputs) {
+    if (key.empty()) return unexpected(Error::invalid_argument("an output has an empty key"));
+    bytes += key.size() + value.size();
+  }
+  if (bytes > kMaxOutputBytes) {
+    return unexpected(Error::invalid_argument(
+        fmt::format("outputs are {} bytes, more than the limit of 1 MiB", bytes)));
+  }
+  return outputs;
+}
+
 Result<Outputs> read_outputs_file(const std::string& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  // O_NONBLOCK: a task may have left a FIFO there, whose open would wait for a writer forever.
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) {
     if (errno == ENOENT) return Outputs{};
     return unexpected(
         Error::io(fmt::format("cannot read outputs {}: {}", path, std::strerror(errno))));
+  }
+  struct stat info {};
+  if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
+    ::close(fd);
+    return unexpected(Error::invalid_argument(
+        fmt::format("outputs {} is not a regular file ($BATON_OUTPUT must be one)", path)));
+  }
+  if (static_cast<std::uint64_t>(info.st_size) > kMaxOutputBytes) {
+    ::close(fd);
+    return unexpected(Error::invalid_argument(
+        fmt::format("outputs are {} bytes, more than the limit of 1 MiB", info.st_size)));
   }
   std::string text;
   char buffer[65536];

@@ -25,6 +25,10 @@ Result<Outputs> parse_outputs(std::string_view text);
 /// kMaxOutputBytes + 1 bytes, so a runaway task cannot make baton hold gigabytes.
 Result<Outputs> read_outputs_file(const std::string& path);
 
+/// Outputs a callable reported (the C++ library), checked against the same limits as a file:
+/// at most kMaxOutputBytes of keys and values, no empty key.
+Result<Outputs> checked_outputs(const Outputs& outputs);
+
 /// A dynamic fan-out's items from an output value (SPEC 2.5): a JSON array of strings, else one
 /// item per non-empty line.
 std::vector<std::string> fanout_items(const std::string& value);

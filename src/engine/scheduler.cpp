@@ -277,10 +277,18 @@ void Scheduler::open_dynamic_fanout(UnitIndex u) {
     return;
   }
   auto items = fanout_items(*text);
+  std::string refused;
+  // Each item instantiates the subtree: bounded like a static fan-out (model::kMaxInstances).
+  std::uint64_t per_item = model::instance_count(graph_.workflow(), graph_.unit(u).node, false);
   if (items.size() > static_cast<std::size_t>(fe.max_items)) {
+    refused = fmt::format("{} items, more than max_items ({})", items.size(), fe.max_items);
+  } else if (graph_.units().size() + items.size() * per_item > model::kMaxInstances) {
+    refused = fmt::format("{} items × {} tasks and groups, more than the {} a run may hold",
+                          items.size(), per_item, model::kMaxInstances);
+  }
+  if (!refused.empty()) {
     graph_.unit(u).state = TaskState::kFailed;
-    graph_.unit(u).reason =
-        fmt::format("{} items, more than max_items ({})", items.size(), fe.max_items);
+    graph_.unit(u).reason = std::move(refused);
     failed_ = true;
     if (options_.journal) options_.journal->unit_changed(graph_, u);
     finish(u);
@@ -468,6 +476,7 @@ void Scheduler::on_exit(UnitIndex leaf, const AttemptExited& exited) {
   take_limits(leaf, -1);
   auto& attempt = unit.attempts.back();
   record_exit(attempt, exited);
+  auto call = executor_.take_call_result(exited.id);
   const model::Node& node = graph_.node_of(leaf);
   if (cancelled_ || (unit.state == TaskState::kCancelled)) {
     settle_breaker(leaf, std::nullopt);
@@ -479,8 +488,10 @@ void Scheduler::on_exit(UnitIndex leaf, const AttemptExited& exited) {
   if (!exited.succeeded() || unit.deadline_exceeded) {
     if (unit.deadline_exceeded) attempt.timed_out = true;
     settle_breaker(leaf, false);
-    attempt_failed(leaf, describe_exit(exited, node.settings().timeout),
-                   exited.signal ? -1 : exited.exit_code, exited.timed_out);
+    std::string reason = describe_exit(exited, node.settings().timeout);
+    if (call && !call->error.empty() && !exited.timed_out) reason = attempt.error = call->error;
+    attempt_failed(leaf, std::move(reason), exited.signal ? -1 : exited.exit_code,
+                   exited.timed_out);
     return;
   }
   if (options_.dry_run) {  // Nothing ran, so nothing was written.
@@ -488,7 +499,10 @@ void Scheduler::on_exit(UnitIndex leaf, const AttemptExited& exited) {
     finish(leaf);
     return;
   }
-  auto outputs = read_outputs_file(output_path(options_, unit.path, attempt.number).string());
+  // A callable reports its outputs; a process writes them to its file.
+  auto outputs = call ? checked_outputs(call->outputs)
+                                : read_outputs_file(
+                                      output_path(options_, unit.path, attempt.number).string());
   std::string rejected;
   if (!outputs) {
     rejected = attempt.error = outputs.error().message;

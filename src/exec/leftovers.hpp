@@ -14,4 +14,10 @@ namespace baton::exec {
 /// it found.
 int kill_run_leftovers(const std::string& run_id);
 
+/// SIGKILLs every process descended from this one, and waits (up to 2 s) until they are gone.
+/// For the end of `baton run`: a task's process that left its process group and cleared its
+/// environment is still found this way, re-parented to baton (a child subreaper). Returns how
+/// many it killed. Not for a program that has children of its own besides baton's tasks.
+int kill_descendants();
+
 }  // namespace baton::exec

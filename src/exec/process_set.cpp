@@ -27,10 +27,11 @@
 namespace baton::exec {
 namespace {
 
-// epoll keys: the two fixed fds, then one per attempt slot.
+// epoll keys: the three fixed fds, then one per attempt slot.
 constexpr std::uint64_t kTimerKey = 0;
 constexpr std::uint64_t kSignalKey = 1;
-constexpr std::uint64_t kFirstSlotKey = 2;
+constexpr std::uint64_t kWakeKey = 2;
+constexpr std::uint64_t kFirstSlotKey = 3;
 
 [[noreturn]] void fail(const std::string& what) {
   throw std::runtime_error("baton: process executor: " + what + ": " + std::strerror(errno));
@@ -38,6 +39,31 @@ constexpr std::uint64_t kFirstSlotKey = 2;
 
 std::string describe(std::string_view what, std::string_view name, int error) {
   return std::string(what) + " '" + std::string(name) + "': " + std::strerror(error);
+}
+
+// E2BIG: Linux takes at most 128 KiB in one argument or variable (MAX_ARG_STRLEN), and about
+// a quarter of the stack limit in all; a big output passed on as BATON_OUT_* is the usual cause.
+std::string too_big(const LaunchSpec& spec) {
+  std::string_view largest;
+  std::size_t total = 0;
+  auto consider = [&](std::string_view s) {
+    total += s.size() + 1;
+    if (s.size() > largest.size()) largest = s;
+  };
+  for (const auto& arg : spec.argv) consider(arg);
+  if (spec.shared_env) {
+    for (const auto& entry : *spec.shared_env) consider(entry);
+  }
+  for (const auto& entry : spec.env) consider(entry);
+  constexpr std::size_t kMaxArgument = 32 * 4096;  // MAX_ARG_STRLEN, with its NUL.
+  std::string name(largest.substr(0, std::min<std::size_t>(largest.find('='), 80)));
+  std::string why =
+      largest.size() + 1 > kMaxArgument
+          ? "'" + name + "' is " + std::to_string(largest.size()) + " bytes, more than the " +
+                std::to_string(kMaxArgument - 1) + " one argument or variable may hold"
+          : "they take " + std::to_string(total) + " bytes, more than the system allows";
+  return "cannot run '" + spec.argv[0] + "': its arguments and environment are too big (" + why +
+         "); pass big values in a file";
 }
 
 // SIGINT, SIGTERM and SIGUSR1 always; SIGCHLD only while orphans are awaited (see
@@ -290,6 +316,7 @@ Result<pid_t> ProcessSet::spawn(const LaunchSpec& spec, int log_fd) {
   if (!spec.cwd.empty() && !is_usable_directory(spec.cwd, cwd_error)) {
     return unexpected(Error::io(describe("cannot change to directory", spec.cwd, cwd_error)));
   }
+  if (rc == E2BIG) return unexpected(Error::io(too_big(spec)));
   return unexpected(Error::io(describe("cannot run", name, rc)));
 }
 
@@ -401,7 +428,12 @@ void ProcessSet::on_exit(std::uint32_t slot, Clock::time_point now) {
   siginfo_t info{};
   while (::waitid(P_PID, static_cast<id_t>(attempt.pid), &info, WEXITED) != 0 && errno == EINTR) {
   }
-  AttemptExited exited{attempt.id, -1, 0, attempt.timed_out, attempt.start, now, attempt.pid};
+  AttemptExited exited;
+  exited.id = attempt.id;
+  exited.timed_out = attempt.timed_out;
+  exited.start = attempt.start;
+  exited.end = now;
+  exited.pid = attempt.pid;
   if (info.si_code == CLD_EXITED) {
     exited.exit_code = info.si_status;
   } else if (info.si_code == CLD_KILLED || info.si_code == CLD_DUMPED) {
@@ -451,7 +483,7 @@ void ProcessSet::on_signals() {
       } else if (signal == SIGUSR1) {
         ready_.emplace_back(std::in_place_type<Wakeup>);
       } else {
-        ready_.push_back(Interrupted{signal, ++interrupts_});
+        ready_.emplace_back(std::in_place_type<Interrupted>, Interrupted{signal, ++interrupts_});
       }
     }
   } while (n == static_cast<ssize_t>(sizeof infos));
@@ -472,9 +504,12 @@ std::vector<Event> ProcessSet::wait(std::optional<Clock::time_point> deadline) {
     int n = ::epoll_wait(epoll_fd_, events.data(), static_cast<int>(events.size()), timeout_ms);
     if (n < 0 && errno != EINTR) fail("epoll_wait");
     const Clock::time_point now = Clock::now();
+    bool woken = false;
     for (int i = 0; i < n; ++i) {
       std::uint64_t key = events[static_cast<std::size_t>(i)].data.u64;
-      if (key == kTimerKey) {
+      if (key == kWakeKey) {
+        woken = true;
+      } else if (key == kTimerKey) {
         std::uint64_t expirations = 0;
         if (::read(timer_fd_, &expirations, sizeof expirations) > 0) armed_.reset();
       } else if (key == kSignalKey) {
@@ -484,9 +519,13 @@ std::vector<Event> ProcessSet::wait(std::optional<Clock::time_point> deadline) {
       }
     }
     fire_due_timers(now);
-    if (!ready_.empty()) return std::exchange(ready_, {});
+    if (!ready_.empty() || woken) return std::exchange(ready_, {});
     if (deadline && now >= *deadline) return {};
   }
+}
+
+void ProcessSet::wake_on(int fd) {
+  if (!epoll_add(epoll_fd_, fd, kWakeKey)) fail("epoll_ctl");
 }
 
 }  // namespace baton::exec

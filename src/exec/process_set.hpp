@@ -75,6 +75,11 @@ class ProcessSet {
   /// would be a bug.
   std::vector<Event> wait(std::optional<Clock::time_point> deadline = std::nullopt);
 
+  /// Also wakes wait() when `fd` becomes readable: wait() then returns what is ready, possibly
+  /// nothing. The caller owns `fd` and must drain it (an eventfd that other threads write to
+  /// when they have work for this one: the library's worker pool). At most one fd.
+  void wake_on(int fd);
+
  private:
   struct Attempt {
     std::uint64_t id = 0;

@@ -56,7 +56,36 @@ void infer_levels(model::Workflow& workflow) {
   }
 }
 
+namespace {
+
+// Fan-outs multiply (a fan-out of a group that fans out…): a small file may ask for more units
+// than any machine holds. Blamed on the fan-out that makes the most.
+void check_instances(const model::Workflow& workflow, DiagnosticSink& sink) {
+  if (model::instance_count(workflow, model::kRoot) <= model::kMaxInstances) return;
+  NodeIndex worst = model::kNoNode;
+  std::uint64_t most = 0;
+  for (NodeIndex i = 1; i < workflow.nodes.size(); ++i) {
+    const auto& node = workflow.nodes[i];
+    if (!node.foreach || node.foreach->is_dynamic()) continue;
+    if (auto count = model::instance_count(workflow, i); count > most) {
+      most = count;
+      worst = i;
+    }
+  }
+  if (worst == model::kNoNode) return;  // Not reachable: the loader bounds the nodes it reads.
+  const auto& node = workflow.nodes[worst];
+  sink.error(node.foreach->pos,
+             fmt::format("fan-out '{}' would make {} × {} tasks and groups, more than the {} a "
+                         "run may hold",
+                         node.path, node.foreach->items.size(),
+                         model::instance_count(workflow, worst, false), model::kMaxInstances),
+             "fan out over fewer items, or split the workflow");
+}
+
+}  // namespace
+
 void check_effective_settings(const model::Workflow& workflow, DiagnosticSink& sink) {
+  check_instances(workflow, sink);
   for (NodeIndex i = 1; i < workflow.nodes.size(); ++i) {
     const auto& node = workflow.nodes[i];
     if (node.foreach && !node.foreach->is_dynamic() &&

@@ -1,13 +1,13 @@
 #include "load/load.hpp"
 
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
-#include <filesystem>
-#include <fstream>
 #include <limits>
-#include <sstream>
 
 #include "load/flow.hpp"
 #include "load/inherit.hpp"
@@ -30,12 +30,54 @@ const std::vector<std::string_view> kBreakerKeys = {"failure_threshold", "reset_
 
 constexpr long long kIntMax = std::numeric_limits<int>::max();
 
+// A hostile-input bound, checked before anything is parsed: a 1,000,000-task workflow (SPEC 9)
+// is 30 to 55 MB; much more would take the loader tens of seconds and gigabytes.
+constexpr std::size_t kMaxFileBytes = 64 << 20;
+
+LoadResult refused(const std::string& file, std::string message) {
+  LoadResult result;
+  result.diagnostics.push_back({file, 0, 0, std::move(message), {}});
+  result.error_count = 1;
+  return result;
+}
+
+// `bytes`: the file's size, or 0 if it is not known.
+std::string too_big(std::size_t bytes) {
+  auto size = bytes > kMaxFileBytes ? fmt::format("{:.1f} MiB", double(bytes) / (1 << 20))
+                                    : std::string("over 64 MiB");
+  return fmt::format("the file is {}, more than the 64 MiB a workflow file may hold", size);
+}
+
+// Counted on the YAML tree before any task is built, so that a file of millions of tasks (valid
+// or not) is refused without building them.
+bool more_than_a_run_holds(const yaml::Node& tasks) {
+  std::uint64_t count = 0;
+  std::vector<yaml::Node> lists{tasks};
+  while (!lists.empty()) {
+    yaml::Node list = lists.back();
+    lists.pop_back();
+    if (!list.is_sequence()) continue;
+    count += list.size();
+    if (count > model::kMaxInstances) return true;
+    for (auto item : list.items()) {
+      if (item.is_map()) lists.push_back(item["tasks"]);
+    }
+  }
+  return false;
+}
+
 class DocumentParser {
  public:
   DocumentParser(model::Workflow& workflow, DiagnosticSink& sink)
       : workflow_(workflow), sink_(sink), reader_(sink), nodes_(reader_, workflow) {}
 
   void parse(const yaml::Node& doc) {
+    if (auto tasks = doc["tasks"]; more_than_a_run_holds(tasks)) {
+      reader_.error(tasks, fmt::format("the workflow has more than {} tasks and groups, the most "
+                                       "a run may hold",
+                                       model::kMaxInstances));
+      return;
+    }
     workflow_.nodes.emplace_back();  // The root: the workflow as a group.
     workflow_.nodes[model::kRoot].kind = model::NodeKind::kGroup;
     bool mapping = reader_.mapping(doc, "the workflow", kTopKeys,
@@ -149,7 +191,8 @@ class DocumentParser {
       if (!item.is_plain()) start.column += 1;  // Past the opening quote.
       auto parsed = parse_flow(item.text(), start);
       if (!parsed.error.empty()) {
-        sink_.error(parsed.error_pos, fmt::format("in flow \"{}\": {}", item.text(), parsed.error));
+        sink_.error(parsed.error_pos,
+                    fmt::format("in flow \"{}\": {}", shown(item.scalar()), parsed.error));
         continue;
       }
       flows_.push_back({std::move(parsed.chain), start});
@@ -167,7 +210,7 @@ class DocumentParser {
       if (std::find(known.begin(), known.end(), use.name) != known.end()) continue;
       std::string hint = did_you_mean(use.name, known);
       if (hint.empty()) hint = fmt::format("declare it under '{}s:' at the top level", use.kind);
-      sink_.error(use.pos, fmt::format("unknown {} '{}'", use.kind, use.name), hint);
+      sink_.error(use.pos, fmt::format("unknown {} '{}'", use.kind, shown(use.name)), hint);
     }
   }
 
@@ -198,6 +241,7 @@ class DocumentParser {
 }  // namespace
 
 LoadResult load_workflow_text(std::string text, const std::string& file) {
+  if (text.size() > kMaxFileBytes) return refused(file, too_big(text.size()));
   LoadResult result;
   result.text = std::move(text);
   if (result.text.find_first_not_of(" \t\r\n") == std::string::npos) {
@@ -230,19 +274,45 @@ LoadResult load_workflow_text(std::string text, const std::string& file) {
 }
 
 LoadResult load_workflow_file(const std::string& path) {
-  std::error_code ec;
-  bool directory = std::filesystem::is_directory(path, ec);
-  std::ifstream in(path, std::ios::binary);
-  if (!in || directory) {
-    LoadResult result;
-    std::string why = directory ? "it is a directory" : std::strerror(errno);
-    result.diagnostics.push_back({path, 0, 0, "cannot read the workflow: " + why, {}});
-    result.error_count = 1;
-    return result;
+  auto cannot_read = [&path](std::string_view why) {
+    return refused(path, fmt::format("cannot read the workflow: {}", why));
+  };
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return cannot_read(std::strerror(errno));
+  struct stat info {};
+  if (::fstat(fd, &info) == 0 && S_ISDIR(info.st_mode)) {
+    ::close(fd);
+    return cannot_read("it is a directory");
   }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return load_workflow_text(std::move(text).str(), path);
+  // A regular file's size is known before reading; a pipe or a device (/dev/zero) is read only
+  // up to the bound, so no input makes baton hold more than that.
+  bool regular = S_ISREG(info.st_mode);
+  if (regular && static_cast<std::uint64_t>(info.st_size) > kMaxFileBytes) {
+    ::close(fd);
+    return refused(path, too_big(static_cast<std::size_t>(info.st_size)));
+  }
+  std::string text;
+  text.resize(regular ? static_cast<std::size_t>(info.st_size) + 1 : 1 << 16);
+  std::size_t size = 0;
+  for (;;) {
+    if (size == text.size()) {
+      if (size > kMaxFileBytes) break;
+      text.resize(std::min(2 * size, kMaxFileBytes + 1));
+    }
+    ssize_t n = ::read(fd, text.data() + size, text.size() - size);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      int error = errno;
+      ::close(fd);
+      return cannot_read(std::strerror(error));
+    }
+    if (n == 0) break;
+    size += static_cast<std::size_t>(n);
+  }
+  ::close(fd);
+  if (size > kMaxFileBytes) return refused(path, too_big(0));  // Its size is not known.
+  text.resize(size);
+  return load_workflow_text(std::move(text), path);
 }
 
 }  // namespace baton::load

@@ -103,7 +103,9 @@ void NodeParser::parse_node(const yaml::Node& yaml, NodeIndex parent) {
     // A placeholder id keeps paths readable in later messages when `id` is missing or wrong.
     node.id = fmt::format("#{}", workflow_.nodes[parent].children.size() + 1);
     if (auto id = yaml["id"]; id.is_scalar()) {
-      node.id = id.text();
+      // An invalid id is kept so that references to it still resolve, unless it is so long that
+      // every message naming the task would quote it.
+      if (id.scalar().size() <= 4 * model::kMaxIdLength) node.id = id.text();
       node.id_pos = id.pos();
     }
     const auto& parent_path = workflow_.nodes[parent].path;
@@ -207,7 +209,7 @@ void NodeParser::parse_node(const yaml::Node& yaml, NodeIndex parent) {
               if (!model::is_valid_identifier(name)) {
                 reader_.error(item, fmt::format("invalid output key '{}': expected letters, digits "
                                                 "and '_', starting with a letter or '_'",
-                                                name));
+                                                shown(name)));
               }
             }
             node().outputs = std::move(*v);

@@ -69,7 +69,8 @@ std::optional<NodeIndex> Resolver::resolve(const model::Reference& ref, NodeInde
     if (entry.first.find('.') != std::string_view::npos) names.push_back(entry.first);
   }
   std::sort(names.begin(), names.end());  // deterministic suggestion among equals
-  sink_.error(ref.pos, fmt::format("unknown task '{}' in '{}' of {}", ref.text, where, label(from)),
+  sink_.error(ref.pos,
+              fmt::format("unknown task '{}' in '{}' of {}", shown(ref.text), where, label(from)),
               did_you_mean(ref.text, names));
   return std::nullopt;
 }
@@ -176,8 +177,8 @@ void Resolver::resolve_templates(const std::vector<TemplateSite>& sites) {
       sink_.error(site.pos,
                   fmt::format("template '${{{{ {} }}}}' in '{}' of {}: values never reach a shell "
                               "string; pass it through 'env:' and use \"$NAME\" in the command",
-                              first.text, site.key, label(site.node)),
-                  fmt::format("env: {{ NAME: \"${{{{ {} }}}}\" }}", first.text));
+                              shown(first.text), site.key, label(site.node)),
+                  fmt::format("env: {{ NAME: \"${{{{ {} }}}}\" }}", shown(first.text)));
       continue;
     }
     if (!scan.error.empty()) {
@@ -198,44 +199,45 @@ void Resolver::resolve_templates(const std::vector<TemplateSite>& sites) {
             sink_.error(site.pos,
                         fmt::format("'${{{{ {} }}}}' in '{}' of {} is only defined inside "
                                     "a node with 'foreach'",
-                                    expr.text, site.key, label(site.node)));
+                                    shown(expr.text), site.key, label(site.node)));
           }
           break;
         case model::TemplateKind::kTaskOutput: {
           if (site.node == model::kRoot) {
             sink_.error(site.pos, fmt::format("'${{{{ {} }}}}' can only be used in a task or "
                                               "group, not at the workflow level",
-                                              expr.text));
+                                              shown(expr.text)));
             break;
           }
           auto target = resolve({meaning.ref, site.pos}, site.node, site.key);
           if (!target) break;
           if (workflow_.nodes[*target].is_group()) {
-            sink_.error(
-                site.pos,
-                fmt::format("template '${{{{ {} }}}}' in '{}' of {} must name a task that "
-                            "writes outputs, but '{}' is a group",
-                            expr.text, site.key, label(site.node), workflow_.nodes[*target].path));
+            sink_.error(site.pos,
+                        fmt::format("template '${{{{ {} }}}}' in '{}' of {} must name a task that "
+                                    "writes outputs, but '{}' is a group",
+                                    shown(expr.text), site.key, label(site.node),
+                                    workflow_.nodes[*target].path));
             break;
           }
           const auto& outputs = workflow_.nodes[*target].outputs;
           if (!outputs.empty() &&
               std::find(outputs.begin(), outputs.end(), meaning.key) == outputs.end()) {
             std::vector<std::string_view> keys(outputs.begin(), outputs.end());
-            sink_.error(
-                site.pos,
-                fmt::format("task '{}' declares no output '{}' (its outputs: {})",
-                            workflow_.nodes[*target].path, meaning.key, fmt::join(outputs, ", ")),
-                did_you_mean(meaning.key, keys));
+            sink_.error(site.pos,
+                        fmt::format("task '{}' declares no output '{}' (its outputs: {})",
+                                    workflow_.nodes[*target].path, shown(meaning.key),
+                                    fmt::join(outputs, ", ")),
+                        did_you_mean(meaning.key, keys));
           }
           add_edge(site.node, *target, site.pos, site.key);
           break;
         }
         case model::TemplateKind::kUnknown:
-          sink_.error(site.pos,
-                      fmt::format("unknown template '${{{{ {} }}}}' in '{}' of {}: expected {}, "
-                                  "{}_index, run.id or tasks.TASK.outputs.KEY",
-                                  expr.text, site.key, label(site.node), item_name, item_name));
+          sink_.error(
+              site.pos,
+              fmt::format("unknown template '${{{{ {} }}}}' in '{}' of {}: expected {}, "
+                          "{}_index, run.id or tasks.TASK.outputs.KEY",
+                          shown(expr.text), site.key, label(site.node), item_name, item_name));
           break;
       }
     }

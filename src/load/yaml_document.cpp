@@ -9,8 +9,9 @@
 namespace baton::load::yaml {
 namespace {
 
-// Hostile-input bounds: nesting (our readers walk the tree recursively) and alias expansion
-// (a "billion laughs" document is tiny but expands exponentially).
+// Hostile-input bounds: nesting (our readers walk the tree recursively) and the size of the tree
+// as readers see it, every alias expanded (a "billion laughs" document is tiny but expands
+// exponentially). A 1,000,000-task workflow is 5 to 15 million nodes.
 constexpr std::size_t kMaxDepth = 1000;
 constexpr std::uint64_t kMaxExpandedNodes = 50'000'000;
 
@@ -25,6 +26,7 @@ class DocumentBuilder {
   explicit DocumentBuilder(Document& doc) : doc_(doc) {}
 
   void run(std::string_view text) {
+    text_ = text;
     yaml_parser_t parser;
     yaml_parser_initialize(&parser);
     yaml_parser_set_input_string(&parser, reinterpret_cast<const unsigned char*>(text.data()),
@@ -65,7 +67,8 @@ class DocumentBuilder {
         data.count = static_cast<std::uint32_t>(text.size());
         doc_.arena_.append(text);
         remember_anchor(s.anchor, index, 1);
-        attach(index, 1, mark);
+        if (!count(1, mark)) return true;
+        attach(index, 1);
         return false;
       }
       case YAML_SEQUENCE_START_EVENT:
@@ -74,6 +77,7 @@ class DocumentBuilder {
           refuse(fmt::format("it nests deeper than {} levels", kMaxDepth), mark);
           return true;
         }
+        if (!count(1, mark)) return true;
         bool map = event.type == YAML_MAPPING_START_EVENT;
         auto index = add_node(map ? Document::Kind::kMap : Document::Kind::kSequence, mark);
         const yaml_char_t* anchor =
@@ -95,7 +99,7 @@ class DocumentBuilder {
         std::string anchor = std::move(anchors_of_open_.back());
         anchors_of_open_.pop_back();
         if (!anchor.empty()) anchors_[anchor] = {frame.node, frame.weight};
-        attach(frame.node, frame.weight, mark);
+        attach(frame.node, frame.weight);  // Counted already, node by node.
         return false;
       }
       case YAML_ALIAS_EVENT: {
@@ -105,7 +109,9 @@ class DocumentBuilder {
           fail(fmt::format("unknown alias '*{}'", name), mark);
           return true;
         }
-        attach(it->second.first, it->second.second, mark);
+        aliases_ = true;
+        if (!count(it->second.second, mark)) return true;
+        attach(it->second.first, it->second.second);
         return false;
       }
       case YAML_DOCUMENT_START_EVENT:
@@ -135,19 +141,30 @@ class DocumentBuilder {
     if (anchor) anchors_[reinterpret_cast<const char*>(anchor)] = {index, weight};
   }
 
-  // Adds a finished node to the open container (or leaves it as the root).
-  void attach(std::uint32_t index, std::uint64_t weight, const yaml_mark_t& mark) {
+  // Adds `weight` nodes (an alias: the size of its anchored tree) to the size of the tree as
+  // readers will walk it; false, with the document refused, past the bound.
+  bool count(std::uint64_t weight, const yaml_mark_t& mark) {
     total_ = std::min(kMaxExpandedNodes + 1, total_ + weight);
-    if (total_ > kMaxExpandedNodes) {
-      refuse(fmt::format("its aliases expand to more than {} nodes", kMaxExpandedNodes), mark);
-      return;
-    }
+    if (total_ <= kMaxExpandedNodes) return true;
+    refuse(aliases_ ? fmt::format("its aliases expand to more than {} nodes", kMaxExpandedNodes)
+                    : fmt::format("it has more than {} nodes", kMaxExpandedNodes),
+           mark);
+    return false;
+  }
+
+  // Adds a finished node, of `weight` nodes once expanded, to the open container (or leaves it
+  // as the root).
+  void attach(std::uint32_t index, std::uint64_t weight) {
     if (stack_.empty()) return;
     pending_.push_back(index);
     stack_.back().weight = std::min(kMaxExpandedNodes + 1, stack_.back().weight + weight);
   }
 
   void syntax_error(const yaml_parser_t& parser) {
+    if (parser.error == YAML_READER_ERROR) {
+      reader_error(parser);
+      return;
+    }
     std::string problem = parser.problem ? parser.problem : "unreadable document";
     std::string_view context = parser.context ? parser.context : "";
     // The commonest slip, an unclosed quote, is reported where the string starts, not at the end
@@ -162,6 +179,42 @@ class DocumentBuilder {
                              parser.context_mark.line + 1, parser.context_mark.column + 1);
     }
     fail(problem, parser.problem_mark);
+  }
+
+  // libyaml's reader (bad UTF-8, control characters: binary files) gives a byte offset, not a
+  // line and column; they are counted here, the column in characters as libyaml counts them.
+  void reader_error(const yaml_parser_t& parser) {
+    std::string_view problem = parser.problem ? parser.problem : "unreadable text";
+    std::size_t offset = std::min(parser.problem_offset, text_.size());
+    // libyaml names a bad continuation byte; the sequence it breaks starts at most 3 bytes
+    // earlier, at a byte 11xxxxxx.
+    if (problem == "invalid trailing UTF-8 octet") {
+      for (int back = 0; back < 3 && offset > 0 && offset < text_.size() &&
+                         (static_cast<unsigned char>(text_[offset]) & 0xC0) != 0xC0;
+           ++back) {
+        --offset;
+      }
+    }
+    std::string_view before = text_.substr(0, offset);
+    auto line_start = before.rfind('\n');
+    line_start = line_start == std::string_view::npos ? 0 : line_start + 1;
+    yaml_mark_t mark{};
+    mark.line = static_cast<std::size_t>(std::count(before.begin(), before.end(), '\n'));
+    for (char c : before.substr(line_start)) {
+      if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++mark.column;
+    }
+    if (problem == "control characters are not allowed") {
+      fail(fmt::format("control character U+{:04X} in the text: is this a binary file?",
+                       parser.problem_value),
+           mark);
+    } else if (problem.find("UTF-8") == std::string_view::npos || offset >= text_.size()) {
+      fail(fmt::format("the file is not UTF-8 text: {}", problem), mark);
+    } else {  // Latin-1 text, or binary: name the byte that starts the bad sequence.
+      fail(fmt::format("the file is not UTF-8 text: byte 0x{:02X} does not start a valid UTF-8 "
+                       "sequence (save the file as UTF-8)",
+                       static_cast<unsigned char>(text_[offset])),
+           mark);
+    }
   }
 
   void fail(std::string message, const yaml_mark_t& mark) {
@@ -182,8 +235,10 @@ class DocumentBuilder {
   std::vector<std::string> anchors_of_open_;
   std::vector<std::uint32_t> pending_;
   std::map<std::string, std::pair<std::uint32_t, std::uint64_t>> anchors_;
-  std::uint64_t total_ = 0;
+  std::uint64_t total_ = 0;  // Nodes so far, aliases expanded.
+  bool aliases_ = false;
   int documents_ = 0;
+  std::string_view text_;
 };
 
 Document Document::parse(std::string_view text) {

@@ -49,6 +49,14 @@ std::string describe(const yaml::Node& node) {
   return "'" + text + "'";
 }
 
+std::string shown(std::string_view text) {
+  constexpr std::size_t kMaxShown = 80;
+  if (text.size() <= kMaxShown) return std::string(text);
+  std::size_t cut = kMaxShown;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // UTF-8
+  return std::string(text.substr(0, cut)) + "...";
+}
+
 void FieldReader::error(const yaml::Node& at, std::string message, std::string hint) {
   sink_.error(at.pos(), std::move(message), std::move(hint));
 }
@@ -225,7 +233,7 @@ bool FieldReader::mapping(const yaml::Node& node, std::string_view what,
       if (hint.empty() && allowed.size() <= kMaxListed) {
         hint = fmt::format("{} accepts {}", what, fmt::join(allowed, ", "));
       }
-      error(key_node, fmt::format("unknown key '{}' in {}", key, what), hint);
+      error(key_node, fmt::format("unknown key '{}' in {}", shown(key), what), hint);
       continue;
     }
     if (std::find(seen.begin(), seen.end(), key) != seen.end()) {

@@ -38,6 +38,10 @@ class DiagnosticSink {
 /// "a list", "a mapping", "nothing", or the scalar quoted (shortened): for "got ..." messages.
 std::string describe(const yaml::Node& node);
 
+/// Text from the file for a message, cut after 80 characters (then "..."), so that a value of
+/// megabytes cannot flood the terminal.
+std::string shown(std::string_view text);
+
 class FieldReader {
  public:
   explicit FieldReader(DiagnosticSink& sink) : sink_(sink) {}

@@ -65,5 +65,16 @@ std::vector<std::string> Workflow::domains() const {
   return out;
 }
 
+std::uint64_t instance_count(const Workflow& workflow, NodeIndex node, bool own_foreach) {
+  constexpr std::uint64_t kCap = kMaxInstances + 1;
+  const Node& n = workflow.nodes[node];
+  std::uint64_t one = 1;  // The unit of the node (or of one instance), then its subtree.
+  for (NodeIndex child : n.children) one = std::min(kCap, one + instance_count(workflow, child));
+  if (!own_foreach || !n.foreach) return one;
+  if (n.foreach->is_dynamic()) return 1;
+  std::uint64_t items = n.foreach->items.size();
+  return items != 0 && one > (kCap - 1) / items ? kCap : std::min(kCap, 1 + items * one);
+}
+
 }  // namespace model
 }  // namespace baton

@@ -40,11 +40,14 @@ struct Upstream {
 
 using EnvMap = std::map<std::string, std::string>;
 
-/// A process to start: a shell string (`run`, run with /bin/sh -c) or an argv list.
+/// What an attempt runs: a process from a shell string (`run`, run with /bin/sh -c) or an argv
+/// list, or (built with the C++ library) a callable, by its index in the library's table.
 struct Command {
   std::string shell;
   std::vector<std::string> argv;
-  bool uses_shell() const { return argv.empty(); }
+  std::int32_t callable = -1;
+  bool is_callable() const { return callable >= 0; }
+  bool uses_shell() const { return argv.empty() && !is_callable(); }
 };
 
 /// Settings a node inherits from its ancestors (SPEC 1.2): nearer wins, field by field.
@@ -80,7 +83,7 @@ struct Foreach {
 };
 
 enum class NodeKind { kGroup, kLeaf };
-enum class ActionKind { kShell, kArgv, kApproval };
+enum class ActionKind { kShell, kArgv, kApproval, kCallable };
 
 struct Node {
   std::string id;
@@ -156,5 +159,16 @@ struct Workflow {
   /// The distinct domains in file order.
   std::vector<std::string> domains() const;
 };
+
+/// A hostile-input bound: the tasks and groups one run may hold, every fan-out instance counted
+/// (SPEC 9 asks for 1,000,000 tasks; a fan-out of 10,000 items over a group of 2,000 tasks
+/// would be 20,000,000).
+inline constexpr std::uint64_t kMaxInstances = 2'000'000;
+
+/// The tasks and groups in `node`'s subtree, itself included, as a run instantiates them: a
+/// static fan-out counts one unit for itself and one subtree per item, a dynamic one only
+/// itself (its items are not known yet). With `own_foreach` false, `node`'s own fan-out is left
+/// out: what each of its items adds. Saturates at kMaxInstances + 1.
+std::uint64_t instance_count(const Workflow& workflow, NodeIndex node, bool own_foreach = true);
 
 }  // namespace baton::model

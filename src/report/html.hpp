@@ -12,5 +12,7 @@ namespace baton::report {
 /// is escaped; missing or mistyped optional fields are shown as "—" or left out. Never throws.
 /// The page loads nothing: styles, the SVG figures and a small hover script are inline.
 std::string render_html(const nlohmann::json& report);
+/// The same, from the document as report_json() builds it (keys in report order).
+std::string render_html(const nlohmann::ordered_json& report);
 
 }  // namespace baton::report

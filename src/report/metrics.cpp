@@ -125,6 +125,9 @@ Metrics compute_metrics(const RunReport& report) {
     if (b.to == "open") ++m.breaker_trips;
   }
   m.peak_parallelism = peak_of(report, until);
+  // Attempts under a millisecond that start in the same one look simultaneous at the store's
+  // grain; no more than `jobs` ever really run at once.
+  if (report.run.jobs > 0) m.peak_parallelism = std::min(m.peak_parallelism, report.run.jobs);
   critical_chain(report, until, m);
   m.parallel_efficiency = ratio(m.work, m.makespan * m.peak_parallelism);
   m.critical_path_efficiency = ratio(m.critical_path, m.makespan);

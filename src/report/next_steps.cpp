@@ -2,9 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <deque>
 #include <fstream>
 #include <optional>
+#include <sstream>
 
 namespace baton::report {
 namespace {
@@ -106,10 +108,28 @@ NextStep run_step(const RunReport& report, std::size_t task_steps) {
 
 }  // namespace
 
+// Only the end of the log is read: a task may print gigabytes, all on one line. A line that
+// starts before that window is shown from where the window starts, after "…".
 std::vector<std::string> last_lines(const std::string& path, std::size_t count) {
-  std::ifstream in(path);
+  constexpr std::streamoff kWindow = 64 * 1024;
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
+  std::streamoff size = in ? static_cast<std::streamoff>(in.tellg()) : -1;
+  if (size <= 0) return {};
+  std::streamoff start = std::max<std::streamoff>(0, size - kWindow);
+  char before = '\n';  // The byte before the window: does it cut a line?
+  if (start > 0) {
+    in.seekg(start - 1);
+    in.get(before);
+  }
+  std::string text(static_cast<std::size_t>(size - start), '\0');
+  in.seekg(start);
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<std::size_t>(in.gcount()));
+  std::istringstream window(text);
   std::deque<std::string> lines;
-  for (std::string line; std::getline(in, line);) {
+  bool first = true;
+  for (std::string line; std::getline(window, line); first = false) {
+    if (first && before != '\n') line = "…" + line;
     lines.push_back(std::move(line));
     if (lines.size() > count) lines.pop_front();
   }

@@ -387,8 +387,13 @@ RunReport make_run_report(store::RunRow run, std::vector<store::TaskRecord> task
                                      .count();
   report.breakers = std::move(breakers);
   Recorded recorded(std::move(tasks));
-  auto loaded = load::load_workflow_text(report.run.workflow_text, report.run.file);
-  if (loaded.workflow && context.apply_overrides &&
+  load::LoadResult loaded;
+  if (context.workflow) {
+    loaded.workflow = *context.workflow;
+  } else {
+    loaded = load::load_workflow_text(report.run.workflow_text, report.run.file);
+  }
+  if (!context.workflow && loaded.workflow && context.apply_overrides &&
       !context.apply_overrides(*loaded.workflow, report.run.overrides).empty()) {
     loaded.workflow.reset();  // The run could not have started with these; show what it did.
   }

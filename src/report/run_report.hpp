@@ -98,6 +98,9 @@ struct ReportContext {
   Millis now = 0;
   /// Applies the run's `--set` overrides to its workflow; returns an error message or empty.
   std::function<std::string(model::Workflow&, const std::vector<std::string>&)> apply_overrides;
+  /// The workflow the run ran, when the caller still has it (a run that just ended, the C++
+  /// library, whose workflows have no text): used instead of the recorded text. Default: none.
+  const model::Workflow* workflow = nullptr;
 };
 
 /// The recorded run as a report: `tasks` and `breakers` as the store holds them.

@@ -99,10 +99,13 @@ void Compensator::start(std::size_t step) {
 void Compensator::on_event(const Event& event) {
   if (const auto* exited = std::get_if<AttemptExited>(&event)) {
     auto leaf = static_cast<UnitIndex>(exited->id);
-    record_exit(graph_.unit(leaf).compensations.back(), *exited);
-    on_exit(leaf, exited->succeeded(),
-            describe_exit(*exited, graph_.node_of(leaf).settings().timeout),
-            exited->signal ? -1 : exited->exit_code, exited->timed_out);
+    auto& record = graph_.unit(leaf).compensations.back();
+    record_exit(record, *exited);
+    std::string reason = describe_exit(*exited, graph_.node_of(leaf).settings().timeout);
+    auto call = executor_.take_call_result(exited->id);
+    if (call && !call->error.empty() && !exited->timed_out) reason = record.error = call->error;
+    on_exit(leaf, exited->succeeded(), std::move(reason), exited->signal ? -1 : exited->exit_code,
+            exited->timed_out);
   } else if (const auto* failed = std::get_if<SpawnFailed>(&event)) {
     auto leaf = static_cast<UnitIndex>(failed->id);
     auto& record = graph_.unit(leaf).compensations.back();

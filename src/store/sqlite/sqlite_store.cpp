@@ -1,8 +1,12 @@
 #include "store/sqlite/sqlite_store.hpp"
 
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -136,7 +140,9 @@ void SqliteStore::claim_run(const RunRow& run) {
   next_breaker_seq_ = q.getColumn(0).getInt();
 }
 
-void SqliteStore::write(const Batch& batch) {
+// A failed commit (a full disk, an I/O error) says which file could not be written; the
+// transaction is rolled back, so what was committed before stays intact.
+void SqliteStore::write(const Batch& batch) try {
   if (batch.empty()) return;
   if (!upsert_task_) {
     upsert_task_ = std::make_unique<SQLite::Statement>(db_, R"sql(
@@ -213,6 +219,9 @@ void SqliteStore::write(const Batch& batch) {
   }
   if (batch.run) upsert_run(*batch.run);
   tx.commit();
+} catch (const SQLite::Exception& e) {
+  throw std::runtime_error(
+      fmt::format("cannot write the store {}: {}", db_.getFilename(), e.what()));
 }
 
 std::optional<RunRow> SqliteStore::find_run(std::string_view id_or_last) {
@@ -383,13 +392,26 @@ namespace baton::store {
 
 Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& state_dir,
                                                  Durability durability) {
+  // Outputs and logs may hold secrets: a state folder baton creates is its owner's only (0700),
+  // and so is a store it creates (0600; SQLite gives the -wal and -shm files the same mode). A
+  // folder that exists keeps the mode its owner chose.
   std::error_code ec;
-  std::filesystem::create_directories(state_dir, ec);
+  if (!std::filesystem::exists(state_dir, ec)) {
+    auto folder = std::filesystem::path(state_dir);
+    if (!folder.has_filename()) folder = folder.parent_path();  // "dir/"
+    if (folder.has_parent_path()) std::filesystem::create_directories(folder.parent_path(), ec);
+    if (!ec && ::mkdir(folder.c_str(), 0700) != 0 && errno != EEXIST) {
+      ec = std::error_code(errno, std::generic_category());
+    }
+  }
   if (ec) {
     return unexpected(
         Error::io(fmt::format("cannot create the state folder {}: {}", state_dir, ec.message())));
   }
   auto path = (std::filesystem::path(state_dir) / "baton.db").string();
+  if (int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600); fd >= 0) {
+    ::close(fd);  // An empty file is an empty database to SQLite.
+  }
   try {
     return std::unique_ptr<Store>(std::make_unique<sqlite::SqliteStore>(path, durability));
   } catch (const std::exception& e) {

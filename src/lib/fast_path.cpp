@@ -1,0 +1,767 @@
+// The fast path (see fast_path.hpp). A worker runs a ready task, then one of the successors it
+// made ready (a continuation), and pushes the others on its own Chase-Lev deque, from which idle
+// workers steal. Readiness is one atomic counter of arrivals per node, left alone for a node
+// with a single arrival. Failures and groups take slower branches that keep the engine's rules
+// (engine/trigger.cpp, engine/task_state.cpp); the hot path allocates nothing.
+#include "lib/fast_path.hpp"
+
+#include <fmt/format.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <exception>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+
+#include "analyze/plan.hpp"
+#include "engine/launch_builder.hpp"
+#include "engine/outputs.hpp"
+#include "engine/task_state.hpp"
+#include "engine/trigger.hpp"
+#include "lib/run_record.hpp"
+#include "store/memory/memory_store.hpp"
+#include "store/run_id.hpp"
+#include "store/run_recorder.hpp"
+
+namespace baton::detail {
+namespace {
+
+using model::NodeIndex;
+
+constexpr std::uint32_t kNone = StealDeque::kEmpty;
+// Successor entries and ready items are a node index with a flag in the top bit (a run holds
+// at most model::kMaxInstances nodes, far below 2^31).
+constexpr std::uint32_t kIndex = 0x7fffffff;
+constexpr std::uint32_t kSoleArrival = 0x80000000;  // Successor entry: no counter to count down.
+constexpr std::uint32_t kDirty = 0x80000000;  // Item or counter: an arrival was not a success.
+
+// FastGraph::Node::flags.
+constexpr std::uint32_t kGroup = 1;
+constexpr std::uint32_t kInGroup = 2;   // Its parent is a group other than the root.
+constexpr std::uint32_t kPromises = 4;  // It promises outputs (model::Node::outputs).
+constexpr std::uint32_t kSole = 8;      // It waits for one arrival only: no counter is needed.
+
+// A node's state (FastGraph::Node::state). On a group, the two first skips mean skipped before it
+// opened (its subtree inherits the skip, as engine::Scheduler::skip_subtree does).
+enum State : std::uint8_t {
+  kPending,
+  kSucceeded,
+  kFailed,
+  kSkippedUpstreamFailed,  // An upstream failed: counts as a failure downstream.
+  kSkippedNotMet,          // all_success not met: an upstream was skipped.
+  kSkippedDerived,         // A group that opened and whose children were all skipped.
+  kCancelled,
+  kOpened,  // A group whose children are under way.
+};
+
+bool skipped_before_opening(std::uint8_t state) {
+  return state == kSkippedUpstreamFailed || state == kSkippedNotMet;
+}
+
+engine::Outcome outcome_of(std::uint8_t state) {
+  switch (state) {
+    case kSucceeded:
+      return engine::Outcome::kSucceeded;
+    case kFailed:
+    case kSkippedUpstreamFailed:
+    case kCancelled:
+      return engine::Outcome::kFailed;
+    case kSkippedNotMet:
+    case kSkippedDerived:
+      return engine::Outcome::kSkipped;
+    default:
+      return engine::Outcome::kUnfinished;
+  }
+}
+
+engine::ChildState child_state_of(std::uint8_t state) {
+  switch (state) {
+    case kSucceeded:
+      return {engine::TaskState::kSucceeded, false, false};
+    case kFailed:
+      return {engine::TaskState::kFailed, false, false};
+    case kSkippedUpstreamFailed:
+      return {engine::TaskState::kSkipped, false, true};
+    case kSkippedNotMet:
+    case kSkippedDerived:
+      return {engine::TaskState::kSkipped, false, false};
+    case kCancelled:
+      return {engine::TaskState::kCancelled, false, false};
+    default:
+      return {engine::TaskState::kRunning, false, false};
+  }
+}
+
+std::string_view state_name(std::uint8_t state) {
+  switch (state) {
+    case kSucceeded:
+      return "succeeded";
+    case kFailed:
+      return "failed";
+    case kSkippedUpstreamFailed:
+    case kSkippedNotMet:
+    case kSkippedDerived:
+      return "skipped";
+    case kCancelled:
+      return "cancelled";
+    default:
+      return "pending";
+  }
+}
+
+std::atomic_ref<std::uint32_t> counter(std::uint32_t& value) {
+  return std::atomic_ref<std::uint32_t>(value);
+}
+
+void cpu_relax() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#endif
+}
+
+// How long an idle worker looks for work before it sleeps: spinning costs a core, sleeping a
+// futex wake (a few µs) for whoever pushes next. ~20 µs of pauses, then a few yields.
+constexpr int kSpinRounds = 200;
+constexpr int kYieldRounds = 20;
+
+}  // namespace
+
+// ---- Eligibility -------------------------------------------------------------------------------
+
+// The fast path takes what it runs exactly as the engine would: every leaf a callable (no
+// process, no approval gate), no fan-out and no compensation; every trigger rule all_success;
+// in no leaf's effective settings a retry (max_attempts exactly 1; 0 means unlimited), timeout,
+// deadline, pool, breaker, priority or on_failure ignore; no group concurrency; failure_mode
+// continue; the run kept in memory (no state folder) and no one listening to events. Sequential
+// groups need nothing: load::Resolver has made them edges of the model. Names, levels, domains,
+// estimates, env and cwd change nothing a callable does.
+bool fast_path_eligible(const model::Workflow& workflow, const EngineOptions& options) {
+  if (!options.state_dir.empty() || options.on_event) return false;
+  if (workflow.failure_mode != FailureMode::kContinue) return false;
+  if (workflow.nodes.size() > kIndex) return false;
+  for (const model::Node& node : workflow.nodes) {
+    if (node.foreach || node.trigger != TriggerRule::kAllSuccess || node.concurrency) return false;
+    if (node.is_group()) continue;
+    if (node.action != model::ActionKind::kCallable || !node.command.is_callable()) return false;
+    if (node.compensate || !node.effective) return false;
+    const model::Settings& s = *node.effective;
+    if (s.retry.max_attempts.value_or(1) != 1 || s.timeout || s.deadline || s.pool || s.breaker ||
+        s.priority.value_or(0) != 0 || s.on_failure == OnFailure::kIgnore) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// ---- FastGraph -------------------------------------------------------------------------------
+
+// Two passes over the edges: count each node's successors, then place them (counting sort).
+// A node waits for one arrival per upstream, and one more for its group opening, unless its
+// group is the root (open from the start).
+FastGraph::FastGraph(const model::Workflow& workflow) : workflow_(&workflow) {
+  const auto& nodes = workflow.nodes;
+  const auto n = static_cast<NodeIndex>(nodes.size());
+  nodes_.resize(n);
+  nodes_[model::kRoot].flags = kGroup;
+  for (NodeIndex v = 1; v < n; ++v) {
+    const model::Node& node = nodes[v];
+    Node& slot = nodes_[v];
+    if (node.is_group()) {
+      slot.flags |= kGroup;
+      has_groups_ = true;
+    } else {
+      slot.callable = node.command.callable;
+      if (!node.outputs.empty()) slot.flags |= kPromises;
+      ++leaves_;
+    }
+    if (node.parent != model::kRoot) {
+      slot.flags |= kInGroup;
+      ++slot.pending;
+    }
+    slot.pending += static_cast<std::uint32_t>(node.upstream.size());
+    for (const auto& up : node.upstream) ++nodes_[up.node].end_successor;
+  }
+  std::uint32_t offset = 0;
+  for (Node& slot : nodes_) {
+    std::uint32_t count = slot.end_successor;
+    slot.first_successor = slot.end_successor = offset;
+    offset += count;
+  }
+  successors_.resize(offset);
+  for (NodeIndex v = 1; v < n; ++v) {
+    if (nodes_[v].pending == 1) nodes_[v].flags |= kSole;
+    std::uint32_t entry = v | (nodes_[v].pending == 1 ? kSoleArrival : 0);
+    for (const auto& up : nodes[v].upstream) successors_[nodes_[up.node].end_successor++] = entry;
+    if (nodes_[v].pending == 0) sources_.push_back(v);
+  }
+}
+
+struct FastRun::Worker {
+  StealDeque deque;
+  std::size_t index = 0;
+  std::size_t finished = 0;  ///< Nodes finished and not yet added to finished_.
+  std::vector<Failure> failures;
+  std::vector<std::pair<std::uint32_t, std::string>> logs;  ///< Tasks that logged, and where.
+  std::thread thread;
+};
+
+// ---- FastRun ---------------------------------------------------------------------------------
+
+FastRun::FastRun(FastGraph graph, const std::vector<Callable>& callables, std::string run_id)
+    : graph_(std::move(graph)),
+      nodes_(graph_.nodes_.data()),
+      callables_(callables),
+      run_id_(std::move(run_id)),
+      total_(graph_.size() - 1),
+      outputs_(graph_.size()) {
+  if (graph_.has_groups_) unfinished_.assign(graph_.size(), 0);
+}
+
+FastRun::~FastRun() = default;
+
+const std::string& FastRun::task(std::uint32_t node) const {
+  return graph_.workflow().nodes[node].path;
+}
+
+// What the engine's CallInput would hold (engine/launch_builder.cpp): the outputs of every leaf
+// under an upstream of the task or of one of its groups. Searched when asked, which is rare.
+const std::string* FastRun::find_input(std::uint32_t node, std::string_view task,
+                                       std::string_view key) const {
+  const auto& nodes = graph_.workflow().nodes;
+  auto holds = [&](const model::Node& n) {  // `task` is n or below it.
+    return n.path == task ||
+           (task.size() > n.path.size() && task.starts_with(n.path) && task[n.path.size()] == '.');
+  };
+  for (NodeIndex v = node; v != model::kRoot && v != model::kNoNode; v = nodes[v].parent) {
+    for (const auto& up : nodes[v].upstream) {
+      std::vector<NodeIndex> stack{up.node};
+      while (!stack.empty()) {
+        NodeIndex u = stack.back();
+        stack.pop_back();
+        if (!holds(nodes[u])) continue;
+        if (nodes[u].is_group()) {
+          stack.insert(stack.end(), nodes[u].children.begin(), nodes[u].children.end());
+          continue;
+        }
+        if (!outputs_[u]) return nullptr;
+        auto it = outputs_[u]->find(std::string(key));
+        return it == outputs_[u]->end() ? nullptr : &it->second;
+      }
+    }
+  }
+  return nullptr;
+}
+
+std::string FastRun::log_path(std::uint32_t node) const {
+  engine::RunOptions options;  // As run_workflow names a run's folder when it has no state one.
+  options.run_dir = std::filesystem::temp_directory_path() / ("baton-" + run_id_);
+  return engine::log_path(options, task(node), 1).string();
+}
+
+// The calling thread starts the workers, then ticks the clock (a precise clock read costs
+// ~70 ns on this kind of VM, twice a task's budget; see docs/benchmarks.md) and watches the
+// cancel signal and SIGINT/SIGTERM until the workers are done.
+void FastRun::execute(int threads, lib::CancelSignal& cancel) {
+  cancel_ = &cancel;
+  started_ = std::chrono::system_clock::now();
+  auto count = static_cast<std::size_t>(std::max(1, threads));
+  for (std::size_t i = 0; i < count; ++i) {
+    workers_.push_back(std::make_unique<Worker>());
+    workers_.back()->index = i;
+  }
+  // Sources round-robin, last first, so that each worker pops its share in file order.
+  const auto& sources = graph_.sources_;
+  for (std::size_t i = sources.size(); i-- > 0;) workers_[i % count]->deque.push(sources[i]);
+
+  sigset_t handled, old_mask, all, with_handled;
+  sigemptyset(&handled);
+  sigaddset(&handled, SIGINT);
+  sigaddset(&handled, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &handled, &old_mask);
+  int signal_fd = ::signalfd(-1, &handled, SFD_NONBLOCK | SFD_CLOEXEC);
+  sigfillset(&all);  // Workers take no signal: those meant for the run reach this thread.
+  pthread_sigmask(SIG_BLOCK, &all, &with_handled);
+  std::exception_ptr no_thread;  // Out of threads: stop those started, then say so.
+  for (auto& worker : workers_) {
+    try {
+      worker->thread = std::thread([this, w = worker.get()] { work(*w); });
+    } catch (...) {
+      no_thread = std::current_exception();
+      stop();
+      break;
+    }
+  }
+  pthread_sigmask(SIG_SETMASK, &with_handled, nullptr);
+
+  pollfd fds[2] = {{cancel.fd(), POLLIN, 0}, {signal_fd, POLLIN, 0}};
+  bool interrupted = false;
+  while (!done_.load(std::memory_order_acquire) && !stop_.load(std::memory_order_relaxed)) {
+    ::poll(fds, signal_fd >= 0 ? 2 : 1, 1);
+    auto elapsed = std::chrono::system_clock::now() - started_;
+    clock_ms_.store(static_cast<std::uint32_t>(
+                        std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count()),
+                    std::memory_order_relaxed);
+    if (fds[0].revents & POLLIN) cancel.drain();
+    signalfd_siginfo info;
+    if (signal_fd >= 0 && (fds[1].revents & POLLIN) && ::read(signal_fd, &info, sizeof info) > 0) {
+      interrupted = true;
+    }
+    if (cancel.requested() || interrupted) stop();
+  }
+  for (auto& worker : workers_) {
+    if (worker->thread.joinable()) worker->thread.join();
+  }
+  ended_ = std::chrono::system_clock::now();
+  stopped_ = stop_.load(std::memory_order_relaxed);
+
+  if (signal_fd >= 0) {  // Signals received but not acted on would be delivered by unblocking.
+    signalfd_siginfo dropped;
+    while (::read(signal_fd, &dropped, sizeof dropped) > 0) {
+    }
+    ::close(signal_fd);
+  }
+  pthread_sigmask(SIG_SETMASK, &old_mask, nullptr);
+  if (no_thread) std::rethrow_exception(no_thread);
+}
+
+void FastRun::stop() {
+  stop_.store(true, std::memory_order_seq_cst);
+  token_.cancel();
+  wake_epoch_.fetch_add(1, std::memory_order_seq_cst);
+  wake_epoch_.notify_all();
+}
+
+// A worker's loop. Each step returns the next item to run, if the step made one ready.
+void FastRun::work(Worker& me) {
+  ContextState state;
+  state.source = this;
+  state.token = token_;
+  Context context(state);
+  std::uint32_t item = kNone;
+  for (;;) {
+    if (item == kNone) item = find_work(me);
+    if (item == kNone || stop_.load(std::memory_order_relaxed)) return;
+    std::uint32_t v = item & kIndex;
+    if (item & kDirty) {
+      item = settle(me, v);
+    } else if (nodes_[v].flags & kGroup) {
+      item = open_group(me, v);
+    } else {
+      item = run_leaf(me, state, context, v);
+    }
+  }
+}
+
+std::uint32_t FastRun::find_work(Worker& me) {
+  const std::size_t count = workers_.size();
+  for (int round = 0;; ++round) {
+    if (std::uint32_t item = me.deque.pop(); item != kNone) return item;
+    bool lost = false;
+    for (std::size_t k = 1; k < count; ++k) {
+      std::uint32_t item = workers_[(me.index + k) % count]->deque.steal(lost);
+      if (item != kNone) return item;
+    }
+    if (lost) continue;     // Another thief was faster: there is work, try again.
+    if (me.finished > 0) {  // Idle: count what this worker finished; the last one ends the run.
+      std::size_t before = finished_.fetch_add(me.finished, std::memory_order_acq_rel);
+      if (before + me.finished == total_) {
+        done_.store(true, std::memory_order_seq_cst);
+        wake_epoch_.fetch_add(1, std::memory_order_seq_cst);
+        wake_epoch_.notify_all();
+        cancel_->wake();
+      }
+      me.finished = 0;
+    }
+    if (done_.load(std::memory_order_acquire) || stop_.load(std::memory_order_relaxed)) {
+      return kNone;
+    }
+    if (round < kSpinRounds) {
+      for (int i = 0; i < 32; ++i) cpu_relax();
+    } else if (round < kSpinRounds + kYieldRounds) {
+      std::this_thread::yield();
+    } else {
+      sleep();
+      round = 0;
+    }
+  }
+}
+
+// Sleeps until woken (a push, the end, a stop), unless there is work after all. The count of
+// sleepers and the pusher's look at it (make_ready) form Dekker's pattern with the deques'
+// seq_cst bottom: a pusher that sees no sleeper pushed before the sleeper looked at the deques.
+void FastRun::sleep() {
+  sleepers_.fetch_add(1, std::memory_order_seq_cst);
+  std::uint32_t epoch = wake_epoch_.load(std::memory_order_seq_cst);
+  bool work = done_.load(std::memory_order_seq_cst) || stop_.load(std::memory_order_seq_cst);
+  for (const auto& worker : workers_) work = work || !worker->deque.looks_empty();
+  if (!work) wake_epoch_.wait(epoch, std::memory_order_seq_cst);
+  sleepers_.fetch_sub(1, std::memory_order_seq_cst);
+}
+
+// The hot path: call, time, count down the successors.
+std::uint32_t FastRun::run_leaf(Worker& me, ContextState& state, Context& context,
+                                std::uint32_t v) {
+  FastGraph::Node& node = nodes_[v];
+  node.start_ms = clock_ms_.load(std::memory_order_relaxed);
+  state.node = v;
+  std::exception_ptr error;
+  try {
+    callables_[static_cast<std::size_t>(node.callable)](context);
+  } catch (...) {
+    error = std::current_exception();
+  }
+  node.end_ms = clock_ms_.load(std::memory_order_relaxed);
+  if (!state.log_path.empty()) {  // It logged (or tried to): the next call starts afresh.
+    if (state.log) {
+      std::fclose(state.log);
+      state.log = nullptr;
+      me.logs.emplace_back(v, std::move(state.log_path));
+    }
+    state.log_path.clear();
+  }
+  if (error || stop_.load(std::memory_order_relaxed)) {
+    state.outputs.clear();
+    if (stop_.load(std::memory_order_relaxed)) {  // As the engine: a call the run's end stops.
+      nodes_[v].state = kCancelled;
+      if (error) me.failures.push_back({v, 1, {}, {}});
+      return kNone;
+    }
+    std::string message = "the callable threw something that is not a std::exception";
+    try {
+      std::rethrow_exception(error);
+    } catch (const std::exception& e) {
+      message = e.what();
+    } catch (...) {
+    }
+    me.failures.push_back({v, 1, std::move(message), "not retried: max_attempts is 1"});
+    nodes_[v].state = kFailed;
+    return complete(me, v, false, true);
+  }
+  if (((node.flags & kPromises) || !state.outputs.empty()) && !take_outputs(me, state, v)) {
+    return complete(me, v, false, true);
+  }
+  nodes_[v].state = kSucceeded;
+  return complete(me, v, true, true);
+}
+
+// As engine::Scheduler::on_exit checks a callable's outputs: limits, then promises.
+bool FastRun::take_outputs(Worker& me, ContextState& state, std::uint32_t v) {
+  std::string rejected;
+  auto checked = engine::checked_outputs(state.outputs);
+  if (!checked) {
+    rejected = checked.error().message;
+  } else {
+    for (const auto& key : graph_.workflow().nodes[v].outputs) {
+      if (!checked->count(key)) {
+        rejected = fmt::format("promised output '{}' was not written", key);
+        break;
+      }
+    }
+  }
+  state.outputs.clear();
+  if (!rejected.empty()) {
+    me.failures.push_back({v, 0, std::move(rejected), "not retried: its outputs were rejected"});
+    nodes_[v].state = kFailed;
+    return false;
+  }
+  if (!checked->empty()) outputs_[v] = std::make_unique<Outputs>(std::move(*checked));
+  return true;
+}
+
+// `v` had every arrival, one of them not a success: it is skipped, as the engine decides
+// (engine::evaluate_trigger for all_success, or its group's skip), without running.
+std::uint32_t FastRun::settle(Worker& me, std::uint32_t v) {
+  const model::Node& node = graph_.workflow().nodes[v];
+  std::uint8_t skip = kPending;
+  bool inherited = node.parent != model::kRoot && skipped_before_opening(nodes_[node.parent].state);
+  if (inherited) {
+    skip = nodes_[node.parent].state;
+  } else {
+    bool failed = false, skipped = false;
+    for (const auto& up : node.upstream) {
+      auto outcome = outcome_of(nodes_[up.node].state);
+      failed = failed || outcome == engine::Outcome::kFailed;
+      skipped = skipped || outcome == engine::Outcome::kSkipped;
+    }
+    skip = failed ? kSkippedUpstreamFailed : skipped ? kSkippedNotMet : kPending;
+  }
+  if (skip == kPending) return v;  // Unreachable (a dirty arrival is a failure or a skip).
+  nodes_[v].state = skip;
+  std::uint32_t next = complete(me, v, false, !inherited);
+  for (NodeIndex child : node.children) {
+    arrive(me, child | (nodes_[child].flags & kSole ? kSoleArrival : 0), false, next);
+  }
+  return next;
+}
+
+std::uint32_t FastRun::open_group(Worker& me, std::uint32_t g) {
+  const auto& children = graph_.workflow().nodes[g].children;
+  nodes_[g].state = kOpened;
+  if (children.empty()) {  // engine::derive_group_state of no children: skipped.
+    nodes_[g].state = kSkippedDerived;
+    return complete(me, g, false, true);
+  }
+  counter(unfinished_[g])
+      .store(static_cast<std::uint32_t>(children.size()), std::memory_order_release);
+  std::uint32_t next = kNone;
+  for (NodeIndex child : children) {
+    arrive(me, child | (nodes_[child].flags & kSole ? kSoleArrival : 0), true, next);
+  }
+  return next;
+}
+
+void FastRun::child_finished(Worker& me, std::uint32_t g, std::uint32_t& next) {
+  if (counter(unfinished_[g]).fetch_sub(1, std::memory_order_acq_rel) != 1) return;
+  std::vector<engine::ChildState> children;
+  for (NodeIndex child : graph_.workflow().nodes[g].children) {
+    children.push_back(child_state_of(nodes_[child].state));
+  }
+  auto derived = engine::derive_group_state(children);
+  nodes_[g].state = derived == engine::TaskState::kFailed    ? kFailed
+                    : derived == engine::TaskState::kSkipped ? kSkippedDerived
+                                                             : kSucceeded;
+  std::uint32_t more = complete(me, g, nodes_[g].state == kSucceeded, true);
+  if (more != kNone) make_ready(me, more, next);
+}
+
+// `v` is finished: its successors and its group hear of it.
+std::uint32_t FastRun::complete(Worker& me, std::uint32_t v, bool succeeded, bool tell_parent) {
+  ++me.finished;
+  FastGraph::Node& node = nodes_[v];
+  std::uint32_t next = kNone;
+  const std::uint32_t* successors = graph_.successors_.data();
+  // The successors' slots are misses on a large graph: start them all before the first
+  // (serialising) count-down.
+  for (std::uint32_t i = node.first_successor; i < node.end_successor; ++i) {
+    __builtin_prefetch(&nodes_[successors[i] & kIndex], 1);
+  }
+  for (std::uint32_t i = node.first_successor; i < node.end_successor; ++i) {
+    arrive(me, successors[i], succeeded, next);
+  }
+  if (tell_parent && (node.flags & kInGroup)) {
+    child_finished(me, graph_.workflow().nodes[v].parent, next);
+  }
+  return next;
+}
+
+void FastRun::arrive(Worker& me, std::uint32_t entry, bool clean, std::uint32_t& next) {
+  std::uint32_t s = entry & kIndex;
+  std::uint32_t dirty = clean ? 0 : kDirty;
+  if (!(entry & kSoleArrival)) {
+    auto count = counter(nodes_[s].pending);
+    if (dirty) count.fetch_or(kDirty, std::memory_order_relaxed);
+    std::uint32_t before = count.fetch_sub(1, std::memory_order_acq_rel);
+    if ((before & kIndex) != 1) return;
+    dirty |= before & kDirty;
+  }
+  // Ready: what running it reads next is its callable and its successors (its slot is here).
+  const FastGraph::Node& ready = nodes_[s];
+  if (ready.callable >= 0)
+    __builtin_prefetch(&callables_[static_cast<std::size_t>(ready.callable)]);
+  __builtin_prefetch(&graph_.successors_.data()[ready.first_successor]);
+  make_ready(me, s | dirty, next);
+}
+
+// The first item made ready is the caller's continuation; the others go on its deque.
+void FastRun::make_ready(Worker& me, std::uint32_t item, std::uint32_t& next) {
+  if (next == kNone) {
+    next = item;
+    return;
+  }
+  me.deque.push(item);
+  if (sleepers_.load(std::memory_order_seq_cst) != 0) {
+    wake_epoch_.fetch_add(1, std::memory_order_seq_cst);
+    wake_epoch_.notify_one();
+  }
+}
+
+// ---- The record ------------------------------------------------------------------------------
+
+// engine::evaluate_trigger's reason for a skip, from the final states (every upstream had
+// finished when the node was decided, so they are the states it was decided on).
+std::string FastRun::skip_reason(
+    std::uint32_t v, const std::unordered_map<std::uint32_t, std::string>& groups) const {
+  const auto& nodes = graph_.workflow().nodes;
+  const model::Node& node = nodes[v];
+  if (node.parent != model::kRoot && skipped_before_opening(nodes_[node.parent].state)) {
+    return groups.at(node.parent);
+  }
+  std::vector<engine::UpstreamOutcome> ups;
+  for (const auto& up : node.upstream)
+    ups.push_back({outcome_of(nodes_[up.node].state), nodes[up.node].path});
+  return engine::evaluate_trigger(node.trigger, ups).reason;
+}
+
+namespace {
+
+// The store RunResult::report() reads: a MemoryStore that receives the run, as the rows the
+// engine's recorder would have written, the first time anything reads it, not at the end of
+// every run. Building and writing those rows cost ~2 µs a task (the memory store indexes tasks
+// in a std::map), more than running them, and most runs are never reported. The rows are made
+// from the record's tasks, which hold everything a fast-path task can have.
+class DeferredStore final : public store::Store {
+ public:
+  DeferredStore(const RunRecord& record, store::RunRow run)
+      : record_(record), run_(std::move(run)) {}
+
+  void create_run(const store::RunRow& run) override { filled().create_run(run); }
+  void write(const store::Batch& batch) override { filled().write(batch); }
+  void claim_run(const store::RunRow& run) override { filled().claim_run(run); }
+  std::optional<store::RunRow> find_run(std::string_view id) override {
+    return filled().find_run(id);
+  }
+  std::vector<store::RunRow> list_runs(int limit) override { return filled().list_runs(limit); }
+  std::vector<store::TaskRecord> tasks(std::string_view run) override {
+    return filled().tasks(run);
+  }
+  std::vector<store::BreakerRow> breakers(std::string_view run) override {
+    return filled().breakers(run);
+  }
+  std::map<std::string, int> count_states(std::string_view run) override {
+    return filled().count_states(run);
+  }
+  void end_run(std::string_view run, const std::string& status, store::Millis ended) override {
+    filled().end_run(run, status, ended);
+  }
+  bool give_verdict(std::string_view run, const store::VerdictRow& verdict) override {
+    return filled().give_verdict(run, verdict);
+  }
+  std::vector<store::VerdictRow> take_verdicts(std::string_view run) override {
+    return filled().take_verdicts(run);
+  }
+  std::vector<std::pair<std::string, store::Millis>> typical_durations(
+      std::string_view workflow) override {
+    return filled().typical_durations(workflow);
+  }
+
+ private:
+  store::MemoryStore& filled() {
+    std::call_once(filled_, [this] {
+      inner_.create_run(run_);
+      inner_.write(batch());
+    });
+    return inner_;
+  }
+
+  // As store::RunRecorder writes them: every task that left `pending`, its attempt, its outputs.
+  store::Batch batch() const {
+    store::Batch batch;
+    for (const TaskResult& task : record_.tasks) {
+      if (task.state == "pending") continue;
+      bool upstream_failed = task.state == "skipped" && task.reason.starts_with("upstream_failed:");
+      batch.tasks.push_back(
+          {task.path, task.state, task.reason, false, upstream_failed, {}, -1, 0});
+      for (const AttemptResult& attempt : task.attempts) {
+        store::AttemptRow& row = batch.attempts.emplace_back();
+        row.path = task.path;
+        row.number = attempt.number;
+        row.start = store::to_millis(attempt.start);
+        row.end = store::to_millis(attempt.end);
+        row.exit_code = attempt.exit_code;
+        row.log = attempt.log;
+        row.error = attempt.error;
+        if (task.state == "failed") {  // A call that returned fails only by its outputs.
+          row.decision = attempt.exit_code == 0 ? "not retried: its outputs were rejected"
+                                                : "not retried: max_attempts is 1";
+        }
+      }
+      if (task.state == "succeeded" && !task.outputs.empty()) {
+        batch.outputs.emplace_back(task.path, task.outputs);
+      }
+    }
+    batch.run = run_;
+    return batch;
+  }
+
+  const RunRecord& record_;  ///< Owns this store: outlives it.
+  store::RunRow run_;
+  std::once_flag filled_;
+  store::MemoryStore inner_;
+};
+
+}  // namespace
+
+void FastRun::record(RunRecord& record, int jobs) {
+  const model::Workflow& workflow = graph_.workflow();
+  std::unordered_map<std::uint32_t, const Failure*> failures;
+  std::unordered_map<std::uint32_t, const std::string*> logs;
+  for (const auto& worker : workers_) {
+    for (const auto& failure : worker->failures) failures.emplace(failure.node, &failure);
+    for (const auto& [node, path] : worker->logs) logs.emplace(node, &path);
+  }
+  std::unordered_map<std::uint32_t, std::string> group_reasons;
+  record.tasks.reserve(graph_.leaves());
+  record.task_index.reserve(graph_.leaves());
+  bool failed = false;
+  for (NodeIndex v = 1; v < workflow.nodes.size(); ++v) {
+    const model::Node& node = workflow.nodes[v];
+    std::uint8_t state = nodes_[v].state;
+    std::string reason;
+    if (skipped_before_opening(state)) reason = skip_reason(v, group_reasons);
+    if (node.is_group()) {
+      if (!reason.empty()) group_reasons.emplace(v, std::move(reason));
+      continue;
+    }
+    const Failure* failure = nullptr;
+    if (state == kFailed || state == kCancelled) {
+      auto f = failures.find(v);
+      if (f != failures.end()) failure = f->second;
+    }
+    if (state == kFailed) {
+      failed = true;
+      reason = failure->error.empty() ? fmt::format("exit {}", failure->exit_code) : failure->error;
+    } else if (state == kCancelled) {
+      reason = "cancelled";
+    }
+    record.task_index.emplace(node.path, record.tasks.size());
+    TaskResult& task = record.tasks.emplace_back();
+    task.path = node.path;
+    task.state = state_name(state);
+    task.reason = std::move(reason);
+    if (state != kSucceeded && state != kFailed && state != kCancelled) continue;
+    AttemptResult& attempt = task.attempts.emplace_back();
+    attempt.number = 1;
+    attempt.start = started_ + std::chrono::milliseconds(nodes_[v].start_ms);
+    attempt.end = started_ + std::chrono::milliseconds(nodes_[v].end_ms);
+    attempt.exit_code = failure ? failure->exit_code : 0;
+    if (failure) attempt.error = failure->error;
+    if (!logs.empty()) {
+      if (auto l = logs.find(v); l != logs.end()) attempt.log = *l->second;
+    }
+    if (state == kSucceeded && outputs_[v]) task.outputs = std::move(*outputs_[v]);
+  }
+  record.status = stopped_ ? RunStatus::kCancelled
+                  : failed ? RunStatus::kFailed
+                           : RunStatus::kSucceeded;
+  record.started = started_;
+  record.ended = ended_;
+  store::RunRow row;
+  row.id = run_id_;
+  row.workflow = workflow.name;
+  row.file = "(C++ library)";
+  row.status = std::string(to_string(record.status));
+  row.started = store::to_millis(started_);
+  row.ended = store::to_millis(ended_);
+  row.jobs = jobs;
+  record.store = std::make_shared<DeferredStore>(record, std::move(row));
+}
+
+void run_fast_path(RunRecord& record, const std::vector<Callable>& callables,
+                   const EngineOptions& options, lib::CancelSignal& cancel) {
+  const model::Workflow& workflow = record.workflow;
+  int jobs = options.concurrency > 0 ? options.concurrency : analyze::default_jobs(workflow);
+  int threads = options.threads > 0 ? std::min(options.threads, jobs) : jobs;
+  record.id = store::new_run_id();
+  FastGraph graph(workflow);
+  threads = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(threads),
+                                                   std::max<std::size_t>(1, graph.leaves())));
+  FastRun run(std::move(graph), callables, record.id);
+  run.execute(threads, cancel);
+  run.record(record, jobs);
+}
+
+}  // namespace baton::detail

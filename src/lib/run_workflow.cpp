@@ -1,0 +1,162 @@
+// One library run, as `baton run` does it (cli/run_command.cpp, cli/run_session.cpp): a store
+// (SQLite in the state folder, else memory), a recorder as the scheduler's journal, the
+// scheduler on the local executor, then the result read off the run graph.
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <stdexcept>
+
+#include "analyze/history.hpp"
+#include "analyze/plan.hpp"
+#include "engine/scheduler.hpp"
+#include "lib/fast_path.hpp"
+#include "lib/run_record.hpp"
+#include "lib/workflow_state.hpp"
+#include "store/memory/memory_store.hpp"
+#include "store/run_id.hpp"
+#include "store/run_recorder.hpp"
+
+extern char** environ;
+
+namespace baton::detail {
+namespace {
+
+RunStatus status_of(engine::RunStatus status) {
+  switch (status) {
+    case engine::RunStatus::kSucceeded:
+      return RunStatus::kSucceeded;
+    case engine::RunStatus::kRolledBack:
+      return RunStatus::kRolledBack;
+    case engine::RunStatus::kCancelled:
+      return RunStatus::kCancelled;
+    default:
+      return RunStatus::kFailed;
+  }
+}
+
+std::shared_ptr<store::Store> open_store(const EngineOptions& options) {
+  if (options.state_dir.empty()) return std::make_shared<store::MemoryStore>();
+  auto opened = store::open_sqlite_store(options.state_dir);
+  if (!opened) throw std::runtime_error("baton: " + opened.error().message);
+  return std::shared_ptr<store::Store>(std::move(*opened));
+}
+
+RunEvent public_event(const engine::RunEvent& event) {
+  RunEvent out;
+  out.event = std::string(engine::to_string(event.kind));
+  out.at = event.at;
+  if (event.unit) {
+    out.task = event.unit->path;
+    out.attempt = static_cast<int>(event.unit->attempts.size());
+    out.state = std::string(engine::to_string(event.unit->state));
+    out.reason = event.unit->reason;
+  } else if (event.transition) {
+    out.task = event.transition->breaker;
+    out.reason = fmt::format("{} -> {}: {}", engine::to_string(event.transition->from),
+                             engine::to_string(event.transition->to), event.transition->why);
+  }
+  return out;
+}
+
+TaskResult task_result(const engine::Unit& unit) {
+  TaskResult task;
+  task.path = unit.path;
+  task.state = std::string(engine::to_string(unit.state));
+  task.reason = unit.reason;
+  task.outputs = unit.outputs;
+  for (const auto& record : unit.attempts) {
+    AttemptResult& attempt = task.attempts.emplace_back();
+    attempt.number = record.number;
+    attempt.start = record.start;
+    attempt.end = record.end;
+    attempt.exit_code = record.exit_code;
+    attempt.signal = record.signal;
+    attempt.timed_out = record.timed_out;
+    attempt.error = record.error;
+    std::error_code ec;
+    if (std::filesystem::exists(record.log_path, ec)) attempt.log = record.log_path;
+  }
+  return task;
+}
+
+}  // namespace
+
+std::shared_ptr<const RunRecord> run_workflow(const WorkflowState& state,
+                                              const EngineOptions& options,
+                                              std::shared_ptr<lib::CancelSignal> cancel) {
+  auto built = state.to_model();
+  if (!built.diagnostics.empty()) {
+    std::string message;
+    for (const auto& d : built.diagnostics) message += d.to_string() + "\n";
+    throw std::invalid_argument(message);
+  }
+  auto record = std::make_shared<RunRecord>();
+  record->store = open_store(options);
+  model::Workflow& workflow = record->workflow = std::move(built.workflow);
+  if (fast_path_eligible(workflow, options)) {  // Plain callables, no policy: lib/fast_path.hpp.
+    run_fast_path(*record, state.callables, options, *cancel);
+    return record;
+  }
+
+  engine::RunOptions run;
+  run.jobs = options.concurrency > 0 ? options.concurrency : analyze::default_jobs(workflow);
+  run.run_id = record->id = store::new_run_id();
+  if (options.state_dir.empty()) {
+    run.run_dir = std::filesystem::temp_directory_path() / ("baton-" + run.run_id);
+  } else {
+    run.run_dir = std::filesystem::path(options.state_dir) / "runs" / run.run_id;
+    record->state_flag = " --state " + std::filesystem::absolute(options.state_dir).string();
+    std::vector<std::pair<std::string, Duration>> recorded;
+    for (const auto& [path, ms] : record->store->typical_durations(workflow.name)) {
+      recorded.emplace_back(path, Duration(ms));
+    }
+    analyze::apply_history(workflow, recorded);
+  }
+  run.workflow_dir = std::filesystem::current_path();
+  for (char** e = environ; e && *e; ++e) run.base_env.emplace_back(*e);
+  if (options.on_event) {
+    run.on_event = [&options](const engine::RunEvent& event) {
+      options.on_event(public_event(event));
+    };
+  }
+  run.take_verdicts = [store = record->store, id = run.run_id] {
+    std::vector<engine::Verdict> verdicts;
+    for (auto& v : store->take_verdicts(id)) verdicts.push_back({v.path, v.approved, v.by});
+    return verdicts;
+  };
+
+  store::RunRow row;
+  row.id = run.run_id;
+  row.workflow = workflow.name;
+  row.file = "(C++ library)";
+  row.status = "running";
+  row.started = store::to_millis(std::chrono::system_clock::now());
+  row.jobs = run.jobs;
+  record->store->create_run(row);
+  store::RunRecorder recorder(*record->store, row);
+  run.journal = &recorder;
+
+  int threads = options.threads > 0 ? options.threads : run.jobs;
+  engine::RunResult result;
+  {
+    lib::LocalExecutor executor(state.callables, threads, std::move(cancel));
+    engine::Scheduler scheduler(workflow, executor, run);
+    result = scheduler.run();
+    recorder.finish(result);
+    for (const auto& unit : scheduler.graph().units()) {
+      if (unit.kind != engine::UnitKind::kLeaf) continue;
+      record->task_index.emplace(unit.path, record->tasks.size());
+      record->tasks.push_back(task_result(unit));
+    }
+  }
+  record->status = status_of(result.status);
+  record->started = result.started;
+  record->ended = result.ended;
+  std::error_code ec;
+  std::filesystem::remove(run.run_dir / "logs", ec);  // Only if empty: callables that never
+  std::filesystem::remove(run.run_dir / "outputs", ec);  // logged leave nothing behind.
+  if (options.state_dir.empty()) std::filesystem::remove(run.run_dir, ec);
+  return record;
+}
+
+}  // namespace baton::detail

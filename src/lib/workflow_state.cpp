@@ -1,0 +1,155 @@
+#include "lib/workflow_state.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "load/inherit.hpp"
+#include "load/resolve.hpp"
+#include "load/yaml_fields.hpp"
+#include "model/ids.hpp"
+
+namespace baton::detail {
+namespace {
+
+using model::NodeIndex;
+
+bool contains(const model::Workflow& wf, NodeIndex ancestor, NodeIndex node) {
+  for (NodeIndex n = node; n != model::kNoNode; n = wf.nodes[n].parent) {
+    if (n == ancestor) return true;
+  }
+  return false;
+}
+
+// Lays the draft out in pre-order, as a file would list it.
+struct Layout {
+  std::vector<NodeIndex> order;   // New index -> draft index.
+  std::vector<NodeIndex> new_of;  // Draft index -> new index.
+
+  explicit Layout(const model::Workflow& draft) : new_of(draft.nodes.size(), model::kNoNode) {
+    std::vector<NodeIndex> stack{model::kRoot};
+    while (!stack.empty()) {
+      NodeIndex n = stack.back();
+      stack.pop_back();
+      new_of[n] = static_cast<NodeIndex>(order.size());
+      order.push_back(n);
+      const auto& children = draft.nodes[n].children;
+      stack.insert(stack.end(), children.rbegin(), children.rend());
+    }
+  }
+};
+
+}  // namespace
+
+std::uint32_t WorkflowState::add(std::uint32_t parent, std::string id, model::NodeKind kind) {
+  if (!model::is_valid_id(id)) {
+    throw std::invalid_argument(fmt::format(
+        "invalid id '{}': expected letters, digits, '_' or '-', starting with a letter", id));
+  }
+  if (draft.nodes[parent].is_leaf()) {
+    throw std::invalid_argument(
+        fmt::format("'{}' is a task, not a group: it cannot hold '{}'", path_of(parent), id));
+  }
+  auto index = static_cast<std::uint32_t>(draft.nodes.size());
+  model::Node& node = draft.nodes.emplace_back();
+  node.id = std::move(id);
+  node.kind = kind;
+  node.parent = parent;
+  draft.nodes[parent].children.push_back(index);
+  needs.emplace_back();
+  foreach_source.push_back(model::kNoNode);
+  return index;
+}
+
+std::string WorkflowState::path_of(std::uint32_t node) const {
+  std::string path;
+  for (NodeIndex n = node; n != model::kRoot && n != model::kNoNode; n = draft.nodes[n].parent) {
+    path = path.empty() ? draft.nodes[n].id : draft.nodes[n].id + "." + path;
+  }
+  return path;
+}
+
+WorkflowState::Built WorkflowState::to_model() const {
+  Built built;
+  model::Workflow& wf = built.workflow;
+  wf.file = draft.name;
+  wf.name = draft.name;
+  wf.description = draft.description;
+  wf.concurrency = draft.concurrency;
+  wf.failure_mode = draft.failure_mode;
+  wf.pools = draft.pools;
+  wf.breakers = draft.breakers;
+
+  Layout layout(draft);
+  wf.nodes.reserve(layout.order.size());
+  for (NodeIndex old : layout.order) {
+    model::Node node = draft.nodes[old];
+    if (node.parent != model::kNoNode) {
+      node.parent = layout.new_of[node.parent];
+      const model::Node& parent = wf.nodes[node.parent];
+      node.depth = parent.depth + 1;
+      node.path = parent.path.empty() ? node.id : parent.path + "." + node.id;
+    }
+    for (auto& child : node.children) child = layout.new_of[child];
+    wf.nodes.push_back(std::move(node));
+  }
+
+  load::DiagnosticSink sink(wf.name);
+  // Edges: `needs`, then dynamic fan-out sources (SPEC 1.1, 2.5).
+  auto add_edge = [&](NodeIndex node, NodeIndex upstream, std::string_view what) {
+    auto& n = wf.nodes[node];
+    if (contains(wf, upstream, node) || contains(wf, node, upstream)) {
+      sink.error({}, fmt::format("'{}' cannot {} '{}': one contains the other", n.path, what,
+                                 wf.nodes[upstream].path));
+      return;
+    }
+    model::Upstream edge{upstream, {}};
+    if (std::find(n.upstream.begin(), n.upstream.end(), edge) == n.upstream.end()) {
+      n.upstream.push_back(edge);
+    }
+  };
+  for (NodeIndex old = 1; old < draft.nodes.size(); ++old) {
+    NodeIndex node = layout.new_of[old];
+    for (NodeIndex up : needs[old]) add_edge(node, layout.new_of[up], "need");
+    if (foreach_source[old] != model::kNoNode) {
+      NodeIndex source = layout.new_of[foreach_source[old]];
+      auto& fe = wf.nodes[node].foreach;
+      fe = std::make_shared<model::Foreach>(*fe);
+      fe->from = model::Reference{wf.nodes[source].path, {}};
+      fe->from_node = source;
+      if (wf.nodes[source].is_group()) {
+        sink.error({}, fmt::format("'{}' fans out over '{}', a group: expected a task",
+                                   wf.nodes[node].path, wf.nodes[source].path));
+      }
+      add_edge(node, source, "fan out over");
+    }
+  }
+  load::Resolver resolver(wf, sink);  // Reports duplicate ids among siblings.
+  resolver.add_sequential_edges();
+  for (const auto& node : wf.nodes) {
+    if (!node.own) continue;
+    if (node.own->pool && !wf.pools.count(*node.own->pool)) {
+      sink.error({}, fmt::format("'{}' uses unknown pool '{}'", node.path, *node.own->pool),
+                 "declare it with Workflow::pool");
+    }
+    if (node.own->breaker && !wf.breakers.count(*node.own->breaker)) {
+      sink.error({}, fmt::format("'{}' uses unknown breaker '{}'", node.path, *node.own->breaker),
+                 "declare it with Workflow::breaker");
+    }
+  }
+  if (wf.nodes.size() == 1) sink.error({}, "the workflow has no tasks");
+  if (!sink.has_errors()) {
+    load::apply_inheritance(wf);
+    load::infer_levels(wf);
+    load::check_effective_settings(wf, sink);
+    load::report_cycles(wf, sink);
+  }
+  for (auto& node : wf.nodes) {
+    if (node.name.empty()) node.name = node.id;
+  }
+  built.diagnostics = sink.take();
+  return built;
+}
+
+}  // namespace baton::detail

@@ -1,0 +1,127 @@
+#include "store/memory/memory_store.hpp"
+
+#include <algorithm>
+
+namespace baton::store {
+namespace {
+
+// Replaces the attempt with the same step and number, or adds it.
+void upsert(std::vector<AttemptRow>& attempts, const AttemptRow& row) {
+  auto it = std::find_if(attempts.begin(), attempts.end(),
+                         [&](const AttemptRow& a) { return a.number == row.number; });
+  if (it == attempts.end()) {
+    attempts.push_back(row);
+  } else {
+    *it = row;
+  }
+}
+
+}  // namespace
+
+MemoryStore::Run* MemoryStore::find(std::string_view id) {
+  if (runs_.empty()) return nullptr;
+  if (id == "last") return &runs_.back();
+  for (auto& run : runs_) {
+    if (run.row.id == id) return &run;
+  }
+  return nullptr;
+}
+
+TaskRecord& MemoryStore::task(Run& run, const std::string& path) {
+  auto [it, added] = run.task_index.try_emplace(path, run.tasks.size());
+  if (added) run.tasks.emplace_back().row.path = path;
+  return run.tasks[it->second];
+}
+
+void MemoryStore::create_run(const RunRow& run) {
+  std::lock_guard lock(mutex_);
+  runs_.emplace_back().row = run;
+}
+
+void MemoryStore::write(const Batch& batch) {
+  std::lock_guard lock(mutex_);
+  Run* run = batch.run ? find(batch.run->id) : (runs_.empty() ? nullptr : &runs_.back());
+  if (!run) return;
+  if (batch.run) run->row = *batch.run;
+  for (const auto& row : batch.tasks) task(*run, row.path).row = row;
+  for (const auto& row : batch.attempts) {
+    auto& record = task(*run, row.path);
+    upsert(row.step == StepKind::kTask ? record.attempts : record.compensations, row);
+  }
+  for (const auto& [path, outputs] : batch.outputs) task(*run, path).outputs = outputs;
+  run->breakers.insert(run->breakers.end(), batch.breakers.begin(), batch.breakers.end());
+}
+
+void MemoryStore::claim_run(const RunRow& run) {
+  std::lock_guard lock(mutex_);
+  if (Run* found = find(run.id)) found->row = run;
+}
+
+std::optional<RunRow> MemoryStore::find_run(std::string_view id_or_last) {
+  std::lock_guard lock(mutex_);
+  if (Run* run = find(id_or_last)) return run->row;
+  return std::nullopt;
+}
+
+std::vector<RunRow> MemoryStore::list_runs(int limit) {
+  std::lock_guard lock(mutex_);
+  std::vector<RunRow> rows;
+  for (auto it = runs_.rbegin(); it != runs_.rend() && int(rows.size()) < limit; ++it) {
+    rows.push_back(it->row);
+  }
+  return rows;
+}
+
+std::vector<TaskRecord> MemoryStore::tasks(std::string_view id) {
+  std::lock_guard lock(mutex_);
+  Run* run = find(id);
+  return run ? run->tasks : std::vector<TaskRecord>{};
+}
+
+std::vector<BreakerRow> MemoryStore::breakers(std::string_view id) {
+  std::lock_guard lock(mutex_);
+  Run* run = find(id);
+  return run ? run->breakers : std::vector<BreakerRow>{};
+}
+
+std::map<std::string, int> MemoryStore::count_states(std::string_view id) {
+  std::lock_guard lock(mutex_);
+  std::map<std::string, int> counts;
+  if (Run* run = find(id)) {
+    for (const auto& record : run->tasks) ++counts[record.row.state];
+  }
+  return counts;
+}
+
+void MemoryStore::end_run(std::string_view id, const std::string& status, Millis ended) {
+  std::lock_guard lock(mutex_);
+  if (Run* run = find(id)) {
+    run->row.status = status;
+    run->row.ended = ended;
+    run->row.pid = 0;
+  }
+}
+
+bool MemoryStore::give_verdict(std::string_view id, const VerdictRow& verdict) {
+  std::lock_guard lock(mutex_);
+  Run* run = find(id);
+  if (!run) return false;
+  for (const auto& given : run->verdicts) {
+    if (given.path == verdict.path) return false;
+  }
+  run->verdicts.push_back(verdict);
+  run->untaken.push_back(verdict);
+  return true;
+}
+
+std::vector<VerdictRow> MemoryStore::take_verdicts(std::string_view id) {
+  std::lock_guard lock(mutex_);
+  Run* run = find(id);
+  return run ? std::exchange(run->untaken, {}) : std::vector<VerdictRow>{};
+}
+
+std::vector<std::pair<std::string, Millis>> MemoryStore::typical_durations(std::string_view) {
+  return {};  // A memory store holds one process's runs: no history worth the name.
+}
+
+}  // namespace baton::store

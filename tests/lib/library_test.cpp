@@ -1,0 +1,283 @@
+// The C++ library (SPEC 7) end to end: workflows built in code, run on the real engine with
+// callables on the worker pool and commands as real processes.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "baton/baton.hpp"
+
+namespace {
+
+using namespace std::chrono_literals;
+
+baton::RunResult run(const baton::Workflow& wf, baton::EngineOptions options = {}) {
+  if (options.concurrency == 0) options.concurrency = 2;
+  return baton::Engine(options).run(wf);
+}
+
+TEST(LibraryTest, TypedOutputsFlowDownAChain) {
+  baton::Workflow wf("typed");
+  auto produce = wf.task("produce", [](baton::Context& ctx) {
+    ctx.set_output("count", 3);
+    ctx.set_output("ratio", 0.5);
+    ctx.set_output("ready", true);
+    ctx.set_output("name", std::string("alpha"));
+  });
+  auto consume = wf.task("consume", [](baton::Context& ctx) {
+    int count = ctx.input<int>("produce", "count");
+    double ratio = ctx.input<double>("produce", "ratio");
+    bool ready = ctx.input<bool>("produce", "ready");
+    ctx.set_output("summary", ctx.input("produce", "name") + ":" + std::to_string(count * 2) +
+                                  (ready ? ":ready:" : ":") + std::to_string(ratio));
+  });
+  produce >> consume;
+  auto result = run(wf);
+  ASSERT_TRUE(result.succeeded()) << result.report();
+  EXPECT_EQ(result.task("produce").output<int>("count"), 3);
+  EXPECT_EQ(result.task("consume").output("summary"), "alpha:6:ready:0.500000");
+}
+
+TEST(LibraryTest, FanInWaitsForEveryBranch) {
+  std::mutex mutex;
+  std::vector<std::string> order;
+  auto note = [&](std::string name) {
+    return [&, name](baton::Context&) {
+      std::this_thread::sleep_for(10ms);
+      std::lock_guard lock(mutex);
+      order.push_back(name);
+    };
+  };
+  baton::Workflow wf("fan");
+  auto a = wf.task("a", note("a"));
+  auto b = wf.task("b", note("b"));
+  auto c = wf.task("c", note("c"));
+  auto d = wf.task("d", note("d"));
+  a >> baton::Tasks{b, c} >> d;
+  auto result = run(wf);
+  ASSERT_TRUE(result.succeeded());
+  ASSERT_EQ(order.size(), 4u);
+  EXPECT_EQ(order.front(), "a");
+  EXPECT_EQ(order.back(), "d");
+}
+
+TEST(LibraryTest, ConcurrencyIsNeverExceededAndIsUsed) {
+  std::atomic<int> running{0}, peak{0};
+  baton::Workflow wf("wide");
+  for (int i = 0; i < 6; ++i) {
+    wf.task("t" + std::to_string(i), [&](baton::Context&) {
+      int now = ++running;
+      int seen = peak.load();
+      while (now > seen && !peak.compare_exchange_weak(seen, now)) {
+      }
+      std::this_thread::sleep_for(30ms);
+      --running;
+    });
+  }
+  auto result = run(wf, {.concurrency = 2, .threads = 4});
+  ASSERT_TRUE(result.succeeded());
+  EXPECT_EQ(peak.load(), 2);
+}
+
+TEST(LibraryTest, RetriesUntilAnAttemptSucceeds) {
+  baton::Workflow wf("retry");
+  wf.task("flaky", [](baton::Context& ctx) {
+      if (ctx.attempt() < 3) throw std::runtime_error("not yet");
+      ctx.set_output("attempt", ctx.attempt());
+    })
+      .retry({.strategy = baton::RetryStrategy::kFixed, .max_attempts = 3, .delay = 10ms});
+  auto result = run(wf);
+  ASSERT_TRUE(result.succeeded()) << result.report();
+  const auto& flaky = result.task("flaky");
+  ASSERT_EQ(flaky.attempts.size(), 3u);
+  EXPECT_EQ(flaky.attempts[0].error, "not yet");
+  EXPECT_EQ(flaky.attempts[0].exit_code, 1);
+  EXPECT_EQ(flaky.output<int>("attempt"), 3);
+}
+
+TEST(LibraryTest, AFailureSkipsDependentsAndFailsTheRun) {
+  baton::Workflow wf("fail");
+  auto broken = wf.task("broken", [](baton::Context&) { throw std::runtime_error("disk full"); });
+  auto after = wf.task("after", [](baton::Context&) {});
+  auto cleanup = wf.task("cleanup", [](baton::Context&) {}).trigger(baton::TriggerRule::kAlways);
+  broken >> after;
+  broken >> cleanup;
+  auto result = run(wf);
+  EXPECT_EQ(result.status(), baton::RunStatus::kFailed);
+  EXPECT_EQ(result.task("broken").state, "failed");
+  EXPECT_EQ(result.task("broken").reason, "disk full");
+  EXPECT_EQ(result.task("after").state, "skipped");
+  EXPECT_EQ(result.task("cleanup").state, "succeeded");
+}
+
+TEST(LibraryTest, TimeoutsAreCooperative) {
+  baton::Workflow wf("slow");
+  wf.task("spin", [](baton::Context& ctx) {
+      while (!ctx.cancelled()) std::this_thread::sleep_for(1ms);
+    })
+      .timeout(50ms);
+  auto started = std::chrono::steady_clock::now();
+  auto result = run(wf);
+  auto took = std::chrono::steady_clock::now() - started;
+  EXPECT_EQ(result.task("spin").state, "failed");
+  ASSERT_EQ(result.task("spin").attempts.size(), 1u);
+  EXPECT_TRUE(result.task("spin").attempts[0].timed_out);
+  EXPECT_LT(took, 5s);
+}
+
+TEST(LibraryTest, CommandsAndCallablesShareOutputs) {
+  baton::Workflow wf("mixed");
+  auto version = wf.command("version", {"/bin/sh", "-c", "echo version=7.1 >> \"$BATON_OUTPUT\""});
+  auto use = wf.task("use", [](baton::Context& ctx) {
+    ctx.set_output("seen", ctx.input("version", "version"));
+  });
+  auto echo = wf.command("echo", {"/bin/sh", "-c", "test \"$BATON_OUT_USE_SEEN\" = 7.1"});
+  version >> use >> echo;
+  auto result = run(wf);
+  ASSERT_TRUE(result.succeeded()) << result.report();
+  EXPECT_EQ(result.task("use").output("seen"), "7.1");
+}
+
+TEST(LibraryTest, DynamicFanOutFromACallable) {
+  std::mutex mutex;
+  std::vector<std::string> seen;
+  baton::Workflow wf("shards");
+  auto list = wf.task("list", [](baton::Context& ctx) {
+    ctx.set_output("shards", std::vector<std::string>{"eu", "us", "ap"});
+  });
+  auto process = wf.task("process", [&](baton::Context& ctx) {
+    std::lock_guard lock(mutex);
+    seen.push_back(std::to_string(ctx.item_index()) + "=" + ctx.item());
+  });
+  process.foreach(list, "shards");
+  auto result = run(wf);
+  ASSERT_TRUE(result.succeeded()) << result.report();
+  std::sort(seen.begin(), seen.end());
+  EXPECT_EQ(seen, (std::vector<std::string>{"0=eu", "1=us", "2=ap"}));
+  EXPECT_EQ(result.task("process[2]").state, "succeeded");
+}
+
+TEST(LibraryTest, CompensationRollsBackAFailedRun) {
+  std::vector<std::string> undone;
+  baton::Workflow wf("saga");
+  auto reserve = wf.task("reserve", [](baton::Context& ctx) { ctx.set_output("id", 42); })
+                     .compensate([&](baton::Context& ctx) {
+                       EXPECT_TRUE(ctx.compensating());
+                       undone.push_back("release " + ctx.outputs().at("id"));
+                     });
+  auto charge = wf.task("charge", [](baton::Context&) { throw std::runtime_error("declined"); });
+  reserve >> charge;
+  auto result = run(wf);
+  EXPECT_EQ(result.status(), baton::RunStatus::kRolledBack);
+  EXPECT_EQ(undone, std::vector<std::string>{"release 42"});
+  EXPECT_EQ(result.task("reserve").state, "compensated");
+}
+
+TEST(LibraryTest, AHandleCancelsARunningRun) {
+  std::atomic<bool> started{false};
+  baton::Workflow wf("cancel");
+  auto wait = wf.task("wait", [&](baton::Context& ctx) {
+    started = true;
+    while (!ctx.cancelled()) std::this_thread::sleep_for(1ms);
+  });
+  auto never = wf.task("never", [](baton::Context&) {});
+  wait >> never;
+  baton::Engine engine({.concurrency = 2});
+  auto handle = engine.start(wf);
+  while (!started) std::this_thread::sleep_for(1ms);
+  EXPECT_FALSE(handle.done());
+  handle.cancel();
+  auto result = handle.wait();
+  EXPECT_TRUE(handle.done());
+  EXPECT_EQ(result.status(), baton::RunStatus::kCancelled);
+  EXPECT_EQ(result.task("wait").state, "cancelled");
+}
+
+TEST(LibraryTest, EventsReportEveryTransition) {
+  std::vector<std::string> events;
+  baton::Workflow wf("events");
+  wf.task("one", [](baton::Context&) {}) >> wf.task("two", [](baton::Context&) {});
+  baton::EngineOptions options;
+  options.on_event = [&](const baton::RunEvent& e) { events.push_back(e.event + " " + e.task); };
+  ASSERT_TRUE(run(wf, options).succeeded());
+  EXPECT_EQ(events, (std::vector<std::string>{"task_started one", "task_succeeded one",
+                                              "task_started two", "task_succeeded two"}));
+}
+
+TEST(LibraryTest, TheReportHasSpecSixShapeAndJsonHasAttempts) {
+  baton::Workflow wf("reported", "a small pipeline");
+  auto build = wf.group("build");
+  build.task("compile", [](baton::Context& ctx) { ctx.log("compiling"); });
+  auto result = run(wf);
+  ASSERT_TRUE(result.succeeded());
+  auto markdown = result.report();
+  EXPECT_NE(markdown.find("## Orchestration Report"), std::string::npos);
+  EXPECT_NE(markdown.find("| Operation   | reported — a small pipeline |"), std::string::npos)
+      << markdown;
+  EXPECT_NE(markdown.find("- [x] 1.1 build.compile — Completed"), std::string::npos) << markdown;
+  auto json = nlohmann::json::parse(result.report(baton::ReportFormat::kJson));
+  EXPECT_EQ(json["run"]["status"], "succeeded");
+  EXPECT_EQ(json["tasks"][0]["path"], "build.compile");
+  EXPECT_EQ(json["tasks"][0]["attempts"].size(), 1u);
+  EXPECT_NE(result.report(baton::ReportFormat::kHtml).find("<svg"), std::string::npos);
+  ASSERT_FALSE(result.task("build.compile").attempts[0].log.empty());
+}
+
+TEST(LibraryTest, AStateFolderMakesTheRunDurable) {
+  auto dir = std::filesystem::temp_directory_path() /
+             ("baton-lib-" + std::to_string(::getpid()) + "-durable");
+  std::filesystem::remove_all(dir);
+  baton::Workflow wf("durable");
+  wf.task("step", [](baton::Context& ctx) { ctx.set_output("k", "v"); });
+  auto result = run(wf, {.concurrency = 1, .state_dir = dir.string()});
+  ASSERT_TRUE(result.succeeded());
+  EXPECT_TRUE(std::filesystem::exists(dir / "baton.db"));
+  std::string command = std::string(BATON_BINARY) + " runs --state " + dir.string() +
+                        " | grep -q " + result.id();
+  EXPECT_EQ(std::system(command.c_str()), 0);
+  std::filesystem::remove_all(dir);
+}
+
+TEST(LibraryTest, InvalidWorkflowsAreRefusedWithDiagnostics) {
+  baton::Workflow pools("pools");
+  pools.task("b", [](baton::Context&) {}).pool("gpu");
+  auto diagnostics = pools.validate();
+  ASSERT_EQ(diagnostics.size(), 1u);
+  EXPECT_EQ(diagnostics[0].to_string(),
+            "pools: 'b' uses unknown pool 'gpu' (declare it with Workflow::pool)");
+  EXPECT_THROW(run(pools), std::invalid_argument);
+
+  baton::Workflow cycle("cycle");
+  auto a = cycle.task("a", [](baton::Context&) {});
+  auto b = cycle.task("b", [](baton::Context&) {});
+  a >> b >> a;
+  diagnostics = cycle.validate();
+  ASSERT_EQ(diagnostics.size(), 1u);
+  EXPECT_NE(diagnostics[0].message.find("dependency cycle: a -> b -> a"), std::string::npos)
+      << diagnostics[0].message;
+
+  EXPECT_THROW(cycle.task("not valid!", [](baton::Context&) {}), std::invalid_argument);
+  EXPECT_THROW(a.task("child", [](baton::Context&) {}), std::invalid_argument);
+}
+
+TEST(LibraryTest, AWorkflowFileLoadsIntoTheSameModel) {
+  auto file = std::filesystem::temp_directory_path() /
+              ("baton-lib-" + std::to_string(::getpid()) + ".yaml");
+  {
+    std::ofstream out(file);
+    out << "name: loaded\ntasks:\n  - id: hello\n    run: /bin/true\n";
+  }
+  auto wf = baton::Workflow::load(file.string());
+  wf.task("after", [](baton::Context&) {}).needs(wf.at("hello"));
+  auto result = run(wf);
+  ASSERT_TRUE(result.succeeded()) << result.report();
+  EXPECT_EQ(result.tasks().size(), 2u);
+  std::filesystem::remove(file);
+}
+
+}  // namespace
