@@ -49,6 +49,12 @@ class DocumentBuilder {
     std::uint32_t node;
     std::size_t pending_begin;
     std::uint64_t weight;
+    std::size_t height = 0;  // Levels below it, aliases expanded.
+  };
+  struct Anchor {
+    std::uint32_t node;
+    std::uint64_t weight;  // Nodes in its tree, aliases expanded.
+    std::size_t height;    // Levels in its tree, aliases expanded.
   };
 
   // Returns true at the end of the first document.
@@ -68,7 +74,7 @@ class DocumentBuilder {
         doc_.arena_.append(text);
         remember_anchor(s.anchor, index, 1);
         if (!count(1, mark)) return true;
-        attach(index, 1);
+        attach(index, 1, 0);
         return false;
       }
       case YAML_SEQUENCE_START_EVENT:
@@ -82,7 +88,7 @@ class DocumentBuilder {
         auto index = add_node(map ? Document::Kind::kMap : Document::Kind::kSequence, mark);
         const yaml_char_t* anchor =
             map ? event.data.mapping_start.anchor : event.data.sequence_start.anchor;
-        stack_.push_back({index, pending_.size(), 1});
+        stack_.push_back({index, pending_.size(), 1, 0});
         anchors_of_open_.push_back(anchor ? reinterpret_cast<const char*>(anchor) : "");
         return false;
       }
@@ -98,8 +104,8 @@ class DocumentBuilder {
         pending_.resize(frame.pending_begin);
         std::string anchor = std::move(anchors_of_open_.back());
         anchors_of_open_.pop_back();
-        if (!anchor.empty()) anchors_[anchor] = {frame.node, frame.weight};
-        attach(frame.node, frame.weight);  // Counted already, node by node.
+        if (!anchor.empty()) anchors_[anchor] = {frame.node, frame.weight, frame.height + 1};
+        attach(frame.node, frame.weight, frame.height + 1);  // Counted already, node by node.
         return false;
       }
       case YAML_ALIAS_EVENT: {
@@ -110,8 +116,13 @@ class DocumentBuilder {
           return true;
         }
         aliases_ = true;
-        if (!count(it->second.second, mark)) return true;
-        attach(it->second.first, it->second.second);
+        // The loader walks the tree as expanded: an alias to a deep tree nests it again here.
+        if (stack_.size() + it->second.height > kMaxDepth) {
+          refuse(fmt::format("its aliases nest deeper than {} levels", kMaxDepth), mark);
+          return true;
+        }
+        if (!count(it->second.weight, mark)) return true;
+        attach(it->second.node, it->second.weight, it->second.height);
         return false;
       }
       case YAML_DOCUMENT_START_EVENT:
@@ -138,7 +149,7 @@ class DocumentBuilder {
   }
 
   void remember_anchor(const yaml_char_t* anchor, std::uint32_t index, std::uint64_t weight) {
-    if (anchor) anchors_[reinterpret_cast<const char*>(anchor)] = {index, weight};
+    if (anchor) anchors_[reinterpret_cast<const char*>(anchor)] = {index, weight, 0};
   }
 
   // Adds `weight` nodes (an alias: the size of its anchored tree) to the size of the tree as
@@ -154,10 +165,11 @@ class DocumentBuilder {
 
   // Adds a finished node, of `weight` nodes once expanded, to the open container (or leaves it
   // as the root).
-  void attach(std::uint32_t index, std::uint64_t weight) {
+  void attach(std::uint32_t index, std::uint64_t weight, std::size_t height) {
     if (stack_.empty()) return;
     pending_.push_back(index);
     stack_.back().weight = std::min(kMaxExpandedNodes + 1, stack_.back().weight + weight);
+    stack_.back().height = std::max(stack_.back().height, height);
   }
 
   void syntax_error(const yaml_parser_t& parser) {
@@ -234,7 +246,7 @@ class DocumentBuilder {
   std::vector<Frame> stack_;
   std::vector<std::string> anchors_of_open_;
   std::vector<std::uint32_t> pending_;
-  std::map<std::string, std::pair<std::uint32_t, std::uint64_t>> anchors_;
+  std::map<std::string, Anchor> anchors_;
   std::uint64_t total_ = 0;  // Nodes so far, aliases expanded.
   bool aliases_ = false;
   int documents_ = 0;
