@@ -3,7 +3,8 @@
 # uses it; a report aborts the process, so a sanitizer finding fails the test that caused it.
 set(BATON_SANITIZE "" CACHE STRING
   "Sanitizers for every target: empty (none), address,undefined, address, undefined or thread")
-set_property(CACHE BATON_SANITIZE PROPERTY STRINGS "" "address,undefined" "address" "undefined" "thread")
+set_property(CACHE BATON_SANITIZE
+  PROPERTY STRINGS "" "address,undefined" "address" "undefined" "thread")
 
 if(BATON_SANITIZE)
   string(REPLACE "," ";" _baton_sanitizers "${BATON_SANITIZE}")

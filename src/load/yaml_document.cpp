@@ -11,9 +11,14 @@ namespace {
 
 // Hostile-input bounds: nesting (our readers walk the tree recursively) and the size of the tree
 // as readers see it, every alias expanded (a "billion laughs" document is tiny but expands
-// exponentially). A 1,000,000-task workflow is 5 to 15 million nodes.
+// exponentially). A 1,000,000-task workflow is 5 to 15 million nodes. Aliases may expand a
+// document to 10 nodes per byte of its text (at least a million): sharing a block of settings
+// among many tasks stays far below that, while a 500-byte file can no longer mean a million
+// tasks and a gigabyte of memory.
 constexpr std::size_t kMaxDepth = 1000;
 constexpr std::uint64_t kMaxExpandedNodes = 50'000'000;
+constexpr std::uint64_t kExpandedNodesPerByte = 10;
+constexpr std::uint64_t kMinExpansionBudget = 1'000'000;
 
 bool is_null_text(std::string_view text) {
   return text.empty() || text == "~" || text == "null" || text == "Null" || text == "NULL";
@@ -27,6 +32,8 @@ class DocumentBuilder {
 
   void run(std::string_view text) {
     text_ = text;
+    budget_ = std::clamp<std::uint64_t>(kExpandedNodesPerByte * text.size(), kMinExpansionBudget,
+                                        kMaxExpandedNodes);
     yaml_parser_t parser;
     yaml_parser_initialize(&parser);
     yaml_parser_set_input_string(&parser, reinterpret_cast<const unsigned char*>(text.data()),
@@ -156,8 +163,10 @@ class DocumentBuilder {
   // readers will walk it; false, with the document refused, past the bound.
   bool count(std::uint64_t weight, const yaml_mark_t& mark) {
     total_ = std::min(kMaxExpandedNodes + 1, total_ + weight);
-    if (total_ <= kMaxExpandedNodes) return true;
-    refuse(aliases_ ? fmt::format("its aliases expand to more than {} nodes", kMaxExpandedNodes)
+    if (total_ <= (aliases_ ? budget_ : kMaxExpandedNodes)) return true;
+    refuse(aliases_ ? fmt::format("its aliases expand to more than {} nodes (a file's aliases "
+                                  "may expand it to {} nodes per byte, and at least {})",
+                                  budget_, kExpandedNodesPerByte, kMinExpansionBudget)
                     : fmt::format("it has more than {} nodes", kMaxExpandedNodes),
            mark);
     return false;
@@ -248,6 +257,7 @@ class DocumentBuilder {
   std::vector<std::uint32_t> pending_;
   std::map<std::string, Anchor> anchors_;
   std::uint64_t total_ = 0;  // Nodes so far, aliases expanded.
+  std::uint64_t budget_ = 0;  // What aliases may expand the document to.
   bool aliases_ = false;
   int documents_ = 0;
   std::string_view text_;

@@ -23,7 +23,8 @@ using testing::Scratch;
 namespace fs = std::filesystem;
 using std::chrono::milliseconds;
 
-constexpr long kFlatRssKb = 64 * 1024;  // baton's own footprint, whatever its tasks do.
+// baton's own footprint, whatever its tasks do.
+constexpr long kFlatRssKb = 64 * 1024 + hostile::kSanitizerRssKb;
 
 // `baton run` of `yaml` (written to the scratch folder) with plain progress.
 Measured run(const Scratch& s, const std::string& yaml, std::vector<std::string> env = {}) {
