@@ -63,9 +63,21 @@ class TemplateValues {
   const RunOptions& options_;
 };
 
-std::string file_name(const std::string& path, int attempt, Step step) {
-  return fmt::format("{}{}.{}", path.empty() ? "_" : path,
-                     step == Step::kCompensation ? ".compensate" : "", attempt);
+// RUN_DIR/FOLDER/PATH[.compensate].ATTEMPT[SUFFIX], built by hand: once or twice per attempt,
+// where std::filesystem's path arithmetic showed up in profiles.
+std::string attempt_file(const RunOptions& options, std::string_view folder,
+                         const std::string& path, int attempt, Step step,
+                         std::string_view suffix = {}) {
+  std::string out = options.run_dir.native();
+  if (!out.empty() && out.back() != '/') out += '/';
+  out += folder;
+  out += '/';
+  out += path.empty() ? "_" : path;
+  if (step == Step::kCompensation) out += ".compensate";
+  out += '.';
+  out += std::to_string(attempt);
+  out += suffix;
+  return out;
 }
 
 // The names baton sets for each attempt; copies inherited from outside (a baton run inside a
@@ -97,7 +109,7 @@ SharedEnvironments::SharedEnvironments(const std::vector<std::string>& base_env)
 std::shared_ptr<const std::vector<std::string>> SharedEnvironments::for_settings(
     const model::Settings& settings) {
   if (has_templates(settings.env)) return nullptr;
-  auto& slot = cache_[&settings];
+  auto& slot = cache_[settings.env];
   if (!slot) {
     auto env = base_;
     for (const auto& [name, value] : settings.env) {
@@ -111,14 +123,13 @@ std::shared_ptr<const std::vector<std::string>> SharedEnvironments::for_settings
   return slot;
 }
 
-std::filesystem::path output_path(const RunOptions& options, const std::string& path, int attempt,
-                                  Step step) {
-  return options.run_dir / "outputs" / file_name(path, attempt, step);
+std::string output_path(const RunOptions& options, const std::string& path, int attempt,
+                        Step step) {
+  return attempt_file(options, "outputs", path, attempt, step);
 }
 
-std::filesystem::path log_path(const RunOptions& options, const std::string& path, int attempt,
-                               Step step) {
-  return options.run_dir / "logs" / fmt::format("{}.log", file_name(path, attempt, step));
+std::string log_path(const RunOptions& options, const std::string& path, int attempt, Step step) {
+  return attempt_file(options, "logs", path, attempt, step, ".log");
 }
 
 namespace {
@@ -148,7 +159,7 @@ PreparedLaunch prepare_call(const RunGraph& graph, UnitIndex leaf, int attempt,
   out.spec.callable = command.callable;
   out.spec.call = std::move(input);
   out.output_file = output_path(options, unit.path, attempt, step);
-  out.spec.log_path = log_path(options, unit.path, attempt, step).string();
+  out.spec.log_path = log_path(options, unit.path, attempt, step);
   out.spec.timeout = settings.timeout;
   out.spec.kill_grace = settings.kill_grace.value_or(kDefaultKillGrace);
   return out;
@@ -210,7 +221,7 @@ PreparedLaunch prepare_launch(const RunGraph& graph, UnitIndex leaf, int attempt
   env["BATON_RUN_ID"] = options.run_id;
   env["BATON_TASK"] = unit.path;
   env["BATON_ATTEMPT"] = std::to_string(attempt);
-  env["BATON_OUTPUT"] = out.output_file.string();
+  env["BATON_OUTPUT"] = out.output_file;
   if (unit.item_index >= 0) {
     env["BATON_ITEM"] = unit.item;
     env["BATON_ITEM_INDEX"] = std::to_string(unit.item_index);
@@ -239,7 +250,7 @@ PreparedLaunch prepare_launch(const RunGraph& graph, UnitIndex leaf, int attempt
     cwd = options.workflow_dir / *value;  // An absolute value replaces the folder.
   }
   out.spec.cwd = cwd.string();
-  out.spec.log_path = log_path(options, unit.path, attempt, step).string();
+  out.spec.log_path = log_path(options, unit.path, attempt, step);
   out.spec.timeout = settings.timeout;
   out.spec.kill_grace = settings.kill_grace.value_or(kDefaultKillGrace);
   return out;

@@ -7,7 +7,6 @@
 #include <map>
 #include <memory>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "engine/launch.hpp"
@@ -18,7 +17,7 @@ namespace baton::engine {
 
 struct PreparedLaunch {
   LaunchSpec spec;
-  std::filesystem::path output_file;  ///< $BATON_OUTPUT.
+  std::string output_file;  ///< $BATON_OUTPUT.
   std::string error;                  ///< Non-empty if the attempt cannot start (a template).
 };
 
@@ -33,8 +32,9 @@ class SharedEnvironments {
 
  private:
   std::map<std::string, std::string> base_;
-  std::unordered_map<const model::Settings*, std::shared_ptr<const std::vector<std::string>>>
-      cache_;
+  // Keyed by the env a node ends up with, not by its settings: nodes with settings of their own
+  // (a timeout, an estimate) each hold a merged copy, yet nearly all share one environment.
+  std::map<model::EnvMap, std::shared_ptr<const std::vector<std::string>>> cache_;
 };
 
 /// What an attempt runs: the leaf's own command, or its `compensate` step (SPEC 3.5), which
@@ -47,11 +47,11 @@ PreparedLaunch prepare_launch(const RunGraph& graph, UnitIndex leaf, int attempt
 
 /// Where an attempt's outputs go: RUN_DIR/outputs/PATH.ATTEMPT ($BATON_OUTPUT), or
 /// PATH.compensate.ATTEMPT for a compensation.
-std::filesystem::path output_path(const RunOptions& options, const std::string& path, int attempt,
+std::string output_path(const RunOptions& options, const std::string& path, int attempt,
                                   Step step = Step::kTask);
 
 /// Where an attempt's log goes: RUN_DIR/logs/PATH.ATTEMPT.log, or PATH.compensate.ATTEMPT.log.
-std::filesystem::path log_path(const RunOptions& options, const std::string& path, int attempt,
+std::string log_path(const RunOptions& options, const std::string& path, int attempt,
                                Step step = Step::kTask);
 
 }  // namespace baton::engine

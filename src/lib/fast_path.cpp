@@ -260,7 +260,7 @@ const std::string* FastRun::find_input(std::uint32_t node, std::string_view task
 std::string FastRun::log_path(std::uint32_t node) const {
   engine::RunOptions options;  // As run_workflow names a run's folder when it has no state one.
   options.run_dir = std::filesystem::temp_directory_path() / ("baton-" + run_id_);
-  return engine::log_path(options, task(node), 1).string();
+  return engine::log_path(options, task(node), 1);
 }
 
 // The calling thread starts the workers, then ticks the clock (a precise clock read costs

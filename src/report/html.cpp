@@ -18,7 +18,7 @@ using html::field_array;
 using html::field_number;
 using html::field_object;
 using html::field_text;
-using nlohmann::json;
+using json = nlohmann::ordered_json;
 
 std::string or_dash(const std::string& text) { return text.empty() ? "—" : text; }
 

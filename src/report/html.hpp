@@ -11,8 +11,8 @@ namespace baton::report {
 /// attempt and metrics fields it carries) as one HTML document. Every text taken from the report
 /// is escaped; missing or mistyped optional fields are shown as "—" or left out. Never throws.
 /// The page loads nothing: styles, the SVG figures and a small hover script are inline.
-std::string render_html(const nlohmann::json& report);
-/// The same, from the document as report_json() builds it (keys in report order).
+/// Takes the document with its keys in report order, as report_json() builds it and as
+/// `nlohmann::ordered_json::parse` reads a file.
 std::string render_html(const nlohmann::ordered_json& report);
 
 }  // namespace baton::report

@@ -9,7 +9,7 @@
 namespace baton::report::html {
 namespace {
 
-using nlohmann::json;
+using json = nlohmann::ordered_json;
 
 const json& empty_object() {
   static const json kEmpty = json::object();

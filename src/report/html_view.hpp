@@ -60,17 +60,17 @@ struct ReportView {
 };
 
 /// Builds the view; never throws.
-ReportView read_view(const nlohmann::json& report);
+ReportView read_view(const nlohmann::ordered_json& report);
 
 /// `object[key]` as text: strings as they are, numbers and booleans printed, else "".
-std::string field_text(const nlohmann::json& object, std::string_view key);
+std::string field_text(const nlohmann::ordered_json& object, std::string_view key);
 
 /// `object[key]` as a number, if it is one.
-std::optional<double> field_number(const nlohmann::json& object, std::string_view key);
+std::optional<double> field_number(const nlohmann::ordered_json& object, std::string_view key);
 
 /// `object[key]` if it is an object or array of that kind, else an empty one.
-const nlohmann::json& field_object(const nlohmann::json& object, std::string_view key);
-const nlohmann::json& field_array(const nlohmann::json& object, std::string_view key);
+const nlohmann::ordered_json& field_object(const nlohmann::ordered_json& object, std::string_view key);
+const nlohmann::ordered_json& field_array(const nlohmann::ordered_json& object, std::string_view key);
 
 /// The path of `path` with its phase's common prefix (`shipping.`) removed, for rows and boxes
 /// already labelled with the phase.

@@ -12,7 +12,7 @@
 namespace baton::report {
 namespace {
 
-using nlohmann::json;
+using json = nlohmann::ordered_json;
 using ::testing::HasSubstr;
 using ::testing::Not;
 

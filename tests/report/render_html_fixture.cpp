@@ -12,7 +12,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   std::ifstream in(argv[1]);
-  const auto report = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+  const auto report = nlohmann::ordered_json::parse(in, nullptr, /*allow_exceptions=*/false);
   if (in.bad() || report.is_discarded()) {
     std::cerr << "render_html_fixture: cannot read JSON from " << argv[1] << "\n";
     return 1;

@@ -158,8 +158,19 @@ void SqliteStore::write(const Batch& batch) try {
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?))sql");
     upsert_output_ = std::make_unique<SQLite::Statement>(
         db_, "INSERT OR REPLACE INTO outputs (run_id, path, key, value) VALUES (?, ?, ?, ?)");
+    begin_ = std::make_unique<SQLite::Statement>(db_, "BEGIN IMMEDIATE");
+    commit_ = std::make_unique<SQLite::Statement>(db_, "COMMIT");
   }
-  SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+  begin_->reset();
+  begin_->exec();
+  // Until COMMIT succeeds, leaving this function (an error) rolls the batch back.
+  struct Rollback {
+    SQLite::Database& db;
+    bool armed = true;
+    ~Rollback() {
+      if (armed) db.tryExec("ROLLBACK");
+    }
+  } rollback{db_};
   for (const auto& t : batch.tasks) {
     auto& q = *upsert_task_;
     q.reset();
@@ -218,7 +229,9 @@ void SqliteStore::write(const Batch& batch) try {
     q.exec();
   }
   if (batch.run) upsert_run(*batch.run);
-  tx.commit();
+  commit_->reset();
+  commit_->exec();
+  rollback.armed = false;
 } catch (const SQLite::Exception& e) {
   throw std::runtime_error(
       fmt::format("cannot write the store {}: {}", db_.getFilename(), e.what()));
