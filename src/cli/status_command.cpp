@@ -166,8 +166,16 @@ void execute(const StatusOptions& opts, int& exit_code) {
     const auto& node = nodes[i];
     int indent = node.depth - 1;
     if (node.foreach) {
-      tree.heading(node.id, node.path + "[", indent);
-      tree.instances(node.path + "[", node.path.size() - node.id.size(), indent + 1);
+      const std::string prefix = node.path + "[";
+      auto first = records.lower_bound(prefix);
+      bool has_instances = first != records.end() && first->first.starts_with(prefix);
+      if (!has_instances && records.count(node.path)) {
+        // A dynamic fan-out that failed or was skipped before it had items: one line.
+        tree.leaf(node.id, node.path, indent);
+      } else {
+        tree.heading(node.id, prefix, indent);
+        tree.instances(prefix, node.path.size() - node.id.size(), indent + 1);
+      }
       // Skip the model's subtree: its instances stand for it.
       std::size_t end = i + 1;
       while (end < nodes.size() && nodes[end].depth > node.depth) ++end;

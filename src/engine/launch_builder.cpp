@@ -47,10 +47,22 @@ class TemplateValues {
 
  private:
   std::optional<std::string> output(const std::string& ref, const std::string& key) const {
+    // The task the loader resolved `ref` to, as written on the nearest node (a group's env is
+    // inherited with its templates); a workflow built in code may leave it to the name.
+    model::NodeIndex target = model::kNoNode;
+    for (UnitIndex u = leaf_; u != kNoUnit && target == model::kNoNode;
+         u = graph_.unit(u).parent) {
+      for (const auto& [text, index] : graph_.node_of(u).output_refs) {
+        if (text == ref) target = index;
+      }
+    }
     for (UnitIndex u = leaf_; u != kNoUnit; u = graph_.unit(u).parent) {
       for (UnitIndex up : graph_.unit(u).upstream) {
         const auto& node = graph_.node_of(up);
-        if (node.path != ref && node.id != ref) continue;
+        if (target != model::kNoNode ? graph_.unit(up).node != target
+                                     : node.path != ref && node.id != ref) {
+          continue;
+        }
         const auto& outputs = graph_.unit(up).outputs;
         if (auto it = outputs.find(key); it != outputs.end()) return it->second;
       }

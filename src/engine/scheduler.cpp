@@ -311,7 +311,10 @@ void Scheduler::skip_subtree(UnitIndex u, const std::string& reason, bool upstre
     unit.state = TaskState::kSkipped;
     unit.reason = reason;
     unit.skipped_upstream_failed = upstream_failed;
-    if (unit.kind == UnitKind::kLeaf) emit(RunEventKind::kTaskSkipped, v);
+    // A dynamic fan-out skipped before it had items stands for its tasks, as one.
+    if (unit.kind == UnitKind::kLeaf || (unit.kind == UnitKind::kFanout && unit.children.empty())) {
+      emit(RunEventKind::kTaskSkipped, v);
+    }
     if (v != u) {
       for (UnitIndex d : unit.dependents) worklist_.push_back(d);
     }

@@ -122,6 +122,9 @@ struct Node {
   std::optional<Duration> estimate;
   std::shared_ptr<Command> compensate;  ///< Null if none.
   std::vector<std::string> outputs;
+  /// What each `${{ tasks.REF.outputs.KEY }}` written on this node means: the task the loader
+  /// resolved REF to (SPEC 1.1: nearest first), so that a run reads the same task's outputs.
+  std::vector<std::pair<std::string, NodeIndex>> output_refs;
 
   std::shared_ptr<Foreach> foreach;  ///< Null unless the node fans out.
 

@@ -143,7 +143,12 @@ class TaskListBuilder {
       Task& task = add(w, path, graph_.leaves[w].node);
       fill_from_record(task, std::move(*recorded_.take(path)));
     }
-    if (!found.empty()) return;
+    if (!found.empty()) {
+      // A row of the fan-out itself is from a session in which it never had items (it failed or
+      // was skipped, then the run was resumed): its instances stand for it now.
+      recorded_.take(fanout_path);
+      return;
+    }
     // No instance: the fan-out itself may have failed (its items were missing or too many),
     // which stands for all its leaves once.
     if (auto* record = recorded_.take(fanout_path)) {

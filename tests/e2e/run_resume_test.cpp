@@ -185,6 +185,38 @@ tasks:
   EXPECT_TRUE(task_line(r, "process[2]", "succeeded"));
 }
 
+TEST(CliRunResume, DynamicFanOutSkippedAfterItsSourceFailedExpandsOnResume) {
+  Scratch s;
+  auto yaml = R"yaml(name: fan
+tasks:
+  - { id: discover, run: 'test -f fixed && echo "files=[\"x\", \"y\"]" >> "$BATON_OUTPUT"' }
+  - id: process
+    foreach: { from: discover, output: files }
+    run: 'echo "$BATON_ITEM" >> process.log'
+  - { id: merge, needs: process, run: 'echo merged >> merge.count' }
+)yaml";
+  auto first = s.run(yaml);
+  ASSERT_EQ(first.exit_code, 1) << describe(first);
+  // The fan-out never had items: it is one skipped task, in the report and in status.
+  EXPECT_TRUE(task_line(first, "process", "skipped", "upstream_failed: discover"));
+  EXPECT_TRUE(task_line(first, "merge", "skipped", "upstream_failed: process"));
+  auto status = baton_on(s, {"status", "last"});
+  EXPECT_THAT(status.out, ::testing::ContainsRegex(R"(\[-\] process +skipped +upstream_failed: discover)"))
+      << describe(status);
+  EXPECT_FALSE(s.exists("process.log"));
+
+  std::ofstream(s.at("fixed")) << "";
+  auto r = resume(s, "last");
+  EXPECT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_THAT(split_lines(s.read("process.log")), UnorderedElementsAre("x", "y"));
+  EXPECT_TRUE(task_line(r, "process[0]", "succeeded"));
+  EXPECT_TRUE(task_line(r, "process[1]", "succeeded"));
+  EXPECT_EQ(s.read("merge.count"), "merged\n");
+  EXPECT_TRUE(timeline_row(r.out, "process").empty())
+      << "the fan-out's row from the first session is not listed beside its instances\n"
+      << describe(r);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Runs that cannot be resumed, and runs with nothing to resume
 

@@ -211,6 +211,27 @@ tasks:
   EXPECT_EQ(s.read("d.env"), "");
 }
 
+// SPEC 1.1: a bare id names the nearest task first. A run reads the outputs of the task the
+// file means, even when another upstream of the same id comes first in `needs`.
+TEST(CliRunOutputs, TemplateReadsTheTaskItsReferenceResolvedTo) {
+  Scratch s;
+  auto r = s.run(R"(name: nearest
+tasks:
+  - id: build
+    tasks:
+      - { id: version, run: echo "v=build" >> "$BATON_OUTPUT", outputs: [v] }
+  - id: deploy
+    tasks:
+      - { id: version, run: echo "v=deploy" >> "$BATON_OUTPUT", outputs: [v] }
+      - id: show
+        needs: [build.version, version]
+        env: { V: "${{ tasks.version.outputs.v }}", B: "${{ tasks.build.version.outputs.v }}" }
+        run: echo "$V $B" > show.out
+)");
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_EQ(s.read("show.out"), "deploy build\n");
+}
+
 TEST(CliRunOutputs, MoreThanOneMebibyteFailsTheTask) {
   Scratch s;
   auto r = s.run(R"(name: big
