@@ -94,17 +94,28 @@ void close_fd(int& fd) {
 
 // Opens the log for appending, creating its folder only when the open says it is missing, so
 // that the common case costs one syscall.
+// A descriptor a child is given must not be 0, 1 or 2 (the child's dups would clobber it), which
+// open() returns when baton was started with one of them closed: moved above them.
+int above_stdio(int fd) {
+  if (fd < 0 || fd > STDERR_FILENO) return fd;
+  int moved = ::fcntl(fd, F_DUPFD_CLOEXEC, STDERR_FILENO + 1);
+  int error = errno;
+  ::close(fd);
+  errno = error;
+  return moved;
+}
+
 int open_log(const std::string& path) {
   constexpr int kFlags = O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC;
   int fd = ::open(path.c_str(), kFlags, 0644);
-  if (fd >= 0 || errno != ENOENT) return fd;
+  if (fd >= 0 || errno != ENOENT) return above_stdio(fd);
   auto folder = std::filesystem::path(path).parent_path();
   std::error_code error;
   if (folder.empty() || !std::filesystem::create_directories(folder, error)) {
     if (error) errno = error.value();
     if (error || folder.empty()) return -1;
   }
-  return ::open(path.c_str(), kFlags, 0644);
+  return above_stdio(::open(path.c_str(), kFlags, 0644));
 }
 
 // The value of PATH in a "KEY=VALUE" environment.
@@ -137,16 +148,6 @@ std::string search_path(std::string_view dirs, const std::string& name, const st
   return {};
 }
 
-bool is_usable_directory(const std::string& path, int& error) {
-  struct stat info {};
-  if (::stat(path.c_str(), &info) != 0) {
-    error = errno;
-    return false;
-  }
-  error = S_ISDIR(info.st_mode) ? (::access(path.c_str(), X_OK) == 0 ? 0 : errno) : ENOTDIR;
-  return error == 0;
-}
-
 }  // namespace
 
 ProcessSet::ProcessSet() {
@@ -159,7 +160,7 @@ ProcessSet::ProcessSet() {
     if (timer_fd_ < 0) fail("timerfd_create");
     signal_fd_ = ::signalfd(-1, &read_now, SFD_NONBLOCK | SFD_CLOEXEC);
     if (signal_fd_ < 0) fail("signalfd");
-    dev_null_fd_ = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+    dev_null_fd_ = above_stdio(::open("/dev/null", O_RDONLY | O_CLOEXEC));
     if (dev_null_fd_ < 0) fail("open /dev/null");
     if (!epoll_add(epoll_fd_, timer_fd_, kTimerKey) ||
         !epoll_add(epoll_fd_, signal_fd_, kSignalKey)) {
@@ -176,19 +177,6 @@ ProcessSet::ProcessSet() {
     for (int* fd : {&epoll_fd_, &timer_fd_, &signal_fd_, &dev_null_fd_}) close_fd(*fd);
     throw;
   }
-
-  // Every child starts clean: its own process group, nothing blocked, default dispositions for
-  // the signals baton blocks or a shell may have ignored. Built once, shared by every spawn.
-  posix_spawnattr_init(&attr_);
-  posix_spawnattr_setflags(&attr_,
-                           POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-  posix_spawnattr_setpgroup(&attr_, 0);
-  sigset_t none;
-  sigemptyset(&none);
-  posix_spawnattr_setsigmask(&attr_, &none);
-  sigset_t defaults = handled;
-  sigaddset(&defaults, SIGPIPE);
-  posix_spawnattr_setsigdefault(&attr_, &defaults);
 
   if (const char* path = std::getenv("PATH")) own_path_ = path;
   pthread_sigmask(SIG_BLOCK, &handled, &old_mask_);
@@ -219,7 +207,6 @@ ProcessSet::~ProcessSet() {
   while (::read(signal_fd_, dropped.data(), sizeof dropped) > 0) {
   }
   pthread_sigmask(SIG_SETMASK, &old_mask_, nullptr);
-  posix_spawnattr_destroy(&attr_);
   for (int* fd : {&epoll_fd_, &timer_fd_, &signal_fd_, &dev_null_fd_}) close_fd(*fd);
 }
 
@@ -268,7 +255,7 @@ pid_t ProcessSet::start(const LaunchSpec& spec) {
 }
 
 Result<pid_t> ProcessSet::spawn(const LaunchSpec& spec, int log_fd) {
-  // Only a PATH different from baton's needs a lookup of our own; posix_spawnp does the rest.
+  // Only a PATH different from baton's needs a lookup here; the child searches baton's own.
   const std::string& name = spec.argv[0];
   std::string program = name;
   bool search = name.find('/') == std::string::npos;
@@ -294,30 +281,23 @@ Result<pid_t> ProcessSet::spawn(const LaunchSpec& spec, int log_fd) {
   for (const auto& entry : spec.env) env_buffer_.push_back(const_cast<char*>(entry.c_str()));
   env_buffer_.push_back(nullptr);
 
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, dev_null_fd_, STDIN_FILENO);
-  posix_spawn_file_actions_adddup2(&actions, log_fd, STDOUT_FILENO);
-  posix_spawn_file_actions_adddup2(&actions, log_fd, STDERR_FILENO);
-  // Ours are O_CLOEXEC; this also keeps out any another part of the process left inheritable.
-  posix_spawn_file_actions_addclosefrom_np(&actions, STDERR_FILENO + 1);
-  if (!spec.cwd.empty()) posix_spawn_file_actions_addchdir_np(&actions, spec.cwd.c_str());
-  pid_t pid = 0;
-  int rc = search ? ::posix_spawnp(&pid, program.c_str(), &actions, &attr_, argv_buffer_.data(),
-                                   env_buffer_.data())
-                  : ::posix_spawn(&pid, program.c_str(), &actions, &attr_, argv_buffer_.data(),
-                                  env_buffer_.data());
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc == 0) return pid;
-
-  // glibc reports a failed chdir and a failed exec alike; tell them apart only now, off the
-  // fast path.
-  int cwd_error = 0;
-  if (!spec.cwd.empty() && !is_usable_directory(spec.cwd, cwd_error)) {
-    return unexpected(Error::io(describe("cannot change to directory", spec.cwd, cwd_error)));
+  SpawnRequest request;
+  request.program = program.c_str();
+  request.search = search;
+  request.path = own_path_ ? own_path_->c_str() : nullptr;
+  request.argv = argv_buffer_.data();
+  request.envp = env_buffer_.data();
+  request.stdin_fd = dev_null_fd_;
+  request.output_fd = log_fd;
+  request.cwd = spec.cwd.c_str();
+  SpawnError failure;
+  pid_t pid = spawner_.spawn(request, failure);
+  if (pid > 0) return pid;
+  if (failure.in_chdir) {
+    return unexpected(Error::io(describe("cannot change to directory", spec.cwd, failure.error)));
   }
-  if (rc == E2BIG) return unexpected(Error::io(too_big(spec)));
-  return unexpected(Error::io(describe("cannot run", name, rc)));
+  if (failure.error == E2BIG) return unexpected(Error::io(too_big(spec)));
+  return unexpected(Error::io(describe("cannot run", name, failure.error)));
 }
 
 std::uint32_t ProcessSet::new_slot() {

@@ -4,7 +4,6 @@
 #pragma once
 
 #include <signal.h>
-#include <spawn.h>
 #include <sys/types.h>
 
 #include <cstddef>
@@ -16,10 +15,11 @@
 
 #include "baton/result.hpp"
 #include "exec/launch.hpp"
+#include "exec/spawn.hpp"
 
 namespace baton::exec {
 
-/// Starts and supervises task attempts. Each attempt is a process spawned with posix_spawn in a
+/// Starts and supervises task attempts. Each attempt is a process started by a Spawner in a
 /// process group of its own, stdin from /dev/null, stdout and stderr appended to its log file
 /// (the output never passes through baton), signal mask and the dispositions of SIGINT,
 /// SIGTERM, SIGPIPE and SIGCHLD reset. When the process exits, whatever is left of its group is
@@ -127,8 +127,8 @@ class ProcessSet {
   int dev_null_fd_ = -1;
   sigset_t old_mask_{};
   int old_subreaper_ = 0;
-  posix_spawnattr_t attr_{};
-  std::optional<std::string> own_path_;  // baton's PATH: when posix_spawnp can search for us.
+  Spawner spawner_;
+  std::optional<std::string> own_path_;  // baton's PATH: the child searches it for us.
 
   std::vector<Attempt> slots_;
   std::vector<std::uint32_t> free_slots_;
