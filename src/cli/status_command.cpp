@@ -152,7 +152,7 @@ void execute(const StatusOptions& opts, int& exit_code) {
   Style style(stdout);
   std::cout << fmt::format("{} {} — {} — {} (started {}, {})\n", style.bold("Run"), run->id,
                            run->workflow, display_status(*run), local_date_time(run->started),
-                           run_duration(*run));
+                           run_duration(*run, *store));
   int ignored = 0;
   auto workflow = load_text_or_report(run->workflow_text, run->file, ignored);
   TreePrinter tree(records, order, style);

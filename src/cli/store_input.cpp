@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <iostream>
 
 #include "analyze/history.hpp"
@@ -70,9 +71,14 @@ std::string local_date_time(store::Millis ms) {
   return fmt::format("{:%Y-%m-%d %H:%M:%S}", fmt::localtime(t));
 }
 
-std::string run_duration(const store::RunRow& run) {
+std::string run_duration(const store::RunRow& run, store::Store& store) {
   store::Millis end = run.ended;
-  if (end == 0) {
+  if (end == 0 && display_status(run) == "interrupted") {
+    end = run.started;
+    for (const auto& task : store.tasks(run.id)) {
+      for (const auto& attempt : task.attempts) end = std::max({end, attempt.start, attempt.end});
+    }
+  } else if (end == 0) {
     end = std::chrono::duration_cast<std::chrono::milliseconds>(
               std::chrono::system_clock::now().time_since_epoch())
               .count();

@@ -35,7 +35,8 @@ std::string display_status(const store::RunRow& run);
 /// "2026-11-25 22:38:41", local time.
 std::string local_date_time(store::Millis ms);
 
-/// The run's duration so far (to now while it runs), "12.34s", "3m05s".
-std::string run_duration(const store::RunRow& run);
+/// The run's duration, "12.34s", "3m05s": to its end, to now while it runs, and for an
+/// interrupted run to the last start or end of an attempt it recorded (it is not running).
+std::string run_duration(const store::RunRow& run, store::Store& store);
 
 }  // namespace baton::cli

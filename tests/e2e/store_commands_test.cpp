@@ -3,6 +3,7 @@
 // process and on runs whose baton was killed; and several baton processes sharing one store.
 #include <memory>
 #include <regex>
+#include <thread>
 
 #include "e2e/run_e2e.hpp"
 
@@ -153,6 +154,10 @@ TEST(CliRuns, ShowsARunWhoseBatonIsGoneAsInterrupted) {
   auto lines = shapes(r.out);
   ASSERT_EQ(lines.size(), 2u) << describe(r);
   EXPECT_THAT(lines[1], HasSubstr(" sleeper DATE T interrupted ")) << describe(r);
+  // Its duration ends at the last thing it recorded: it does not grow while nothing runs.
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  auto later = baton_on(s, {"runs"});
+  EXPECT_EQ(later.out, r.out);
 }
 
 // ---------------------------------------------------------------------------------------------
