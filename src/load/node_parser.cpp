@@ -10,6 +10,16 @@
 namespace baton::load {
 namespace {
 
+// The keys parse_setting() reads: what a node, a group's `defaults` or the workflow may set and
+// its descendants inherit.
+bool is_setting_key(std::string_view key) {
+  for (std::string_view setting : {"retry", "timeout", "deadline", "kill_grace", "priority",
+                                   "on_failure", "cwd", "pool", "breaker", "env"}) {
+    if (key == setting) return true;
+  }
+  return false;
+}
+
 using model::NodeIndex;
 
 constexpr long long kIntMax = std::numeric_limits<int>::max();
@@ -100,14 +110,16 @@ void NodeParser::parse_node(const yaml::Node& yaml, NodeIndex parent) {
     node.depth = workflow_.nodes[parent].depth + 1;
     node.pos = yaml.pos();
     node.kind = yaml.is_map() && yaml["tasks"] ? model::NodeKind::kGroup : model::NodeKind::kLeaf;
-    // A placeholder id keeps paths readable in later messages when `id` is missing or wrong.
-    node.id = fmt::format("#{}", workflow_.nodes[parent].children.size() + 1);
-    if (auto id = yaml["id"]; id.is_scalar()) {
-      // An invalid id is kept so that references to it still resolve, unless it is so long that
-      // every message naming the task would quote it.
-      if (id.scalar().size() <= 4 * model::kMaxIdLength) node.id = id.text();
-      node.id_pos = id.pos();
+    auto id = yaml["id"];
+    // An invalid id is kept so that references to it still resolve, unless it is so long that
+    // every message naming the task would quote it.
+    if (id.is_scalar() && id.scalar().size() <= 4 * model::kMaxIdLength) {
+      node.id = id.scalar();
+    } else {
+      // A placeholder keeps paths readable in later messages when `id` is missing or wrong.
+      node.id = fmt::format("#{}", workflow_.nodes[parent].children.size() + 1);
     }
+    if (id.is_scalar()) node.id_pos = id.pos();
     const auto& parent_path = workflow_.nodes[parent].path;
     node.path = parent_path.empty() ? node.id : parent_path + "." + node.id;
     workflow_.nodes.push_back(std::move(node));
@@ -125,7 +137,12 @@ void NodeParser::parse_node(const yaml::Node& yaml, NodeIndex parent) {
       yaml, what, kNodeKeys,
       [&](std::string_view key, const yaml::Node& key_node, const yaml::Node& value) {
         keys.push_back(key);
-        if (parse_setting(key, value, node().own_settings(), index)) return;
+        // Only a setting makes the node hold settings of its own; the others share their
+        // parent's (a million plain tasks would otherwise cost two Settings each).
+        if (is_setting_key(key)) {
+          parse_setting(key, value, node().own_settings(), index);
+          return;
+        }
         if (key == "id") {
           if (!value.is_scalar() || !model::is_valid_id(value.text())) {
             reader_.error(value, fmt::format("invalid id {}: expected letters, digits, '_' or '-', "

@@ -2,6 +2,7 @@
 // references become each node's `upstream`; a sequential group adds previous-sibling edges.
 #pragma once
 
+#include <memory_resource>
 #include <optional>
 #include <string_view>
 #include <unordered_map>
@@ -44,8 +45,11 @@ class Resolver {
   DiagnosticSink& sink_;
   /// Each id's node, or kManyNodes when several share it (then found by a scan, on errors only).
   static constexpr model::NodeIndex kManyNodes = model::kNoNode - 1;
-  std::unordered_map<std::string_view, model::NodeIndex> by_id_;
-  std::unordered_map<std::string_view, model::NodeIndex> by_path_;
+  // Both indexes hold an entry per node (a million, at worst) and live only while the workflow
+  // is resolved: their entries come from one arena, released at once rather than one by one.
+  std::pmr::monotonic_buffer_resource arena_;
+  std::pmr::unordered_map<std::string_view, model::NodeIndex> by_id_{&arena_};
+  std::pmr::unordered_map<std::string_view, model::NodeIndex> by_path_{&arena_};
 };
 
 /// Reports each dependency cycle as `dependency cycle: a -> b -> c -> a` (each needs the next),
