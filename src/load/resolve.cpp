@@ -15,11 +15,8 @@ using model::NodeIndex;
 Resolver::Resolver(model::Workflow& workflow, DiagnosticSink& sink)
     : workflow_(workflow), sink_(sink) {
   const auto& nodes = workflow_.nodes;
-  by_id_.reserve(nodes.size());
   by_path_.reserve(nodes.size());
   for (NodeIndex i = 1; i < nodes.size(); ++i) {
-    auto [id, fresh_id] = by_id_.emplace(nodes[i].id, i);
-    if (!fresh_id) id->second = kManyNodes;
     auto [path, fresh_path] = by_path_.emplace(nodes[i].path, i);
     if (fresh_path) continue;
     // The same path twice means the same id twice among one node's children.
@@ -30,6 +27,18 @@ Resolver::Resolver(model::Workflow& workflow, DiagnosticSink& sink)
                 fmt::format("duplicate id '{}' among {} (first defined at line {})", nodes[i].id,
                             scope, nodes[path->second].id_pos.line));
   }
+}
+
+const std::pmr::unordered_map<std::string_view, NodeIndex>& Resolver::ids() {
+  if (ids_built_) return by_id_;
+  ids_built_ = true;
+  const auto& nodes = workflow_.nodes;
+  by_id_.reserve(nodes.size());
+  for (NodeIndex i = 1; i < nodes.size(); ++i) {
+    auto [id, fresh] = by_id_.emplace(nodes[i].id, i);
+    if (!fresh) id->second = kManyNodes;
+  }
+  return by_id_;
 }
 
 std::string Resolver::label(NodeIndex node) const {
@@ -49,7 +58,7 @@ std::optional<NodeIndex> Resolver::resolve(const model::Reference& ref, NodeInde
     const std::string& scope_path = nodes[scope].path;
     std::string sibling_path = scope_path.empty() ? ref.text : scope_path + "." + ref.text;
     if (auto it = by_path_.find(sibling_path); it != by_path_.end()) return it->second;
-    if (auto it = by_id_.find(ref.text); it != by_id_.end()) {
+    if (auto it = ids().find(ref.text); it != ids().end()) {
       if (it->second != kManyNodes) return it->second;
       std::vector<std::string> paths;
       for (const auto& candidate : nodes) {
@@ -63,8 +72,8 @@ std::optional<NodeIndex> Resolver::resolve(const model::Reference& ref, NodeInde
     }
   }
   std::vector<std::string_view> names;
-  names.reserve(by_id_.size() + by_path_.size());
-  for (const auto& entry : by_id_) names.push_back(entry.first);
+  names.reserve(ids().size() + by_path_.size());
+  for (const auto& entry : ids()) names.push_back(entry.first);
   for (const auto& entry : by_path_) {
     if (entry.first.find('.') != std::string_view::npos) names.push_back(entry.first);
   }

@@ -40,6 +40,9 @@ class Resolver {
   /// The fan-out variable in scope at `node`, if any: its own or its nearest ancestor's.
   const model::Foreach* fanout_in_scope(model::NodeIndex node) const;
   std::string label(model::NodeIndex node) const;
+  /// By id, built on the first reference that is neither a path nor a sibling's id: most
+  /// workflows never need it.
+  const std::pmr::unordered_map<std::string_view, model::NodeIndex>& ids();
 
   model::Workflow& workflow_;
   DiagnosticSink& sink_;
@@ -49,6 +52,7 @@ class Resolver {
   // is resolved: their entries come from one arena, released at once rather than one by one.
   std::pmr::monotonic_buffer_resource arena_;
   std::pmr::unordered_map<std::string_view, model::NodeIndex> by_id_{&arena_};
+  bool ids_built_ = false;
   std::pmr::unordered_map<std::string_view, model::NodeIndex> by_path_{&arena_};
 };
 
