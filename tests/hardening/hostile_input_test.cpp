@@ -191,10 +191,12 @@ TEST(CliHostileInput, EndlessInputIsReadOnlyUpToTheLimit) {
   EXPECT_LT(m.max_rss_kb, 400 * 1024 + hostile::kSanitizerRssKb) << m.describe();
 }
 
-// SPEC 9 asks `baton validate` + `baton plan` of 1,000,000 tasks in under 3 s and 1 GB; the
-// loader is not there yet (docs/benchmarks.md: 5-8 s and 1.7-2 GB on an idle machine). This
+// SPEC 9 asks `baton validate` + `baton plan` of 1,000,000 tasks in under 3 s and 1 GB. Memory
+// is about there (0.8-1.1 GB, docs/benchmarks.md), time not yet (5-17 s, by machine load). This
 // test holds what is true now, with room for a loaded machine: the file is valid and planned,
-// without a crash, in bounded time and memory.
+// without a crash, in bounded time and memory. Under AddressSanitizer, whose redzones and
+// quarantine about double a heap of small blocks, the bound is looser.
+constexpr long kMillionTasksRssKb = hostile::kSanitizerRssKb > 0 ? 3L << 20 : 1536L << 10;
 TEST(CliHostileInput, MillionTasksArePlanned) {
   Scratch s;
   auto file = s.at("million.yaml").string();
@@ -214,7 +216,7 @@ TEST(CliHostileInput, MillionTasksArePlanned) {
   EXPECT_EQ(m.exit_code, 0) << m.describe();
   EXPECT_THAT(m.out, HasSubstr("1000000 leaf tasks")) << m.describe();
   EXPECT_LT(m.elapsed, milliseconds(60'000)) << m.describe();
-  EXPECT_LT(m.max_rss_kb, 3L * 1024 * 1024 + hostile::kSanitizerRssKb) << m.describe();
+  EXPECT_LT(m.max_rss_kb, kMillionTasksRssKb) << m.describe();
   std::cout << "[ measured ] baton plan, 1,000,000 tasks: " << m.elapsed.count() << " ms, "
             << m.max_rss_kb / 1024 << " MiB\n";
 }
