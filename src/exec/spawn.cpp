@@ -158,7 +158,7 @@ Spawner::Spawner() {
   // handler (a program using the library may have set some), which must never run in a child
   // that shares our memory.
   for (int signal : {SIGPIPE, SIGINT, SIGTERM, SIGUSR1, SIGCHLD}) reset_signals_.push_back(signal);
-  for (int signal = 1; signal < SIGRTMAX; ++signal) {
+  for (int signal = 1; signal <= SIGRTMAX; ++signal) {
     struct sigaction current {};
     if (signal == SIGKILL || signal == SIGSTOP || ::sigaction(signal, nullptr, &current) != 0) {
       continue;
