@@ -37,8 +37,8 @@ void execute(const RunsOptions& opts, int& exit_code) {
             << '\n';
   for (const auto& run : runs) {
     std::cout << fmt::format("{:<22} {:<20} {:<19} {:>9}  {:<12} {}\n", run.id, run.workflow,
-                             local_date_time(run.started), run_duration(run, *store), display_status(run),
-                             counts_text(store->count_states(run.id)));
+                             local_date_time(run.started), run_duration(run, *store),
+                             display_status(run), counts_text(store->count_states(run.id)));
   }
 }
 

@@ -50,8 +50,7 @@ class TemplateValues {
     // The task the loader resolved `ref` to, as written on the nearest node (a group's env is
     // inherited with its templates); a workflow built in code may leave it to the name.
     model::NodeIndex target = model::kNoNode;
-    for (UnitIndex u = leaf_; u != kNoUnit && target == model::kNoNode;
-         u = graph_.unit(u).parent) {
+    for (UnitIndex u = leaf_; u != kNoUnit && target == model::kNoNode; u = graph_.unit(u).parent) {
       for (const auto& [text, index] : graph_.node_of(u).output_refs) {
         if (text == ref) target = index;
       }

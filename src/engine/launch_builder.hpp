@@ -18,7 +18,7 @@ namespace baton::engine {
 struct PreparedLaunch {
   LaunchSpec spec;
   std::string output_file;  ///< $BATON_OUTPUT.
-  std::string error;                  ///< Non-empty if the attempt cannot start (a template).
+  std::string error;        ///< Non-empty if the attempt cannot start (a template).
 };
 
 /// Environments shared between attempts: baton's own (minus the names baton sets per attempt)
@@ -48,10 +48,10 @@ PreparedLaunch prepare_launch(const RunGraph& graph, UnitIndex leaf, int attempt
 /// Where an attempt's outputs go: RUN_DIR/outputs/PATH.ATTEMPT ($BATON_OUTPUT), or
 /// PATH.compensate.ATTEMPT for a compensation.
 std::string output_path(const RunOptions& options, const std::string& path, int attempt,
-                                  Step step = Step::kTask);
+                        Step step = Step::kTask);
 
 /// Where an attempt's log goes: RUN_DIR/logs/PATH.ATTEMPT.log, or PATH.compensate.ATTEMPT.log.
 std::string log_path(const RunOptions& options, const std::string& path, int attempt,
-                               Step step = Step::kTask);
+                     Step step = Step::kTask);
 
 }  // namespace baton::engine

@@ -504,8 +504,7 @@ void Scheduler::on_exit(UnitIndex leaf, const AttemptExited& exited) {
   }
   // A callable reports its outputs; a process writes them to its file.
   auto outputs = call ? checked_outputs(call->outputs)
-                                : read_outputs_file(
-                                      output_path(options_, unit.path, attempt.number));
+                      : read_outputs_file(output_path(options_, unit.path, attempt.number));
   std::string rejected;
   if (!outputs) {
     rejected = attempt.error = outputs.error().message;

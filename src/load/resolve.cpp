@@ -240,9 +240,8 @@ void Resolver::resolve_templates(const std::vector<TemplateSite>& sites) {
           }
           add_edge(site.node, *target, site.pos, site.key);
           auto& refs = workflow_.nodes[site.node].output_refs;
-          if (std::find_if(refs.begin(), refs.end(), [&](const auto& r) {
-                return r.first == meaning.ref;
-              }) == refs.end()) {
+          if (std::find_if(refs.begin(), refs.end(),
+                           [&](const auto& r) { return r.first == meaning.ref; }) == refs.end()) {
             refs.emplace_back(meaning.ref, *target);
           }
           break;

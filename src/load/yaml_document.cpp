@@ -256,7 +256,7 @@ class DocumentBuilder {
   std::vector<std::string> anchors_of_open_;
   std::vector<std::uint32_t> pending_;
   std::map<std::string, Anchor> anchors_;
-  std::uint64_t total_ = 0;  // Nodes so far, aliases expanded.
+  std::uint64_t total_ = 0;   // Nodes so far, aliases expanded.
   std::uint64_t budget_ = 0;  // What aliases may expand the document to.
   bool aliases_ = false;
   int documents_ = 0;

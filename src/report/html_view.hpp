@@ -69,8 +69,10 @@ std::string field_text(const nlohmann::ordered_json& object, std::string_view ke
 std::optional<double> field_number(const nlohmann::ordered_json& object, std::string_view key);
 
 /// `object[key]` if it is an object or array of that kind, else an empty one.
-const nlohmann::ordered_json& field_object(const nlohmann::ordered_json& object, std::string_view key);
-const nlohmann::ordered_json& field_array(const nlohmann::ordered_json& object, std::string_view key);
+const nlohmann::ordered_json& field_object(const nlohmann::ordered_json& object,
+                                           std::string_view key);
+const nlohmann::ordered_json& field_array(const nlohmann::ordered_json& object,
+                                          std::string_view key);
 
 /// The path of `path` with its phase's common prefix (`shipping.`) removed, for rows and boxes
 /// already labelled with the phase.

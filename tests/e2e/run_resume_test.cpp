@@ -201,7 +201,8 @@ tasks:
   EXPECT_TRUE(task_line(first, "process", "skipped", "upstream_failed: discover"));
   EXPECT_TRUE(task_line(first, "merge", "skipped", "upstream_failed: process"));
   auto status = baton_on(s, {"status", "last"});
-  EXPECT_THAT(status.out, ::testing::ContainsRegex(R"(\[-\] process +skipped +upstream_failed: discover)"))
+  EXPECT_THAT(status.out,
+              ::testing::ContainsRegex(R"(\[-\] process +skipped +upstream_failed: discover)"))
       << describe(status);
   EXPECT_FALSE(s.exists("process.log"));
 
