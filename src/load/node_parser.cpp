@@ -10,16 +10,6 @@
 namespace baton::load {
 namespace {
 
-// The keys parse_setting() reads: what a node, a group's `defaults` or the workflow may set and
-// its descendants inherit.
-bool is_setting_key(std::string_view key) {
-  for (std::string_view setting : {"retry", "timeout", "deadline", "kill_grace", "priority",
-                                   "on_failure", "cwd", "pool", "breaker", "env"}) {
-    if (key == setting) return true;
-  }
-  return false;
-}
-
 using model::NodeIndex;
 
 constexpr long long kIntMax = std::numeric_limits<int>::max();
@@ -139,8 +129,8 @@ void NodeParser::parse_node(const yaml::Node& yaml, NodeIndex parent) {
         keys.push_back(key);
         // Only a setting makes the node hold settings of its own; the others share their
         // parent's (a million plain tasks would otherwise cost two Settings each).
-        if (is_setting_key(key)) {
-          parse_setting(key, value, node().own_settings(), index);
+        if (parse_setting(
+                key, value, [&]() -> model::Settings& { return node().own_settings(); }, index)) {
           return;
         }
         if (key == "id") {
@@ -290,37 +280,38 @@ void NodeParser::parse_defaults(const yaml::Node& value, model::Settings& settin
                                 NodeIndex owner) {
   reader_.mapping(value, "'defaults'", kDefaultsKeys,
                   [&](std::string_view key, const yaml::Node&, const yaml::Node& v) {
-                    parse_setting(key, v, settings, owner);
+                    parse_setting(
+                        key, v, [&]() -> model::Settings& { return settings; }, owner);
                   });
 }
 
 bool NodeParser::parse_setting(std::string_view key, const yaml::Node& value,
-                               model::Settings& settings, NodeIndex owner) {
+                               const std::function<model::Settings&()>& settings, NodeIndex owner) {
   if (key == "retry") {
-    parse_retry(value, settings.retry);
+    parse_retry(value, settings().retry);
   } else if (key == "timeout" || key == "deadline" || key == "kill_grace") {
     auto d = reader_.duration(value, key);
     if (d && d->count() == 0 && key != "kill_grace") {
       reader_.error(value, fmt::format("'{}' must be longer than 0", key));
       d.reset();
     }
-    (key == "timeout"    ? settings.timeout
-     : key == "deadline" ? settings.deadline
-                         : settings.kill_grace) = d;
+    (key == "timeout"    ? settings().timeout
+     : key == "deadline" ? settings().deadline
+                         : settings().kill_grace) = d;
   } else if (key == "priority") {
-    if (auto v = reader_.integer(value, key, kIntMin, kIntMax)) settings.priority = int(*v);
+    if (auto v = reader_.integer(value, key, kIntMin, kIntMax)) settings().priority = int(*v);
   } else if (key == "on_failure") {
-    settings.on_failure = reader_.enumeration<OnFailure>(value, key);
+    settings().on_failure = reader_.enumeration<OnFailure>(value, key);
   } else if (key == "cwd") {
-    settings.cwd = reader_.string(value, key);
-    if (settings.cwd) record_site(owner, "cwd", value, false);
+    settings().cwd = reader_.string(value, key);
+    if (settings().cwd) record_site(owner, "cwd", value, false);
   } else if (key == "pool" || key == "breaker") {
     auto name = reader_.string(value, key);
     if (name) named_uses_.push_back({std::string(key), *name, value.pos()});
-    (key == "pool" ? settings.pool : settings.breaker) = std::move(name);
+    (key == "pool" ? settings().pool : settings().breaker) = std::move(name);
   } else if (key == "env") {
     if (auto env = reader_.env(value, key)) {
-      settings.env = std::move(*env);
+      settings().env = std::move(*env);
       for (auto entry : value.entries()) {
         if (entry.key.is_scalar() && entry.value.is_scalar()) {
           record_site(owner, "env." + entry.key.text(), entry.value, false);

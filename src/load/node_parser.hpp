@@ -2,6 +2,7 @@
 // key's type and range. References, templates and inheritance are handled by later passes.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -42,9 +43,10 @@ class NodeParser {
 
  private:
   void parse_node(const yaml::Node& yaml, model::NodeIndex parent);
-  /// Reads one settings key (retry, timeout, ... env); false if `key` is not one.
-  bool parse_setting(std::string_view key, const yaml::Node& value, model::Settings& settings,
-                     model::NodeIndex owner);
+  /// Reads one settings key (retry, timeout, ... env) into `settings()`, which it calls only
+  /// for such a key; false if `key` is not one.
+  bool parse_setting(std::string_view key, const yaml::Node& value,
+                     const std::function<model::Settings&()>& settings, model::NodeIndex owner);
   void parse_retry(const yaml::Node& value, RetryPolicy& retry);
   void parse_foreach(const yaml::Node& value, model::Foreach& foreach);
   std::optional<model::Command> parse_command(const yaml::Node& value, std::string_view key,
