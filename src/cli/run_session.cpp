@@ -12,6 +12,7 @@
 #include "cli/run_output.hpp"
 #include "engine/scheduler.hpp"
 #include "exec/leftovers.hpp"
+#include "exec/proc_file.hpp"
 #include "exec/process_executor.hpp"
 #include "store/run_recorder.hpp"
 
@@ -34,8 +35,7 @@ int exit_code_of(engine::RunStatus status) {
 // Field 22 of /proc/self/stat: when this process started, in clock ticks since boot. With the
 // pid it names this process and no later one that reuses the pid.
 std::int64_t process_start_ticks(pid_t pid) {
-  std::ifstream in(fmt::format("/proc/{}/stat", pid));
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto text = exec::read_proc_file(fmt::format("/proc/{}/stat", pid));
   auto close = text.rfind(')');  // The command name may hold spaces and parentheses.
   if (close == std::string::npos) return 0;
   std::istringstream fields(text.substr(close + 2));

@@ -8,19 +8,19 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <set>
+#include <sstream>
 #include <thread>
 #include <vector>
+
+#include "exec/proc_file.hpp"
 
 namespace baton::exec {
 namespace {
 
 bool environment_holds(pid_t pid, const std::string& entry) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/environ", std::ios::binary);
-  if (!in) return false;  // Gone, or not ours.
-  std::string env((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto env =
+      read_proc_file("/proc/" + std::to_string(pid) + "/environ");  // "" if gone, or not ours.
   for (std::size_t pos = 0; pos < env.size();) {
     auto end = env.find('\0', pos);
     if (end == std::string::npos) end = env.size();
@@ -54,7 +54,7 @@ bool group_of_run(pid_t group, const std::string& entry) {
 // Killed already and on its way out (SIGKILL pending), such as the rest of an attempt's group:
 // killed again, but not counted as a leftover.
 bool dying(pid_t pid) {
-  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  std::istringstream status(read_proc_file("/proc/" + std::to_string(pid) + "/status"));
   for (std::string line; std::getline(status, line);) {
     if (line.starts_with("SigPnd:") || line.starts_with("ShdPnd:")) {
       auto mask = std::strtoull(line.c_str() + 7, nullptr, 16);
@@ -65,8 +65,7 @@ bool dying(pid_t pid) {
 }
 
 bool alive(pid_t pid) {
-  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-  std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+  auto text = read_proc_file("/proc/" + std::to_string(pid) + "/stat");
   auto close = text.rfind(')');
   return close != std::string::npos && close + 2 < text.size() && text[close + 2] != 'Z';
 }
@@ -78,8 +77,7 @@ std::vector<std::pair<pid_t, pid_t>> live_parents() {
   for (const auto& dir : std::filesystem::directory_iterator("/proc", ec)) {
     const auto name = dir.path().filename().string();
     if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
-    std::ifstream stat(dir.path() / "stat");
-    std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+    auto text = read_proc_file(dir.path().string() + "/stat");
     auto close = text.rfind(')');
     if (close == std::string::npos || close + 4 >= text.size()) continue;
     char state = text[close + 2];

@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "exec/proc_file.hpp"
 #include "support/run_process.hpp"
 
 namespace baton::exec {
@@ -77,7 +78,7 @@ AttemptExited run_one(ProcessSet& set, const LaunchSpec& s) {
 // Gone, or a zombie that nobody has reaped yet: either way no longer running.
 bool is_running(pid_t pid) {
   if (::kill(pid, 0) != 0) return errno != ESRCH;
-  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::istringstream stat(read_proc_file("/proc/" + std::to_string(pid) + "/stat"));
   std::string field;
   for (int i = 0; i < 3 && stat >> field; ++i) {
   }

@@ -20,6 +20,8 @@
 #include <thread>
 #include <vector>
 
+#include "exec/proc_file.hpp"
+
 extern char** environ;
 
 namespace baton::testing {
@@ -115,8 +117,7 @@ class BackgroundProcess {
 inline bool process_alive(pid_t pid) {
   if (pid <= 0) return false;
   if (kill(pid, 0) != 0) return errno != ESRCH;
-  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-  std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+  auto text = exec::read_proc_file("/proc/" + std::to_string(pid) + "/stat");  // "" once gone.
   auto paren = text.rfind(')');
   if (paren == std::string::npos || paren + 2 >= text.size()) return false;
   return text[paren + 2] != 'Z' && text[paren + 2] != 'X';
