@@ -142,9 +142,11 @@ class JsonProgress : public Progress {
                           event.kind == K::kCompensationFinished ||
                           unit.state == TaskState::kCompensating;
       const auto& attempts = compensation ? unit.compensations : unit.attempts;
-      extra = {{"task", unit.path}, {"attempt", attempts.size()}};
+      // Numbers go on across a resume (SPEC 4): the attempt's own, not a count of this session's.
+      int attempt = attempts.empty() ? 0 : attempts.back().number;
+      extra = {{"task", unit.path}, {"attempt", attempt}};
       if (event.kind == K::kTaskRetrying) {
-        extra["attempt"] = attempts.size() + 1;  // The one due next.
+        extra["attempt"] = attempt + 1;  // The one due next.
         extra["next_attempt_at"] = clock_time(unit.next_attempt_at);
       }
       if (event.kind == K::kCompensationFinished) {
@@ -152,6 +154,7 @@ class JsonProgress : public Progress {
       }
       if (compensation) extra["compensation"] = true;
       if (!unit.reason.empty()) extra["reason"] = unit.reason;
+      if (event.kind == K::kTaskFailed && unit.failure_ignored) extra["failure_ignored"] = true;
       if (event.kind == K::kTaskWaiting && is_approval_gate(unit)) {
         extra["approve"] =
             fmt::format("baton approve {} {}{}", run_id_, shell_word(unit.path), state_flag_);
@@ -178,7 +181,12 @@ class JsonProgress : public Progress {
   }
   void emit(const char* event, std::chrono::system_clock::time_point at,
             nlohmann::ordered_json extra) {
-    nlohmann::ordered_json line = {{"ts", clock_time(at)}, {"event", event}, {"run", run_id_}};
+    // SPEC 8's fixed fields are on every line: null where an event is not about a task.
+    nlohmann::ordered_json line = {{"ts", clock_time(at)},
+                                   {"event", event},
+                                   {"run", run_id_},
+                                   {"task", nullptr},
+                                   {"attempt", nullptr}};
     for (auto& [key, value] : extra.items()) line[key] = value;
     // Items and reasons may hold a task's bytes, not necessarily UTF-8: replaced, not fatal.
     fmt::print(stderr, "{}\n",
@@ -187,11 +195,23 @@ class JsonProgress : public Progress {
   std::string run_id_, state_flag_;
 };
 
+// No progress, but an approval gate still says what to type (SPEC 3.6): without it, a run
+// would wait for a verdict nobody was asked for.
 class NoProgress : public Progress {
  public:
+  NoProgress(std::string run_id, std::string state_flag)
+      : run_id_(std::move(run_id)), state_flag_(std::move(state_flag)) {}
   void run_started(const std::string&) override {}
-  void on_event(const engine::RunEvent&) override {}
+  void on_event(const engine::RunEvent& event) override {
+    if (event.kind == engine::RunEventKind::kTaskWaiting && is_approval_gate(*event.unit)) {
+      fmt::print(stderr, "{}: {}\n", event.unit->path,
+                 approval_commands(run_id_, event.unit->path, state_flag_));
+    }
+  }
   void run_finished(const engine::RunResult&) override {}
+
+ private:
+  std::string run_id_, state_flag_;
 };
 
 // A terminal that can take the live line: a dumb one cannot clear a line.
@@ -205,7 +225,7 @@ bool stderr_is_terminal() {
 std::unique_ptr<Progress> make_progress(const std::string& mode, const std::string& run_id,
                                         const std::string& state_flag) {
   if (mode == "json") return std::make_unique<JsonProgress>(run_id, state_flag);
-  if (mode == "none") return std::make_unique<NoProgress>();
+  if (mode == "none") return std::make_unique<NoProgress>(run_id, state_flag);
   if (mode == "tty" || (mode == "auto" && stderr_is_terminal())) {
     return make_tty_progress(run_id, state_flag);
   }

@@ -1,4 +1,5 @@
-// Colour only on a terminal, and never with NO_COLOR (https://no-color.org).
+// Colour only on a terminal, and never with NO_COLOR set to a non-empty value
+// (https://no-color.org: an empty NO_COLOR counts as unset).
 #pragma once
 
 #include <unistd.h>
@@ -12,8 +13,7 @@ namespace baton::cli {
 
 class Style {
  public:
-  explicit Style(std::FILE* stream)
-      : on_(::isatty(::fileno(stream)) && std::getenv("NO_COLOR") == nullptr) {}
+  explicit Style(std::FILE* stream) : on_(::isatty(::fileno(stream)) && !no_color()) {}
   /// Colour on or off whatever the stream (tests, and text written elsewhere later).
   static Style with_colour(bool on) { return Style(on); }
 
@@ -25,6 +25,10 @@ class Style {
 
  private:
   explicit Style(bool on) : on_(on) {}
+  static bool no_color() {
+    const char* value = std::getenv("NO_COLOR");
+    return value != nullptr && *value != '\0';
+  }
   std::string wrap(std::string_view code, std::string_view s) const {
     if (!on_) return std::string(s);
     return "\x1b[" + std::string(code) + "m" + std::string(s) + "\x1b[0m";

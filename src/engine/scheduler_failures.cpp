@@ -14,9 +14,12 @@
 namespace baton::engine {
 namespace {
 
-std::string attempts_label(int made, int budget) {
-  return budget == 0 ? fmt::format("attempt {}", made + 1)
-                     : fmt::format("attempt {} of {}", made + 1, budget);
+// The attempt due next: `attempt 5 of 6`. After a resume the numbers go on and the budget starts
+// afresh (SPEC 4), so the last attempt allowed is the recorded count plus max_attempts.
+std::string next_attempt_label(const Unit& unit, int budget) {
+  int next = static_cast<int>(unit.attempts.size()) + 1;
+  return budget == 0 ? fmt::format("attempt {}", next)
+                     : fmt::format("attempt {} of {}", next, unit.attempt_base + budget);
 }
 
 // A retry that was due will not happen after all: the last attempt's decision says why.
@@ -68,9 +71,9 @@ void Scheduler::attempt_failed(UnitIndex leaf, std::string reason, int exit_code
     return;
   }
   int budget = policy.max_attempts.value_or(1);
-  attempt.decision =
-      fmt::format("retry in {} ({})", model::format_duration(delay), attempts_label(made, budget));
-  unit.reason = fmt::format("{}; {} in {}", reason, attempts_label(made, budget),
+  attempt.decision = fmt::format("retry in {} ({})", model::format_duration(delay),
+                                 next_attempt_label(unit, budget));
+  unit.reason = fmt::format("{}; {} in {}", reason, next_attempt_label(unit, budget),
                             model::format_duration(delay));
   unit.next_attempt_at = std::chrono::system_clock::now() + delay;
   ++retrying_;

@@ -46,18 +46,13 @@ std::string status_title(const RunReport& report) {
   return report.interrupted ? "Interrupted" : "Running";
 }
 
+// SPEC 6: "Succeeded / Failed / Rolled back / Cancelled, in H:MM:SS"; a run that has not ended
+// says so instead.
 std::string result_text(const RunReport& report, const Metrics& m) {
   std::string took = hms(m.makespan);
-  std::string head;
-  if (report.ended()) {
-    head = fmt::format("{} in {}", status_title(report), took);
-  } else if (report.interrupted) {
-    head = fmt::format("Interrupted after {} (its baton stopped)", took);
-  } else {
-    head = fmt::format("Running, {} so far", took);
-  }
-  return fmt::format("{} — run {}, started {}", head, report.run.id,
-                     local_date_time(report.run.started));
+  if (report.ended()) return fmt::format("{} in {}", status_title(report), took);
+  if (report.interrupted) return fmt::format("Interrupted after {} (its baton stopped)", took);
+  return fmt::format("Running, {} so far", took);
 }
 
 std::string total_tasks(const RunReport& report) {
@@ -86,7 +81,9 @@ void summary(const RunReport& report, const Metrics& m, std::string& out) {
                      domains.empty() ? "—" : cell(fmt::format("{}", fmt::join(domains, ", "))));
   out += fmt::format("| Strategy    | {} |\n", strategy);
   out += fmt::format("| Total Tasks | {} |\n", total_tasks(report));
-  out += fmt::format("| Result      | {} |\n\n", cell(result_text(report, m)));
+  out += fmt::format("| Result      | {} |\n", cell(result_text(report, m)));
+  out += fmt::format("| Run         | {}, started {} |\n\n", report.run.id,
+                     local_date_time(report.run.started));
 }
 
 // ---- Research Applied ------------------------------------------------------------------------

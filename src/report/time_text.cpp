@@ -33,15 +33,13 @@ std::string local_date_time(store::Millis ms) {
 
 std::string hms(store::Millis duration) {
   if (duration < 0) duration = 0;
-  auto hundredths = (duration + 5) / 10;
-  auto secs = hundredths / 100;
-  return fmt::format("{}:{:02}:{:02}.{:02}", secs / 3600, secs / 60 % 60, secs % 60,
-                     hundredths % 100);
+  auto secs = (duration + 500) / 1000;
+  return fmt::format("{}:{:02}:{:02}", secs / 3600, secs / 60 % 60, secs % 60);
 }
 
 std::string short_duration(store::Millis duration) {
   if (duration < 0) duration = 0;
-  if (duration < 59'995) {  // Rounded to hundredths as hms() rounds, so both agree.
+  if (duration < 59'995) {  // Rounded to hundredths.
     auto hundredths = (duration + 5) / 10;
     return fmt::format("{}.{:02}s", hundredths / 100, hundredths % 100);
   }

@@ -17,7 +17,7 @@ std::string time_of_day(store::Millis ms);
 /// Local date and time, `2026-11-25 23:45:41`.
 std::string local_date_time(store::Millis ms);
 
-/// H:MM:SS with hundredths: `0:00:00.55`, `1:02:03.00`.
+/// H:MM:SS, to the nearest second (SPEC 6's Result): `0:00:01`, `1:02:03`.
 std::string hms(store::Millis duration);
 
 /// Short: `0.55s`, `3m05s`, `1h02m`.

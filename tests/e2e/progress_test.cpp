@@ -191,6 +191,12 @@ TEST(CliProgressTty, ColoursTheMarksOnATerminal) {
   EXPECT_THAT(r.screen, HasSubstr("run \x1b[31mfailed\x1b[0m in ")) << r.describe();
 }
 
+TEST(CliProgressTty, AnEmptyNoColorKeepsTheColours) {
+  Scratch s;  // no-color.org: "when present and not an empty string".
+  auto r = run_on_terminal(s, kFourTasks, {"--progress", "tty"}, {"NO_COLOR="});
+  EXPECT_THAT(r.screen, HasSubstr("\x1b[32m✓\x1b[0m a  ")) << r.describe();
+}
+
 TEST(CliProgressTty, NoColorTakesTheColoursAwayButNotTheLiveLine) {
   Scratch s;
   auto r = run_on_terminal(s, kFourTasks, {"--progress", "tty"}, {"NO_COLOR=1"});

@@ -63,6 +63,20 @@ TEST(CliReport, TheLastLinesOfAFailedAttemptsLogAreShownWithItsNextStep) {
       << "the exact command, with the state folder that is not the default";
 }
 
+TEST(CliReport, ASucceededRunStillListsItsSkippedTasksInNextSteps) {
+  Scratch s;  // SPEC 6: "each failed, skipped or waiting task with its reason".
+  auto r = s.run(R"(name: skip-in-success
+tasks:
+  - { id: work, run: 'true' }
+  - { id: on_error, needs: work, trigger: one_failed, run: 'true' }
+)");
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  auto steps = r.out.substr(r.out.find("### Next Steps"));
+  EXPECT_THAT(steps, HasSubstr("`on_error` was skipped: ")) << r.out;
+  EXPECT_THAT(steps, Not(HasSubstr("every task succeeded"))) << r.out;
+  EXPECT_THAT(steps, Not(HasSubstr("baton resume"))) << "a succeeded run is not resumed";
+}
+
 TEST(CliReport, ReportOfAFinishedRunIsWhatTheRunPrinted) {
   Scratch s;
   auto r = s.run(kFailing);
@@ -147,7 +161,10 @@ tasks:
   std::ofstream(s.at("fixed")) << "";
   auto r = baton_on(s, {"resume", "last"});
   ASSERT_EQ(r.exit_code, 0) << describe(r);
-  EXPECT_THAT(report_row(r.out, "Result"), StartsWith("Succeeded in "));
+  // SPEC 6: "Succeeded / Failed / Rolled back / Cancelled, in H:MM:SS".
+  EXPECT_THAT(report_row(r.out, "Result"),
+              MatchesRegex("Succeeded in [0-9]+:[0-5][0-9]:[0-5][0-9]"));
+  EXPECT_THAT(report_row(r.out, "Run"), StartsWith(newest_run_id(s) + ", started "));
   EXPECT_TRUE(task_line(r, "first", "succeeded")) << "from the first session";
   EXPECT_TRUE(task_line(r, "flag", "succeeded"));
   EXPECT_THAT(timeline_row(r.out, "flag"), HasSubstr("(2 attempts)"));

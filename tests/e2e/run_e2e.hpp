@@ -43,6 +43,7 @@ using baton::testing::trim;
 using baton::testing::wait_until_gone;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
+using ::testing::MatchesRegex;
 using ::testing::Not;
 using ::testing::StartsWith;
 

@@ -113,6 +113,23 @@ tasks:
   EXPECT_EQ(waiting[0].value("reason", ""), "waiting for approval");
 }
 
+TEST(CliGate, WithNoProgressTheRunStillPrintsTheCommands) {
+  Scratch s;  // SPEC 3.6: a foreground run prints the exact command to type, whatever --progress.
+  auto r = s.run(R"(name: quiet-gate
+tasks:
+  - { id: build, run: 'true' }
+  - { id: gate, approval: true, timeout: 50ms, needs: build }
+)",
+                 {"--progress", "none"});
+  EXPECT_EQ(r.exit_code, 1) << describe(r);
+  auto id = newest_run_id(s);
+  EXPECT_EQ(trim(r.err), "gate: waiting for approval: run `baton approve " + id + " gate --state " +
+                             s.state() + "` or `baton reject " + id + " gate --state " + s.state() +
+                             "` in another shell")
+      << "that line and nothing else\n"
+      << describe(r);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Verdicts
 

@@ -101,10 +101,20 @@ tasks:
   EXPECT_TRUE(task_line(r, "broken", "failed"));
   EXPECT_EQ(run_status(s), "failed");
 
-  auto again = resume(s, "last");
+  auto again = resume(s, "last", {"--progress", "json"});
   EXPECT_EQ(again.exit_code, 1) << describe(again);
   EXPECT_EQ(s.read("flaky.attempts"), "1\n2\n3\n4\n");
   EXPECT_EQ(s.read("broken.attempts"), "1\n2\n3\n4\n5\n6\n");
+  // The numbers go on and the fresh budget ends at 6, in every event and decision.
+  auto events = baton::testing::progress_events(again.err);
+  auto retrying = baton::testing::events_of(events, "task_retrying", "broken");
+  ASSERT_EQ(retrying.size(), 1u) << describe(again);
+  EXPECT_EQ(retrying[0].value("decision", ""), "retry in 0ms (attempt 6 of 6)") << describe(again);
+  EXPECT_EQ(retrying[0].value("attempt", 0), 6) << "the attempt to come";
+  auto started = baton::testing::events_of(events, "task_started", "broken");
+  ASSERT_EQ(started.size(), 2u) << describe(again);
+  EXPECT_EQ(started[0].value("attempt", 0), 5);
+  EXPECT_EQ(started[1].value("attempt", 0), 6);
   for (int n = 1; n <= 6; ++n) {
     EXPECT_TRUE(fs::exists(s.logs() / ("broken." + std::to_string(n) + ".log"))) << n;
   }

@@ -187,12 +187,12 @@ inline std::size_t longest_line(const std::string& text) {
   return longest;
 }
 
-/// The id of the run that `baton run` printed on stderr ("run NAME started (ID)" in plain
-/// progress is not printed; the report's "run ID" is): the first "run 2…" word in `text`.
+/// The id of the run whose report `text` holds: the report's `Run` row starts with it.
 inline std::string run_id_in(const std::string& text) {
-  auto pos = text.find("— run ");
+  constexpr std::string_view kRow = "| Run         | ";
+  auto pos = text.find(kRow);
   if (pos == std::string::npos) return {};
-  pos += std::string_view("— run ").size();
+  pos += kRow.size();
   return text.substr(pos, text.find_first_of(", \n", pos) - pos);
 }
 

@@ -115,9 +115,11 @@ def live_and_crashed_runs(baton, scratch):
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             def reached():
-                if not (state / "baton.db").exists():
+                # The store may exist a moment before the run is recorded in it.
+                out = run([baton, "report", "last", "--format", "json", "--state", str(state)])
+                if out.returncode != 0:
                     return False
-                tasks = report_of(baton, state)["tasks"]
+                tasks = json.loads(out.stdout)["tasks"]
                 return any(t["status"] in ("waiting", "running") and t["path"] in ("ship", "sleeper")
                            for t in tasks)
             if not wait_until(reached):

@@ -99,7 +99,8 @@ constexpr std::string_view kFailedRun = R"md(## Orchestration Report
 | Domains     | backend, infra |
 | Strategy    | Fan-out/Fan-in |
 | Total Tasks | 3 stories, 5 tasks |
-| Result      | Failed in 0:00:02.00 — run 20270115-080000-abcd, started 2027-01-15 08:00:00 |
+| Result      | Failed in 0:00:02 |
+| Run         | 20270115-080000-abcd, started 2027-01-15 08:00:00 |
 
 ### Research Applied
 
@@ -203,7 +204,8 @@ constexpr std::string_view kRolledBackSaga = R"md(## Orchestration Report
 | Domains     | — |
 | Strategy    | Sequential |
 | Total Tasks | 3 tasks |
-| Result      | Rolled back in 0:00:01.05 — run 20270115-080000-abcd, started 2027-01-15 08:00:00 |
+| Result      | Rolled back in 0:00:01 |
+| Run         | 20270115-080000-abcd, started 2027-01-15 08:00:00 |
 
 ### Research Applied
 
@@ -281,7 +283,8 @@ constexpr std::string_view kSucceededRun = R"md(## Orchestration Report
 | Domains     | — |
 | Strategy    | Parallel |
 | Total Tasks | 2 tasks |
-| Result      | Succeeded in 0:00:00.50 — run 20270115-080000-abcd, started 2027-01-15 08:00:00 |
+| Result      | Succeeded in 0:00:01 |
+| Run         | 20270115-080000-abcd, started 2027-01-15 08:00:00 |
 
 ### Research Applied
 
@@ -341,7 +344,8 @@ constexpr std::string_view kLiveRun = R"md(## Orchestration Report
 | Domains     | — |
 | Strategy    | Fan-out/Fan-in |
 | Total Tasks | 3 stories, 2 tasks |
-| Result      | Running, 0:01:05.00 so far — run 20270115-080000-abcd, started 2027-01-15 08:00:00 |
+| Result      | Running, 0:01:05 so far |
+| Run         | 20270115-080000-abcd, started 2027-01-15 08:00:00 |
 
 ### Research Applied
 

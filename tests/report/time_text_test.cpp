@@ -13,10 +13,12 @@ TEST(TimeText, Rfc3339IsUtcWithMilliseconds) {
 }
 
 TEST(TimeText, HoursMinutesSecondsWithHundredths) {
-  EXPECT_EQ(hms(0), "0:00:00.00");
-  EXPECT_EQ(hms(495), "0:00:00.50");
-  EXPECT_EQ(hms(65'000), "0:01:05.00");
-  EXPECT_EQ(hms(3'723'450), "1:02:03.45");
+  EXPECT_EQ(hms(0), "0:00:00");
+  EXPECT_EQ(hms(499), "0:00:00");
+  EXPECT_EQ(hms(500), "0:00:01");
+  EXPECT_EQ(hms(65'000), "0:01:05");
+  EXPECT_EQ(hms(3'723'450), "1:02:03");
+  EXPECT_EQ(hms(36'000'000), "10:00:00");
 }
 
 TEST(TimeText, ShortDurationsRoundAsHmsDoes) {

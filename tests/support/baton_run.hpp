@@ -143,8 +143,8 @@ inline std::string timeline_row(const std::string& out, std::string_view path) {
   return {};
 }
 
-// The Details cell of a row of the report's Operation Summary (`Result`: `Failed in 0:00:01.20 —
-// run ID, started DATE`), or "".
+// The Details cell of a row of the report's Operation Summary (`Result`: `Failed in 0:00:01`),
+// or "".
 inline std::string report_row(const std::string& out, std::string_view aspect) {
   for (const auto& row : report_table(out, "### Operation Summary")) {
     auto cells = table_cells(row);
