@@ -239,25 +239,64 @@ void breaker_lines(const RunReport& report, std::vector<std::string>& out) {
   }
 }
 
-void propagation_lines(const RunReport& report, std::vector<std::string>& out) {
-  const auto& wf = *report.workflow;
-  std::string status = report.run.status;
-  bool run_failed = status == "failed" || status == "rolled_back";
-  std::string mode(model::to_string(wf.failure_mode));
-  std::string acted = "not needed, as no failure failed the run";
-  if (run_failed) {
-    switch (wf.failure_mode) {
-      case FailureMode::kContinue:
-        acted = "after the run failed, tasks still ran where their trigger rule allowed";
-        break;
-      case FailureMode::kStop:
-        acted = "after the run failed, nothing new started but `always` tasks";
-        break;
-      case FailureMode::kCancel:
-        acted = "after the run failed, the running tasks were cancelled";
-        break;
+// What failure_mode did in this run, from what its tasks did after the first failure that was
+// not ignored (SPEC 2.6): who started after it, who was held back, who was cancelled.
+std::string failure_mode_acted(const RunReport& report) {
+  const Task* first = nullptr;
+  store::Millis failed_at = 0;
+  for (const auto& task : report.tasks) {
+    if (!task.failed()) continue;
+    store::Millis end = task.attempts.empty() ? 0 : task.attempts.back().end;
+    if (first == nullptr || (end != 0 && (failed_at == 0 || end < failed_at))) {
+      first = &task;
+      failed_at = end;
     }
   }
+  if (first == nullptr) return "not needed, as no failure failed the run";
+  std::string head = fmt::format("after {} failed", first->path);
+  std::vector<std::string> started_after, held_back, cancelled;
+  for (const auto& task : report.tasks) {
+    if (&task == first) continue;
+    if (failed_at != 0 && !task.attempts.empty() && task.attempts.front().start >= failed_at) {
+      started_after.push_back(task.path);
+    }
+    if (task.state == "pending") held_back.push_back(task.path);
+    if (task.state == "cancelled") cancelled.push_back(task.path);
+  }
+  auto started_text = [&](const char* none) {
+    if (failed_at == 0) return std::string();  // A gate: no time to compare starts with.
+    if (started_after.empty()) return std::string(none);
+    return fmt::format("{} started after it ({})", count_of(started_after.size(), "task", "tasks"),
+                       name_list(started_after));
+  };
+  std::vector<std::string> parts;
+  switch (report.workflow->failure_mode) {
+    case FailureMode::kContinue:
+      parts.push_back(started_text("no other task started after it"));
+      break;
+    case FailureMode::kStop:
+      parts.push_back(started_text("nothing new started"));
+      if (!held_back.empty()) {
+        parts.push_back(fmt::format("{} held back ({})",
+                                    count_of(held_back.size(), "task", "tasks"),
+                                    name_list(held_back)));
+      }
+      break;
+    case FailureMode::kCancel:
+      parts.push_back(cancelled.empty() ? std::string("nothing was running to cancel")
+                                        : fmt::format("cancelled {} ({})",
+                                                      count_of(cancelled.size(), "task", "tasks"),
+                                                      name_list(cancelled)));
+      break;
+  }
+  std::erase_if(parts, [](const std::string& part) { return part.empty(); });
+  return parts.empty() ? head : fmt::format("{}, {}", head, fmt::join(parts, "; "));
+}
+
+void propagation_lines(const RunReport& report, std::vector<std::string>& out) {
+  const auto& wf = *report.workflow;
+  std::string mode(model::to_string(wf.failure_mode));
+  std::string acted = failure_mode_acted(report);
   out.push_back(fmt::format("failure_mode {}: {}", mode, acted));
 
   std::size_t ignoring = 0;

@@ -77,6 +77,61 @@ tasks:
   EXPECT_THAT(steps, Not(HasSubstr("baton resume"))) << "a succeeded run is not resumed";
 }
 
+// The Research Applied line of failure_mode: what it did in this run, not what it would do.
+std::string failure_mode_line(const std::string& report) {
+  for (const auto& line : split_lines(report)) {
+    if (line.find("- failure_mode ") != std::string::npos) return trim(line);
+  }
+  return {};
+}
+
+TEST(CliReport, FailureModeSaysWhatItDidInThisRun) {
+  Scratch s;
+  auto cancel = s.run(R"(name: cancelling
+failure_mode: cancel
+tasks:
+  - { id: slow, run: sleep 5 }
+  - { id: broken, run: sleep 0.2; exit 3 }
+)");
+  EXPECT_EQ(cancel.exit_code, 1) << describe(cancel);
+  EXPECT_EQ(failure_mode_line(cancel.out),
+            "- failure_mode cancel: after broken failed, cancelled 1 task (slow)")
+      << cancel.out;
+
+  auto nothing = s.run(R"(name: nothing-to-cancel
+failure_mode: cancel
+tasks:
+  - { id: broken, run: exit 3 }
+  - { id: after, needs: broken, run: 'true' }
+)");
+  EXPECT_EQ(failure_mode_line(nothing.out),
+            "- failure_mode cancel: after broken failed, nothing was running to cancel")
+      << nothing.out;
+
+  auto stop = s.run(R"(name: stopping
+failure_mode: stop
+concurrency: 1
+tasks:
+  - { id: broken, priority: 10, run: exit 3 }
+  - { id: later, run: 'true' }
+  - { id: tidy, trigger: always, run: 'true' }
+)");
+  EXPECT_EQ(failure_mode_line(stop.out),
+            "- failure_mode stop: after broken failed, 1 task started after it (tidy); 1 task held "
+            "back (later)")
+      << stop.out;
+
+  auto go_on = s.run(R"(name: continuing
+concurrency: 1
+tasks:
+  - { id: broken, run: exit 3 }
+  - { id: later, run: 'true' }
+)");
+  EXPECT_EQ(failure_mode_line(go_on.out),
+            "- failure_mode continue: after broken failed, 1 task started after it (later)")
+      << go_on.out;
+}
+
 TEST(CliReport, ReportOfAFinishedRunIsWhatTheRunPrinted) {
   Scratch s;
   auto r = s.run(kFailing);

@@ -109,7 +109,7 @@ constexpr std::string_view kFailedRun = R"md(## Orchestration Report
 - Failure handling:
   - retry (fixed 100ms, 3 attempts) on 4 tasks: acted once on ship.push
   - circuit breaker registry (opens after 2 failed attempts in a row, for 1s; on_open fail) on 1 task: opened at 08:00:01.800 (2 consecutive failed attempts); turned away ship.push
-  - failure_mode continue: after the run failed, tasks still ran where their trigger rule allowed
+  - failure_mode continue: after ship.push failed, 1 task started after it (cleanup)
   - on_failure: ignore on 1 task: ignored 1 failure (build.lint: exit 2)
   - failure propagation: 1 task skipped because an upstream failed (ship.announce)
 
@@ -213,7 +213,7 @@ constexpr std::string_view kRolledBackSaga = R"md(## Orchestration Report
 - Coordination strategy: Sequential: every stage holds one task, so they run one after another. 3 stages, width 1, up to 4 jobs at once; critical path reserve → charge → ship (3 tasks, 3s estimated); as run, the longest chain took 0.90s (reserve → charge → ship)
 - Failure handling:
   - retry (exponential from 200ms, 2 attempts) on 1 task: acted once on ship
-  - failure_mode continue: after the run failed, tasks still ran where their trigger rule allowed
+  - failure_mode continue: after ship failed, no other task started after it
   - saga: compensate on 2 tasks: 2 compensations, all succeeded
 
 ### Task Hierarchy
