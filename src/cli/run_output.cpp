@@ -223,11 +223,11 @@ bool stderr_is_terminal() {
 }  // namespace
 
 std::unique_ptr<Progress> make_progress(const std::string& mode, const std::string& run_id,
-                                        const std::string& state_flag) {
+                                        const std::string& state_flag, int jobs) {
   if (mode == "json") return std::make_unique<JsonProgress>(run_id, state_flag);
   if (mode == "none") return std::make_unique<NoProgress>(run_id, state_flag);
   if (mode == "tty" || (mode == "auto" && stderr_is_terminal())) {
-    return make_tty_progress(run_id, state_flag);
+    return make_tty_progress(run_id, state_flag, jobs);
   }
   return std::make_unique<PlainProgress>(run_id, state_flag);
 }

@@ -22,9 +22,9 @@ class Progress {
 
 /// `mode`: auto (tty when stderr is a terminal, else plain), tty, plain, json or none. `state_flag`
 /// (" --state DIR", or empty for the default folder) completes the commands printed for approval
-/// gates.
+/// gates; `jobs` (the run's slots) goes into the live line's ETA.
 std::unique_ptr<Progress> make_progress(const std::string& mode, const std::string& run_id,
-                                        const std::string& state_flag = {});
+                                        const std::string& state_flag = {}, int jobs = 1);
 
 /// True while `unit` is an approval gate waiting for its verdict (SPEC 3.6).
 bool is_approval_gate(const engine::Unit& unit);

@@ -12,12 +12,14 @@
 #include <system_error>
 #include <thread>
 
+#include "cli/time_left.hpp"
+
 namespace baton::cli {
 
 using engine::TaskState;
 
-LiveStatus::LiveStatus(LogContext context, Style style, Clock::time_point started)
-    : context_(std::move(context)), style_(style), started_(started) {}
+LiveStatus::LiveStatus(LogContext context, Style style, Clock::time_point started, int jobs)
+    : context_(std::move(context)), style_(style), started_(started), jobs_(jobs) {}
 
 void LiveStatus::add_new_units(const engine::RunGraph& graph) {
   // Units are only ever appended (a dynamic fan-out's instances): look at the new ones only.
@@ -54,9 +56,18 @@ void LiveStatus::apply(const engine::RunEvent& event, Clock::time_point now) {
       }
       max_attempts = event.graph->node_of(u).settings().retry.effective_max_attempts();
     }
+    if (now >= next_estimate_at_) estimate_time_left(*event.graph, now);
   }
   std::string line = log_line(event, max_attempts, context_, style_);
   if (!line.empty()) log(std::move(line));
+}
+
+void LiveStatus::estimate_time_left(const engine::RunGraph& graph, Clock::time_point now) {
+  left_ = time_left(graph, jobs_, std::chrono::system_clock::now());
+  left_at_ = Clock::now();
+  // A graph of a million units takes tens of milliseconds: at most a tenth of the run's time.
+  next_estimate_at_ =
+      left_at_ + std::max<Clock::duration>(kEstimateInterval, (left_at_ - now) * 10);
 }
 
 void LiveStatus::log(std::string line) {
@@ -78,6 +89,10 @@ StatusView LiveStatus::view(Clock::time_point now) const {
   v.failed = n(TaskState::kFailed);
   v.compensating = n(TaskState::kCompensating);
   v.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(now - started_);
+  if (left_) {
+    auto since = std::chrono::duration_cast<std::chrono::milliseconds>(now - left_at_);
+    v.estimated_left = std::max(*left_ - since, std::chrono::milliseconds(0));
+  }
   if (!retry_at_.empty()) {
     auto soonest = std::min_element(retry_at_.begin(), retry_at_.end(), [](auto& a, auto& b) {
                      return a.second < b.second;
@@ -125,8 +140,9 @@ std::size_t terminal_width() {
 
 class TtyProgress : public Progress {
  public:
-  TtyProgress(const std::string& run_id, const std::string& state_flag)
-      : run_id_(run_id), live_({run_id, state_flag}, Style(stderr), LiveStatus::Clock::now()) {}
+  TtyProgress(const std::string& run_id, const std::string& state_flag, int jobs)
+      : run_id_(run_id),
+        live_({run_id, state_flag}, Style(stderr), LiveStatus::Clock::now(), jobs) {}
 
   ~TtyProgress() override {
     if (finished_) return;
@@ -203,8 +219,8 @@ class TtyProgress : public Progress {
 }  // namespace
 
 std::unique_ptr<Progress> make_tty_progress(const std::string& run_id,
-                                            const std::string& state_flag) {
-  return std::make_unique<TtyProgress>(run_id, state_flag);
+                                            const std::string& state_flag, int jobs) {
+  return std::make_unique<TtyProgress>(run_id, state_flag, jobs);
 }
 
 }  // namespace baton::cli

@@ -33,7 +33,8 @@ class LiveStatus {
  public:
   using Clock = std::chrono::steady_clock;
 
-  LiveStatus(LogContext context, Style style, Clock::time_point started);
+  /// `jobs`: the run's slots, for the ETA.
+  LiveStatus(LogContext context, Style style, Clock::time_point started, int jobs = 1);
 
   /// Records `event` (which happened at `now`); its log line, if any, waits for the next frame.
   void apply(const engine::RunEvent& event, Clock::time_point now);
@@ -51,6 +52,7 @@ class LiveStatus {
 
  private:
   void add_new_units(const engine::RunGraph& graph);
+  void estimate_time_left(const engine::RunGraph& graph, Clock::time_point now);
   void move_to(engine::UnitIndex u, engine::TaskState state);
 
   static constexpr std::uint8_t kNotLeaf = 0xFF;
@@ -66,11 +68,20 @@ class LiveStatus {
   std::unordered_map<engine::UnitIndex, Clock::time_point> retry_at_;  ///< Retrying leaves.
   std::string pending_;  ///< Log lines not drawn yet, each ending in '\n'.
   std::string drawn_;    ///< The status line on the screen; empty if none.
+  int jobs_ = 1;
+  /// The last estimate of the time left, when it was made, and when the next may be: a walk of
+  /// the whole graph, made on the run's thread at most every kEstimateInterval (longer if it
+  /// was slow), between which the drawn ETA counts down.
+  std::optional<std::chrono::milliseconds> left_;
+  Clock::time_point left_at_, next_estimate_at_;
 };
+
+/// How often the ETA is estimated again from the graph, at least.
+inline constexpr std::chrono::milliseconds kEstimateInterval{500};
 
 /// The terminal progress: a LiveStatus fed by the run's thread and drawn to stderr by a thread
 /// of its own every kFrameInterval. At the end, the status line gives way to a final line.
 std::unique_ptr<Progress> make_tty_progress(const std::string& run_id,
-                                            const std::string& state_flag);
+                                            const std::string& state_flag, int jobs);
 
 }  // namespace baton::cli

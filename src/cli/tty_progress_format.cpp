@@ -146,7 +146,9 @@ std::string duration_text(milliseconds d) {
 }
 
 std::optional<milliseconds> eta(const StatusView& view) {
-  if (view.done == 0 || view.done >= view.total) return std::nullopt;
+  if (view.done >= view.total) return std::nullopt;
+  if (view.estimated_left) return view.estimated_left;
+  if (view.done == 0) return std::nullopt;
   double left = static_cast<double>(view.total - view.done) / static_cast<double>(view.done);
   return milliseconds(static_cast<std::int64_t>(static_cast<double>(view.elapsed.count()) * left));
 }

@@ -31,11 +31,12 @@ struct StatusView {
   std::size_t compensating = 0;
   std::chrono::milliseconds elapsed{0};
   std::optional<std::chrono::milliseconds> next_retry;  ///< Until the soonest retry is due.
+  /// From the tasks' estimates and history (time_left.hpp), when they give one.
+  std::optional<std::chrono::milliseconds> estimated_left;
 };
 
-/// The time left at the pace so far, elapsed × (total − done) / done: the scheduler's remaining
-/// critical path is not exposed, and history lives in the store. Running tasks, parallelism and
-/// retries are all in the pace. Nullopt before the first leaf is done and after the last.
+/// The time left: `estimated_left` when there is one, else the pace so far, elapsed × (total −
+/// done) / done (nullopt before the first leaf is done). Nullopt once every leaf is done.
 std::optional<std::chrono::milliseconds> eta(const StatusView& view);
 
 /// `[12/40] 3 running · 1 retrying · 1 failed · 0:42 elapsed · ETA 1:10 · next retry in 3s`,

@@ -69,6 +69,16 @@ TEST(Eta, IsThePaceSoFarAppliedToWhatIsLeft) {
   EXPECT_EQ(eta(all_done), std::nullopt);
 }
 
+TEST(Eta, IsTheEstimateWhenThereIsOneEvenBeforeAnythingIsDone) {
+  StatusView v = example_view();
+  v.estimated_left = seconds(30);
+  EXPECT_EQ(eta(v), seconds(30));
+  v.done = 0;
+  EXPECT_EQ(eta(v), seconds(30));
+  v.done = 40;
+  EXPECT_EQ(eta(v), std::nullopt);
+}
+
 TEST(StatusLine, ShowsCountsElapsedEtaAndTheNextRetry) {
   EXPECT_EQ(status_line(example_view(), 0, kPlain),
             "[12/40] 3 running · 1 retrying · 1 failed · 0:42 elapsed · ETA 1:38 · next retry "

@@ -191,6 +191,20 @@ TEST(CliProgressTty, ColoursTheMarksOnATerminal) {
   EXPECT_THAT(r.screen, HasSubstr("run \x1b[31mfailed\x1b[0m in ")) << r.describe();
 }
 
+TEST(CliProgressTty, TheEtaComesFromEstimatesBeforeAnyTaskIsDone) {
+  Scratch s;  // Issue 6: "ETA from estimates and history".
+  auto r = run_on_terminal(s, R"(name: estimated
+tasks:
+  - { id: first, run: sleep 0.4, estimate: 10s }
+  - { id: second, run: 'true', estimate: 10s, needs: first }
+)",
+                           {"--progress", "tty"}, {"NO_COLOR=1"});
+  ASSERT_EQ(r.exit_code, 0) << r.describe();
+  EXPECT_THAT(r.screen, ::testing::ContainsRegex("\\[0/2\\] 1 running [^\r\n]* ETA 0:(19|20)"))
+      << "first's 10s, then second's\n"
+      << r.describe();
+}
+
 TEST(CliProgressTty, AnEmptyNoColorKeepsTheColours) {
   Scratch s;  // no-color.org: "when present and not an empty string".
   auto r = run_on_terminal(s, kFourTasks, {"--progress", "tty"}, {"NO_COLOR="});
