@@ -81,6 +81,7 @@ std::function<void(engine::Unit&)> restorer(std::map<std::string, store::TaskRec
     auto it = tasks->find(unit.path);
     if (it != tasks->end()) {
       for (const auto& row : it->second.attempts) unit.attempts.push_back(to_attempt(row));
+      for (const auto& row : it->second.waits) unit.waits.push_back(to_attempt(row));
     }
     if (auto log = logs->find(unit.path); log != logs->end()) {
       while (static_cast<int>(unit.attempts.size()) < log->second) {

@@ -558,7 +558,18 @@ void Scheduler::on_timer(std::uint64_t token) {
 }
 
 void Scheduler::set_leaf_state(UnitIndex leaf, TaskState state) {
-  graph_.unit(leaf).state = state;
+  Unit& unit = graph_.unit(leaf);
+  if ((unit.state == TaskState::kWaiting) != (state == TaskState::kWaiting)) {
+    auto now = std::chrono::system_clock::now();
+    if (state == TaskState::kWaiting) {
+      unit.waits.push_back({});
+      unit.waits.back().number = static_cast<int>(unit.waits.size());
+      unit.waits.back().start = now;
+    } else if (!unit.waits.empty()) {
+      unit.waits.back().end = now;
+    }
+  }
+  unit.state = state;
   switch (state) {
     case TaskState::kRunning:
       return emit(RunEventKind::kTaskStarted, leaf);

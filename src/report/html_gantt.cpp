@@ -97,6 +97,21 @@ void draw_wait(std::string& out, const Scale& scale, double y, const AttemptView
          "</title></line>\n";
 }
 
+// A span the task spent waiting (a gate for its verdict, a task for an open breaker): an outlined
+// bar, which holds no slot.
+void draw_waiting(std::string& out, const Scale& scale, double y, const TaskView& task,
+                  const AttemptView& w) {
+  const double x0 = scale.x(w.start);
+  const double width = std::max(kMinBarWidth, scale.x(w.end) - x0);
+  std::string title = task.path + " — waited " + format_seconds(w.end - w.start) +
+                      (w.finished ? "" : " so far") + "\nfrom " + display_clock(w.start_text);
+  if (task.attempts.empty() && !task.reason.empty()) title += "\n" + task.reason;
+  out += "<rect class=\"bar waiting\" data-task=\"" + escape(task.path) + "\" x=\"" + num(x0) +
+         "\" y=\"" + num(y + (kRowHeight - kBarHeight) / 2) + "\" width=\"" + num(width) +
+         "\" height=\"" + num(kBarHeight) + "\" rx=\"3\"><title>" + escape(title) +
+         "</title></rect>\n";
+}
+
 void draw_row(std::string& out, const Scale& scale, double y, const TaskView& task,
               std::string_view prefix, bool odd) {
   out += "<g class=\"row\" data-task=\"" + escape(task.path) + "\">\n";
@@ -110,7 +125,7 @@ void draw_row(std::string& out, const Scale& scale, double y, const TaskView& ta
          escape(truncate(short_path(task.path, prefix), 30)) + "</text>\n";
   out += "<text class=\"duration\" x=\"" + num(kLabelWidth - 10) + "\" y=\"" + baseline + "\">" +
          (task.duration ? format_seconds(*task.duration) : "") + "</text>\n";
-  if (task.attempts.empty() && task.compensation.empty()) {
+  if (task.attempts.empty() && task.compensation.empty() && task.waits.empty()) {
     std::string note = task.status;
     if (!task.reason.empty()) note += " — " + task.reason;
     out += "<text class=\"row-note\" x=\"" + num(kLabelWidth + 6) + "\" y=\"" + baseline + "\">" +
@@ -121,6 +136,7 @@ void draw_row(std::string& out, const Scale& scale, double y, const TaskView& ta
       draw_wait(out, scale, y, (*attempts)[i - 1], (*attempts)[i]);
     }
   }
+  for (const auto& w : task.waits) draw_waiting(out, scale, y, task, w);
   for (const auto& a : task.attempts) draw_bar(out, scale, y, task, a, false, task.attempts.size());
   for (const auto& a : task.compensation) draw_bar(out, scale, y, task, a, true, 0);
   out += "</g>\n";

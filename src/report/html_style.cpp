@@ -95,6 +95,7 @@ svg.graph.fit { max-width: 100%; height: auto; }
 .hatch-bg-comp { fill: var(--comp-bg); } .hatch-line-comp { fill: var(--comp); }
 .hatch-bg-compfail { fill: var(--compfail-bg); } .hatch-line-compfail { fill: var(--compfail); }
 .wait { stroke: var(--active); stroke-width: 2; stroke-dasharray: 3 3; }
+.bar.waiting { fill: none; stroke: var(--active); stroke-width: 1.5; stroke-dasharray: 4 3; }
 .mark line { stroke: var(--ok); stroke-width: 1.2; stroke-dasharray: 3 3; }
 .mark path { fill: var(--ok); }
 .mark.opens line { stroke: var(--fail); }

@@ -129,6 +129,7 @@ TaskView read_task(const json& task, std::optional<double> origin) {
     view.duration = total;
   }
   view.compensation = read_attempts(field_array(task, "compensation_attempts"), origin);
+  view.waits = read_attempts(field_array(task, "waits"), origin);
   for (auto& attempt : view.compensation) {
     attempt.status_class = attempt.status_class == "s-fail" ? "s-compfail" : "s-comp";
   }

@@ -40,6 +40,7 @@ struct TaskView {
   std::vector<std::string> dependencies;
   std::vector<AttemptView> attempts;
   std::vector<AttemptView> compensation;
+  std::vector<AttemptView> waits;  // A gate waiting for its verdict, a task for an open breaker.
   std::vector<std::pair<std::string, std::string>> outputs;  // values as JSON text if not strings
 };
 

@@ -106,10 +106,16 @@ ordered_json tasks_json(const RunReport& report) {
   for (const auto& task : report.tasks) {
     ordered_json outputs = ordered_json::object();
     for (const auto& [key, value] : task.outputs) outputs[key] = value;
-    bool started = std::any_of(task.attempts.begin(), task.attempts.end(),
-                               [](const auto& a) { return a.start > 0; });
+    bool started = first_start(task) > 0;
+    ordered_json waits = ordered_json::array();
+    for (const auto& w : task.waits) {
+      waits.push_back({{"n", w.number},
+                       {"start", time_or_null(w.start)},
+                       {"end", time_or_null(w.end)},
+                       {"duration_s", seconds(attempt_duration(w, until))}});
+    }
     ordered_json entry =
-        Fields(21)
+        Fields(22)
             .add("path", task.path)
             .add("level", task.level)
             .add("status", task.state)
@@ -132,6 +138,7 @@ ordered_json tasks_json(const RunReport& report) {
                  started ? ordered_json(seconds(task_duration(task, until))) : nullptr)
             .add("retries", retries_of(task))
             .add("compensation_attempts", attempts_json(task.compensations, until))
+            .add("waits", std::move(waits))
             .take();
     out.push_back(std::move(entry));
   }

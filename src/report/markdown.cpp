@@ -142,14 +142,6 @@ void hierarchy(const RunReport& report, std::string& out) {
 
 // ---- Execution Timeline ----------------------------------------------------------------------
 
-Millis first_start(const Task& task) {
-  Millis first = 0;
-  for (const auto& a : task.attempts) {
-    if (a.start > 0 && (first == 0 || a.start < first)) first = a.start;
-  }
-  return first;
-}
-
 std::string timeline_status(const Task& task) {
   std::string detail = task.detail();
   if (task.state == "running" && !task.attempts.empty()) {
@@ -160,6 +152,12 @@ std::string timeline_status(const Task& task) {
 
 std::string timeline_duration(const Task& task, Millis until) {
   if (first_start(task) == 0) return "—";
+  Millis waited = 0;
+  for (const auto& w : task.waits) waited += attempt_duration(w, until);
+  if (task.attempts.empty()) {  // A gate: its wait for the verdict is all there is.
+    return "waited " + short_duration(waited) +
+           (!task.waits.empty() && task.waits.back().end == 0 ? " so far" : "");
+  }
   std::string text = short_duration(task_duration(task, until));
   bool open = !task.attempts.empty() && task.attempts.back().end == 0;
   if (open) text += " so far";
@@ -169,6 +167,7 @@ std::string timeline_duration(const Task& task, Millis until) {
     for (const auto& a : task.compensations) undo += attempt_duration(a, until);
     text += "; compensation " + short_duration(undo);
   }
+  if (waited > 0) text += "; waited " + short_duration(waited);
   return text;
 }
 

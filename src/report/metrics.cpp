@@ -83,12 +83,22 @@ Millis attempt_duration(const store::AttemptRow& attempt, Millis until) {
   return std::max<Millis>(0, (attempt.end > 0 ? attempt.end : until) - attempt.start);
 }
 
+Millis first_start(const Task& task) {
+  Millis first = 0;
+  for (const auto* spans : {&task.attempts, &task.waits}) {
+    for (const auto& a : *spans) {
+      if (a.start > 0 && (first == 0 || a.start < first)) first = a.start;
+    }
+  }
+  return first;
+}
+
 Millis task_duration(const Task& task, Millis until) {
-  Millis first = 0, last = 0;
-  for (const auto& a : task.attempts) {
-    if (a.start <= 0) continue;
-    if (first == 0 || a.start < first) first = a.start;
-    last = std::max(last, a.end > 0 ? a.end : until);
+  Millis first = first_start(task), last = 0;
+  for (const auto* spans : {&task.attempts, &task.waits}) {
+    for (const auto& a : *spans) {
+      if (a.start > 0) last = std::max(last, a.end > 0 ? a.end : until);
+    }
   }
   return first == 0 ? 0 : std::max<Millis>(0, last - first);
 }

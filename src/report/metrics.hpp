@@ -48,7 +48,12 @@ struct Metrics {
 /// until `until` (the run's end_time); one that never recorded its start, 0.
 Millis attempt_duration(const store::AttemptRow& attempt, Millis until);
 
-/// A task's duration: its first attempt's start to its last attempt's end (0 without attempts).
+/// When a task first started or began to wait (a gate, or for an open breaker); 0 if never.
+Millis first_start(const Task& task);
+
+/// A task's duration: from its first attempt or wait to the end of its last (0 without any), so
+/// that a gate's wait for its verdict counts on the critical path. Task time for parallel
+/// efficiency is its attempts' alone: a wait holds no slot.
 Millis task_duration(const Task& task, Millis until);
 
 /// The number of attempts of `task` that its retry policy followed with another.

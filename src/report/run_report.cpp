@@ -76,6 +76,7 @@ void fill_from_record(Task& task, store::TaskRecord&& record) {
   task.item_index = record.row.item_index;
   task.attempts = std::move(record.attempts);
   task.compensations = std::move(record.compensations);
+  task.waits = std::move(record.waits);
   task.outputs = std::move(record.outputs);
 }
 
@@ -362,7 +363,7 @@ Millis RunReport::end_time() const {
   Millis last = run.started;
   if (run.status == "running" && !interrupted) last = std::max(last, now);
   for (const auto& task : tasks) {
-    for (const auto* attempts : {&task.attempts, &task.compensations}) {
+    for (const auto* attempts : {&task.attempts, &task.compensations, &task.waits}) {
       for (const auto& a : *attempts) last = std::max({last, a.start, a.end});
     }
   }

@@ -38,6 +38,8 @@ struct Task {
   bool gate = false;                      ///< An approval gate.
   std::vector<std::string> dependencies;  ///< Paths of the tasks it waited for directly.
   std::vector<store::AttemptRow> attempts, compensations;
+  /// The spans it spent waiting: a gate for its verdict, a task for an open breaker.
+  std::vector<store::AttemptRow> waits;
   std::map<std::string, std::string> outputs;
 
   /// "shards[2] (c)" for an instance (SPEC 2.5: displayed with its item), else the path.

@@ -27,7 +27,9 @@ struct RunRow {
   std::vector<std::string> overrides;  ///< `--set KEY=VALUE`, applied again on resume.
 };
 
-enum class StepKind { kTask, kCompensation };
+/// What an attempt row is of: the task's command, its compensation, or a span the task spent
+/// waiting (an approval gate for its verdict, a task for an open breaker: no process, no log).
+enum class StepKind { kTask, kCompensation, kWait };
 
 struct AttemptRow {
   std::string path;
@@ -80,8 +82,14 @@ struct Batch {
 /// A task as recorded, with its attempts and outputs: what status, resume and reports read.
 struct TaskRecord {
   TaskRow row;
-  std::vector<AttemptRow> attempts, compensations;
+  std::vector<AttemptRow> attempts, compensations, waits;
   std::map<std::string, std::string> outputs;
+
+  /// The rows of this kind: `attempts`, `compensations` or `waits`.
+  std::vector<AttemptRow>& rows_of(StepKind step) {
+    return step == StepKind::kTask ? attempts
+                                   : (step == StepKind::kCompensation ? compensations : waits);
+  }
 };
 
 }  // namespace baton::store

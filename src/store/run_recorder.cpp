@@ -58,6 +58,7 @@ void RunRecorder::commit() {
   if (graph_) {
     attempts_final_.resize(graph_->units().size(), 0);
     compensations_final_.resize(graph_->units().size(), 0);
+    waits_final_.resize(graph_->units().size(), 0);
   }
   for (engine::UnitIndex u : dirty_) {
     is_dirty_[u] = 0;
@@ -75,6 +76,7 @@ void RunRecorder::commit() {
     add_attempts(unit.path, StepKind::kTask, unit.attempts, attempts_final_[u], pending_.attempts);
     add_attempts(unit.path, StepKind::kCompensation, unit.compensations, compensations_final_[u],
                  pending_.attempts);
+    add_attempts(unit.path, StepKind::kWait, unit.waits, waits_final_[u], pending_.attempts);
     if (unit.state == engine::TaskState::kSucceeded && !unit.outputs.empty()) {
       pending_.outputs.emplace_back(unit.path, unit.outputs);
     }

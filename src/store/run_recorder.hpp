@@ -33,7 +33,7 @@ class RunRecorder : public engine::Journal {
   std::vector<engine::UnitIndex> dirty_;
   std::vector<char> is_dirty_;
   /// Per unit: attempts already written as ended (those are never written again).
-  std::vector<std::size_t> attempts_final_, compensations_final_;
+  std::vector<std::size_t> attempts_final_, compensations_final_, waits_final_;
   Batch pending_;
 };
 

@@ -156,6 +156,38 @@ TEST(CliGate, ApproveLetsTheGatePassAndItsDependentsRun) {
   EXPECT_TRUE(s.exists("deploy.marker"));
 }
 
+TEST(CliGate, TheWaitForAVerdictIsInTheReportsTimes) {
+  Scratch s;  // A gate's wait is on the critical path: the run could not end before the verdict.
+  BackgroundRun run(s, R"(name: timed-gate
+tasks:
+  - { id: build, run: 'true' }
+  - { id: ship, approval: true, needs: build }
+  - { id: deploy, needs: ship, run: 'true' }
+)");
+  auto id = start_and_reach(s, run, {"ship"});
+  ASSERT_FALSE(id.empty());
+  std::this_thread::sleep_for(milliseconds(600));
+  ASSERT_EQ(verdict(s, "approve", id, "ship").exit_code, 0);
+  auto code = run.wait_for(kPatience);
+  ASSERT_EQ(code, 0) << run.describe();
+
+  auto document = nlohmann::json::parse(baton::testing::read_file(s.runs()[0] / "report.json"));
+  const nlohmann::json* ship = nullptr;
+  for (const auto& task : document["tasks"]) {
+    if (task["path"] == "ship") ship = &task;
+  }
+  ASSERT_NE(ship, nullptr);
+  ASSERT_EQ((*ship)["waits"].size(), 1u) << ship->dump();
+  const auto& wait = (*ship)["waits"][0];
+  EXPECT_TRUE(wait["end"].is_string()) << wait.dump();
+  EXPECT_GE(wait["duration_s"].get<double>(), 0.5) << wait.dump();
+  EXPECT_GE((*ship)["duration_s"].get<double>(), 0.5) << ship->dump();
+  EXPECT_GE(document["metrics"]["critical_path_efficiency"].get<double>(), 0.5)
+      << "build, the wait, deploy: most of the run";
+  EXPECT_THAT(timeline_row(run.out(), "ship"), HasSubstr("| waited 0.")) << run.out();
+  EXPECT_THAT(baton::testing::read_file(s.runs()[0] / "report.html"), HasSubstr("bar waiting"));
+}
+
 TEST(CliGate, RejectFailsTheGateAndSkipsItsDependents) {
   Scratch s;
   BackgroundRun run(s, kGated);

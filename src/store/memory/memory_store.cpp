@@ -46,7 +46,7 @@ void MemoryStore::write(const Batch& batch) {
   for (const auto& row : batch.tasks) task(*run, row.path).row = row;
   for (const auto& row : batch.attempts) {
     auto& record = task(*run, row.path);
-    upsert(row.step == StepKind::kTask ? record.attempts : record.compensations, row);
+    upsert(record.rows_of(row.step), row);
   }
   for (const auto& [path, outputs] : batch.outputs) task(*run, path).outputs = outputs;
   run->breakers.insert(run->breakers.end(), batch.breakers.begin(), batch.breakers.end());

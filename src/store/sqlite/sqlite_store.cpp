@@ -191,7 +191,7 @@ void SqliteStore::write(const Batch& batch) try {
     q.reset();
     q.bind(1, run_id_);
     q.bind(2, a.path);
-    q.bind(3, a.step == StepKind::kCompensation ? 1 : 0);
+    q.bind(3, static_cast<int>(a.step));  // The `step` column: 0, 1 or 2, as StepKind.
     q.bind(4, a.number);
     q.bind(5, a.pid);
     q.bind(6, a.start);
@@ -289,7 +289,9 @@ std::vector<TaskRecord> SqliteStore::tasks(std::string_view run) {
     if (it == index.end()) continue;
     AttemptRow row;
     row.path = it->first;
-    row.step = a.getColumn(1).getInt() == 1 ? StepKind::kCompensation : StepKind::kTask;
+    int step = a.getColumn(1).getInt();
+    if (step < 0 || step > static_cast<int>(StepKind::kWait)) continue;  // A newer baton's.
+    row.step = static_cast<StepKind>(step);
     row.number = a.getColumn(2).getInt();
     row.pid = a.getColumn(3).getInt64();
     row.start = a.getColumn(4).getInt64();
@@ -301,7 +303,7 @@ std::vector<TaskRecord> SqliteStore::tasks(std::string_view run) {
     row.error = a.getColumn(10).getString();
     row.decision = a.getColumn(11).getString();
     auto& task = out[it->second];
-    (row.step == StepKind::kTask ? task.attempts : task.compensations).push_back(std::move(row));
+    task.rows_of(row.step).push_back(std::move(row));
   }
   SQLite::Statement o(db_, "SELECT path, key, value FROM outputs WHERE run_id = ?");
   o.bind(1, std::string(run));
