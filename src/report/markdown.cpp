@@ -147,7 +147,9 @@ std::string timeline_status(const Task& task) {
   if (task.state == "running" && !task.attempts.empty()) {
     detail = fmt::format("attempt {}", task.attempts.back().number);
   }
-  return detail.empty() ? task.state_text() : task.state_text() + " — " + detail;
+  if (detail.empty() || detail == task.state)
+    return task.state_text();  // Not `cancelled — cancelled`.
+  return task.state_text() + " — " + detail;
 }
 
 std::string timeline_duration(const Task& task, Millis until) {

@@ -97,6 +97,8 @@ tasks:
   EXPECT_EQ(failure_mode_line(cancel.out),
             "- failure_mode cancel: after broken failed, cancelled 1 task (slow)")
       << cancel.out;
+  EXPECT_THAT(timeline_row(cancel.out, "slow"), HasSubstr("| cancelled |"))
+      << "the state once, not `cancelled — cancelled`";
 
   auto nothing = s.run(R"(name: nothing-to-cancel
 failure_mode: cancel
