@@ -13,6 +13,7 @@
 #include "cli/store_input.hpp"
 #include "cli/terminal.hpp"
 #include "cli/workflow_input.hpp"
+#include "report/group_state.hpp"
 
 namespace baton::cli {
 namespace {
@@ -80,10 +81,11 @@ long instance_index(const std::string& path, std::size_t prefix) {
 
 class TreePrinter {
  public:
-  /// `order`: each recorded path's rank in the order it was first recorded.
+  /// `order`: each recorded path's rank in the order it was first recorded; `run_live`: the
+  /// run is still going (its groups' states depend on it, SPEC 2.4).
   TreePrinter(const Records& records, const std::map<std::string, std::size_t>& order,
-              const Style& style)
-      : records_(records), order_(order), style_(style) {}
+              const Style& style, bool run_live)
+      : records_(records), order_(order), style_(style), run_live_(run_live) {}
 
   void leaf(const std::string& label, const std::string& path, int indent) {
     auto it = records_.find(path);
@@ -95,14 +97,15 @@ class TreePrinter {
          detail(it->second));
   }
 
-  /// A group or a fan-out: one line for all the tasks recorded under `prefix`.
+  /// A group or a fan-out: one line for all the tasks recorded under `prefix`, with the state
+  /// SPEC 2.4 derives from theirs.
   void heading(const std::string& label, const std::string& prefix, int indent) {
     std::vector<const store::TaskRow*> rows;
     for (auto it = records_.lower_bound(prefix);
          it != records_.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {
       rows.push_back(&it->second.row);
     }
-    line(indent, mark(rows, style_), style_.bold(label), "", "");
+    line(indent, mark(rows, style_), style_.bold(label), report::group_state(rows, run_live_), "");
   }
 
   /// The instances of a fan-out, as recorded, named from `base` on: `shards[0] (a)`,
@@ -135,6 +138,7 @@ class TreePrinter {
   const Records& records_;
   const std::map<std::string, std::size_t>& order_;
   const Style& style_;
+  bool run_live_;
 };
 
 void execute(const StatusOptions& opts, int& exit_code) {
@@ -155,7 +159,7 @@ void execute(const StatusOptions& opts, int& exit_code) {
                            run_duration(*run, *store));
   int ignored = 0;
   auto workflow = load_text_or_report(run->workflow_text, run->file, ignored);
-  TreePrinter tree(records, order, style);
+  TreePrinter tree(records, order, style, display_status(*run) == "running");
   if (!workflow) {  // Cannot happen for a run baton started; list what was recorded.
     for (const auto& [path, task] : records) tree.leaf(path, path, 0);
     return;

@@ -1,7 +1,12 @@
 #include "report/json_report.hpp"
 
+#include <string>
+#include <unordered_map>
+#include <vector>
+
 #include "model/duration.hpp"
 #include "model/enums.hpp"
+#include "report/group_state.hpp"
 #include "report/next_steps.hpp"
 #include "report/research.hpp"
 #include "report/time_text.hpp"
@@ -96,6 +101,55 @@ ordered_json run_json(const RunReport& report, const Metrics& m) {
   } else {
     out["strategy"] = nullptr;
     out["strategy_title"] = nullptr;
+  }
+  return out;
+}
+
+// `regions[1].deploy` -> `regions.deploy`: a path as its model node's.
+std::string model_path(const std::string& path) {
+  std::string out;
+  out.reserve(path.size());
+  for (std::size_t i = 0; i < path.size(); ++i) {
+    if (path[i] == '[') {
+      i = path.find(']', i);
+      if (i == std::string::npos) break;
+      continue;
+    }
+    out += path[i];
+  }
+  return out;
+}
+
+// Every group and fan-out of the workflow with the state SPEC 2.4 derives from its leaves.
+ordered_json groups_json(const RunReport& report) {
+  ordered_json out = ordered_json::array();
+  if (!report.workflow) return out;
+  std::unordered_map<std::string, std::size_t> index;
+  std::vector<const model::Node*> groups;
+  for (const auto& node : report.workflow->nodes) {
+    if (node.parent == model::kNoNode || (!node.is_group() && !node.foreach)) continue;
+    index.emplace(node.path, groups.size());
+    groups.push_back(&node);
+  }
+  std::vector<store::TaskRow> rows(report.tasks.size());
+  std::vector<std::vector<const store::TaskRow*>> leaves(groups.size());
+  for (std::size_t t = 0; t < report.tasks.size(); ++t) {
+    rows[t].state = report.tasks[t].state;
+    rows[t].failure_ignored = report.tasks[t].failure_ignored;
+    const std::string path = model_path(report.tasks[t].path);
+    for (std::size_t dot = path.find('.');; dot = path.find('.', dot + 1)) {
+      auto it = index.find(dot == std::string::npos ? path : path.substr(0, dot));
+      if (it != index.end()) leaves[it->second].push_back(&rows[t]);
+      if (dot == std::string::npos) break;
+    }
+  }
+  const bool live = report.run.status == "running" && !report.interrupted;
+  for (std::size_t g = 0; g < groups.size(); ++g) {
+    out.push_back({{"path", groups[g]->path},
+                   {"level", model::to_string(groups[g]->level)},
+                   {"status", group_state(leaves[g], live)},
+                   {"fan_out", groups[g]->foreach != nullptr},
+                   {"tasks", leaves[g].size()}});
   }
   return out;
 }
@@ -210,9 +264,10 @@ nlohmann::ordered_json report_json(const RunReport& report, const Metrics& metri
                      {"log", text_or_null(step.log)},
                      {"log_tail", step.log_tail}});
   }
-  return Fields(8)
+  return Fields(9)
       .add("run", run_json(report, metrics))
       .add("tasks", tasks_json(report))
+      .add("groups", groups_json(report))
       .add("metrics", metrics_json(metrics))
       .add("breakers", std::move(breakers))
       .add("compensations", compensations_json(report))

@@ -134,6 +134,32 @@ tasks:
       << go_on.out;
 }
 
+TEST(CliReport, TheJsonGivesEachGroupTheStateItsTasksMakeIt) {
+  Scratch s;  // SPEC 2.4: a group's state is derived from its children.
+  auto r = s.run(R"(name: grouped
+tasks:
+  - id: regions
+    foreach: [eu, us]
+    tasks:
+      - { id: deploy, argv: [test, "${{ item }}", "=", eu] }
+  - id: docs
+    tasks:
+      - { id: build, run: 'true' }
+      - { id: publish, run: 'true', trigger: all_failed, needs: build }
+)",
+                 {"--quiet"});
+  EXPECT_EQ(r.exit_code, 1) << describe(r);
+  auto document = json::parse(read_file(s.runs()[0] / "report.json"));
+  std::map<std::string, json> groups;
+  for (const auto& group : document["groups"]) groups[group["path"]] = group;
+  ASSERT_EQ(groups.size(), 2u) << document["groups"].dump();
+  EXPECT_EQ(groups["regions"]["status"], "failed") << "regions[1].deploy failed";
+  EXPECT_EQ(groups["regions"]["fan_out"], true);
+  EXPECT_EQ(groups["regions"]["tasks"], 2);
+  EXPECT_EQ(groups["docs"]["status"], "succeeded") << "one skip, one success";
+  EXPECT_EQ(groups["docs"]["level"], "story");
+}
+
 TEST(CliReport, ReportOfAFinishedRunIsWhatTheRunPrinted) {
   Scratch s;
   auto r = s.run(kFailing);

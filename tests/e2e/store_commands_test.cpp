@@ -185,11 +185,11 @@ tasks:
   EXPECT_EQ(r.exit_code, 0) << describe(r);
   EXPECT_THAT(shapes(r.out),
               ElementsAre("Run " + id + " — tree — failed (started DATE, T)",  //
-                          "[x] build",                                         //
-                          "[x] compile succeeded T",                           //
-                          "[x] test succeeded attempt 2, T",                   //
-                          "[!] charge failed exit 1 — T",                      //
-                          "[x] lint failed (ignored) exit 4 — T",              //
+                          "[x] build succeeded",              // SPEC 2.4: derived from its tasks.
+                          "[x] compile succeeded T",          //
+                          "[x] test succeeded attempt 2, T",  //
+                          "[!] charge failed exit 1 — T",     //
+                          "[x] lint failed (ignored) exit 4 — T",  //
                           "[-] publish skipped upstream_failed: charge",
                           "breaker pay: closed -> open at DATE (1 consecutive failed attempt)"))
       << r.out;
@@ -273,7 +273,7 @@ tasks:
   auto lines = shapes(r.out);
   ASSERT_EQ(lines.size(), 5u) << describe(r);
   EXPECT_EQ(lines[1], "[x] prepare succeeded T");
-  EXPECT_EQ(lines[2], "[!] shards");
+  EXPECT_EQ(lines[2], "[!] shards failed");
   EXPECT_EQ(lines[3], "[x] shards[0] (a) succeeded T");
   EXPECT_EQ(lines[4], "[!] shards[1] (b) failed exit 1 — T");
   auto raw = split_lines(r.out);
@@ -313,9 +313,10 @@ tasks:
             0);
   auto r = baton_on(s, {"status", "last"});
   EXPECT_EQ(r.exit_code, 0) << describe(r);
-  EXPECT_THAT(shapes(r.out), ElementsAre(HasSubstr(" — regions — succeeded"), "[x] regions",
-                                         "[x] regions[0].package (eu) succeeded T",
-                                         "[x] regions[0].deploy (eu) succeeded T"))
+  EXPECT_THAT(shapes(r.out),
+              ElementsAre(HasSubstr(" — regions — succeeded"), "[x] regions succeeded",
+                          "[x] regions[0].package (eu) succeeded T",
+                          "[x] regions[0].deploy (eu) succeeded T"))
       << r.out;
 }
 
