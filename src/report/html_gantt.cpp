@@ -1,5 +1,6 @@
 // The Gantt chart of attempts as inline SVG: a row per task grouped by phase, a bar per attempt
-// coloured by outcome, dashed backoff waits between attempts, hatched compensation bars.
+// coloured by outcome, dashed backoff waits between attempts, hatched compensation bars, and
+// outlined bars for the time a task spent waiting (a gate for its verdict, a task for a breaker).
 #include <algorithm>
 #include <array>
 #include <cmath>

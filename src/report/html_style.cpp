@@ -69,6 +69,7 @@ section.panel { background: #fff; border: 1px solid var(--line); border-radius: 
 .sw.hatch { background: repeating-linear-gradient(45deg, var(--c) 0 2px, var(--bg) 2px 5px);
   box-shadow: inset 0 0 0 1px var(--c); }
 .sw.wait { height: 0; border-radius: 0; background: none; border-top: 2px dashed var(--active); }
+.sw.waiting { background: none; border: 1.5px dashed var(--active); }
 .sw.critical { height: 0; border-radius: 0; background: none; border-top: 2.5px solid #5b6470; }
 .sw.mark { width: 0; height: 12px; border-radius: 0; background: none; border-left: 2px dashed var(--fail); }
 .figure { overflow-x: auto; }
@@ -187,6 +188,7 @@ std::string render_legend(bool timeline) {
     out += R"(<li><span class="sw hatch s-comp"></span>Compensation</li>
 <li><span class="sw hatch s-compfail"></span>Compensation failed</li>
 <li><span class="sw wait"></span>Backoff wait</li>
+<li><span class="sw waiting"></span>Waiting for a verdict or a breaker</li>
 <li><span class="sw mark"></span>Breaker transition</li>
 )";
   } else {
