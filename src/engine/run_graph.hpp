@@ -59,6 +59,7 @@ struct Unit {
   int active_instances = 0;          ///< Fan-outs: instances with a leaf started and not finished.
   bool instance_active = false;      ///< Instances: counted in their fan-out's active_instances.
   std::uint32_t finished_epoch = 0;  ///< The scheduler's commit epoch when it finished.
+  bool held = false;  ///< failure_mode stop/cancel: will not start this session (said once).
 
   std::vector<AttemptRecord> attempts;  ///< Leaves.
   int attempt_base = 0;  ///< Attempts made before a resume: the retry budget starts after them.

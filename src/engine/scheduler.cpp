@@ -84,6 +84,7 @@ RunResult Scheduler::run() {
   // attempt costs an inode, which is most of a short task's cost on ext4.
   std::error_code ec;
   std::filesystem::create_directories(options_.run_dir / "outputs", ec);
+  outputs_watch_ = std::make_unique<OutputsWatch>(options_.run_dir / "outputs");
   evaluate(RunGraph::kRootUnit);
   drain();
   // The loop: fill free slots, wait for the next event, apply it, repeat.
@@ -193,18 +194,34 @@ void Scheduler::evaluate(UnitIndex u) {
   if (unit.state != TaskState::kPending || unit.opened) return;
   if (unit.parent != kNoUnit && !graph_.unit(unit.parent).opened) return;
   if (cancelled_) return;  // A cancelled run decides nothing more: what did not run stays pending.
+  const model::Node& node = graph_.node_of(u);
+  const bool always = node.trigger == TriggerRule::kAlways;
   std::vector<UpstreamOutcome> ups;
   ups.reserve(unit.upstream.size());
-  for (UnitIndex up : unit.upstream) ups.push_back({outcome(up), graph_.unit(up).path});
-  const model::Node& node = graph_.node_of(u);
+  bool upstream_cancelled = false;
+  for (UnitIndex up : unit.upstream) {
+    Outcome o = outcome(up);
+    // A cleanup step does not wait for what the stopping run will not start.
+    if (o == Outcome::kUnfinished && always && held_by_stop(up)) o = Outcome::kSkipped;
+    upstream_cancelled = upstream_cancelled || graph_.unit(up).state == TaskState::kCancelled;
+    ups.push_back({o, graph_.unit(up).path});
+  }
   auto decision = evaluate_trigger(node.trigger, ups);
-  if (decision.kind == TriggerDecision::Kind::kWait) return;
-  if (decision.kind == TriggerDecision::Kind::kSkip) {
+  const bool stopped = stopping_ && !always;
+  if (decision.kind == TriggerDecision::Kind::kWait) {
+    if (stopped) hold(u);
+    return;
+  }
+  // failure_mode cancel: what waited for a cancelled task was not started, not skipped.
+  if (decision.kind == TriggerDecision::Kind::kSkip && !(stopped && upstream_cancelled)) {
     skip_subtree(u, decision.reason, decision.upstream_failed);
     finish(u);
     return;
   }
-  if (stopping_ && node.trigger != TriggerRule::kAlways) return;
+  if (stopped) {
+    hold(u);
+    return;
+  }
   if (unit.kind == UnitKind::kLeaf) {
     make_ready(u);
     return;
@@ -346,6 +363,27 @@ void Scheduler::finish(UnitIndex u) {
   }
 }
 
+void Scheduler::hold(UnitIndex u) {
+  Unit& unit = graph_.unit(u);
+  if (unit.held) return;
+  unit.held = true;
+  for (UnitIndex d : unit.dependents) worklist_.push_back(d);
+  // A group whose last child is held will not finish either.
+  if (unit.parent != kNoUnit && held_by_stop(unit.parent)) hold(unit.parent);
+}
+
+bool Scheduler::held_by_stop(UnitIndex u) const {
+  if (!stopping_) return false;
+  const Unit& unit = graph_.unit(u);
+  if (is_terminal(unit.state)) return false;
+  if (!unit.opened) {
+    return unit.state == TaskState::kPending && graph_.node_of(u).trigger != TriggerRule::kAlways;
+  }
+  return std::all_of(unit.children.begin(), unit.children.end(), [this](UnitIndex c) {
+    return is_terminal(graph_.unit(c).state) || held_by_stop(c);
+  });
+}
+
 void Scheduler::drain() {
   while (!worklist_.empty()) {
     UnitIndex u = worklist_.back();
@@ -373,6 +411,7 @@ void Scheduler::start_ready() {
     if (graph_.unit(u).state != TaskState::kReady) continue;  // Its deadline passed.
     if (cancelled_ || (stopping_ && graph_.node_of(u).trigger != TriggerRule::kAlways)) {
       set_leaf_state(u, TaskState::kPending);  // Not started; resumable later.
+      if (!cancelled_) hold(u);
       continue;
     }
     if (graph_.node_of(u).action == model::ActionKind::kApproval) {
@@ -502,9 +541,16 @@ void Scheduler::on_exit(UnitIndex leaf, const AttemptExited& exited) {
     finish(leaf);
     return;
   }
-  // A callable reports its outputs; a process writes them to its file.
-  auto outputs = call ? checked_outputs(call->outputs)
-                      : read_outputs_file(output_path(options_, unit.path, attempt.number));
+  // A callable reports its outputs; a process writes them to its file, if it wrote any.
+  Result<Outputs> outputs = Outputs{};
+  if (call) {
+    outputs = checked_outputs(call->outputs);
+  } else {
+    std::string file = output_path(options_, unit.path, attempt.number);
+    if (outputs_watch_->may_exist(file.substr(file.rfind('/') + 1))) {
+      outputs = read_outputs_file(file);
+    }
+  }
   std::string rejected;
   if (!outputs) {
     rejected = attempt.error = outputs.error().message;
@@ -585,6 +631,9 @@ void Scheduler::set_leaf_state(UnitIndex leaf, TaskState state) {
       return emit(RunEventKind::kTaskSkipped, leaf);
     case TaskState::kCancelled:
       return emit(RunEventKind::kTaskCancelled, leaf);
+    case TaskState::kPending:  // Held back (stop, cancel): no event, but the store must know.
+      if (options_.journal) options_.journal->unit_changed(graph_, leaf);
+      return;
     default:
       return;
   }

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <random>
 #include <string>
@@ -19,6 +20,7 @@
 #include "engine/executor.hpp"
 #include "engine/journal.hpp"
 #include "engine/launch_builder.hpp"
+#include "engine/outputs_watch.hpp"
 #include "engine/run_event.hpp"
 #include "engine/run_graph.hpp"
 #include "engine/run_options.hpp"
@@ -54,6 +56,10 @@ class Scheduler {
   void open(UnitIndex u);
   void open_dynamic_fanout(UnitIndex u);
   void skip_subtree(UnitIndex u, const std::string& reason, bool upstream_failed);
+  /// failure_mode stop/cancel: `u` stays pending this session; its `always` dependents, the
+  /// cleanup steps, need not wait for it (SPEC 3.4).
+  void hold(UnitIndex u);
+  bool held_by_stop(UnitIndex u) const;
   void finish(UnitIndex u);
   void drain();
   Outcome outcome(UnitIndex u) const;
@@ -110,6 +116,7 @@ class Scheduler {
   Executor& executor_;
   RunOptions options_;
   SharedEnvironments environments_;
+  std::unique_ptr<OutputsWatch> outputs_watch_;  ///< Set by run(): which outputs files exist.
   std::vector<Duration> remaining_;  ///< Per model node: longest remaining chain (SPEC 2.3).
   struct ReadyOrder {
     const Scheduler* scheduler;

@@ -157,6 +157,7 @@ void Scheduler::begin_stopping() {
     overrule_retry(unit, why);
     unit.reason = std::string("not started: ") + why;
     set_leaf_state(u, TaskState::kPending);
+    hold(u);
   };
   for (auto& waiters : breaker_waiters_) {
     std::erase_if(waiters, [&](UnitIndex u) {

@@ -272,6 +272,65 @@ tasks:
   EXPECT_FALSE(s.exists("long.marker"));
 }
 
+TEST(CliRunFailureMode, AnAlwaysCleanupRunsEvenIfWhatItNeedsIsHeldBack) {
+  // SPEC 3.4: stop "starts nothing new except tasks whose trigger is always (the cleanup steps)".
+  // `later` is held back once `long` ends; the cleanup after it must not wait for it forever.
+  for (std::string mode : {"stop", "cancel"}) {
+    Scratch s;
+    auto r = s.run(R"(name: held
+tasks:
+  - { id: bad, run: sleep 0.1; exit 1 }
+  - { id: long, kill_grace: 100ms, run: sleep 0.4 }
+  - { id: later, needs: long, run: touch later.marker }
+  - { id: cleanup, needs: later, trigger: always, run: touch cleanup.marker }
+)",
+                   {"--set", "failure_mode=" + mode});
+    EXPECT_EQ(r.exit_code, 1) << mode << "\n" << describe(r);
+    EXPECT_TRUE(s.exists("cleanup.marker")) << mode << "\n" << describe(r);
+    EXPECT_FALSE(s.exists("later.marker")) << mode;
+    EXPECT_TRUE(task_line(r, "later", "pending")) << mode << ": not started, resumable\n"
+                                                  << describe(r);
+  }
+}
+
+TEST(CliRunFailureMode, TasksHeldBackAfterABackoffOrABreakerAreRecordedAsPending) {
+  Scratch s;  // docs/failure-handling.md: such a task goes back to `pending`, in the store too.
+  auto r = s.run(R"(name: held
+failure_mode: stop
+breakers:
+  api: { failure_threshold: 1, reset_timeout: 10s, on_open: wait }
+tasks:
+  - { id: bad, run: sleep 0.2; exit 1 }
+  - { id: flaky, run: exit 1, retry: { strategy: fixed, delay: 5s, max_attempts: 3 } }
+  - { id: trip, breaker: api, on_failure: ignore, run: exit 1 }
+  - { id: call, breaker: api, needs: trip, run: 'true' }
+)");
+  EXPECT_EQ(r.exit_code, 1) << describe(r);
+  EXPECT_LT(s.elapsed, milliseconds(4000)) << "nothing waits out the 5s backoff or the breaker";
+  auto status = baton::testing::baton_on(s, {"status", "last"});
+  EXPECT_THAT(status.out, ::testing::ContainsRegex("\\] flaky +pending +not started: the run is "
+                                                   "stopping after a failure"))
+      << status.out;
+  EXPECT_THAT(status.out, ::testing::ContainsRegex("\\] call +pending +not started")) << status.out;
+}
+
+TEST(CliRunFailureMode, CancelLeavesWhatWaitedForACancelledTaskPending) {
+  Scratch s;  // docs/running.md: "Tasks that never started stay pending".
+  auto r = s.run(R"(name: cancel
+failure_mode: cancel
+tasks:
+  - { id: a, run: sleep 0.05; exit 3 }
+  - { id: long, kill_grace: 100ms, run: sleep 5 }
+  - { id: after, needs: long, run: 'true' }
+  - { id: dependent, needs: a, run: 'true' }
+)");
+  EXPECT_EQ(r.exit_code, 1) << describe(r);
+  EXPECT_TRUE(task_line(r, "long", "cancelled"));
+  EXPECT_TRUE(task_line(r, "after", "pending")) << describe(r);
+  EXPECT_TRUE(task_line(r, "dependent", "skipped", "upstream_failed: a"))
+      << "a failure still skips its dependents";
+}
+
 // ---------------------------------------------------------------------------------------------
 // Exit codes, failures to start, timeouts
 
