@@ -255,7 +255,11 @@ void Scheduler::open(UnitIndex u) {
   opened.state = TaskState::kRunning;
   opened.unfinished_children = opened.children.size();
   if (opened.children.empty()) {
-    if (opened.kind == UnitKind::kFanout) opened.reason = "no items to fan out over";
+    if (opened.kind == UnitKind::kFanout) {  // An empty list (SPEC 2.5): skipped, as one task.
+      opened.reason = "no items to fan out over";
+      opened.state = TaskState::kSkipped;
+      emit(RunEventKind::kTaskSkipped, u);
+    }
     finish(u);
     return;
   }
@@ -289,7 +293,7 @@ void Scheduler::open_dynamic_fanout(UnitIndex u) {
     graph_.unit(u).reason =
         fmt::format("'{}' wrote no output '{}' to fan out over", source.path, fe.output);
     failed_ = true;
-    if (options_.journal) options_.journal->unit_changed(graph_, u);
+    emit(RunEventKind::kTaskFailed, u);  // The fan-out stands for its tasks, as one.
     finish(u);
     return;
   }
@@ -307,7 +311,7 @@ void Scheduler::open_dynamic_fanout(UnitIndex u) {
     graph_.unit(u).state = TaskState::kFailed;
     graph_.unit(u).reason = std::move(refused);
     failed_ = true;
-    if (options_.journal) options_.journal->unit_changed(graph_, u);
+    emit(RunEventKind::kTaskFailed, u);
     finish(u);
     return;
   }

@@ -369,6 +369,29 @@ tasks:
   EXPECT_TRUE(task_line(r, "each", "failed", "max_items"));
 }
 
+TEST(CliRunFanOut, AFanOutThatFailsOrIsEmptyIsOneEventAndOneStatusLine) {
+  Scratch s;  // SPEC 5: a line per transition; SPEC 8: task_failed, task_skipped.
+  auto r = s.run(R"(name: fanouts
+tasks:
+  - id: discover
+    run: printf 'list<<EOF\na\nb\nc\nEOF\nnone=\n' >> "$BATON_OUTPUT"
+  - { id: many, foreach: { from: discover, output: list }, max_items: 2, run: 'true' }
+  - { id: empty, foreach: { from: discover, output: none }, run: 'true' }
+)",
+                 {"--progress", "json"});
+  EXPECT_EQ(r.exit_code, 1) << describe(r);
+  auto events = baton::testing::progress_events(r.err);
+  auto failed = baton::testing::events_of(events, "task_failed", "many");
+  ASSERT_EQ(failed.size(), 1u) << describe(r);
+  EXPECT_EQ(failed[0].value("reason", ""), "3 items, more than max_items (2)");
+  auto skipped = baton::testing::events_of(events, "task_skipped", "empty");
+  ASSERT_EQ(skipped.size(), 1u) << describe(r);
+  EXPECT_EQ(skipped[0].value("reason", ""), "no items to fan out over");
+  auto status = baton::testing::baton_on(s, {"status", "last"});
+  EXPECT_THAT(status.out, ::testing::ContainsRegex("\\] many +failed +3 items")) << status.out;
+  EXPECT_THAT(status.out, ::testing::ContainsRegex("\\] empty +skipped +no items")) << status.out;
+}
+
 TEST(CliRunSet, EnvOverrideReplacesTheWorkflowValueButNotANearerOne) {
   Scratch s;
   auto r = s.run(R"(name: set
