@@ -124,11 +124,21 @@ std::optional<bool> FieldReader::boolean(const yaml::Node& value, std::string_vi
 }
 
 std::optional<Duration> FieldReader::duration(const yaml::Node& value, std::string_view key) {
+  std::string hint;
   if (value.is_scalar()) {
-    if (auto parsed = model::parse_duration(value.text())) return parsed;
+    auto parsed = model::parse_duration(value.text());
+    // SPEC 1.1: a number, or a string of unit terms; a quoted number is neither.
+    bool unitless = value.text().find_first_not_of("0123456789.") == std::string::npos;
+    if (parsed && (value.is_plain() || !unitless)) return parsed;
+    if (parsed) {
+      hint = fmt::format("a string needs a unit: write {0} (seconds) without quotes, or \"{0}s\"",
+                         value.text());
+    }
   }
-  error(value, fmt::format("'{}' expects a duration such as 30s, 250ms, 1.5m or 1h30m, got {}", key,
-                           describe(value)));
+  error(value,
+        fmt::format("'{}' expects a duration such as 30s, 250ms, 1.5m or 1h30m, got {}", key,
+                    hint.empty() ? describe(value) : fmt::format("the string \"{}\"", value.text())),
+        hint);
   return std::nullopt;
 }
 
