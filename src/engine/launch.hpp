@@ -69,6 +69,11 @@ struct LaunchSpec {
   /// Time between SIGTERM and SIGKILL, on a timeout or terminate(). Default: 5 s.
   std::chrono::milliseconds kill_grace{5000};
 
+  /// A `run` string that is run without /bin/sh (SPEC 2.1's fast path), "with the same result":
+  /// a program that is not found or cannot be executed ends as the shell would end it, exit 127
+  /// or 126 with a line in the log, rather than as an attempt that could not start.
+  bool as_shell = false;
+
   /// An in-process attempt: the index of the callable to run, in the table of the executor
   /// that runs callables, and its input (argv and the environment are then unused). Default:
   /// -1, a process.

@@ -207,6 +207,7 @@ PreparedLaunch prepare_launch(const RunGraph& graph, UnitIndex leaf, int attempt
   const model::Command& command = step == Step::kCompensation ? *node.compensate : node.command;
   if (command.uses_shell()) {
     out.spec.argv = shell_argv(command.shell);
+    out.spec.as_shell = out.spec.argv.front() != "/bin/sh";
   } else {
     for (const auto& arg : command.argv) {
       auto value = expand(arg);

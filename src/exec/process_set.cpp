@@ -226,8 +226,18 @@ pid_t ProcessSet::start(const LaunchSpec& spec) {
     return 0;
   }
   const Clock::time_point start = Clock::now();
-  Result<pid_t> spawned = spawn(spec, log_fd);
+  int shell_status = 0;
+  Result<pid_t> spawned = spawn(spec, log_fd, shell_status);
   ::close(log_fd);
+  if (shell_status != 0) {  // Ended as /bin/sh would have ended it: see LaunchSpec::as_shell.
+    AttemptExited exited;
+    exited.id = spec.id;
+    exited.exit_code = shell_status;
+    exited.start = start;
+    exited.end = Clock::now();
+    ready_.push_back(exited);
+    return 0;
+  }
   if (!spawned) {
     ready_.push_back(SpawnFailed{spec.id, spawned.error().message});
     return 0;
@@ -254,18 +264,30 @@ pid_t ProcessSet::start(const LaunchSpec& spec) {
   return pid;
 }
 
-Result<pid_t> ProcessSet::spawn(const LaunchSpec& spec, int log_fd) {
+Result<pid_t> ProcessSet::spawn(const LaunchSpec& spec, int log_fd, int& shell_status) {
   // Only a PATH different from baton's needs a lookup here; the child searches baton's own.
   const std::string& name = spec.argv[0];
   std::string program = name;
   bool search = name.find('/') == std::string::npos;
+  // What /bin/sh says and exits with when it cannot run `name`.
+  auto as_shell_would = [&](int error) -> Result<pid_t> {
+    bool missing = error == ENOENT || error == ENOTDIR;
+    shell_status = missing ? 127 : 126;
+    std::string line =
+        name + ": " + (missing ? std::string("not found") : std::strerror(error)) + "\n";
+    [[maybe_unused]] auto written = ::write(log_fd, line.data(), line.size());
+    return unexpected(Error::io(describe("cannot run", name, error)));
+  };
   if (search) {
     std::optional<std::string_view> path = path_of(spec.env);
     if (!path && spec.shared_env) path = path_of(*spec.shared_env);
     if (path && (!own_path_ || *path != *own_path_)) {
       int error = 0;
       program = search_path(*path, name, spec.cwd, error);
-      if (program.empty()) return unexpected(Error::io(describe("cannot run", name, error)));
+      if (program.empty()) {
+        if (spec.as_shell) return as_shell_would(error);
+        return unexpected(Error::io(describe("cannot run", name, error)));
+      }
       search = false;
     }
   }
@@ -297,6 +319,11 @@ Result<pid_t> ProcessSet::spawn(const LaunchSpec& spec, int log_fd) {
     return unexpected(Error::io(describe("cannot change to directory", spec.cwd, failure.error)));
   }
   if (failure.error == E2BIG) return unexpected(Error::io(too_big(spec)));
+  if (spec.as_shell &&
+      (failure.error == ENOENT || failure.error == ENOTDIR || failure.error == EACCES ||
+       failure.error == EPERM || failure.error == EISDIR)) {
+    return as_shell_would(failure.error);  // What dash exits 127 or 126 on.
+  }
   return unexpected(Error::io(describe("cannot run", name, failure.error)));
 }
 

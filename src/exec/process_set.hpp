@@ -107,7 +107,7 @@ class ProcessSet {
     }
   };
 
-  Result<pid_t> spawn(const LaunchSpec& spec, int log_fd);
+  Result<pid_t> spawn(const LaunchSpec& spec, int log_fd, int& shell_status);
   std::uint32_t new_slot();
   void push_timer(Clock::time_point when, TimerKind kind, std::uint64_t key, std::uint32_t slot);
   bool is_stale(const Timer& timer) const;

@@ -397,6 +397,26 @@ tasks:
   EXPECT_TRUE(task_line(r, "after", "skipped", "upstream_failed: plain"));
 }
 
+TEST(CliRunExit, ARunStringWithoutAShellEndsAsTheShellWouldIfItsProgramCannotRun) {
+  Scratch s;  // SPEC 2.1: run directly "with the same result": exit 127 or 126, as /bin/sh.
+  std::ofstream(s.at("data.txt")) << "not a program\n";
+  auto r = s.run(R"(name: same-result
+defaults: { retry: { strategy: immediate, max_attempts: 2, non_retryable_exit_codes: [127] } }
+tasks:
+  - { id: direct, run: baton-e2e-no-such-program --flag }
+  - { id: shell, run: 'baton-e2e-no-such-program --flag;' }
+  - { id: denied, run: ./data.txt }
+)");
+  EXPECT_EQ(r.exit_code, 1) << describe(r);
+  for (std::string_view task : {"direct", "shell"}) {
+    EXPECT_TRUE(task_line(r, task, "failed", "exit 127")) << task << "\n" << describe(r);
+    EXPECT_THAT(timeline_row(r.out, task), Not(HasSubstr("attempts"))) << "127 is non-retryable";
+  }
+  EXPECT_THAT(read_file(s.logs() / "direct.1.log"),
+              HasSubstr("baton-e2e-no-such-program: not found"));
+  EXPECT_TRUE(task_line(r, "denied", "failed", "exit 126")) << describe(r);
+}
+
 TEST(CliRunExit, SignalledTaskFailsNamingTheSignal) {
   Scratch s;
   auto r = s.run("name: killed\ntasks:\n  - { id: a, run: kill -9 $$ }\n");
