@@ -24,6 +24,10 @@ std::string counts_text(const std::map<std::string, int>& counts) {
 }
 
 void execute(const RunsOptions& opts, int& exit_code) {
+  if (!store_exists(opts.state)) {  // Said as for an empty store, without making one.
+    std::cout << "No runs recorded yet in this state folder.\n";
+    return;
+  }
   auto store = open_store_or_report("baton runs", opts.state, exit_code);
   if (!store) return;
   auto runs = store->list_runs(opts.limit);

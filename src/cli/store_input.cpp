@@ -15,10 +15,21 @@
 
 namespace baton::cli {
 
+bool store_exists(const std::string& state_option) {
+  std::error_code ec;
+  return std::filesystem::exists(state_dir(state_option) / "baton.db", ec);
+}
+
 std::unique_ptr<store::Store> open_store_or_report(const std::string& command,
                                                    const std::string& state_option, int& exit_code,
                                                    store::Durability durability) {
   auto state = state_dir(state_option);
+  if (!store_exists(state_option)) {
+    std::cerr << fmt::format("{}: no runs recorded yet in this state folder (see --state)\n",
+                             command);
+    exit_code = kExitInvalid;
+    return nullptr;
+  }
   auto opened = store::open_sqlite_store(state.string(), durability);
   if (!opened) {
     std::cerr << command << ": " << opened.error().message << '\n';

@@ -11,8 +11,13 @@
 
 namespace baton::cli {
 
-/// The store of `--state DIR` / $BATON_STATE / ./.baton; on failure, says why on stderr, sets
-/// `exit_code` and returns null. `command` prefixes messages ("baton status").
+/// Whether the state folder of `--state DIR` / $BATON_STATE / ./.baton holds a store.
+bool store_exists(const std::string& state_option);
+
+/// The store of `--state DIR` / $BATON_STATE / ./.baton, which must exist: the commands that
+/// read runs never create one (a mistyped --state would otherwise leave a store behind). On
+/// failure, says why on stderr, sets `exit_code` (2 if there is no store, else 1) and returns
+/// null. `command` prefixes messages ("baton status").
 std::unique_ptr<store::Store> open_store_or_report(
     const std::string& command, const std::string& state_option, int& exit_code,
     store::Durability durability = store::Durability::kNormal);

@@ -108,6 +108,22 @@ TEST(CliRuns, SaysSoWhenNoRunIsRecorded) {
   EXPECT_EQ(r.out, "No runs recorded yet in this state folder.\n");
 }
 
+TEST(CliRuns, CommandsThatReadRunsNeverCreateAStore) {
+  Scratch s;  // A mistyped --state must not leave a store behind.
+  for (std::vector<std::string> args :
+       std::vector<std::vector<std::string>>{{"runs"},
+                                             {"status"},
+                                             {"report", "last"},
+                                             {"logs", "last", "a"},
+                                             {"cancel", "last"},
+                                             {"approve", "last", "a"},
+                                             {"resume", "last"}}) {
+    auto r = baton_on(s, args);
+    EXPECT_FALSE(fs::exists(s.state())) << args[0] << " created " << s.state();
+    EXPECT_EQ(r.exit_code, args[0] == "runs" ? 0 : 2) << describe(r);
+  }
+}
+
 TEST(CliRuns, ListsRunsNewestFirstWithTheirStatusAndTaskCounts) {
   Scratch s;
   ASSERT_EQ(s.run(R"(name: first
@@ -566,10 +582,14 @@ TEST(CliStoreConcurrency, CommandsStartedTogetherOnAFreshStateFolderAllSucceed) 
   std::string first_failure;
   for (int round = 0; round < kRounds; ++round) {
     Scratch s;
+    const std::string workflow =
+        s.write_workflow("name: one\ntasks:\n  - { id: a, run: 'true' }\n");
     std::vector<std::unique_ptr<BackgroundProcess>> processes;
     for (int i = 0; i < 8; ++i) {
+      // `run` is what creates a store; the commands that read runs never do.
       processes.push_back(std::make_unique<BackgroundProcess>(
-          std::vector<std::string>{BATON_BINARY, "runs", "--state", s.state()},
+          std::vector<std::string>{BATON_BINARY, "run", workflow, "--state", s.state(), "--quiet",
+                                   "--progress", "none"},
           s.at("out").string(), s.at("err").string()));
     }
     bool failed = false;
