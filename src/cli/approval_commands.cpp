@@ -64,11 +64,23 @@ void execute(const VerdictOptions& opts, bool approved, int& exit_code) {
     exit_code = kExitInvalid;
     return;
   }
-  int ignored = 0;
-  auto workflow = load_text_or_report(run->workflow_text, run->file, ignored);
-  auto gates = workflow ? gate_paths(*workflow) : std::vector<std::string>{};
-  std::string model_path = std::regex_replace(opts.path, std::regex(R"(\[[0-9]+\])"), "");
   auto recorded = store->tasks(run->id);
+  // A run of the C++ library records no workflow text: its gates are those waiting now.
+  const bool library_run = run->workflow_text.empty();
+  int ignored = 0;
+  auto workflow = library_run ? std::nullopt
+                              : load_text_or_report(run->workflow_text, run->file, ignored);
+  auto gates = workflow ? gate_paths(*workflow) : std::vector<std::string>{};
+  if (library_run) {
+    for (const auto& task : recorded) {
+      if (task.row.state == "waiting" && task.row.reason == "waiting for approval") {
+        gates.push_back(task.row.path);
+      }
+    }
+  }
+  std::string model_path = library_run
+                               ? opts.path
+                               : std::regex_replace(opts.path, std::regex(R"(\[[0-9]+\])"), "");
   bool known_instance = std::any_of(recorded.begin(), recorded.end(),
                                     [&](const auto& task) { return task.row.path == opts.path; });
   // A gate inside a fan-out is named by one of its instances, which the run has reached.
@@ -104,7 +116,10 @@ void execute(const VerdictOptions& opts, bool approved, int& exit_code) {
     return;
   }
   const char* done = approved ? "approved" : "rejected";
-  if (run_process_alive(*run) && ::kill(static_cast<pid_t>(run->pid), SIGUSR1) == 0) {
+  // A library's process looks for verdicts itself: SIGUSR1 could end a program whose other
+  // threads do not block it.
+  if (run_process_alive(*run) &&
+      (library_run || ::kill(static_cast<pid_t>(run->pid), SIGUSR1) == 0)) {
     std::cout << fmt::format("{} {} in run {}\n", done, opts.path, run->id);
   } else {
     std::cout << fmt::format(

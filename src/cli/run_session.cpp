@@ -12,7 +12,7 @@
 #include "cli/run_output.hpp"
 #include "engine/scheduler.hpp"
 #include "exec/leftovers.hpp"
-#include "exec/proc_file.hpp"
+#include "exec/process_identity.hpp"
 #include "exec/process_executor.hpp"
 #include "store/run_recorder.hpp"
 
@@ -30,20 +30,6 @@ int exit_code_of(engine::RunStatus status) {
     default:
       return kExitFailed;
   }
-}
-
-// Field 22 of /proc/self/stat: when this process started, in clock ticks since boot. With the
-// pid it names this process and no later one that reuses the pid.
-std::int64_t process_start_ticks(pid_t pid) {
-  auto text = exec::read_proc_file(fmt::format("/proc/{}/stat", pid));
-  auto close = text.rfind(')');  // The command name may hold spaces and parentheses.
-  if (close == std::string::npos) return 0;
-  std::istringstream fields(text.substr(close + 2));
-  std::string field;
-  for (int i = 3; i <= 22 && fields >> field; ++i) {
-    if (i == 22) return std::stoll(field);
-  }
-  return 0;
 }
 
 // SPEC 6: the Orchestration Report, read back from the store like `baton report` reads it, on
@@ -87,16 +73,11 @@ std::vector<std::string> current_environment() {
   return env;
 }
 
-std::int64_t process_start_ticks_of(std::int64_t pid) {
-  return process_start_ticks(static_cast<pid_t>(pid));
-}
-
 void stamp_process(store::RunRow& row) {
-  row.pid = ::getpid();
-  row.pid_start = process_start_ticks(::getpid());
-  char host[256] = {};
-  ::gethostname(host, sizeof host - 1);
-  row.host = host;
+  auto me = exec::this_process();
+  row.pid = me.pid;
+  row.pid_start = me.start_ticks;
+  row.host = me.host;
 }
 
 int run_session(const model::Workflow& workflow, engine::RunOptions options, store::Store& store,

@@ -24,9 +24,6 @@ int run_session(const model::Workflow& workflow, engine::RunOptions options, sto
 /// This process's identity for the runs table: pid, start time, host.
 void stamp_process(store::RunRow& row);
 
-/// When process `pid` started, in clock ticks since boot (0 if it does not exist).
-std::int64_t process_start_ticks_of(std::int64_t pid);
-
 /// baton's own environment, "KEY=VALUE" each.
 std::vector<std::string> current_environment();
 

@@ -12,6 +12,7 @@
 #include "cli/commands.hpp"
 #include "cli/run_session.hpp"
 #include "cli/run_setup.hpp"
+#include "exec/process_identity.hpp"
 
 namespace baton::cli {
 
@@ -55,12 +56,11 @@ std::optional<store::RunRow> find_run_or_report(const std::string& command, stor
 
 bool run_process_alive(const store::RunRow& run) {
   if (run.pid <= 0) return false;
-  store::RunRow me;
-  stamp_process(me);
+  auto me = exec::this_process();
   if (!run.host.empty() && run.host != me.host) return false;  // Another machine: cannot tell.
   if (::kill(static_cast<pid_t>(run.pid), 0) != 0 && errno != EPERM) return false;
   // The pid may have been reused since: compare start times.
-  return run.pid_start == 0 || process_start_ticks_of(run.pid) == run.pid_start;
+  return run.pid_start == 0 || exec::start_ticks_of(run.pid) == run.pid_start;
 }
 
 int apply_store_history(model::Workflow& workflow, store::Store& store) {

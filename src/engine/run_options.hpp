@@ -1,8 +1,10 @@
 // What a run needs to know besides its workflow: where its files go, how wide it may run.
 #pragma once
 
+#include <chrono>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -42,6 +44,10 @@ struct RunOptions {
   /// starts waiting and when the executor reports a Wakeup. Default: none, gates wait until
   /// their timeout or deadline.
   std::function<std::vector<Verdict>()> take_verdicts;
+  /// Also asked every this often while a gate waits: for a process that cannot be nudged with
+  /// SIGUSR1 (a program using the library, whose other threads may not block it). Default:
+  /// never, the Wakeup is enough.
+  std::optional<std::chrono::milliseconds> verdict_poll;
 };
 
 }  // namespace baton::engine

@@ -602,6 +602,9 @@ void Scheduler::on_timer(std::uint64_t token) {
     case TimerKind::kApprovalTimeout:
       on_approval_timeout(index);
       break;
+    case TimerKind::kVerdictPoll:
+      on_verdict_poll();
+      break;
     case TimerKind::kCompensationRetry:
       break;
   }

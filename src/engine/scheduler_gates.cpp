@@ -21,6 +21,20 @@ void Scheduler::wait_for_approval(UnitIndex gate) {
   }
   set_leaf_state(gate, TaskState::kWaiting);
   apply_verdicts();  // One may have been given already (before a resume, say).
+  if (!gates_waiting_.empty()) poll_verdicts();
+}
+
+void Scheduler::poll_verdicts() {
+  if (!options_.verdict_poll || verdict_poll_due_) return;
+  verdict_poll_due_ = true;
+  executor_.add_timer(Clock::now() + *options_.verdict_poll,
+                      TimerToken{TimerKind::kVerdictPoll, 0}.encode());
+}
+
+void Scheduler::on_verdict_poll() {
+  verdict_poll_due_ = false;
+  apply_verdicts();
+  if (!gates_waiting_.empty()) poll_verdicts();
 }
 
 void Scheduler::apply_verdicts() {

@@ -12,6 +12,7 @@ enum class TimerKind : std::uint32_t {
   kBreakerReset = 3,  ///< A breaker's reset_timeout has passed.
   kCompensationRetry = 4,
   kApprovalTimeout = 5,  ///< An approval gate's `timeout` has passed.
+  kVerdictPoll = 6,      ///< Time to look for verdicts again (RunOptions::verdict_poll).
 };
 
 struct TimerToken {

@@ -9,6 +9,7 @@
 #include "analyze/history.hpp"
 #include "analyze/plan.hpp"
 #include "engine/scheduler.hpp"
+#include "exec/process_identity.hpp"
 #include "lib/fast_path.hpp"
 #include "lib/run_record.hpp"
 #include "lib/workflow_state.hpp"
@@ -119,6 +120,7 @@ std::shared_ptr<const RunRecord> run_workflow(const WorkflowState& state,
       options.on_event(public_event(event));
     };
   }
+  run.verdict_poll = std::chrono::milliseconds(200);  // `baton approve` does not signal a library's process.
   run.take_verdicts = [store = record->store, id = run.run_id] {
     std::vector<engine::Verdict> verdicts;
     for (auto& v : store->take_verdicts(id)) verdicts.push_back({v.path, v.approved, v.by});
@@ -132,6 +134,11 @@ std::shared_ptr<const RunRecord> run_workflow(const WorkflowState& state,
   row.status = "running";
   row.started = store::to_millis(std::chrono::system_clock::now());
   row.jobs = run.jobs;
+  // Like `baton run`: `baton runs`/`status` see the run live, `cancel` signals this process.
+  auto me = exec::this_process();
+  row.pid = me.pid;
+  row.pid_start = me.start_ticks;
+  row.host = me.host;
   record->store->create_run(row);
   store::RunRecorder recorder(*record->store, row);
   run.journal = &recorder;

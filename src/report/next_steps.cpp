@@ -24,11 +24,15 @@ std::string shell_quote(const std::string& word) {
   return quoted + "'";
 }
 
+// A run the C++ library made records no workflow text: `baton resume` has nothing to run.
+bool made_by_library(const RunReport& report) { return report.run.workflow_text.empty(); }
+
 // A run that stopped short (failed, cancelled, or whose baton died) continues with resume; a
 // rolled-back run does not (its compensations undid it), nor does one still going.
 bool resumable(const RunReport& report) {
   const auto& status = report.run.status;
-  return status == "failed" || status == "cancelled" || report.interrupted;
+  return (status == "failed" || status == "cancelled" || report.interrupted) &&
+         !made_by_library(report);
 }
 
 void with_log(NextStep& step, const std::vector<store::AttemptRow>& attempts) {
@@ -76,6 +80,13 @@ std::optional<NextStep> step_for(const RunReport& report, const Task& task) {
 NextStep run_step(const RunReport& report, std::size_t task_steps) {
   NextStep step;
   const auto& status = report.run.status;
+  if (made_by_library(report) && status != "succeeded" &&
+      (status != "running" || report.interrupted)) {
+    step.reason =
+        "This run was made by a program with the C++ library, which records no workflow for "
+        "`baton resume`: once the cause is fixed, run that program again";
+    return step;
+  }
   if (status == "succeeded") {
     step.reason = task_steps == 0 ? "Nothing to do: every task succeeded."
                                   : "Nothing else to do: the run succeeded.";

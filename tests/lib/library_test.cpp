@@ -243,6 +243,60 @@ TEST(LibraryTest, AStateFolderMakesTheRunDurable) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(LibraryTest, TheCliSeesADurableRunLiveAndDoesNotOfferToResumeIt) {
+  auto dir = std::filesystem::temp_directory_path() /
+             ("baton-lib-" + std::to_string(::getpid()) + "-live");
+  std::filesystem::remove_all(dir);
+  std::atomic<bool> release{false};
+  baton::Workflow wf("live");
+  wf.task("wait", [&](baton::Context& ctx) {
+    while (!release && !ctx.cancelled()) std::this_thread::sleep_for(5ms);
+  });
+  wf.task("broken", [](baton::Context&) { throw std::runtime_error("boom"); });
+  auto handle = baton::Engine({.concurrency = 2, .state_dir = dir.string()}).start(wf);
+  // While it runs, its process is recorded: `baton runs` says running, not interrupted.
+  std::string runs = std::string(BATON_BINARY) + " runs --state " + dir.string();
+  bool seen_running = false;
+  for (int i = 0; i < 400 && !seen_running; ++i) {
+    seen_running = std::system((runs + " | grep -q ' running '").c_str()) == 0;
+    if (!seen_running) std::this_thread::sleep_for(10ms);
+  }
+  release = true;
+  auto result = handle.wait();
+  EXPECT_TRUE(seen_running) << "a live library run must not look interrupted";
+  EXPECT_EQ(result.status(), baton::RunStatus::kFailed);
+  auto markdown = result.report(baton::ReportFormat::kMarkdown);
+  EXPECT_EQ(markdown.find("baton resume " + result.id()), std::string::npos)
+      << "a library run has no workflow text to resume\n"
+      << markdown;
+  EXPECT_NE(markdown.find("run that program again"), std::string::npos) << markdown;
+  std::filesystem::remove_all(dir);
+}
+
+TEST(LibraryTest, AGateOfADurableRunIsApprovedFromTheCli) {
+  auto dir = std::filesystem::temp_directory_path() /
+             ("baton-lib-" + std::to_string(::getpid()) + "-gate");
+  std::filesystem::remove_all(dir);
+  baton::Workflow wf("gated");
+  std::atomic<bool> deployed{false};
+  auto gate = wf.approval("sign_off");
+  gate >> wf.task("deploy", [&](baton::Context&) { deployed = true; });
+  auto handle = baton::Engine({.state_dir = dir.string()}).start(wf);
+  // The gate is recorded as waiting within the store's 0.1 s; approve it as a user would.
+  std::string approve =
+      std::string(BATON_BINARY) + " approve last sign_off --state " + dir.string() + " >/dev/null 2>&1";
+  bool approved = false;
+  for (int i = 0; i < 400 && !approved; ++i) {
+    approved = std::system(approve.c_str()) == 0;
+    if (!approved) std::this_thread::sleep_for(10ms);
+  }
+  ASSERT_TRUE(approved) << "baton approve never took the verdict";
+  auto result = handle.wait();  // The process is not signalled: the engine polls for verdicts.
+  EXPECT_EQ(result.status(), baton::RunStatus::kSucceeded);
+  EXPECT_TRUE(deployed);
+  std::filesystem::remove_all(dir);
+}
+
 TEST(LibraryTest, InvalidWorkflowsAreRefusedWithDiagnostics) {
   baton::Workflow pools("pools");
   pools.task("b", [](baton::Context&) {}).pool("gpu");
