@@ -40,9 +40,9 @@ struct EngineOptions {
   int threads = 0;
   /// A folder for a durable SQLite store (SPEC 4: `baton runs`, `status`, `report`, `resume`
   /// see the run there). Empty: the run is kept in memory, its logs under a temporary folder.
-  std::string state_dir;
+  std::string state_dir = {};
   /// Called on the engine's thread for every transition; keep it short. Default: none.
-  std::function<void(const RunEvent&)> on_event;
+  std::function<void(const RunEvent&)> on_event = {};
 };
 
 enum class RunStatus { kSucceeded, kFailed, kRolledBack, kCancelled };

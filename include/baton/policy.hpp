@@ -19,16 +19,16 @@ enum class RetryStrategy { kImmediate, kFixed, kExponential };
 /// SPEC 3.1. Unset fields inherit from the nearest ancestor that sets them, then the defaults
 /// below.
 struct RetryPolicy {
-  std::optional<RetryStrategy> strategy;  ///< Default: exponential (as Temporal's).
-  std::optional<int> max_attempts;        ///< Counts the first attempt. Default 1; 0 = unlimited.
-  std::optional<Duration> delay;          ///< `fixed`. Default 1s.
-  std::optional<Duration> initial_interval;   ///< `exponential`. Default 1s.
-  std::optional<double> backoff_coefficient;  ///< `exponential`. Default 2.0.
-  std::optional<Duration> max_interval;       ///< Default 100 x delay or initial_interval.
-  std::optional<double> jitter;               ///< In [0, 1]. Default 0.
-  std::optional<std::vector<int>> non_retryable_exit_codes;
-  std::optional<std::vector<int>> retry_on_exit_codes;
-  std::optional<bool> retry_on_timeout;  ///< Default true.
+  std::optional<RetryStrategy> strategy = {};  ///< Default: exponential (as Temporal's).
+  std::optional<int> max_attempts = {};  ///< Counts the first attempt. Default 1; 0 = unlimited.
+  std::optional<Duration> delay = {};    ///< `fixed`. Default 1s.
+  std::optional<Duration> initial_interval = {};   ///< `exponential`. Default 1s.
+  std::optional<double> backoff_coefficient = {};  ///< `exponential`. Default 2.0.
+  std::optional<Duration> max_interval = {};       ///< Default 100 x delay or initial_interval.
+  std::optional<double> jitter = {};               ///< In [0, 1]. Default 0.
+  std::optional<std::vector<int>> non_retryable_exit_codes = {};
+  std::optional<std::vector<int>> retry_on_exit_codes = {};
+  std::optional<bool> retry_on_timeout = {};  ///< Default true.
 
   /// Fills every unset field from `farther` (a setting made further up the tree).
   void inherit_from(const RetryPolicy& farther);
@@ -39,7 +39,7 @@ struct RetryPolicy {
 /// SPEC 3.3: a named breaker shared by the leaves that name it.
 enum class BreakerOpenAction { kFail, kWait };
 struct BreakerSpec {
-  std::string name;
+  std::string name = {};
   int failure_threshold = 5;
   Duration reset_timeout = std::chrono::seconds(30);
   int half_open_max = 1;

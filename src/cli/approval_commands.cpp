@@ -68,8 +68,8 @@ void execute(const VerdictOptions& opts, bool approved, int& exit_code) {
   // A run of the C++ library records no workflow text: its gates are those waiting now.
   const bool library_run = run->workflow_text.empty();
   int ignored = 0;
-  auto workflow = library_run ? std::nullopt
-                              : load_text_or_report(run->workflow_text, run->file, ignored);
+  auto workflow =
+      library_run ? std::nullopt : load_text_or_report(run->workflow_text, run->file, ignored);
   auto gates = workflow ? gate_paths(*workflow) : std::vector<std::string>{};
   if (library_run) {
     for (const auto& task : recorded) {
@@ -78,9 +78,8 @@ void execute(const VerdictOptions& opts, bool approved, int& exit_code) {
       }
     }
   }
-  std::string model_path = library_run
-                               ? opts.path
-                               : std::regex_replace(opts.path, std::regex(R"(\[[0-9]+\])"), "");
+  std::string model_path =
+      library_run ? opts.path : std::regex_replace(opts.path, std::regex(R"(\[[0-9]+\])"), "");
   bool known_instance = std::any_of(recorded.begin(), recorded.end(),
                                     [&](const auto& task) { return task.row.path == opts.path; });
   // A gate inside a fan-out is named by one of its instances, which the run has reached.

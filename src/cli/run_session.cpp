@@ -12,8 +12,8 @@
 #include "cli/run_output.hpp"
 #include "engine/scheduler.hpp"
 #include "exec/leftovers.hpp"
-#include "exec/process_identity.hpp"
 #include "exec/process_executor.hpp"
+#include "exec/process_identity.hpp"
 #include "store/run_recorder.hpp"
 
 extern char** environ;

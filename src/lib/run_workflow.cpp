@@ -120,7 +120,8 @@ std::shared_ptr<const RunRecord> run_workflow(const WorkflowState& state,
       options.on_event(public_event(event));
     };
   }
-  run.verdict_poll = std::chrono::milliseconds(200);  // `baton approve` does not signal a library's process.
+  run.verdict_poll =
+      std::chrono::milliseconds(200);  // `baton approve` does not signal a library's process.
   run.take_verdicts = [store = record->store, id = run.run_id] {
     std::vector<engine::Verdict> verdicts;
     for (auto& v : store->take_verdicts(id)) verdicts.push_back({v.path, v.approved, v.by});
@@ -160,7 +161,7 @@ std::shared_ptr<const RunRecord> run_workflow(const WorkflowState& state,
   record->started = result.started;
   record->ended = result.ended;
   std::error_code ec;
-  std::filesystem::remove(run.run_dir / "logs", ec);  // Only if empty: callables that never
+  std::filesystem::remove(run.run_dir / "logs", ec);     // Only if empty: callables that never
   std::filesystem::remove(run.run_dir / "outputs", ec);  // logged leave nothing behind.
   if (options.state_dir.empty()) std::filesystem::remove(run.run_dir, ec);
   return record;

@@ -89,8 +89,7 @@ TEST(LibraryTest, RetriesUntilAnAttemptSucceeds) {
   wf.task("flaky", [](baton::Context& ctx) {
       if (ctx.attempt() < 3) throw std::runtime_error("not yet");
       ctx.set_output("attempt", ctx.attempt());
-    })
-      .retry({.strategy = baton::RetryStrategy::kFixed, .max_attempts = 3, .delay = 10ms});
+    }).retry({.strategy = baton::RetryStrategy::kFixed, .max_attempts = 3, .delay = 10ms});
   auto result = run(wf);
   ASSERT_TRUE(result.succeeded()) << result.report();
   const auto& flaky = result.task("flaky");
@@ -119,8 +118,7 @@ TEST(LibraryTest, TimeoutsAreCooperative) {
   baton::Workflow wf("slow");
   wf.task("spin", [](baton::Context& ctx) {
       while (!ctx.cancelled()) std::this_thread::sleep_for(1ms);
-    })
-      .timeout(50ms);
+    }).timeout(50ms);
   auto started = std::chrono::steady_clock::now();
   auto result = run(wf);
   auto took = std::chrono::steady_clock::now() - started;
@@ -133,9 +131,8 @@ TEST(LibraryTest, TimeoutsAreCooperative) {
 TEST(LibraryTest, CommandsAndCallablesShareOutputs) {
   baton::Workflow wf("mixed");
   auto version = wf.command("version", {"/bin/sh", "-c", "echo version=7.1 >> \"$BATON_OUTPUT\""});
-  auto use = wf.task("use", [](baton::Context& ctx) {
-    ctx.set_output("seen", ctx.input("version", "version"));
-  });
+  auto use = wf.task(
+      "use", [](baton::Context& ctx) { ctx.set_output("seen", ctx.input("version", "version")); });
   auto echo = wf.command("echo", {"/bin/sh", "-c", "test \"$BATON_OUT_USE_SEEN\" = 7.1"});
   version >> use >> echo;
   auto result = run(wf);
@@ -154,7 +151,7 @@ TEST(LibraryTest, DynamicFanOutFromACallable) {
     std::lock_guard lock(mutex);
     seen.push_back(std::to_string(ctx.item_index()) + "=" + ctx.item());
   });
-  process.foreach(list, "shards");
+  process.foreach (list, "shards");
   auto result = run(wf);
   ASSERT_TRUE(result.succeeded()) << result.report();
   std::sort(seen.begin(), seen.end());
@@ -165,11 +162,12 @@ TEST(LibraryTest, DynamicFanOutFromACallable) {
 TEST(LibraryTest, CompensationRollsBackAFailedRun) {
   std::vector<std::string> undone;
   baton::Workflow wf("saga");
-  auto reserve = wf.task("reserve", [](baton::Context& ctx) { ctx.set_output("id", 42); })
-                     .compensate([&](baton::Context& ctx) {
-                       EXPECT_TRUE(ctx.compensating());
-                       undone.push_back("release " + ctx.outputs().at("id"));
-                     });
+  auto reserve = wf.task("reserve", [](baton::Context& ctx) {
+                     ctx.set_output("id", 42);
+                   }).compensate([&](baton::Context& ctx) {
+    EXPECT_TRUE(ctx.compensating());
+    undone.push_back("release " + ctx.outputs().at("id"));
+  });
   auto charge = wf.task("charge", [](baton::Context&) { throw std::runtime_error("declined"); });
   reserve >> charge;
   auto result = run(wf);
@@ -237,8 +235,8 @@ TEST(LibraryTest, AStateFolderMakesTheRunDurable) {
   auto result = run(wf, {.concurrency = 1, .state_dir = dir.string()});
   ASSERT_TRUE(result.succeeded());
   EXPECT_TRUE(std::filesystem::exists(dir / "baton.db"));
-  std::string command = std::string(BATON_BINARY) + " runs --state " + dir.string() +
-                        " | grep -q " + result.id();
+  std::string command =
+      std::string(BATON_BINARY) + " runs --state " + dir.string() + " | grep -q " + result.id();
   EXPECT_EQ(std::system(command.c_str()), 0);
   std::filesystem::remove_all(dir);
 }
@@ -283,8 +281,8 @@ TEST(LibraryTest, AGateOfADurableRunIsApprovedFromTheCli) {
   gate >> wf.task("deploy", [&](baton::Context&) { deployed = true; });
   auto handle = baton::Engine({.state_dir = dir.string()}).start(wf);
   // The gate is recorded as waiting within the store's 0.1 s; approve it as a user would.
-  std::string approve =
-      std::string(BATON_BINARY) + " approve last sign_off --state " + dir.string() + " >/dev/null 2>&1";
+  std::string approve = std::string(BATON_BINARY) + " approve last sign_off --state " +
+                        dir.string() + " >/dev/null 2>&1";
   bool approved = false;
   for (int i = 0; i < 400 && !approved; ++i) {
     approved = std::system(approve.c_str()) == 0;
