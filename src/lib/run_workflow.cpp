@@ -113,7 +113,7 @@ std::shared_ptr<const RunRecord> run_workflow(const WorkflowState& state,
     }
     analyze::apply_history(workflow, recorded);
   }
-  run.workflow_dir = std::filesystem::current_path();
+  run.workflow_dir = state.folder.empty() ? std::filesystem::current_path() : state.folder;
   for (char** e = environ; e && *e; ++e) run.base_env.emplace_back(*e);
   if (options.on_event) {
     run.on_event = [&options](const engine::RunEvent& event) {

@@ -4,7 +4,9 @@
 
 #include <fmt/format.h>
 
+#include <filesystem>
 #include <stdexcept>
+#include <utility>
 
 #include "lib/workflow_state.hpp"
 #include "load/load.hpp"
@@ -43,6 +45,9 @@ std::uint32_t add_command(WorkflowState& state, std::uint32_t parent, std::strin
 
 std::uint32_t add_shell(WorkflowState& state, std::uint32_t parent, std::string id,
                         std::string script) {
+  if (script.find_first_not_of(" \t\n") == std::string::npos) {
+    throw std::invalid_argument(fmt::format("shell command '{}' is empty", id));
+  }
   auto index = state.add(parent, std::move(id), model::NodeKind::kLeaf);
   auto& node = state.draft.nodes[index];
   node.action = model::ActionKind::kShell;
@@ -65,6 +70,32 @@ void require_positive(int value, std::string_view what) {
   if (value < 1) throw std::invalid_argument(fmt::format("{} must be at least 1", what));
 }
 
+// The checks a workflow file's values go through in the loader (SPEC 1.1–3), for values set in
+// code: refused when set, as std::invalid_argument.
+void require_longer_than_zero(Duration d, std::string_view what) {
+  if (d.count() <= 0) throw std::invalid_argument(fmt::format("{} must be longer than 0", what));
+}
+void require_not_negative(Duration d, std::string_view what) {
+  if (d.count() < 0) throw std::invalid_argument(fmt::format("{} cannot be negative", what));
+}
+
+void check(const RetryPolicy& p) {
+  if (p.max_attempts && *p.max_attempts < 0) {
+    throw std::invalid_argument("max_attempts must be at least 0 (0: unlimited, with a deadline)");
+  }
+  for (auto [d, what] :
+       {std::pair{p.delay, "delay"}, std::pair{p.initial_interval, "initial_interval"},
+        std::pair{p.max_interval, "max_interval"}}) {
+    if (d) require_not_negative(*d, what);
+  }
+  if (p.backoff_coefficient && !(*p.backoff_coefficient >= 1.0 && *p.backoff_coefficient <= 1e6)) {
+    throw std::invalid_argument("backoff_coefficient must be from 1 to 1e6");
+  }
+  if (p.jitter && !(*p.jitter >= 0.0 && *p.jitter <= 1.0)) {
+    throw std::invalid_argument("jitter must be from 0 to 1");
+  }
+}
+
 }  // namespace
 
 // ---- Task ------------------------------------------------------------------------------------
@@ -84,7 +115,9 @@ Task Task::shell(std::string id, std::string script) {
 Task Task::group(std::string id) {
   return {state_, state_->add(node_, std::move(id), model::NodeKind::kGroup)};
 }
-Task Task::approval(std::string id) { return {state_, add_approval(*state_, node_, std::move(id))}; }
+Task Task::approval(std::string id) {
+  return {state_, add_approval(*state_, node_, std::move(id))};
+}
 
 Task Task::needs(Task upstream) {
   if (upstream.state_ != state_) {
@@ -109,18 +142,22 @@ Task Task::domain(std::string domain) {
 }
 
 Task Task::retry(RetryPolicy policy) {
+  check(policy);
   node_of(state_, node_).own_settings().retry = std::move(policy);
   return *this;
 }
 Task Task::timeout(Duration timeout) {
+  require_longer_than_zero(timeout, "timeout");
   node_of(state_, node_).own_settings().timeout = timeout;
   return *this;
 }
 Task Task::deadline(Duration deadline) {
+  require_longer_than_zero(deadline, "deadline");
   node_of(state_, node_).own_settings().deadline = deadline;
   return *this;
 }
 Task Task::kill_grace(Duration grace) {
+  require_not_negative(grace, "kill_grace");
   node_of(state_, node_).own_settings().kill_grace = grace;
   return *this;
 }
@@ -179,12 +216,14 @@ Task Task::compensate_command(std::vector<std::string> argv) {
   return *this;
 }
 
-Task Task::foreach(std::vector<std::string> items) {
+Task Task::foreach (std::vector<std::string> items) {
+  if (items.empty()) throw std::invalid_argument("'foreach' has no items: expected at least one");
   foreach_of(node_of(state_, node_)).items = std::move(items);
   return *this;
 }
-Task Task::foreach(Task source, std::string key) {
-  if (source.state_ != state_) throw std::invalid_argument("a fan-out source must be in its workflow");
+Task Task::foreach (Task source, std::string key) {
+  if (source.state_ != state_)
+    throw std::invalid_argument("a fan-out source must be in its workflow");
   foreach_of(node_of(state_, node_)).output = std::move(key);
   state_->foreach_source[node_] = source.node_;
   return *this;
@@ -242,7 +281,9 @@ Workflow::Workflow(Workflow&&) noexcept = default;
 Workflow& Workflow::operator=(Workflow&&) noexcept = default;
 Workflow::~Workflow() = default;
 
-Task Workflow::task(std::string id, Callable fn) { return root().task(std::move(id), std::move(fn)); }
+Task Workflow::task(std::string id, Callable fn) {
+  return root().task(std::move(id), std::move(fn));
+}
 Task Workflow::command(std::string id, std::vector<std::string> argv) {
   return root().command(std::move(id), std::move(argv));
 }
@@ -275,6 +316,10 @@ Workflow& Workflow::pool(std::string name, int slots) {
   return *this;
 }
 Workflow& Workflow::breaker(BreakerSpec spec) {
+  if (spec.name.empty()) throw std::invalid_argument("a breaker needs a name");
+  require_positive(spec.failure_threshold, "failure_threshold");
+  require_positive(spec.half_open_max, "half_open_max");
+  require_longer_than_zero(spec.reset_timeout, "reset_timeout");
   std::string name = spec.name;
   state_->draft.breakers[std::move(name)] = std::move(spec);
   return *this;
@@ -297,6 +342,7 @@ Workflow Workflow::load(const std::string& path) {
   Workflow wf;
   wf.state_ = std::make_unique<WorkflowState>();
   auto& state = *wf.state_;
+  state.folder = std::filesystem::absolute(path).parent_path();
   state.draft = std::move(*loaded.workflow);
   std::size_t n = state.draft.nodes.size();
   state.needs.assign(n, {});
@@ -306,7 +352,8 @@ Workflow Workflow::load(const std::string& path) {
     for (const auto& up : node.upstream) {
       if (!node.foreach || up.node != node.foreach->from_node) state.needs[i].push_back(up.node);
     }
-    if (node.foreach && node.foreach->is_dynamic()) state.foreach_source[i] = node.foreach->from_node;
+    if (node.foreach && node.foreach->is_dynamic())
+      state.foreach_source[i] = node.foreach->from_node;
     node.upstream.clear();
     node.path.clear();
     node.effective.reset();

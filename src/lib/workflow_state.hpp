@@ -4,6 +4,7 @@
 // references resolved, settings inherited, levels inferred, every check of a workflow file.
 #pragma once
 
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,9 @@ struct WorkflowState {
   std::vector<std::vector<std::uint32_t>> needs;  ///< Per node: what it waits for.
   std::vector<std::uint32_t> foreach_source;      ///< Per node: dynamic fan-out source or none.
   std::vector<Callable> callables;                ///< model::Command::callable indexes these.
+  /// A loaded file's folder, which `cwd` is relative to and the default one (SPEC 1.2); empty
+  /// for a workflow built in code, whose commands run in the process's working directory.
+  std::filesystem::path folder;
 
   /// Adds a node under `parent`; throws std::invalid_argument if the id is not valid (SPEC 1.1)
   /// or `parent` is a task.

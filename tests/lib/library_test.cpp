@@ -295,6 +295,43 @@ TEST(LibraryTest, AGateOfADurableRunIsApprovedFromTheCli) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(LibraryTest, ALoadedWorkflowRunsItsCommandsInTheFilesFolder) {
+  auto dir = std::filesystem::temp_directory_path() /
+             ("baton-lib-" + std::to_string(::getpid()) + "-folder");
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir / "sub");
+  std::ofstream(dir / "wf.yaml") << R"(name: folder
+tasks:
+  - { id: here, run: touch here.marker }
+  - { id: below, cwd: sub, run: touch below.marker }
+)";
+  auto wf = baton::Workflow::load((dir / "wf.yaml").string());
+  auto result = run(wf);  // From the test's own working directory, not the file's.
+  EXPECT_TRUE(result.succeeded());
+  EXPECT_TRUE(std::filesystem::exists(dir / "here.marker")) << "SPEC 1.2: the file's folder";
+  EXPECT_TRUE(std::filesystem::exists(dir / "sub" / "below.marker"));
+  std::filesystem::remove_all(dir);
+}
+
+TEST(LibraryTest, ValuesAFileCouldNotHoldAreRefusedWhenSet) {
+  baton::Workflow wf("values");
+  auto a = wf.task("a", [](baton::Context&) {});
+  EXPECT_THROW(a.retry({.max_attempts = -2}), std::invalid_argument);
+  EXPECT_THROW(a.retry({.backoff_coefficient = 0.5}), std::invalid_argument);
+  EXPECT_THROW(a.retry({.jitter = 5.0}), std::invalid_argument);
+  EXPECT_THROW(a.retry({.delay = -1s}), std::invalid_argument);
+  EXPECT_THROW(a.timeout(-5s), std::invalid_argument);
+  EXPECT_THROW(a.deadline(0ms), std::invalid_argument);
+  EXPECT_THROW(a.kill_grace(-1ms), std::invalid_argument);
+  EXPECT_THROW(a.foreach (std::vector<std::string>{}), std::invalid_argument);
+  EXPECT_THROW(wf.shell("e", " "), std::invalid_argument);
+  EXPECT_THROW(wf.breaker({.name = "b", .failure_threshold = 0}), std::invalid_argument);
+  EXPECT_THROW(wf.breaker({.name = "b", .half_open_max = 0}), std::invalid_argument);
+  EXPECT_THROW(wf.breaker({.failure_threshold = 2}), std::invalid_argument) << "no name";
+  EXPECT_NO_THROW(a.retry({.max_attempts = 0}).deadline(1s).kill_grace(0ms));
+  EXPECT_TRUE(wf.validate().empty());
+}
+
 TEST(LibraryTest, InvalidWorkflowsAreRefusedWithDiagnostics) {
   baton::Workflow pools("pools");
   pools.task("b", [](baton::Context&) {}).pool("gpu");
