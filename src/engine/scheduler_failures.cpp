@@ -53,7 +53,7 @@ void Scheduler::attempt_failed(UnitIndex leaf, std::string reason, int exit_code
   const auto& policy = node.settings().retry;
   // After a resume the budget starts afresh (SPEC 4): count this session's attempts only.
   int made = static_cast<int>(unit.attempts.size()) - unit.attempt_base;
-  auto verdict = decide_retry(policy, made, {exit_code, timed_out});
+  auto verdict = decide_retry(policy, made, {exit_code, timed_out}, unit.attempt_base);
   Duration delay{0};
   if (verdict.retry) {
     std::uniform_real_distribution<double> unit_random(0.0, 1.0);

@@ -115,6 +115,9 @@ tasks:
   ASSERT_EQ(started.size(), 2u) << describe(again);
   EXPECT_EQ(started[0].value("attempt", 0), 5);
   EXPECT_EQ(started[1].value("attempt", 0), 6);
+  auto failed = baton::testing::events_of(events, "task_failed", "broken");
+  ASSERT_EQ(failed.size(), 1u) << describe(again);
+  EXPECT_EQ(failed[0].value("decision", ""), "not retried: 6 of 6 attempts made");
   for (int n = 1; n <= 6; ++n) {
     EXPECT_TRUE(fs::exists(s.logs() / ("broken." + std::to_string(n) + ".log"))) << n;
   }

@@ -32,11 +32,12 @@ Duration retry_delay(const RetryPolicy& policy, int k, double unit_random) {
 }
 
 RetryVerdict decide_retry(const RetryPolicy& policy, int attempts_made,
-                          const AttemptFailure& failure) {
+                          const AttemptFailure& failure, int earlier) {
   int budget = policy.max_attempts.value_or(1);
   if (budget == 1) return {false, "max_attempts is 1"};
   if (budget != 0 && attempts_made >= budget) {
-    return {false, fmt::format("{} of {} attempts made", attempts_made, budget)};
+    return {false,
+            fmt::format("{} of {} attempts made", earlier + attempts_made, earlier + budget)};
   }
   if (failure.timed_out) {
     if (policy.retry_on_timeout.value_or(true)) return {true, {}};

@@ -27,8 +27,10 @@ struct RetryVerdict {
 };
 
 /// Another attempt follows if the budget (max_attempts, 0 = unlimited) is not spent, the exit
-/// code is retryable, and a timeout is retried unless `retry_on_timeout: false`.
+/// code is retryable, and a timeout is retried unless `retry_on_timeout: false`. `earlier`:
+/// attempts made before a resume, which the budget does not count (SPEC 4) but the numbers in
+/// `why_not` do ("4 of 4 attempts made", as the attempts are numbered).
 RetryVerdict decide_retry(const RetryPolicy& policy, int attempts_made,
-                          const AttemptFailure& failure);
+                          const AttemptFailure& failure, int earlier = 0);
 
 }  // namespace baton::engine
