@@ -11,6 +11,8 @@
 #include <thread>
 
 #include "cli/commands.hpp"
+#include "cli/report_output.hpp"
+#include "cli/run_setup.hpp"
 #include "cli/store_input.hpp"
 #include "exec/leftovers.hpp"
 #include "store/run_recorder.hpp"
@@ -19,6 +21,31 @@ namespace baton::cli {
 namespace {
 
 constexpr auto kWaitForEnd = std::chrono::seconds(30);
+
+// A run whose baton died: what it recorded as going ends now, cancelled, so that the run's
+// record says nothing runs any more (an attempt without an end would read as running).
+void close_what_was_going(store::Store& store, const store::RunRow& run, store::Millis now) {
+  store::Batch batch;
+  for (auto& task : store.tasks(run.id)) {
+    const auto& state = task.row.state;
+    if (state == "running" || state == "retrying" || state == "waiting" || state == "ready") {
+      task.row.state = "cancelled";
+      task.row.reason = "cancelled (its baton process was gone)";
+      batch.tasks.push_back(task.row);
+    }
+    for (auto* rows : {&task.attempts, &task.compensations, &task.waits}) {
+      for (auto& attempt : *rows) {
+        if (attempt.end != 0 || attempt.start == 0) continue;
+        attempt.end = now;
+        if (attempt.step != store::StepKind::kWait) attempt.error = "baton stopped while it ran";
+        batch.attempts.push_back(attempt);
+      }
+    }
+  }
+  if (batch.empty()) return;
+  store.claim_run(run);  // This process now writes the run's rows.
+  store.write(batch);
+}
 
 void execute(const std::string& run_id, const std::string& state, int& exit_code) {
   const std::string command = "baton cancel";
@@ -34,7 +61,15 @@ void execute(const std::string& run_id, const std::string& state, int& exit_code
   if (!run_process_alive(*run)) {
     // Its tasks may still run (baton was killed with -9): stop them first.
     int leftovers = exec::kill_run_leftovers(run->id);
-    store->end_run(run->id, "cancelled", store::to_millis(std::chrono::system_clock::now()));
+    auto now = store::to_millis(std::chrono::system_clock::now());
+    close_what_was_going(*store, *run, now);
+    store->end_run(run->id, "cancelled", now);
+    // Its reports, as the run itself would have written them at its end.
+    if (auto ended = store->find_run(run->id)) {
+      auto written = write_run_reports(*store, *ended, state_flag(state),
+                                       state_dir(state) / "runs" / run->id, nullptr);
+      if (!written) std::cerr << command << ": " << written.error().message << '\n';
+    }
     std::cout << fmt::format(
         "run {} cancelled (its baton process was gone{})\n", run->id,
         leftovers > 0 ? fmt::format("; {} of its processes were killed", leftovers) : "");

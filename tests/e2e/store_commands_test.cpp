@@ -503,6 +503,14 @@ TEST(CliCancel, StopsTheTasksOfARunWhoseBatonIsGone) {
   auto status = baton_on(s, {"status", "last"});
   EXPECT_THAT(status.out, Not(HasSubstr("[~]"))) << "nothing is in progress in a cancelled run\n"
                                                  << status.out;
+  EXPECT_THAT(status.out, Not(HasSubstr("running"))) << status.out;
+  EXPECT_THAT(status.out, HasSubstr("cancelled (its baton process was gone)")) << status.out;
+  // Its reports are written, as the run itself would have written them at its end.
+  ASSERT_EQ(s.runs().size(), 1u);
+  EXPECT_TRUE(fs::exists(s.runs()[0] / "report.md"));
+  auto report = read_file(s.runs()[0] / "report.md");
+  EXPECT_THAT(report, HasSubstr("| Result      | Cancelled in ")) << report;
+  EXPECT_THAT(report, Not(HasSubstr("so far"))) << report;
 }
 
 TEST(CliCancel, ARunThatEndedExits2) {
