@@ -13,6 +13,7 @@
 #include <regex>
 
 #include "cli/commands.hpp"
+#include "cli/run_setup.hpp"
 #include "cli/store_input.hpp"
 #include "cli/workflow_input.hpp"
 #include "store/run_recorder.hpp"
@@ -123,8 +124,8 @@ void execute(const VerdictOptions& opts, bool approved, int& exit_code) {
   } else {
     std::cout << fmt::format(
         "{} {} in run {}; it takes effect when the run is resumed "
-        "(`baton resume {}`)\n",
-        done, opts.path, run->id, run->id);
+        "(`baton resume {}{}`)\n",
+        done, opts.path, run->id, run->id, state_flag(opts.state));
   }
 }
 

@@ -111,8 +111,8 @@ void execute(const ResumeOptions& opts, int& exit_code) {
   if (run->status == "rolled_back") {
     std::cerr << fmt::format(
         "{}: run {} was rolled back: its compensations undid what it did, so there is nothing "
-        "to resume; start a new run with `baton run {}`\n",
-        command, run->id, run->file);
+        "to resume; start a new run with `baton run {}{}`\n",
+        command, run->id, run->file, state_flag(opts.state));
     exit_code = kExitInvalid;
     return;
   }

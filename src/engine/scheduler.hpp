@@ -111,7 +111,8 @@ class Scheduler {
   /// Takes new verdicts and applies those for waiting gates.
   void apply_verdicts();
   void on_approval_timeout(UnitIndex gate);
-  void poll_verdicts();    ///< Sets the next RunOptions::verdict_poll timer, if none is due.
+  void take_verdicts();  ///< Adds the verdicts given since the last call to verdicts_.
+  void poll_verdicts();  ///< Sets the next RunOptions::verdict_poll timer, if none is due.
   void on_verdict_poll();
 
   RunGraph graph_;
@@ -130,7 +131,7 @@ class Scheduler {
   std::vector<LaunchSpec> launches_;  ///< Decided this turn; started once it is committed.
   std::uint32_t epoch_ = 1;           ///< Bumped by every commit.
   Clock::time_point last_commit_ = Clock::now();
-  bool verdict_poll_due_ = false;     ///< A kVerdictPoll timer is set.
+  bool verdict_poll_due_ = false;  ///< A kVerdictPoll timer is set.
   std::map<std::string, int> pool_in_use_;
   std::vector<CircuitBreaker> breakers_;
   std::map<std::string, std::size_t, std::less<>> breaker_index_;

@@ -15,12 +15,18 @@ void Scheduler::wait_for_approval(UnitIndex gate) {
   unit.reason = "waiting for approval";
   ++waiting_;
   gates_waiting_[unit.path] = gate;
+  // A verdict given already (while the run's baton was gone, say) is taken without waiting, so
+  // that nobody is asked for one.
+  take_verdicts();
+  if (verdicts_.count(unit.path)) {
+    apply_verdicts();
+    return;
+  }
   if (auto timeout = graph_.node_of(gate).settings().timeout) {
     executor_.add_timer(Clock::now() + *timeout,
                         TimerToken{TimerKind::kApprovalTimeout, gate}.encode());
   }
   set_leaf_state(gate, TaskState::kWaiting);
-  apply_verdicts();  // One may have been given already (before a resume, say).
   if (!gates_waiting_.empty()) poll_verdicts();
 }
 
@@ -37,10 +43,14 @@ void Scheduler::on_verdict_poll() {
   if (!gates_waiting_.empty()) poll_verdicts();
 }
 
-void Scheduler::apply_verdicts() {
+void Scheduler::take_verdicts() {
   if (options_.take_verdicts) {
     for (auto& verdict : options_.take_verdicts()) verdicts_[verdict.path] = verdict;
   }
+}
+
+void Scheduler::apply_verdicts() {
+  take_verdicts();
   for (auto it = verdicts_.begin(); it != verdicts_.end();) {
     auto gate = gates_waiting_.find(it->first);
     if (gate == gates_waiting_.end()) {

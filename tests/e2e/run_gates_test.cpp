@@ -361,7 +361,7 @@ TEST(CliGate, AVerdictGivenWhileTheBatonIsGoneIsTakenOnResume) {
   EXPECT_EQ(approved.exit_code, 0) << describe(approved);
   EXPECT_EQ(approved.out, "approved ship in run " + id +
                               "; it takes effect when the run is resumed (`baton resume " + id +
-                              "`)\n");
+                              " --state " + s.state() + "`)\n");
   EXPECT_EQ(verdict(s, "reject", id, "other").exit_code, 0);
   EXPECT_FALSE(s.exists("deploy.marker"));
 
@@ -371,6 +371,8 @@ TEST(CliGate, AVerdictGivenWhileTheBatonIsGoneIsTakenOnResume) {
   EXPECT_TRUE(task_line(r, "deploy", "succeeded"));
   EXPECT_TRUE(task_line(r, "other", "failed", "rejected by alice"));
   EXPECT_TRUE(s.exists("deploy.marker"));
+  EXPECT_THAT(r.err, Not(HasSubstr("waiting for approval"))) << "nobody is asked for a verdict "
+                                                                "that was given already";
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -250,7 +250,7 @@ tasks:
   EXPECT_EQ(r.err, "baton resume: run " + id +
                        " was rolled back: its compensations undid what it did, so there is "
                        "nothing to resume; start a new run with `baton run " +
-                       s.at("wf.yaml").string() + "`\n");
+                       s.at("wf.yaml").string() + " --state " + s.state() + "`\n");
   EXPECT_EQ(r.out, "");
   EXPECT_EQ(s.read("book.count"), "booked\n");
   EXPECT_EQ(s.read("book.undo"), "undone\n");
