@@ -103,8 +103,7 @@ RunTiming time_run(const model::Workflow& workflow, const std::string& state, in
   auto result = scheduler.run();
   if (recorder) recorder->finish(result);
   RunTiming t{Seconds(std::chrono::steady_clock::now() - start).count(),
-              journal ? journal->commits : 0,
-              journal ? Seconds(journal->in_commits).count() : 0};
+              journal ? journal->commits : 0, journal ? Seconds(journal->in_commits).count() : 0};
   if (result.status != engine::RunStatus::kSucceeded) {
     throw std::runtime_error("the benchmark run failed");
   }

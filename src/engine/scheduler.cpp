@@ -273,56 +273,6 @@ void Scheduler::open(UnitIndex u) {
   }
 }
 
-void Scheduler::open_dynamic_fanout(UnitIndex u) {
-  const model::Node& node = graph_.node_of(u);
-  const auto& fe = *node.foreach;
-  const model::Node& source = graph_.workflow().node(fe.from_node);
-  const std::string* text = nullptr;
-  for (UnitIndex up : graph_.unit(u).upstream) {
-    if (graph_.unit(up).node != fe.from_node) continue;
-    if (auto it = graph_.unit(up).outputs.find(fe.output); it != graph_.unit(up).outputs.end()) {
-      text = &it->second;
-    }
-  }
-  if (!text && options_.dry_run) {
-    graph_.expand(u, {fmt::format("(items of {}.{})", source.path, fe.output)});
-    return;
-  }
-  if (!text) {
-    graph_.unit(u).state = TaskState::kFailed;
-    graph_.unit(u).reason =
-        fmt::format("'{}' wrote no output '{}' to fan out over", source.path, fe.output);
-    failed_ = true;
-    emit(RunEventKind::kTaskFailed, u);  // The fan-out stands for its tasks, as one.
-    finish(u);
-    return;
-  }
-  auto items = fanout_items(*text);
-  std::string refused;
-  // Each item instantiates the subtree: bounded like a static fan-out (model::kMaxInstances).
-  std::uint64_t per_item = model::instance_count(graph_.workflow(), graph_.unit(u).node, false);
-  if (items.size() > static_cast<std::size_t>(fe.max_items)) {
-    refused = fmt::format("{} items, more than max_items ({})", items.size(), fe.max_items);
-  } else if (graph_.units().size() + items.size() * per_item > model::kMaxInstances) {
-    refused = fmt::format("{} items × {} tasks and groups, more than the {} a run may hold",
-                          items.size(), per_item, model::kMaxInstances);
-  }
-  if (!refused.empty()) {
-    graph_.unit(u).state = TaskState::kFailed;
-    graph_.unit(u).reason = std::move(refused);
-    failed_ = true;
-    emit(RunEventKind::kTaskFailed, u);
-    finish(u);
-    return;
-  }
-  auto instances = graph_.expand(u, items);
-  if (options_.restore) {
-    for (UnitIndex instance : instances) {
-      for (UnitIndex v : graph_.leaves_under(instance)) options_.restore(graph_.unit(v));
-    }
-  }
-}
-
 void Scheduler::skip_subtree(UnitIndex u, const std::string& reason, bool upstream_failed) {
   std::vector<UnitIndex> stack{u};
   while (!stack.empty()) {
@@ -365,27 +315,6 @@ void Scheduler::finish(UnitIndex u) {
       --graph_.unit(parent).unfinished_children == 0) {
     finish(parent);
   }
-}
-
-void Scheduler::hold(UnitIndex u) {
-  Unit& unit = graph_.unit(u);
-  if (unit.held) return;
-  unit.held = true;
-  for (UnitIndex d : unit.dependents) worklist_.push_back(d);
-  // A group whose last child is held will not finish either.
-  if (unit.parent != kNoUnit && held_by_stop(unit.parent)) hold(unit.parent);
-}
-
-bool Scheduler::held_by_stop(UnitIndex u) const {
-  if (!stopping_) return false;
-  const Unit& unit = graph_.unit(u);
-  if (is_terminal(unit.state)) return false;
-  if (!unit.opened) {
-    return unit.state == TaskState::kPending && graph_.node_of(u).trigger != TriggerRule::kAlways;
-  }
-  return std::all_of(unit.children.begin(), unit.children.end(), [this](UnitIndex c) {
-    return is_terminal(graph_.unit(c).state) || held_by_stop(c);
-  });
 }
 
 void Scheduler::drain() {

@@ -177,6 +177,27 @@ void Scheduler::begin_stopping() {
   }
 }
 
+void Scheduler::hold(UnitIndex u) {
+  Unit& unit = graph_.unit(u);
+  if (unit.held) return;
+  unit.held = true;
+  for (UnitIndex d : unit.dependents) worklist_.push_back(d);
+  // A group whose last child is held will not finish either.
+  if (unit.parent != kNoUnit && held_by_stop(unit.parent)) hold(unit.parent);
+}
+
+bool Scheduler::held_by_stop(UnitIndex u) const {
+  if (!stopping_) return false;
+  const Unit& unit = graph_.unit(u);
+  if (is_terminal(unit.state)) return false;
+  if (!unit.opened) {
+    return unit.state == TaskState::kPending && graph_.node_of(u).trigger != TriggerRule::kAlways;
+  }
+  return std::all_of(unit.children.begin(), unit.children.end(), [this](UnitIndex c) {
+    return is_terminal(graph_.unit(c).state) || held_by_stop(c);
+  });
+}
+
 void Scheduler::on_interrupt(const Interrupted& interrupted) {
   cancelled_ = true;
   for (UnitIndex u = 0; u < graph_.units().size(); ++u) {

@@ -135,10 +135,11 @@ std::optional<Duration> FieldReader::duration(const yaml::Node& value, std::stri
                          value.text());
     }
   }
-  error(value,
-        fmt::format("'{}' expects a duration such as 30s, 250ms, 1.5m or 1h30m, got {}", key,
-                    hint.empty() ? describe(value) : fmt::format("the string \"{}\"", value.text())),
-        hint);
+  error(
+      value,
+      fmt::format("'{}' expects a duration such as 30s, 250ms, 1.5m or 1h30m, got {}", key,
+                  hint.empty() ? describe(value) : fmt::format("the string \"{}\"", value.text())),
+      hint);
   return std::nullopt;
 }
 
