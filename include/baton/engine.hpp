@@ -23,12 +23,15 @@ namespace baton {
 
 /// A transition, as `baton run --progress json` prints it (SPEC 8).
 struct RunEvent {
-  /// task_started, task_succeeded, task_failed, task_retrying, task_skipped, task_cancelled,
-  /// task_waiting, breaker, compensation_started, compensation_finished.
+  /// run_started, task_started, task_succeeded, task_failed, task_retrying, task_skipped,
+  /// task_cancelled, task_waiting, breaker, compensation_started, compensation_finished,
+  /// run_finished.
   std::string event;
-  std::string task;  ///< The task's path; empty for breaker events.
+  std::string task;  ///< The task's path; the breaker's name for breaker events; empty for run
+                     ///< events.
   int attempt = 0;
-  std::string state;   ///< The task's state after the transition (SPEC 2.4).
+  std::string state;   ///< The task's state after the transition (SPEC 2.4); for run events, the
+                       ///< run's: running, then succeeded, failed, rolled_back or cancelled.
   std::string reason;  ///< Why it failed, was skipped or waits; for breakers, "from -> to".
   std::chrono::system_clock::time_point at;
 };

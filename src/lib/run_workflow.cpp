@@ -59,6 +59,15 @@ RunEvent public_event(const engine::RunEvent& event) {
   return out;
 }
 
+// The run's own events (SPEC 8), which `--progress json` prints first and last.
+RunEvent run_event(std::string kind, std::string state) {
+  RunEvent out;
+  out.event = std::move(kind);
+  out.state = std::move(state);
+  out.at = std::chrono::system_clock::now();
+  return out;
+}
+
 TaskResult task_result(const engine::Unit& unit) {
   TaskResult task;
   task.path = unit.path;
@@ -149,8 +158,12 @@ std::shared_ptr<const RunRecord> run_workflow(const WorkflowState& state,
   {
     lib::LocalExecutor executor(state.callables, threads, std::move(cancel));
     engine::Scheduler scheduler(workflow, executor, run);
+    if (options.on_event) options.on_event(run_event("run_started", "running"));
     result = scheduler.run();
     recorder.finish(result);
+    if (options.on_event) {
+      options.on_event(run_event("run_finished", std::string(engine::to_string(result.status))));
+    }
     for (const auto& unit : scheduler.graph().units()) {
       if (unit.kind != engine::UnitKind::kLeaf) continue;
       record->task_index.emplace(unit.path, record->tasks.size());

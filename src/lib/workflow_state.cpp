@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "load/inherit.hpp"
+#include "load/node_parser.hpp"
 #include "load/resolve.hpp"
 #include "load/yaml_fields.hpp"
 #include "model/ids.hpp"
@@ -39,6 +40,32 @@ struct Layout {
     }
   }
 };
+
+// The strings of a node that may hold `${{ … }}` templates, under the keys a file would give
+// them, so that a workflow built in code gets the loader's template checks and the edges its
+// output references imply (SPEC 1.4).
+void add_template_sites(const model::Node& node, NodeIndex index,
+                        std::vector<load::TemplateSite>& sites) {
+  auto add = [&](std::string key, const std::string& text, bool is_shell) {
+    if (text.find("${{") != std::string::npos)
+      sites.push_back({index, std::move(key), text, {}, is_shell});
+  };
+  auto add_command = [&](std::string_view key, const model::Command& command) {
+    if (command.is_callable()) return;
+    if (command.uses_shell()) return add(std::string(key), command.shell, true);
+    for (const auto& word : command.argv) add(std::string(key), word, false);
+  };
+  auto add_settings = [&](const model::Settings& settings) {
+    if (settings.cwd) add("cwd", *settings.cwd, false);
+    for (const auto& [name, value] : settings.env) add("env." + name, value, false);
+  };
+  if (node.is_leaf() && node.action != model::ActionKind::kApproval) {
+    add_command(node.action == model::ActionKind::kShell ? "run" : "argv", node.command);
+  }
+  if (node.compensate) add_command("compensate", *node.compensate);
+  if (node.own) add_settings(*node.own);
+  if (node.defaults) add_settings(*node.defaults);
+}
 
 }  // namespace
 
@@ -92,6 +119,7 @@ WorkflowState::Built WorkflowState::to_model() const {
       node.path = parent.path.empty() ? node.id : parent.path + "." + node.id;
     }
     for (auto& child : node.children) child = layout.new_of[child];
+    node.output_refs.clear();  // Found again below, with this layout's indexes.
     wf.nodes.push_back(std::move(node));
   }
 
@@ -99,6 +127,10 @@ WorkflowState::Built WorkflowState::to_model() const {
   // Edges: `needs`, then dynamic fan-out sources (SPEC 1.1, 2.5).
   auto add_edge = [&](NodeIndex node, NodeIndex upstream, std::string_view what) {
     auto& n = wf.nodes[node];
+    if (upstream == node) {
+      sink.error({}, fmt::format("'{}' cannot {} itself", n.path, what));
+      return;
+    }
     if (contains(wf, upstream, node) || contains(wf, node, upstream)) {
       sink.error({}, fmt::format("'{}' cannot {} '{}': one contains the other", n.path, what,
                                  wf.nodes[upstream].path));
@@ -127,6 +159,9 @@ WorkflowState::Built WorkflowState::to_model() const {
   }
   load::Resolver resolver(wf, sink);  // Reports duplicate ids among siblings.
   resolver.add_sequential_edges();
+  std::vector<load::TemplateSite> sites;
+  for (NodeIndex n = 0; n < wf.nodes.size(); ++n) add_template_sites(wf.nodes[n], n, sites);
+  resolver.resolve_templates(sites);
   for (const auto& node : wf.nodes) {
     if (!node.own) continue;
     if (node.own->pool && !wf.pools.count(*node.own->pool)) {

@@ -140,6 +140,37 @@ TEST(LibraryTest, CommandsAndCallablesShareOutputs) {
   EXPECT_EQ(result.task("use").output("seen"), "7.1");
 }
 
+TEST(LibraryTest, ATemplateInACommandBuiltInCodeIsADependency) {
+  baton::Workflow wf("templates");
+  // Declared first, so only the template can make it wait for `version`.
+  wf.command("check",
+             {"/bin/sh", "-c", "test \"$1\" = 7.2", "sh", "${{ tasks.version.outputs.number }}"});
+  wf.task("version", [](baton::Context& ctx) {
+    std::this_thread::sleep_for(20ms);
+    ctx.set_output("number", "7.2");
+  });
+  ASSERT_TRUE(wf.validate().empty());
+  auto result = run(wf);
+  ASSERT_TRUE(result.succeeded()) << result.report();
+  EXPECT_EQ(result.task("check").state, "succeeded");
+}
+
+TEST(LibraryTest, TemplatesBuiltInCodeAreCheckedAsInAFile) {
+  baton::Workflow wf("bad-templates");
+  wf.task("version", [](baton::Context&) {}).outputs({"number"});
+  wf.shell("shell", "echo ${{ tasks.version.outputs.number }}");
+  wf.command("typo", {"echo", "${{ tasks.version.outputs.numbr }}"});
+  wf.command("nobody", {"echo", "${{ tasks.nobody.outputs.x }}"});
+  auto diagnostics = wf.validate();
+  std::string all;
+  for (const auto& d : diagnostics) all += d.to_string() + "\n";
+  EXPECT_EQ(diagnostics.size(), 3u) << all;
+  EXPECT_NE(all.find("values never reach a shell string"), std::string::npos) << all;
+  EXPECT_NE(all.find("task 'version' declares no output 'numbr'"), std::string::npos) << all;
+  EXPECT_NE(all.find("nobody"), std::string::npos) << all;
+  EXPECT_THROW(run(wf), std::invalid_argument);
+}
+
 TEST(LibraryTest, DynamicFanOutFromACallable) {
   std::mutex mutex;
   std::vector<std::string> seen;
@@ -201,10 +232,13 @@ TEST(LibraryTest, EventsReportEveryTransition) {
   baton::Workflow wf("events");
   wf.task("one", [](baton::Context&) {}) >> wf.task("two", [](baton::Context&) {});
   baton::EngineOptions options;
-  options.on_event = [&](const baton::RunEvent& e) { events.push_back(e.event + " " + e.task); };
+  options.on_event = [&](const baton::RunEvent& e) {
+    events.push_back(e.event + " " + (e.task.empty() ? e.state : e.task));
+  };
   ASSERT_TRUE(run(wf, options).succeeded());
-  EXPECT_EQ(events, (std::vector<std::string>{"task_started one", "task_succeeded one",
-                                              "task_started two", "task_succeeded two"}));
+  EXPECT_EQ(events, (std::vector<std::string>{"run_started running", "task_started one",
+                                              "task_succeeded one", "task_started two",
+                                              "task_succeeded two", "run_finished succeeded"}));
 }
 
 TEST(LibraryTest, TheReportHasSpecSixShapeAndJsonHasAttempts) {
@@ -349,6 +383,13 @@ TEST(LibraryTest, InvalidWorkflowsAreRefusedWithDiagnostics) {
   ASSERT_EQ(diagnostics.size(), 1u);
   EXPECT_NE(diagnostics[0].message.find("dependency cycle: a -> b -> a"), std::string::npos)
       << diagnostics[0].message;
+
+  baton::Workflow itself("itself");
+  auto lonely = itself.task("lonely", [](baton::Context&) {});
+  lonely >> lonely;
+  diagnostics = itself.validate();
+  ASSERT_EQ(diagnostics.size(), 1u);
+  EXPECT_EQ(diagnostics[0].message, "'lonely' cannot need itself");
 
   EXPECT_THROW(cycle.task("not valid!", [](baton::Context&) {}), std::invalid_argument);
   EXPECT_THROW(a.task("child", [](baton::Context&) {}), std::invalid_argument);
