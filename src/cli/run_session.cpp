@@ -107,6 +107,7 @@ int run_session(const model::Workflow& workflow, engine::RunOptions options, sto
     std::cerr << fmt::format("baton: run {} stopped: {}\n", options.run_id, e.what());
     return kExitFailed;
   }
+  store.settle_in_background();  // While the reports are written.
   kill_escaped(options);
   progress->run_finished(result);
   print_report(store, options, output, workflow);

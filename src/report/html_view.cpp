@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <map>
+#include <numeric>
 
 #include "report/html_text.hpp"
 
@@ -161,12 +162,23 @@ void add_listed_compensations(const json& report, std::optional<double> origin,
 // Keeps each phase's tasks together, phases in order of first appearance (a stable sort).
 void group_by_phase(ReportView& view) {
   std::map<std::string, std::size_t, std::less<>> rank;
+  std::vector<std::size_t> ranks;  // Per task.
+  ranks.reserve(view.tasks.size());
   for (const auto& task : view.tasks) {
-    if (rank.emplace(task.phase, rank.size()).second) view.phases.push_back(task.phase);
+    auto [entry, fresh] = rank.emplace(task.phase, rank.size());
+    if (fresh) view.phases.push_back(task.phase);
+    ranks.push_back(entry->second);
   }
-  std::stable_sort(view.tasks.begin(), view.tasks.end(), [&](const auto& a, const auto& b) {
-    return rank.at(a.phase) < rank.at(b.phase);
-  });
+  if (std::is_sorted(ranks.begin(), ranks.end())) return;  // Most runs: phases already together.
+  // Sorted as indexes, then moved once: a TaskView is large.
+  std::vector<std::size_t> order(view.tasks.size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return ranks[a] < ranks[b]; });
+  std::vector<TaskView> sorted;
+  sorted.reserve(order.size());
+  for (std::size_t i : order) sorted.push_back(std::move(view.tasks[i]));
+  view.tasks = std::move(sorted);
 }
 
 std::optional<double> run_origin(const json& run, const std::vector<const json*>& attempts) {

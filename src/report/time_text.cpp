@@ -17,10 +17,17 @@ int millis_part(store::Millis ms) { return static_cast<int>(((ms % 1000) + 1000)
 
 }  // namespace
 
+// A report of 10,000 tasks writes 20,000 of these: calendar arithmetic, not strftime.
 std::string rfc3339(store::Millis ms) {
+  using namespace std::chrono;
   if (ms == 0) return {};
-  return fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:03}Z", fmt::gmtime(whole_seconds(ms)),
-                     millis_part(ms));
+  auto at = sys_time<milliseconds>(milliseconds(ms));
+  auto day = floor<days>(at);
+  year_month_day date(day);
+  hh_mm_ss time(floor<milliseconds>(at - day));
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", int(date.year()),
+                     unsigned(date.month()), unsigned(date.day()), time.hours().count(),
+                     time.minutes().count(), time.seconds().count(), time.subseconds().count());
 }
 
 std::string time_of_day(store::Millis ms) {

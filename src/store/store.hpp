@@ -49,6 +49,11 @@ class Store {
   /// workflow called `workflow` (SPEC 2.3's history).
   virtual std::vector<std::pair<std::string, Millis>> typical_durations(
       std::string_view workflow) = 0;
+
+  /// The run this process wrote is over: the store may finish what makes it durable (SQLite
+  /// copies its WAL into the database) in the background while the reports are written, rather
+  /// than when it closes. Reading goes on meanwhile; closing waits for it.
+  virtual void settle_in_background() {}
 };
 
 /// Opens (creating if needed) STATE/baton.db, migrating its schema to the current version.

@@ -322,6 +322,32 @@ TEST(StoreBatch, WriteRoundTripsThroughTasks) {
   EXPECT_THAT(tasks[1].outputs, IsEmpty());
 }
 
+TEST(StoreBatch, SettlingInTheBackgroundLeavesEveryRowReadableAndNoWalBehind) {
+  StoreFile file;
+  {
+    auto store = file.open();
+    store->create_run(run_row("r", 1000));
+    for (int b = 0; b < 50; ++b) {  // 50 commits, as a run's turns make them.
+      Batch batch;
+      for (int i = 0; i < 10; ++i) {
+        std::string path = "t" + std::to_string(b * 10 + i);
+        batch.tasks.push_back(task_row(path, "succeeded"));
+        batch.attempts.push_back(attempt_row(path, 1, 100, 200, 0));
+      }
+      store->write(batch);
+    }
+    store->settle_in_background();
+    store->settle_in_background();   // Once is enough; again is harmless.
+    auto tasks = store->tasks("r");  // Reading while the checkpoint runs.
+    ASSERT_EQ(tasks.size(), 500u);
+    EXPECT_EQ(tasks[499].row.path, "t499");
+    EXPECT_THAT(dump_all(tasks[499].attempts),
+                ElementsAre(dump(attempt_row("t499", 1, 100, 200, 0))));
+  }
+  EXPECT_FALSE(fs::exists(file.db() + "-wal")) << "the last connection to close removes the WAL";
+  EXPECT_EQ(file.open()->tasks("r").size(), 500u);
+}
+
 TEST(StoreBatch, LaterBatchesUpdateTasksInPlaceKeepingTheOrderOfTheirFirstRecord) {
   StoreFile file;
   auto store = file.open();

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <thread>
+#include <unordered_map>
 
 #include "store/sqlite/schema.hpp"
 
@@ -74,6 +75,22 @@ SqliteStore::SqliteStore(const std::string& path, Durability durability)
   // every few hundred tasks. The last connection to close checkpoints what is left.
   db_.exec("PRAGMA wal_autocheckpoint = 10000");
   migrate();
+}
+
+SqliteStore::~SqliteStore() {
+  if (settling_.joinable()) settling_.join();
+}
+
+void SqliteStore::settle_in_background() {
+  if (settling_.joinable()) return;
+  settling_ = std::thread([path = db_.getFilename()] {
+    // PASSIVE never waits: what a reader still needs is left for the checkpoint at close.
+    try {
+      SQLite::Database db(path, SQLite::OPEN_READWRITE, kBusyTimeoutMs);
+      db.exec("PRAGMA wal_checkpoint(PASSIVE)");
+    } catch (const SQLite::Exception&) {  // Closing the store checkpoints anyway.
+    }
+  });
 }
 
 int SqliteStore::schema_version() { return db_.execAndGet("PRAGMA user_version").getInt(); }
@@ -261,13 +278,12 @@ std::vector<RunRow> SqliteStore::list_runs(int limit) {
 
 std::vector<TaskRecord> SqliteStore::tasks(std::string_view run) {
   std::vector<TaskRecord> out;
-  std::map<std::string, std::size_t> index;
   SQLite::Statement q(db_, R"sql(
     SELECT path, state, reason, ignored, upstream_failed, item, item_index, attempt_base
     FROM tasks WHERE run_id = ? ORDER BY seq)sql");
   q.bind(1, std::string(run));
   while (q.executeStep()) {
-    TaskRecord t;
+    TaskRecord& t = out.emplace_back();
     t.row.path = q.getColumn(0).getString();
     t.row.state = q.getColumn(1).getString();
     t.row.reason = q.getColumn(2).getString();
@@ -276,21 +292,28 @@ std::vector<TaskRecord> SqliteStore::tasks(std::string_view run) {
     t.row.item = q.getColumn(5).getString();
     t.row.item_index = q.getColumn(6).getInt();
     t.row.attempt_base = q.getColumn(7).getInt();
-    index[t.row.path] = out.size();
-    out.push_back(std::move(t));
   }
+  // By path, into `out`, which no longer grows; looked up with the column's own text.
+  std::unordered_map<std::string_view, std::size_t> index;
+  index.reserve(out.size());
+  for (std::size_t i = 0; i < out.size(); ++i) index.emplace(out[i].row.path, i);
+  auto find = [&](const SQLite::Column& path) -> TaskRecord* {
+    const char* text = path.getText();  // Before getBytes(), as SQLite asks.
+    auto it = index.find(std::string_view(text, static_cast<std::size_t>(path.getBytes())));
+    return it == index.end() ? nullptr : &out[it->second];
+  };
   SQLite::Statement a(db_, R"sql(
     SELECT path, step, n, pid, start_ms, end_ms, exit_code, signal, timed_out, log, error,
            decision
     FROM attempts WHERE run_id = ? ORDER BY path, step, n)sql");
   a.bind(1, std::string(run));
   while (a.executeStep()) {
-    auto it = index.find(a.getColumn(0).getString());
-    if (it == index.end()) continue;
-    AttemptRow row;
-    row.path = it->first;
+    TaskRecord* task = find(a.getColumn(0));
     int step = a.getColumn(1).getInt();
-    if (step < 0 || step > static_cast<int>(StepKind::kWait)) continue;  // A newer baton's.
+    // A step this baton does not know was written by a newer one.
+    if (!task || step < 0 || step > static_cast<int>(StepKind::kWait)) continue;
+    AttemptRow& row = task->rows_of(static_cast<StepKind>(step)).emplace_back();
+    row.path = task->row.path;
     row.step = static_cast<StepKind>(step);
     row.number = a.getColumn(2).getInt();
     row.pid = a.getColumn(3).getInt64();
@@ -302,15 +325,13 @@ std::vector<TaskRecord> SqliteStore::tasks(std::string_view run) {
     row.log = a.getColumn(9).getString();
     row.error = a.getColumn(10).getString();
     row.decision = a.getColumn(11).getString();
-    auto& task = out[it->second];
-    task.rows_of(row.step).push_back(std::move(row));
   }
   SQLite::Statement o(db_, "SELECT path, key, value FROM outputs WHERE run_id = ?");
   o.bind(1, std::string(run));
   while (o.executeStep()) {
-    auto it = index.find(o.getColumn(0).getString());
-    if (it != index.end())
-      out[it->second].outputs[o.getColumn(1).getString()] = o.getColumn(2).getString();
+    if (TaskRecord* task = find(o.getColumn(0))) {
+      task->outputs[o.getColumn(1).getString()] = o.getColumn(2).getString();
+    }
   }
   return out;
 }
