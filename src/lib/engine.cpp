@@ -32,7 +32,8 @@ std::string_view to_string(RunStatus status) {
 
 // ---- RunResult -------------------------------------------------------------------------------
 
-RunResult::RunResult(std::shared_ptr<const detail::RunRecord> record) : record_(std::move(record)) {}
+RunResult::RunResult(std::shared_ptr<const detail::RunRecord> record)
+    : record_(std::move(record)) {}
 
 const std::string& RunResult::id() const { return record_->id; }
 RunStatus RunResult::status() const { return record_->status; }
@@ -41,11 +42,9 @@ std::chrono::system_clock::time_point RunResult::ended() const { return record_-
 const std::vector<TaskResult>& RunResult::tasks() const { return record_->tasks; }
 
 const TaskResult& RunResult::task(std::string_view path) const {
-  auto it = record_->task_index.find(std::string(path));
-  if (it == record_->task_index.end()) {
-    throw std::out_of_range(fmt::format("run {} has no task '{}'", record_->id, path));
-  }
-  return record_->tasks[it->second];
+  const TaskResult* task = record_->find_task(path);
+  if (!task) throw std::out_of_range(fmt::format("run {} has no task '{}'", record_->id, path));
+  return *task;
 }
 
 std::string RunResult::report(ReportFormat format) const {
@@ -118,8 +117,8 @@ RunResult RunHandle::wait() {
 Engine::Engine(EngineOptions options) : options_(std::move(options)) {}
 
 RunResult Engine::run(const Workflow& workflow) {
-  return RunResult(detail::run_workflow(workflow.state(), options_,
-                                        std::make_shared<lib::CancelSignal>()));
+  return RunResult(
+      detail::run_workflow(workflow.state(), options_, std::make_shared<lib::CancelSignal>()));
 }
 
 RunHandle Engine::start(const Workflow& workflow) {

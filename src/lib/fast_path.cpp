@@ -696,7 +696,6 @@ void FastRun::record(RunRecord& record, int jobs) {
   }
   std::unordered_map<std::uint32_t, std::string> group_reasons;
   record.tasks.reserve(graph_.leaves());
-  record.task_index.reserve(graph_.leaves());
   bool failed = false;
   for (NodeIndex v = 1; v < workflow.nodes.size(); ++v) {
     const model::Node& node = workflow.nodes[v];
@@ -718,7 +717,6 @@ void FastRun::record(RunRecord& record, int jobs) {
     } else if (state == kCancelled) {
       reason = "cancelled";
     }
-    record.task_index.emplace(node.path, record.tasks.size());
     TaskResult& task = record.tasks.emplace_back();
     task.path = node.path;
     task.state = state_name(state);

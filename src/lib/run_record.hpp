@@ -3,13 +3,15 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
 #include "baton/engine.hpp"
-#include "model/workflow.hpp"
 #include "lib/local_executor.hpp"
+#include "model/workflow.hpp"
 #include "store/store.hpp"
 
 namespace baton::detail {
@@ -20,11 +22,25 @@ struct RunRecord {
   std::string id;
   RunStatus status = RunStatus::kFailed;
   std::chrono::system_clock::time_point started, ended;
-  std::vector<TaskResult> tasks;
-  std::unordered_map<std::string, std::size_t> task_index;  ///< By path.
+  std::vector<TaskResult> tasks;  ///< Not changed once the run is over.
   model::Workflow workflow;
   std::shared_ptr<store::Store> store;
   std::string state_flag;  ///< " --state DIR" in the commands the report prints.
+
+  /// The task at `path`, or null. Its index is built on the first lookup, from any thread:
+  /// many runs are only asked for their status, and a million-task run would pay for it.
+  const TaskResult* find_task(std::string_view path) const {
+    std::call_once(indexed_, [this] {
+      task_index_.reserve(tasks.size());
+      for (std::size_t i = 0; i < tasks.size(); ++i) task_index_.emplace(tasks[i].path, i);
+    });
+    auto it = task_index_.find(path);
+    return it == task_index_.end() ? nullptr : &tasks[it->second];
+  }
+
+ private:
+  mutable std::once_flag indexed_;
+  mutable std::unordered_map<std::string_view, std::size_t> task_index_;  ///< Into `tasks`.
 };
 
 /// Runs `workflow` on the calling thread. `cancel` stops it from another thread.

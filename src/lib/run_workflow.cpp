@@ -166,7 +166,6 @@ std::shared_ptr<const RunRecord> run_workflow(const WorkflowState& state,
     }
     for (const auto& unit : scheduler.graph().units()) {
       if (unit.kind != engine::UnitKind::kLeaf) continue;
-      record->task_index.emplace(unit.path, record->tasks.size());
       record->tasks.push_back(task_result(unit));
     }
   }

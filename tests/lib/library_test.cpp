@@ -43,6 +43,25 @@ TEST(LibraryTest, TypedOutputsFlowDownAChain) {
   EXPECT_EQ(result.task("consume").output("summary"), "alpha:6:ready:0.500000");
 }
 
+TEST(LibraryTest, TasksAreFoundByPathFromSeveralThreadsAndAnUnknownPathThrows) {
+  baton::Workflow wf("lookup");
+  for (int i = 0; i < 200; ++i) wf.task("t" + std::to_string(i), [](baton::Context&) {});
+  const auto result = run(wf);
+  ASSERT_TRUE(result.succeeded()) << result.report();
+  std::atomic<int> found{0};
+  std::vector<std::thread> readers;
+  for (int r = 0; r < 4; ++r) {  // The index is built by whichever asks first.
+    readers.emplace_back([&] {
+      for (int i = 0; i < 200; ++i) {
+        if (result.task("t" + std::to_string(i)).path == "t" + std::to_string(i)) ++found;
+      }
+    });
+  }
+  for (auto& reader : readers) reader.join();
+  EXPECT_EQ(found, 800);
+  EXPECT_THROW(result.task("t200"), std::out_of_range);
+}
+
 TEST(LibraryTest, FanInWaitsForEveryBranch) {
   std::mutex mutex;
   std::vector<std::string> order;
