@@ -69,15 +69,18 @@ std::map<std::string, int> logged_attempts(const std::filesystem::path& logs) {
   return highest;
 }
 
-// Puts a leaf back as the run recorded it: a success stays done with its outputs; anything else
-// starts over, its attempts kept for numbering.
-std::function<void(engine::Unit&)> restorer(std::map<std::string, store::TaskRecord> recorded,
+// Puts a leaf back as the run recorded it: a success stays done with its outputs (SPEC 4: a task
+// whose success was committed never runs again), and so does one whose compensation failed or
+// was cut short, since what it did may not be undone; a compensated task, whose effect was
+// undone, and anything else start over, their attempts kept for numbering. Returns true when
+// the leaf is no longer as recorded.
+std::function<bool(engine::Unit&)> restorer(std::map<std::string, store::TaskRecord> recorded,
                                             std::map<std::string, int> logged,
                                             std::filesystem::path logs_dir) {
   auto tasks = std::make_shared<std::map<std::string, store::TaskRecord>>(std::move(recorded));
   auto logs = std::make_shared<std::map<std::string, int>>(std::move(logged));
   return [tasks, logs, logs_dir](engine::Unit& unit) {
-    if (unit.kind != engine::UnitKind::kLeaf) return;
+    if (unit.kind != engine::UnitKind::kLeaf) return false;
     auto it = tasks->find(unit.path);
     if (it != tasks->end()) {
       for (const auto& row : it->second.attempts) unit.attempts.push_back(to_attempt(row));
@@ -93,12 +96,16 @@ std::function<void(engine::Unit&)> restorer(std::map<std::string, store::TaskRec
       }
     }
     unit.attempt_base = static_cast<int>(unit.attempts.size());
-    if (it == tasks->end()) return;
+    if (it == tasks->end()) return false;
     const store::TaskRecord& task = it->second;
-    if (task.row.state == "succeeded") {
-      unit.state = engine::TaskState::kSucceeded;
-      unit.outputs = task.outputs;
+    const std::string& state = task.row.state;
+    if (state != "succeeded" && state != "compensation_failed" && state != "compensating") {
+      return false;
     }
+    unit.state = engine::TaskState::kSucceeded;
+    unit.outputs = task.outputs;
+    // "not compensated: …" and the like described the rollback of the session before.
+    return state != "succeeded" || !task.row.reason.empty();
   };
 }
 
@@ -178,9 +185,9 @@ void add_resume_command(CLI::App& app, int& exit_code) {
       ->check(CLI::Range(1, 100'000));
   add_session_options(*cmd, opts->progress, opts->quiet, opts->durability);
   cmd->footer(
-      "\nSucceeded tasks never run again; running, failed, cancelled and skipped tasks start\n"
-      "over with their attempt numbers continuing and a fresh retry budget. A rolled-back run\n"
-      "cannot be resumed.\n"
+      "\nSucceeded tasks never run again (nor do those whose compensation failed); running,\n"
+      "failed, cancelled, skipped and compensated tasks start over with their attempt numbers\n"
+      "continuing and a fresh retry budget. A rolled-back run cannot be resumed.\n"
       "Exit status: 0 succeeded, 1 failed, 2 unknown or unresumable run, 130 interrupted.\n"
       "Examples:\n  baton resume last\n  baton resume 20261125-210501-3fa2 --jobs 4");
   cmd->callback([opts, &exit_code] { execute(*opts, exit_code); });

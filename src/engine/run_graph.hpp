@@ -51,7 +51,10 @@ struct Unit {
 
   TaskState state = TaskState::kPending;
   bool opened = false;  ///< Groups and fan-outs: their trigger held; children may go.
-  std::string reason;   ///< Why it was skipped or failed.
+  /// Groups and fan-outs: a leaf below failed (not ignored), so their derived state is `failed`
+  /// (SPEC 2.4) even while other children run; `one_failed` fires on it at once (SPEC 3.2).
+  bool failed_inside = false;
+  std::string reason;  ///< Why it was skipped or failed.
   bool skipped_upstream_failed = false;
   bool failure_ignored = false;
   std::size_t unfinished_children = 0;

@@ -37,9 +37,10 @@ struct RunOptions {
   Journal* journal = nullptr;
   /// Resume: called for each unit as it is created (at the start, and for the instances of a
   /// dynamic fan-out when it expands), before it is evaluated, to put back what an earlier
-  /// session of the run recorded. A leaf it marks succeeded is done and never runs again.
-  /// Default: none.
-  std::function<void(Unit&)> restore;
+  /// session of the run recorded. A leaf it marks succeeded is done and never runs again. It
+  /// returns true when the unit is not as recorded (a success whose compensation failed is a
+  /// success again), so that the journal writes it again. Default: none.
+  std::function<bool(Unit&)> restore;
   /// Verdicts on approval gates given since the last call (from the store). Asked when a gate
   /// starts waiting and when the executor reports a Wakeup. Default: none, gates wait until
   /// their timeout or deadline.

@@ -63,7 +63,11 @@ Scheduler::Scheduler(const model::Workflow& workflow, Executor& executor, RunOpt
   }
   breaker_waiters_.resize(breakers_.size());
   if (options_.restore) {
-    for (auto& unit : graph_.units()) options_.restore(unit);
+    for (UnitIndex u = 0; u < graph_.units().size(); ++u) {
+      if (options_.restore(graph_.unit(u)) && options_.journal) {
+        options_.journal->unit_changed(graph_, u);
+      }
+    }
   }
 }
 
@@ -201,8 +205,12 @@ void Scheduler::evaluate(UnitIndex u) {
   bool upstream_cancelled = false;
   for (UnitIndex up : unit.upstream) {
     Outcome o = outcome(up);
+    if (o == Outcome::kUnfinished && node.trigger == TriggerRule::kOneFailed &&
+        graph_.unit(up).failed_inside) {
+      o = Outcome::kFailed;  // A running group whose derived state is failed already.
+    }
     // A cleanup step does not wait for what the stopping run will not start.
-    if (o == Outcome::kUnfinished && always && held_by_stop(up)) o = Outcome::kSkipped;
+    if (o == Outcome::kUnfinished && always && settled_by_stop(up)) o = Outcome::kSkipped;
     upstream_cancelled = upstream_cancelled || graph_.unit(up).state == TaskState::kCancelled;
     ups.push_back({o, graph_.unit(up).path});
   }
@@ -310,10 +318,27 @@ void Scheduler::finish(UnitIndex u) {
     unit.state = derive_group_state(children);
   }
   for (UnitIndex d : unit.dependents) worklist_.push_back(d);
+  // A stopping run's cleanup steps wait for work anywhere upstream: look at them again.
+  for (UnitIndex c : cleanups_) {
+    if (graph_.unit(c).state == TaskState::kPending) worklist_.push_back(c);
+  }
+  if (unit.kind == UnitKind::kLeaf && unit.state == TaskState::kFailed && !unit.failure_ignored) {
+    mark_failed_inside(unit.parent);
+  }
   UnitIndex parent = unit.parent;
   if (parent != kNoUnit && graph_.unit(parent).opened &&
       --graph_.unit(parent).unfinished_children == 0) {
     finish(parent);
+  }
+}
+
+// A group with a failed leaf below is `failed` already (SPEC 2.4): what waits on it with
+// `one_failed` is looked at again now, not when its last child ends.
+void Scheduler::mark_failed_inside(UnitIndex group) {
+  for (UnitIndex g = group; g != kNoUnit && !graph_.unit(g).failed_inside;
+       g = graph_.unit(g).parent) {
+    graph_.unit(g).failed_inside = true;
+    for (UnitIndex d : graph_.unit(g).dependents) worklist_.push_back(d);
   }
 }
 

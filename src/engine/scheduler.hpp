@@ -60,7 +60,9 @@ class Scheduler {
   /// cleanup steps, need not wait for it (SPEC 3.4).
   void hold(UnitIndex u);
   bool held_by_stop(UnitIndex u) const;
+  bool settled_by_stop(UnitIndex u) const;
   void finish(UnitIndex u);
+  void mark_failed_inside(UnitIndex group);
   void drain();
   Outcome outcome(UnitIndex u) const;
 
@@ -142,8 +144,9 @@ class Scheduler {
   std::map<std::string, UnitIndex> gates_waiting_;  ///< By path.
   std::map<std::string, Verdict> verdicts_;         ///< Taken, for gates not waiting yet.
   std::mt19937_64 random_{std::random_device{}()};
-  bool stopping_ = false;   ///< failure_mode stop/cancel: start only `always` tasks.
-  bool cancelled_ = false;  ///< SIGINT/SIGTERM: start nothing more.
+  bool stopping_ = false;            ///< failure_mode stop/cancel: start only `always` tasks.
+  std::vector<UnitIndex> cleanups_;  ///< While stopping: the `always` units left to start.
+  bool cancelled_ = false;           ///< SIGINT/SIGTERM: start nothing more.
   bool failed_ = false;
   RunResult result_;
 };

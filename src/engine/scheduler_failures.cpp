@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <random>
+#include <unordered_set>
 
 #include "engine/retry/backoff.hpp"
 #include "engine/scheduler.hpp"
@@ -152,6 +153,12 @@ void Scheduler::fail_leaf(UnitIndex leaf, std::string reason) {
 // alive until their timers fire.
 void Scheduler::begin_stopping() {
   stopping_ = true;
+  for (UnitIndex u = 0; u < graph_.units().size(); ++u) {
+    if (graph_.unit(u).state == TaskState::kPending &&
+        graph_.node_of(u).trigger == TriggerRule::kAlways) {
+      cleanups_.push_back(u);
+    }
+  }
   auto hold_back = [this](UnitIndex u, const char* why) {
     Unit& unit = graph_.unit(u);
     overrule_retry(unit, why);
@@ -184,6 +191,36 @@ void Scheduler::hold(UnitIndex u) {
   for (UnitIndex d : unit.dependents) worklist_.push_back(d);
   // A group whose last child is held will not finish either.
   if (unit.parent != kNoUnit && held_by_stop(unit.parent)) hold(unit.parent);
+}
+
+// A cleanup step (`always`) may count an upstream that will never start as done only once
+// nothing that upstream waits for is still at work: its own upstreams, and those of the groups
+// it sits in, are finished or will never start either (SPEC 3.2: every upstream terminal).
+bool Scheduler::settled_by_stop(UnitIndex u) const {
+  if (!held_by_stop(u)) return false;
+  std::vector<UnitIndex> stack{u};
+  std::unordered_set<UnitIndex> seen{u};
+  auto at_work = [&](UnitIndex v) {
+    if (is_terminal(graph_.unit(v).state)) return false;
+    if (!held_by_stop(v)) return true;
+    if (seen.insert(v).second) stack.push_back(v);
+    return false;
+  };
+  while (!stack.empty()) {
+    const Unit& unit = graph_.unit(stack.back());
+    stack.pop_back();
+    for (UnitIndex up : unit.upstream) {
+      if (at_work(up)) return false;
+    }
+    if (unit.opened) {
+      for (UnitIndex child : unit.children) {
+        if (at_work(child)) return false;
+      }
+    } else if (unit.parent != kNoUnit && !graph_.unit(unit.parent).opened && at_work(unit.parent)) {
+      return false;
+    }
+  }
+  return true;
 }
 
 bool Scheduler::held_by_stop(UnitIndex u) const {

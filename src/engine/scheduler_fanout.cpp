@@ -54,7 +54,11 @@ void Scheduler::open_dynamic_fanout(UnitIndex u) {
   auto instances = graph_.expand(u, items);
   if (options_.restore) {
     for (UnitIndex instance : instances) {
-      for (UnitIndex v : graph_.leaves_under(instance)) options_.restore(graph_.unit(v));
+      for (UnitIndex v : graph_.leaves_under(instance)) {
+        if (options_.restore(graph_.unit(v)) && options_.journal) {
+          options_.journal->unit_changed(graph_, v);
+        }
+      }
     }
   }
 }

@@ -57,6 +57,30 @@ tasks:
   EXPECT_LT(std::stoll(s.read("react.start")), std::stoll(s.read("slow.end")));
 }
 
+TEST(CliRunTrigger, OneFailedOnAGroupOrFanOutFiresAtItsFirstFailedChild) {
+  // SPEC 2.4: a group is failed once a child failed, even while others run; SPEC 3.2: a group
+  // upstream counts as one, with its derived state, and one_failed fires at once.
+  Scratch s;
+  auto r = s.run(R"(name: group-one-failed
+concurrency: 6
+tasks:
+  - id: checks
+    tasks:
+      - { id: fast, run: sleep 0.02; exit 1 }
+      - { id: slow, run: sleep 0.5; date +%s%N > slow.end }
+  - id: shards
+    foreach: ["0.02", "0.5"]
+    argv: [sh, -c, 'sleep "$1"; test "$1" = 0.5 && date +%s%N > shard.end', sh, "${{ item }}"]
+  - { id: page, needs: checks, trigger: one_failed, run: date +%s%N > page.start }
+  - { id: alert, needs: shards, trigger: one_failed, run: date +%s%N > alert.start }
+)");
+  EXPECT_EQ(r.exit_code, 1) << describe(r);
+  ASSERT_TRUE(s.exists("page.start") && s.exists("slow.end")) << describe(r);
+  EXPECT_LT(std::stoll(s.read("page.start")), std::stoll(s.read("slow.end"))) << describe(r);
+  ASSERT_TRUE(s.exists("alert.start") && s.exists("shard.end")) << describe(r);
+  EXPECT_LT(std::stoll(s.read("alert.start")), std::stoll(s.read("shard.end"))) << describe(r);
+}
+
 TEST(CliRunTrigger, OneFailedIsSkippedWhenNothingFailed) {
   Scratch s;
   auto r = s.run(R"(name: one-failed-not
@@ -290,6 +314,39 @@ tasks:
     EXPECT_FALSE(s.exists("later.marker")) << mode;
     EXPECT_TRUE(task_line(r, "later", "pending")) << mode << ": not started, resumable\n"
                                                   << describe(r);
+  }
+}
+
+TEST(CliRunFailureMode, AnAlwaysCleanupWaitsForWorkUpstreamOfWhatIsHeldBack) {
+  // SPEC 3.2: `always` waits until every upstream is terminal. `deploy` will never start, but
+  // `build`, which it waits for, is still running: the cleanup must not pull things from
+  // under it.
+  for (std::string mode : {"stop", "cancel"}) {
+    Scratch s;
+    auto r = s.run(R"(name: cleanup-waits
+concurrency: 4
+tasks:
+  - { id: bad, run: exit 1 }
+  - id: stage
+    tasks:
+      - { id: build, kill_grace: 100ms, run: sleep 0.3; date +%s%N > build.end }
+  - { id: deploy, needs: stage.build, run: touch deploy.marker }
+  - id: later
+    needs: deploy
+    tasks:
+      - { id: notify, run: touch notify.marker }
+  - { id: cleanup, needs: [bad, later.notify], trigger: always, run: date +%s%N > cleanup.start }
+)",
+                   {"--set", "failure_mode=" + mode});
+    EXPECT_EQ(r.exit_code, 1) << mode << "\n" << describe(r);
+    ASSERT_TRUE(s.exists("cleanup.start")) << mode << "\n" << describe(r);
+    EXPECT_FALSE(s.exists("deploy.marker")) << mode;
+    EXPECT_FALSE(s.exists("notify.marker")) << mode;
+    if (mode == "stop") {  // Under cancel, `build` is cancelled instead of finishing.
+      ASSERT_TRUE(s.exists("build.end")) << describe(r);
+      EXPECT_GT(std::stoll(s.read("cleanup.start")), std::stoll(s.read("build.end")))
+          << describe(r);
+    }
   }
 }
 

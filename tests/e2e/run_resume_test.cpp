@@ -152,6 +152,47 @@ tasks:
   EXPECT_EQ(run_status(s), "succeeded");
 }
 
+TEST(CliRunResume, ATaskWhoseCompensationFailedKeepsItsSuccessAndCompensatedOnesStartOver) {
+  // SPEC 4: a task whose success was committed never runs again. `charge` succeeded and its
+  // refund failed, so the charge stands: a resume must not charge again. `reserve` was
+  // released (compensated), so it is reserved again before `ship` goes on.
+  Scratch s;
+  auto r = s.run(R"(name: saga
+tasks:
+  - id: reserve
+    run: echo reserve >> ledger
+    compensate: echo release >> ledger
+  - id: charge
+    needs: reserve
+    run: echo charge >> ledger
+    compensate: test -f refund.fixed && echo refund >> ledger
+  - id: hold
+    needs: charge
+    run: echo hold >> ledger
+    compensate: echo unhold >> ledger
+  - { id: ship, needs: hold, run: test -f ship.fixed && echo ship >> ledger }
+)");
+  ASSERT_EQ(r.exit_code, 1) << describe(r);
+  ASSERT_EQ(s.read("ledger"), "reserve\ncharge\nhold\nunhold\n") << describe(r);
+  EXPECT_TRUE(task_line(r, "charge", "compensation_failed")) << describe(r);
+  EXPECT_TRUE(task_line(r, "hold", "compensated")) << describe(r);
+  ASSERT_EQ(run_status(s), "failed");
+
+  std::ofstream(s.at("ship.fixed")).close();
+  auto resumed = resume(s, "last");
+  EXPECT_EQ(resumed.exit_code, 0) << describe(resumed);
+  EXPECT_EQ(s.read("ledger"), "reserve\ncharge\nhold\nunhold\nhold\nship\n")
+      << "charge and reserve are not run again; hold, which was undone, is";
+  EXPECT_EQ(attempt_numbers(s, "charge"), std::vector<std::string>{"1"});
+  EXPECT_EQ(attempt_numbers(s, "hold"), (std::vector<std::string>{"1", "2"}));
+  EXPECT_EQ(
+      query_value(store_file(s), "SELECT state || '|' || reason FROM tasks WHERE path = 'charge'"),
+      "succeeded|");
+  EXPECT_EQ(query_value(store_file(s), "SELECT reason FROM tasks WHERE path = 'reserve'"), "")
+      << "what the rollback said of reserve is history";
+  EXPECT_EQ(run_status(s), "succeeded");
+}
+
 TEST(CliRunResume, SetOverridesGivenToRunAreAppliedAgain) {
   Scratch s;
   auto yaml = R"(name: overrides

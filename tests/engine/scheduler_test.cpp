@@ -25,7 +25,15 @@ struct Run {
   RunResult result;
   std::map<std::string, const Unit*> by_path;
   std::unique_ptr<Scheduler> scheduler;
+  std::filesystem::path dir;
 
+  Run() = default;
+  Run(const Run&) = delete;
+  Run& operator=(const Run&) = delete;
+  ~Run() {
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
+  }
   const Unit& unit(const std::string& path) const { return *by_path.at(path); }
 };
 
@@ -35,8 +43,14 @@ std::unique_ptr<Run> prepare(const std::string& yaml, int jobs) {
   RunOptions options;
   options.jobs = jobs;
   options.run_id = "test";
-  options.run_dir = std::filesystem::temp_directory_path() /
-                    ("baton-scheduler-test-" + std::to_string(::getpid()));
+  // A folder of its own per run: an outputs file left by an earlier run in this process would
+  // be rewritten in place, which the outputs watch does not count as written.
+  static int runs = 0;
+  options.run_dir =
+      std::filesystem::temp_directory_path() /
+      ("baton-scheduler-test-" + std::to_string(::getpid()) + "-" + std::to_string(++runs));
+  std::filesystem::remove_all(options.run_dir);
+  run->dir = options.run_dir;
   options.workflow_dir = options.run_dir;
   run->scheduler = std::make_unique<Scheduler>(run->workflow, run->executor, options);
   return run;
