@@ -315,6 +315,21 @@ Result<pid_t> ProcessSet::spawn(const LaunchSpec& spec, int log_fd, int& shell_s
   SpawnError failure;
   pid_t pid = spawner_.spawn(request, failure);
   if (pid > 0) return pid;
+  std::string script;  // Outlives the second try, which points at it.
+  if (spec.as_shell && failure.error == ENOEXEC && !failure.in_chdir) {
+    // A file the kernel will not execute (no `#!`) is a script to /bin/sh, as sh and execvp
+    // run it: ["/bin/sh", FILE, ARGS…].
+    int error = 0;
+    script = search ? search_path(own_path_.value_or(""), name, spec.cwd, error) : program;
+    if (script.empty()) return as_shell_would(error);
+    argv_buffer_.front() = script.data();
+    argv_buffer_.insert(argv_buffer_.begin(), const_cast<char*>("/bin/sh"));
+    request.program = "/bin/sh";
+    request.search = false;
+    request.argv = argv_buffer_.data();
+    pid = spawner_.spawn(request, failure);
+    if (pid > 0) return pid;
+  }
   if (failure.in_chdir) {
     return unexpected(Error::io(describe("cannot change to directory", spec.cwd, failure.error)));
   }

@@ -474,6 +474,26 @@ tasks:
   EXPECT_TRUE(task_line(r, "denied", "failed", "exit 126")) << describe(r);
 }
 
+TEST(CliRunExit, ARunStringWithoutAShellRunsAScriptWithoutShebangAsTheShellWould) {
+  Scratch s;  // SPEC 2.1 "the same result": /bin/sh and execvp run such a file with /bin/sh.
+  auto write_script = [&](const std::string& name, const std::string& text) {
+    std::ofstream(s.at(name)) << text;
+    fs::permissions(s.at(name), fs::perms::owner_all);
+  };
+  write_script("greet.sh", "echo \"hello $1\" > greeted\n");
+  write_script("lost.sh", "no-such-command-anywhere\n");
+  auto r = s.run(R"(name: no-shebang
+tasks:
+  - { id: greet, run: ./greet.sh world }
+  - { id: lost, run: ./lost.sh }
+)");
+  EXPECT_EQ(r.exit_code, 1) << describe(r);
+  EXPECT_TRUE(task_line(r, "greet", "succeeded")) << describe(r);
+  EXPECT_EQ(s.read("greeted"), "hello world\n");
+  EXPECT_TRUE(task_line(r, "lost", "failed", "exit 127")) << describe(r);
+  EXPECT_THAT(read_file(s.logs() / "lost.1.log"), HasSubstr("not found"));
+}
+
 TEST(CliRunExit, SignalledTaskFailsNamingTheSignal) {
   Scratch s;
   auto r = s.run("name: killed\ntasks:\n  - { id: a, run: kill -9 $$ }\n");
