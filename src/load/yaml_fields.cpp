@@ -67,6 +67,15 @@ std::optional<std::string> FieldReader::string(const yaml::Node& value, std::str
   return std::nullopt;
 }
 
+namespace {
+
+bool is_integer_text(std::string_view text) {
+  std::size_t i = !text.empty() && (text[0] == '-' || text[0] == '+') ? 1 : 0;
+  return i < text.size() && text.find_first_not_of("0123456789", i) == std::string_view::npos;
+}
+
+}  // namespace
+
 std::optional<long long> FieldReader::integer(const yaml::Node& value, std::string_view key,
                                               long long min, long long max) {
   if (value.is_plain()) {
@@ -90,6 +99,17 @@ std::optional<long long> FieldReader::integer(const yaml::Node& value, std::stri
   }
   constexpr long long kIntMin = std::numeric_limits<int>::min();
   constexpr long long kIntMax = std::numeric_limits<int>::max();
+  if (value.is_plain() && is_integer_text(value.text())) {
+    long long parsed = 0;
+    const std::string& text = value.text();
+    auto [end, ec] =
+        std::from_chars(text.data() + (text[0] == '+'), text.data() + text.size(), parsed);
+    if (ec == std::errc::result_out_of_range || parsed < kIntMin || parsed > kIntMax) {
+      error(value, fmt::format("'{}' is out of range: expected an integer from {} to {}, got {}",
+                               key, min, max, text));
+      return std::nullopt;
+    }
+  }
   std::string range;
   if (min > kIntMin && max < kIntMax) range = fmt::format(" from {} to {}", min, max);
   if (min > kIntMin && max >= kIntMax) range = fmt::format(" >= {}", min);
@@ -123,8 +143,45 @@ std::optional<bool> FieldReader::boolean(const yaml::Node& value, std::string_vi
   return std::nullopt;
 }
 
+namespace {
+
+// A number as YAML 1.2's core schema and JSON write one: [-+]?(.d+|d+(.d*)?)([eE][-+]?d+)?
+bool is_yaml_number(std::string_view text) {
+  std::size_t i = 0;
+  auto digits = [&] {
+    std::size_t from = i;
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9') ++i;
+    return i > from;
+  };
+  if (i < text.size() && (text[i] == '-' || text[i] == '+')) ++i;
+  bool whole = digits();
+  bool fraction = false;
+  if (i < text.size() && text[i] == '.') {
+    ++i;
+    fraction = digits();
+  }
+  if (!whole && !fraction) return false;
+  if (i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
+    ++i;
+    if (i < text.size() && (text[i] == '-' || text[i] == '+')) ++i;
+    if (!digits()) return false;
+  }
+  return i == text.size();
+}
+
+}  // namespace
+
 std::optional<Duration> FieldReader::duration(const yaml::Node& value, std::string_view key) {
   std::string hint;
+  if (value.is_plain() && is_yaml_number(value.text())) {  // Seconds: 30, 1.5, .5, 1e2.
+    double seconds = std::strtod(value.text().c_str(), nullptr);
+    if (auto parsed = model::duration_from_seconds(seconds)) return parsed;
+    error(value, seconds < 0 ? fmt::format("'{}' cannot be negative, got {}", key, value.text())
+                             : fmt::format("'{}' is out of range: at most 1e12 seconds (about "
+                                           "31,000 years), got {}",
+                                           key, value.text()));
+    return std::nullopt;
+  }
   if (value.is_scalar()) {
     auto parsed = model::parse_duration(value.text());
     // SPEC 1.1: a number, or a string of unit terms; a quoted number is neither.

@@ -191,6 +191,25 @@ TEST(LoadWorkflow, ReadsJson) {
   EXPECT_EQ(node(wf, "ship.upload").effective->env.at("CI"), "1");
 }
 
+TEST(LoadWorkflow, ReadsEveryNumberFormOfYamlAndJsonAsSeconds) {
+  // SPEC 1.1: a duration is a number of seconds; YAML 1.2 and JSON write numbers these ways.
+  auto wf = load(R"(name: numbers
+tasks:
+  - { id: a, run: "true", timeout: 1e2, kill_grace: 5. }
+  - { id: b, run: "true", timeout: .5, deadline: +5 }
+  - { id: c, run: "true", timeout: 1.5E-1, estimate: 2e0 }
+)");
+  EXPECT_EQ(node(wf, "a").effective->timeout, seconds(100));
+  EXPECT_EQ(node(wf, "a").effective->kill_grace, seconds(5));
+  EXPECT_EQ(node(wf, "b").effective->timeout, std::chrono::milliseconds(500));
+  EXPECT_EQ(node(wf, "b").effective->deadline, seconds(5));
+  EXPECT_EQ(node(wf, "c").effective->timeout, std::chrono::milliseconds(150));
+  EXPECT_EQ(node(wf, "c").estimate, seconds(2));
+  auto json =
+      load(R"({"name": "e", "tasks": [{"id": "a", "run": "true", "timeout": 1e2}]})", "wf.json");
+  EXPECT_EQ(node(json, "a").effective->timeout, seconds(100));
+}
+
 // --- References (SPEC 1.1) ----------------------------------------------------------------------
 
 constexpr const char* kTwoBuilds = R"(
