@@ -2,6 +2,8 @@
 // from the log file the store names for it.
 #include <fmt/format.h>
 
+#include <charconv>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -53,8 +55,22 @@ void execute(const LogsOptions& opts, const std::string& state, int& exit_code) 
         return;
       }
     }
+    if (chosen->log.empty()) {  // It failed before a process started: a template, a cwd.
+      std::cerr << fmt::format("{}: attempt {} of {} started no process, so it has no log{}\n",
+                               command, chosen->number, opts.path,
+                               chosen->error.empty() ? "" : ": " + chosen->error);
+      exit_code = kExitInvalid;
+      return;
+    }
     std::ifstream in(chosen->log, std::ios::binary);
     if (!in) {
+      std::error_code ec;
+      if (!std::filesystem::exists(chosen->log, ec) && !ec && chosen->pid == 0) {
+        // A callable that never called log(): nothing was written.
+        std::cerr << fmt::format("{}: attempt {} of {} logged nothing\n", command, chosen->number,
+                                 opts.path);
+        return;
+      }
       std::cerr << fmt::format("{}: cannot read {}\n", command, chosen->log);
       exit_code = kExitFailed;
       return;
@@ -79,8 +95,15 @@ void add_logs_command(CLI::App& app, int& exit_code) {
   cmd->add_option("RUN", opts->run, "A run id, or `last`")->required();
   cmd->add_option("PATH", opts->path, "The task's path, e.g. build.compile or shards[2]")
       ->required();
-  cmd->add_option("-a,--attempt", opts->attempt, "Which attempt (default: the last)")
-      ->check(CLI::PositiveNumber);
+  cmd->add_option("-a,--attempt", opts->attempt, "Which attempt, 1 or more (default: the last)")
+      ->check(CLI::Validator(
+          [](const std::string& text) {
+            int n = 0;
+            auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+            bool ok = ec == std::errc() && end == text.data() + text.size() && n >= 1;
+            return ok ? std::string() : "an attempt number is 1 or more, got '" + text + "'";
+          },
+          "N>=1"));
   cmd->add_flag("--compensation", opts->compensation,
                 "The task's compensation attempts instead of its own");
   cmd->add_option("--state", *state, "State folder (default: $BATON_STATE, else ./.baton)");

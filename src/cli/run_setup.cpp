@@ -102,7 +102,7 @@ void add_session_options(CLI::App& cmd, std::string& progress, bool& quiet,
                          std::string& durability) {
   cmd.add_option("--progress", progress, "Progress on stderr")
       ->check(CLI::IsMember({"auto", "tty", "plain", "json", "none"}));
-  cmd.add_flag("-q,--quiet", quiet, "Print nothing on stdout (progress still on stderr)");
+  cmd.add_flag("-q,--quiet", quiet, "Do not print the report on stdout (progress stays on stderr)");
   cmd.add_option("--durability", durability,
                  "normal: commit once per scheduler turn; full: also fsync every commit")
       ->check(CLI::IsMember({"normal", "full"}));

@@ -48,7 +48,7 @@ void add_template_sites(const model::Node& node, NodeIndex index,
                         std::vector<load::TemplateSite>& sites) {
   auto add = [&](std::string key, const std::string& text, bool is_shell) {
     if (text.find("${{") != std::string::npos)
-      sites.push_back({index, std::move(key), text, {}, is_shell});
+      sites.push_back({index, std::move(key), text, {}, is_shell, {}});
   };
   auto add_command = [&](std::string_view key, const model::Command& command) {
     if (command.is_callable()) return;

@@ -70,8 +70,8 @@ std::uint64_t count_nodes(const yaml::Node& tasks) {
 
 class DocumentParser {
  public:
-  DocumentParser(model::Workflow& workflow, DiagnosticSink& sink)
-      : workflow_(workflow), sink_(sink), reader_(sink), nodes_(reader_, workflow) {}
+  DocumentParser(std::string_view text, model::Workflow& workflow, DiagnosticSink& sink)
+      : text_(text), workflow_(workflow), sink_(sink), reader_(sink), nodes_(reader_, workflow) {}
 
   void parse(const yaml::Node& doc) {
     const std::uint64_t declared = count_nodes(doc["tasks"]);
@@ -227,7 +227,9 @@ class DocumentParser {
     resolver.resolve_flows(flows_);
     resolver.resolve_foreach_sources();
     resolver.add_sequential_edges();
-    resolver.resolve_templates(nodes_.template_sites());
+    auto sites = nodes_.template_sites();
+    locate_templates(text_, sites);
+    resolver.resolve_templates(sites);
     check_named_uses();
     apply_inheritance(workflow_);
     infer_levels(workflow_);
@@ -238,6 +240,7 @@ class DocumentParser {
     }
   }
 
+  std::string_view text_;
   model::Workflow& workflow_;
   DiagnosticSink& sink_;
   FieldReader reader_;
@@ -273,7 +276,7 @@ LoadResult load_workflow_text(std::string text, const std::string& file) {
   model::Workflow workflow;
   workflow.file = file;
   DiagnosticSink sink(file);
-  DocumentParser(workflow, sink).parse(doc.root());
+  DocumentParser(result.text, workflow, sink).parse(doc.root());
   result.error_count = sink.count();
   result.diagnostics = sink.take();
   if (result.diagnostics.empty()) result.workflow = std::move(workflow);

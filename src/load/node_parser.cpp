@@ -418,10 +418,40 @@ std::optional<model::Command> NodeParser::parse_command(const yaml::Node& value,
   return std::nullopt;
 }
 
+void locate_templates(std::string_view text, std::vector<TemplateSite>& sites) {
+  if (sites.empty()) return;
+  std::vector<std::size_t> line_starts{0};
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\n') line_starts.push_back(i + 1);
+  }
+  auto is_lead = [&](std::size_t i) {
+    return (static_cast<unsigned char>(text[i]) & 0xC0) != 0x80;
+  };
+  for (auto& site : sites) {
+    if (site.pos.line < 1 || static_cast<std::size_t>(site.pos.line) > line_starts.size()) continue;
+    // The string's start: its line, then as many characters as its column says (UTF-8).
+    std::size_t at = line_starts[static_cast<std::size_t>(site.pos.line) - 1];
+    for (int column = 1; column < site.pos.column && at < text.size() && text[at] != '\n';) {
+      ++at;
+      if (at >= text.size() || is_lead(at)) ++column;
+    }
+    for (std::size_t in_value = site.text.find("${{"); in_value != std::string::npos;
+         in_value = site.text.find("${{", in_value + 3)) {
+      std::size_t found = text.find("${{", at);
+      if (found == std::string_view::npos) break;
+      auto line = std::upper_bound(line_starts.begin(), line_starts.end(), found) - 1;
+      int column = 1;
+      for (std::size_t i = *line; i < found; ++i) column += is_lead(i) ? 1 : 0;
+      site.expr_pos.push_back({static_cast<int>(line - line_starts.begin()) + 1, column});
+      at = found + 3;
+    }
+  }
+}
+
 void NodeParser::record_site(NodeIndex node, std::string key, const yaml::Node& value,
                              bool is_shell) {
   if (!value.is_scalar() || value.text().find("${{") == std::string::npos) return;
-  template_sites_.push_back({node, std::move(key), value.text(), value.pos(), is_shell});
+  template_sites_.push_back({node, std::move(key), value.text(), value.pos(), is_shell, {}});
 }
 
 }  // namespace baton::load

@@ -19,7 +19,14 @@ struct TemplateSite {
   std::string text;
   model::SourcePos pos;
   bool is_shell = false;  ///< A shell string: templates are forbidden there (SPEC 1.4).
+  /// Where each `${{` of `text` is written, in order, when the file's text was at hand; errors
+  /// about one expression point at it rather than at the start of the string.
+  std::vector<model::SourcePos> expr_pos;
 };
+
+/// Fills each site's `expr_pos` from the file's `text`: the n-th `${{` at or after the start of
+/// the string, which holds in every scalar style (plain, quoted, block).
+void locate_templates(std::string_view text, std::vector<TemplateSite>& sites);
 
 /// A pool or breaker named somewhere, checked once the whole file is read.
 struct NamedUse {

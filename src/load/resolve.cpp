@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <unordered_set>
 
 #include "load/did_you_mean.hpp"
@@ -181,9 +182,13 @@ const model::Foreach* Resolver::fanout_in_scope(NodeIndex node) const {
 void Resolver::resolve_templates(const std::vector<TemplateSite>& sites) {
   for (const auto& site : sites) {
     auto scan = model::scan_templates(site.text);
+    // Where the n-th expression is written, if the loader found it; else the string's start.
+    auto pos_of = [&site](std::size_t n) {
+      return n < site.expr_pos.size() ? site.expr_pos[n] : site.pos;
+    };
     if (site.is_shell && !scan.exprs.empty()) {
       const auto& first = scan.exprs.front();
-      sink_.error(site.pos,
+      sink_.error(pos_of(0),
                   fmt::format("template '${{{{ {} }}}}' in '{}' of {}: values never reach a shell "
                               "string; pass it through 'env:' and use \"$NAME\" in the command",
                               shown(first.text), site.key, label(site.node)),
@@ -197,7 +202,9 @@ void Resolver::resolve_templates(const std::vector<TemplateSite>& sites) {
     }
     const model::Foreach* fanout = fanout_in_scope(site.node);
     std::string_view item_name = fanout ? std::string_view(fanout->as) : "item";
-    for (const auto& expr : scan.exprs) {
+    for (std::size_t n = 0; n < scan.exprs.size(); ++n) {
+      const auto& expr = scan.exprs[n];
+      const model::SourcePos at = pos_of(n);
       auto meaning = model::classify_template(expr.text, item_name);
       switch (meaning.kind) {
         case model::TemplateKind::kRunId:
@@ -205,40 +212,55 @@ void Resolver::resolve_templates(const std::vector<TemplateSite>& sites) {
         case model::TemplateKind::kItem:
         case model::TemplateKind::kItemIndex:
           if (!fanout) {
-            sink_.error(site.pos,
-                        fmt::format("'${{{{ {} }}}}' in '{}' of {} is only defined inside "
-                                    "a node with 'foreach'",
-                                    shown(expr.text), site.key, label(site.node)));
+            sink_.error(at, fmt::format("'${{{{ {} }}}}' in '{}' of {} is only defined inside "
+                                        "a node with 'foreach'",
+                                        shown(expr.text), site.key, label(site.node)));
           }
           break;
         case model::TemplateKind::kTaskOutput: {
           if (site.node == model::kRoot) {
-            sink_.error(site.pos, fmt::format("'${{{{ {} }}}}' can only be used in a task or "
-                                              "group, not at the workflow level",
-                                              shown(expr.text)));
+            sink_.error(at, fmt::format("'${{{{ {} }}}}' can only be used in a task or "
+                                        "group, not at the workflow level",
+                                        shown(expr.text)));
             break;
           }
-          auto target = resolve({meaning.ref, site.pos}, site.node, site.key);
+          auto target = resolve({meaning.ref, at}, site.node, site.key);
           if (!target) break;
           if (workflow_.nodes[*target].is_group()) {
-            sink_.error(site.pos,
+            sink_.error(at,
                         fmt::format("template '${{{{ {} }}}}' in '{}' of {} must name a task that "
                                     "writes outputs, but '{}' is a group",
                                     shown(expr.text), site.key, label(site.node),
                                     workflow_.nodes[*target].path));
             break;
           }
+          if (workflow_.nodes[*target].foreach) {
+            std::string variable = workflow_.nodes[*target].path + "[0]_" + meaning.key;
+            for (char& c : variable) {
+              c = std::isalnum(static_cast<unsigned char>(c))
+                      ? static_cast<char>(std::toupper(static_cast<unsigned char>(c)))
+                      : '_';
+            }
+            sink_.error(
+                at,
+                fmt::format("template '${{{{ {} }}}}' in '{}' of {}: '{}' fans out, so "
+                            "its outputs are its instances', one per item",
+                            shown(expr.text), site.key, label(site.node),
+                            workflow_.nodes[*target].path),
+                fmt::format("a task that needs it reads $BATON_OUT_{} and the like", variable));
+            break;
+          }
           const auto& outputs = workflow_.nodes[*target].outputs;
           if (!outputs.empty() &&
               std::find(outputs.begin(), outputs.end(), meaning.key) == outputs.end()) {
             std::vector<std::string_view> keys(outputs.begin(), outputs.end());
-            sink_.error(site.pos,
+            sink_.error(at,
                         fmt::format("task '{}' declares no output '{}' (its outputs: {})",
                                     workflow_.nodes[*target].path, shown(meaning.key),
                                     fmt::join(outputs, ", ")),
                         did_you_mean(meaning.key, keys));
           }
-          add_edge(site.node, *target, site.pos, site.key);
+          add_edge(site.node, *target, at, site.key);
           auto& refs = workflow_.nodes[site.node].output_refs;
           if (std::find_if(refs.begin(), refs.end(),
                            [&](const auto& r) { return r.first == meaning.ref; }) == refs.end()) {
@@ -248,10 +270,9 @@ void Resolver::resolve_templates(const std::vector<TemplateSite>& sites) {
         }
         case model::TemplateKind::kUnknown:
           sink_.error(
-              site.pos,
-              fmt::format("unknown template '${{{{ {} }}}}' in '{}' of {}: expected {}, "
-                          "{}_index, run.id or tasks.TASK.outputs.KEY",
-                          shown(expr.text), site.key, label(site.node), item_name, item_name));
+              at, fmt::format("unknown template '${{{{ {} }}}}' in '{}' of {}: expected {}, "
+                              "{}_index, run.id or tasks.TASK.outputs.KEY",
+                              shown(expr.text), site.key, label(site.node), item_name, item_name));
           break;
       }
     }
