@@ -76,6 +76,10 @@ void execute(const LogsOptions& opts, const std::string& state, int& exit_code) 
       return;
     }
     std::cout << in.rdbuf();
+    if (chosen->pid == 0 && !chosen->error.empty()) {
+      std::cerr << fmt::format("{}: attempt {} of {} started no process: {}\n", command,
+                               chosen->number, opts.path, chosen->error);
+    }
     return;
   }
   std::cerr << fmt::format("{}: run {} has no task '{}'", command, run->id, opts.path);

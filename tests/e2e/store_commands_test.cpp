@@ -395,6 +395,32 @@ TEST(CliLogs, AnUnknownTaskExits2ListingTheRunsTasks) {
             "baton logs: run " + id + " has no task 'nope'; its tasks: flaky, pay, boom, gate\n");
 }
 
+TEST(CliLogs, AnAttemptThatStartedNoProcessSaysWhyAndABadAttemptNumberIsNamed) {
+  Scratch s;
+  auto r = s.run(R"(name: no-process
+tasks:
+  - { id: a, cwd: no-such-folder, run: 'true' }
+  - { id: b, argv: [echo, "${{ tasks.a.outputs.v }}"], trigger: all_done }
+)");
+  ASSERT_EQ(r.exit_code, 1) << describe(r);
+  auto cwd = baton_on(s, {"logs", "last", "a"});  // Its log file was opened, then chdir failed.
+  EXPECT_EQ(cwd.exit_code, 0) << describe(cwd);
+  EXPECT_THAT(cwd.err, HasSubstr("baton logs: attempt 1 of a started no process: cannot change "
+                                 "to directory"))
+      << describe(cwd);
+  auto logs = baton_on(s, {"logs", "last", "b"});  // Its template had no value: no log at all.
+  EXPECT_EQ(logs.exit_code, 2) << describe(logs);
+  EXPECT_THAT(logs.err, HasSubstr("baton logs: attempt 1 of b started no process, so it has no "
+                                  "log: template '${{ tasks.a.outputs.v }}' has no value"))
+      << describe(logs);
+  for (std::string bad : {"0", "-1", "abc"}) {
+    auto wrong = baton_on(s, {"logs", "last", "a", "--attempt", bad});
+    EXPECT_EQ(wrong.exit_code, 2) << describe(wrong);
+    EXPECT_THAT(wrong.err, HasSubstr("an attempt number is 1 or more, got '" + bad + "'"))
+        << describe(wrong);
+  }
+}
+
 TEST(CliLogs, AnUnknownAttemptExits2) {
   Scratch s;
   ASSERT_EQ(s.run(kLogged).exit_code, 1);
