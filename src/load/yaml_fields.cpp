@@ -260,7 +260,9 @@ std::optional<model::EnvMap> FieldReader::env(const yaml::Node& value, std::stri
                                      name.text(), describe(entry.value)));
       continue;
     }
-    if (!out.emplace(name.text(), entry.value.text()).second) {
+    // `NAME: ~` (or nothing) is an empty value, as in GitHub Actions, not the text "~".
+    std::string text = entry.value.is_null() ? std::string() : entry.value.text();
+    if (!out.emplace(name.text(), std::move(text)).second) {
       error(name, fmt::format("duplicate key '{}' in '{}'", name.text(), key));
     }
   }

@@ -191,6 +191,16 @@ TEST(LoadWorkflow, ReadsJson) {
   EXPECT_EQ(node(wf, "ship.upload").effective->env.at("CI"), "1");
 }
 
+TEST(LoadWorkflow, ANullEnvValueIsTheEmptyString) {
+  auto wf =
+      load("name: e\nenv: { EMPTY: ~, ALSO: null, SET: x }\ntasks:\n  - { id: a, run: true }\n");
+  const auto& env = node(wf, "a").effective->env;
+  EXPECT_EQ(env.at("EMPTY"), "");
+  EXPECT_EQ(env.at("ALSO"), "");
+  EXPECT_EQ(env.at("SET"), "x");
+  EXPECT_EQ(node(wf, "a").command.shell, "true");
+}
+
 TEST(LoadWorkflow, ReadsEveryNumberFormOfYamlAndJsonAsSeconds) {
   // SPEC 1.1: a duration is a number of seconds; YAML 1.2 and JSON write numbers these ways.
   auto wf = load(R"(name: numbers
