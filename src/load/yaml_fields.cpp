@@ -283,6 +283,36 @@ std::optional<std::vector<int>> FieldReader::exit_codes(const yaml::Node& value,
   return out;
 }
 
+namespace {
+
+// Keys that users of GitHub Actions, Airflow, Compose or Ansible write, and what baton calls
+// them: a better hint than the nearest spelling (`if` is not `id`).
+std::string key_from_another_tool(std::string_view key,
+                                  const std::vector<std::string_view>& allowed) {
+  if (key == "<<") {
+    return "YAML merge keys are not supported: put shared settings in a group's 'defaults:'";
+  }
+  static const std::vector<std::pair<std::string_view, std::vector<std::string_view>>> kOurs = {
+      {"needs", {"depends_on", "depends", "dependencies", "requires", "after", "upstream"}},
+      {"run", {"command", "cmd", "script", "shell", "exec", "bash", "sh"}},
+      {"env", {"environment", "vars", "variables"}},
+      {"trigger", {"if", "when", "condition", "trigger_rule"}},
+      {"timeout", {"timeout_minutes", "timeout_seconds", "execution_timeout"}},
+      {"retry", {"retries", "max_retries", "attempts"}},
+      {"cwd", {"working_directory", "working-directory", "workdir", "dir", "chdir"}},
+      {"tasks", {"steps", "jobs", "subtasks", "children"}},
+      {"foreach", {"matrix", "for_each", "each", "items", "loop", "with_items"}},
+  };
+  for (const auto& [ours, theirs] : kOurs) {
+    if (std::find(theirs.begin(), theirs.end(), key) == theirs.end()) continue;
+    if (std::find(allowed.begin(), allowed.end(), ours) == allowed.end()) return {};
+    return fmt::format("baton calls it '{}'", ours);
+  }
+  return {};
+}
+
+}  // namespace
+
 bool FieldReader::mapping(const yaml::Node& node, std::string_view what,
                           const std::vector<std::string_view>& allowed, const KeyVisitor& visit) {
   if (!node.is_map()) {
@@ -298,11 +328,9 @@ bool FieldReader::mapping(const yaml::Node& node, std::string_view what,
     }
     std::string_view key = key_node.scalar();
     if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
-      std::string hint = did_you_mean(key, allowed);
-      constexpr std::size_t kMaxListed = 12;  // Longer lists (task keys) help nobody.
-      if (hint.empty() && allowed.size() <= kMaxListed) {
-        hint = fmt::format("{} accepts {}", what, fmt::join(allowed, ", "));
-      }
+      std::string hint = key_from_another_tool(key, allowed);
+      if (hint.empty()) hint = did_you_mean(key, allowed);
+      if (hint.empty()) hint = fmt::format("{} accepts {}", what, fmt::join(allowed, ", "));
       error(key_node, fmt::format("unknown key '{}' in {}", shown(key), what), hint);
       continue;
     }
