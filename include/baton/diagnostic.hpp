@@ -21,7 +21,8 @@ struct Diagnostic {
 
 using Diagnostics = std::vector<Diagnostic>;
 
-/// At most this many diagnostics are kept for one file; the rest are counted in one closing line.
+/// Where a long list of diagnostics is cut for display (`baton run`, `plan`, `graph`,
+/// `Workflow::load`'s exception); `baton validate` and `Workflow::validate` give them all.
 inline constexpr std::size_t kMaxDiagnosticsPerFile = 20;
 
 }  // namespace baton

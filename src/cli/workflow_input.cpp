@@ -1,5 +1,8 @@
 #include "cli/workflow_input.hpp"
 
+#include <fmt/format.h>
+
+#include <algorithm>
 #include <iostream>
 
 #include "cli/commands.hpp"
@@ -9,9 +12,18 @@ namespace baton::cli {
 
 namespace {
 
-std::optional<model::Workflow> take_or_report(load::LoadResult& result, int& exit_code) {
+// The first errors of a file that is not valid: enough to start fixing it; `baton validate`
+// lists them all.
+std::optional<model::Workflow> take_or_report(load::LoadResult& result, const std::string& file,
+                                              int& exit_code) {
   if (result.ok()) return std::move(result.workflow);
-  for (const auto& d : result.diagnostics) std::cerr << d.to_string() << '\n';
+  const auto& all = result.diagnostics;
+  std::size_t shown = std::min(all.size(), kMaxDiagnosticsPerFile);
+  for (std::size_t i = 0; i < shown; ++i) std::cerr << all[i].to_string() << '\n';
+  if (result.error_count > shown) {
+    std::cerr << fmt::format("{}: {} more errors not shown; `baton validate {}` lists them all\n",
+                             file, result.error_count - shown, file);
+  }
   exit_code = kExitInvalid;
   return std::nullopt;
 }
@@ -22,13 +34,13 @@ std::optional<model::Workflow> load_or_report(const std::string& file, int& exit
                                               std::string* text) {
   auto result = load::load_workflow_file(file);
   if (text) *text = result.text;
-  return take_or_report(result, exit_code);
+  return take_or_report(result, file, exit_code);
 }
 
 std::optional<model::Workflow> load_text_or_report(std::string text, const std::string& name,
                                                    int& exit_code) {
   auto result = load::load_workflow_text(std::move(text), name);
-  return take_or_report(result, exit_code);
+  return take_or_report(result, name, exit_code);
 }
 
 }  // namespace baton::cli

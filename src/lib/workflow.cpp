@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <stdexcept>
 #include <utility>
@@ -334,7 +335,14 @@ Workflow Workflow::load(const std::string& path) {
   auto loaded = load::load_workflow_file(path);
   if (!loaded.workflow) {
     std::string message;
-    for (const auto& d : loaded.diagnostics) message += d.to_string() + "\n";
+    const auto& all = loaded.diagnostics;
+    for (std::size_t i = 0; i < std::min(all.size(), kMaxDiagnosticsPerFile); ++i) {
+      message += all[i].to_string() + "\n";
+    }
+    if (loaded.error_count > kMaxDiagnosticsPerFile) {
+      message += fmt::format("{}: {} more errors (`baton validate {}` lists them all)\n", path,
+                             loaded.error_count - kMaxDiagnosticsPerFile, path);
+    }
     throw std::invalid_argument(message);
   }
   // Back to a draft: the model's pre-order is a valid insertion order, and its resolved edges

@@ -13,7 +13,7 @@ namespace baton::load {
 
 struct LoadResult {
   std::optional<model::Workflow> workflow;  ///< Set only when there are no diagnostics.
-  Diagnostics diagnostics;      ///< At most kMaxDiagnosticsPerFile, plus a line counting the rest.
+  Diagnostics diagnostics;      ///< In file order; all of them, up to a bound hostile input hits.
   std::size_t error_count = 0;  ///< Every error found, shown or not.
   std::string text;             ///< The file's text, as read (recorded with each run).
 

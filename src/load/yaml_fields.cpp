@@ -27,13 +27,12 @@ Diagnostics DiagnosticSink::take() {
   std::stable_sort(out.begin(), out.end(), [](const Diagnostic& a, const Diagnostic& b) {
     return std::pair(a.line, a.column) < std::pair(b.line, b.column);
   });
-  if (out.size() > kMaxDiagnosticsPerFile) out.resize(kMaxDiagnosticsPerFile);
   if (count_ > out.size()) {
     out.push_back({file_,
                    0,
                    0,
-                   fmt::format("{} more errors not shown (first {} listed)", count_ - out.size(),
-                               kMaxDiagnosticsPerFile),
+                   fmt::format("{} more errors not kept (the first {} are listed)",
+                               count_ - out.size(), out.size()),
                    {}});
   }
   return out;

@@ -17,7 +17,7 @@
 
 namespace baton::load {
 
-/// The diagnostics of one file, capped at kMaxDiagnosticsPerFile.
+/// The diagnostics of one file: every one found, up to a bound that hostile input cannot pass.
 class DiagnosticSink {
  public:
   explicit DiagnosticSink(std::string file) : file_(std::move(file)) {}
@@ -26,7 +26,8 @@ class DiagnosticSink {
   bool has_errors() const { return count_ > 0; }
   std::size_t count() const { return count_; }
   const std::string& file() const { return file_; }
-  /// The first kMaxDiagnosticsPerFile in file order, plus one line counting the rest.
+  /// All of them in file order (SPEC 1.1: every error, like a compiler), plus one line counting
+  /// those beyond the bound, if any.
   Diagnostics take();
 
  private:

@@ -288,6 +288,27 @@ TEST(CliValidate, InvalidFileExits2WithEveryErrorAtFileLineColumn) {
   EXPECT_EQ(lines[2], bad + ": 2 errors");
 }
 
+TEST(CliValidate, ListsEveryErrorWhileRunShowsTheFirstTwentyAndPointsToValidate) {
+  TempDir dir;  // SPEC 1.1: validate reports every error it finds, like a compiler.
+  std::string yaml = "name: many\ntasks:\n";
+  for (int i = 0; i < 25; ++i) {
+    yaml += "  - { id: t" + std::to_string(i) + ", run: make, timeout: soon }\n";
+  }
+  auto bad = dir.write("many.yaml", yaml);
+  auto v = run_baton({"validate", bad});
+  EXPECT_EQ(v.exit_code, 2) << describe(v);
+  auto lines = lines_of(v.err);
+  ASSERT_EQ(lines.size(), 26u) << v.err;
+  EXPECT_THAT(lines[24], StartsWith(bad + ":27:"));
+  EXPECT_EQ(lines[25], bad + ": 25 errors");
+  auto r = run_baton({"run", bad, "--state", (dir.path() / "state").string()});
+  EXPECT_EQ(r.exit_code, 2) << describe(r);
+  lines = lines_of(r.err);
+  ASSERT_EQ(lines.size(), 21u) << r.err;
+  EXPECT_EQ(lines[20],
+            bad + ": 5 more errors not shown; `baton validate " + bad + "` lists them all");
+}
+
 TEST(CliValidate, DirectoryIsNotCalledAnEmptyFile) {
   TempDir dir;
   auto r = run_baton({"validate", dir.path().string()});
