@@ -19,7 +19,9 @@ enum class RetryStrategy { kImmediate, kFixed, kExponential };
 /// SPEC 3.1. Unset fields inherit from the nearest ancestor that sets them, then the defaults
 /// below.
 struct RetryPolicy {
-  std::optional<RetryStrategy> strategy = {};  ///< Default: exponential (as Temporal's).
+  /// Default: `fixed` if `delay` is set and neither `initial_interval` nor
+  /// `backoff_coefficient` is (as Airflow's retry_delay), else `exponential` (as Temporal's).
+  std::optional<RetryStrategy> strategy = {};
   std::optional<int> max_attempts = {};  ///< Counts the first attempt. Default 1; 0 = unlimited.
   std::optional<Duration> delay = {};    ///< `fixed`. Default 1s.
   std::optional<Duration> initial_interval = {};   ///< `exponential`. Default 1s.
@@ -34,6 +36,12 @@ struct RetryPolicy {
   void inherit_from(const RetryPolicy& farther);
 
   int effective_max_attempts() const { return max_attempts.value_or(1); }
+  /// `strategy`, or its default (above).
+  RetryStrategy effective_strategy() const {
+    if (strategy) return *strategy;
+    bool fixed = delay && !initial_interval && !backoff_coefficient;
+    return fixed ? RetryStrategy::kFixed : RetryStrategy::kExponential;
+  }
 };
 
 /// SPEC 3.3: a named breaker shared by the leaves that name it.

@@ -121,7 +121,7 @@ std::string coordination_of(const RunReport& report, const Metrics& metrics) {
 std::string retry_text(const RetryPolicy& p) {
   int max = p.effective_max_attempts();
   std::string attempts = max == 0 ? "unlimited attempts" : fmt::format("{} attempts", max);
-  switch (p.strategy.value_or(RetryStrategy::kExponential)) {
+  switch (p.effective_strategy()) {
     case RetryStrategy::kImmediate:
       return fmt::format("retry (immediate, {})", attempts);
     case RetryStrategy::kFixed:

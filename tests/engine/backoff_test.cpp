@@ -47,6 +47,22 @@ TEST(FixedAndImmediate, WaitTheDelayOrNothing) {
   EXPECT_EQ(retry_delay(immediate, 3, 0.5), milliseconds(0));
 }
 
+TEST(DefaultStrategy, IsFixedWhenOnlyADelayIsGivenElseExponential) {
+  RetryPolicy delay_only;  // `retry: {max_attempts: 2, delay: 100ms}`, as Airflow's retry_delay.
+  delay_only.delay = milliseconds(100);
+  EXPECT_EQ(delay_only.effective_strategy(), RetryStrategy::kFixed);
+  EXPECT_EQ(retry_delay(delay_only, 1, 0.5), milliseconds(100));
+  EXPECT_EQ(retry_delay(delay_only, 4, 0.5), milliseconds(100));
+  RetryPolicy both = delay_only;  // An exponential field makes it exponential, as before.
+  both.initial_interval = milliseconds(50);
+  EXPECT_EQ(both.effective_strategy(), RetryStrategy::kExponential);
+  EXPECT_EQ(retry_delay(both, 2, 0.5), milliseconds(100));
+  EXPECT_EQ(RetryPolicy{}.effective_strategy(), RetryStrategy::kExponential);
+  RetryPolicy said = delay_only;  // A strategy written wins.
+  said.strategy = RetryStrategy::kImmediate;
+  EXPECT_EQ(retry_delay(said, 1, 0.5), milliseconds(0));
+}
+
 TEST(Jitter, DrawsUniformlyAroundTheWaitAndIsCappedToo) {
   auto p = exponential(1000, 2.0);
   p.jitter = 0.5;

@@ -15,7 +15,7 @@ constexpr double kMaxMilliseconds = 1e15;  // Keeps pow() from overflowing into 
 }  // namespace
 
 Duration retry_delay(const RetryPolicy& policy, int k, double unit_random) {
-  auto strategy = policy.strategy.value_or(RetryStrategy::kExponential);
+  auto strategy = policy.effective_strategy();
   if (strategy == RetryStrategy::kImmediate) return Duration(0);
   Duration base = strategy == RetryStrategy::kFixed
                       ? policy.delay.value_or(kDefaultBase)
