@@ -2,12 +2,68 @@
 
 #include <algorithm>
 #include <iostream>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include "baton/version.hpp"
 #include "cli/commands.hpp"
 #include "load/did_you_mean.hpp"
 
 namespace baton::cli {
+
+namespace {
+
+CLI::App* command_named(CLI::App& app, std::string_view name) {
+  for (auto* sub : app.get_subcommands({})) {
+    if (sub->get_name() == name) return sub;
+  }
+  return nullptr;
+}
+
+// `baton help [COMMAND]`, as git and cargo have it: the same text as --help.
+int print_help(CLI::App& app, int argc, char** argv) {
+  if (argc < 3) {
+    std::cout << app.help();
+    return kExitOk;
+  }
+  auto* sub = command_named(app, argv[2]);
+  if (!sub) {
+    std::cerr << fmt::format(
+        "baton help: unknown command '{}'\nRun 'baton --help' for the list "
+        "of commands.\n",
+        argv[2]);
+    return kExitInvalid;
+  }
+  std::cout << sub->help("baton");
+  return kExitOk;
+}
+
+// An option the command does not have, with the nearest one it has: CLI11 alone lists the
+// leftover words without saying which was meant.
+std::optional<std::string> unknown_option(CLI::App& app, int argc, char** argv) {
+  if (argc < 3) return std::nullopt;
+  auto* sub = command_named(app, argv[1]);
+  if (!sub) return std::nullopt;
+  std::vector<std::string> names;
+  for (const auto* option : sub->get_options()) {
+    for (const auto& name : option->get_lnames()) names.push_back("--" + name);
+  }
+  for (int i = 2; i < argc; ++i) {
+    std::string_view word = argv[i];
+    if (word == "--") break;
+    if (!word.starts_with("--")) continue;
+    std::string name(word.substr(0, word.find('=')));
+    if (std::find(names.begin(), names.end(), name) != names.end()) continue;
+    std::vector<std::string_view> candidates(names.begin(), names.end());
+    std::string hint = load::did_you_mean(name, candidates);
+    return fmt::format("baton {}: unknown option '{}'{}\nRun 'baton {} --help' for its options.\n",
+                       argv[1], name, hint.empty() ? "" : " (" + hint + ")", argv[1]);
+  }
+  return std::nullopt;
+}
+
+}  // namespace
 
 int run(int argc, char** argv) {
   CLI::App app{
@@ -36,8 +92,10 @@ int run(int argc, char** argv) {
   add_plan_command(app, exit_code);
   add_graph_command(app, exit_code);
   add_schema_command(app, exit_code);
+  if (argc > 1 && std::string_view(argv[1]) == "help") return print_help(app, argc, argv);
   std::vector<std::string_view> names;
   for (const auto* sub : app.get_subcommands({})) names.push_back(sub->get_name());
+  names.push_back("help");
   if (argc > 1 && argv[1][0] != '-' &&
       std::find(names.begin(), names.end(), argv[1]) == names.end()) {
     std::string hint = load::did_you_mean(argv[1], names);
@@ -55,6 +113,13 @@ int run(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
+  } catch (const CLI::ExtrasError& e) {
+    if (auto message = unknown_option(app, argc, argv)) {
+      std::cerr << *message;
+    } else {
+      app.exit(e);
+    }
+    return kExitInvalid;
   } catch (const CLI::ParseError& e) {
     app.exit(e);
     return kExitInvalid;

@@ -226,6 +226,34 @@ TEST(CliUsage, MisspeltCommandSuggestsTheNearestOne) {
             "Run 'baton --help' for the list of commands.\n");
 }
 
+TEST(CliUsage, MisspeltOptionSuggestsTheNearestOneOfItsCommand) {
+  for (std::string typo : {"--jbos", "--jbos=3", "--progres"}) {
+    auto r = run_baton({"plan", kRelease, typo, "3"});
+    EXPECT_EQ(r.exit_code, 2) << describe(r);
+    std::string name = typo.substr(0, typo.find('='));
+    std::string meant = name == "--progres" ? "--progress" : "--jobs";
+    if (meant == "--progress") continue;  // plan has no --progress: see run below.
+    EXPECT_EQ(r.err, "baton plan: unknown option '" + name + "' (did you mean '" + meant +
+                         "'?)\nRun 'baton plan --help' for its options.\n");
+  }
+  auto r = run_baton({"run", kRelease, "--progres", "none"});
+  EXPECT_EQ(r.exit_code, 2) << describe(r);
+  EXPECT_THAT(r.err, HasSubstr("baton run: unknown option '--progres' (did you mean "
+                               "'--progress'?)"));
+}
+
+TEST(CliUsage, HelpIsACommandToo) {
+  auto all = run_baton({"help"});
+  EXPECT_EQ(all.exit_code, 0) << describe(all);
+  EXPECT_EQ(all.out, run_baton({"--help"}).out);
+  auto one = run_baton({"help", "logs"});
+  EXPECT_EQ(one.exit_code, 0) << describe(one);
+  EXPECT_EQ(one.out, run_baton({"logs", "--help"}).out);
+  auto unknown = run_baton({"help", "nope"});
+  EXPECT_EQ(unknown.exit_code, 2) << describe(unknown);
+  EXPECT_THAT(unknown.err, HasSubstr("baton help: unknown command 'nope'"));
+}
+
 TEST(CliUsage, NoCommandExits2) {
   auto r = run_baton({});
   EXPECT_EQ(r.exit_code, 2) << describe(r);
