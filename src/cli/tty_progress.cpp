@@ -56,18 +56,22 @@ void LiveStatus::apply(const engine::RunEvent& event, Clock::time_point now) {
       }
       max_attempts = event.graph->node_of(u).settings().retry.effective_max_attempts();
     }
-    if (now >= next_estimate_at_) estimate_time_left(*event.graph, now);
+    // The first success gives a run without estimates its first figure: not half a second
+    // later, while the status line would extrapolate from the pace of a single task.
+    bool first_figure = !left_ && event.kind == engine::RunEventKind::kTaskSucceeded;
+    if (now >= next_estimate_at_ || first_figure) estimate_time_left(*event.graph, now);
   }
   std::string line = log_line(event, max_attempts, context_, style_);
   if (!line.empty()) log(std::move(line));
 }
 
 void LiveStatus::estimate_time_left(const engine::RunGraph& graph, Clock::time_point now) {
+  auto began = Clock::now();
   left_ = time_left(graph, jobs_, std::chrono::system_clock::now());
-  left_at_ = Clock::now();
+  left_at_ = now;
   // A graph of a million units takes tens of milliseconds: at most a tenth of the run's time.
   next_estimate_at_ =
-      left_at_ + std::max<Clock::duration>(kEstimateInterval, (left_at_ - now) * 10);
+      now + std::max<Clock::duration>(kEstimateInterval, (Clock::now() - began) * 10);
 }
 
 void LiveStatus::log(std::string line) {

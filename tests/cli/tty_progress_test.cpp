@@ -328,9 +328,25 @@ TEST(LiveStatus, FinishedTasksScrollAboveTheStatusLine) {
   live.apply(g.move("a", TaskState::kSucceeded, RunEventKind::kTaskSucceeded), kStart);
   g.unit("fan[0]").attempts = {attempt(1, milliseconds(250))};
   live.apply(g.move("fan[0]", TaskState::kSucceeded, RunEventKind::kTaskSucceeded), kStart);
-  EXPECT_EQ(live.frame(kStart + seconds(2), 0),
+  EXPECT_EQ(live.frame(kStart + milliseconds(500), 0),
             "\r\x1b[2K✓ a  0.50s\n✓ fan[0]  0.25s\n"
-            "[2/4] 0 running · 0 retrying · 0 failed · 0:02 elapsed · ETA 0:02");
+            "[2/4] 0 running · 0 retrying · 0 failed · 0:00 elapsed · ETA 0:01");
+}
+
+TEST(LiveStatus, TheFirstSuccessGivesARunWithoutEstimatesItsEtaAtOnce) {
+  // No estimates and nothing succeeded: no figure. Once `a` succeeds in 1s, the three leaves
+  // left are expected to take 1s each on one slot: 3s, counting down, not the pace of one task
+  // (which would say 3s, then 4s, 5s… while nothing finishes).
+  Graph g;
+  LiveStatus live(kContext, kPlain, kStart);
+  g.unit("a").attempts = {attempt(1, seconds(1))};
+  live.apply(g.move("a", TaskState::kRunning, RunEventKind::kTaskStarted), kStart);
+  EXPECT_EQ(live.frame(kStart + milliseconds(500), 0),
+            "[0/4] 1 running · 0 retrying · 0 failed · 0:00 elapsed");
+  live.apply(g.move("a", TaskState::kSucceeded, RunEventKind::kTaskSucceeded), kStart + seconds(1));
+  EXPECT_THAT(live.frame(kStart + seconds(1), 0), ::testing::EndsWith("0:01 elapsed · ETA 0:03"));
+  EXPECT_THAT(live.frame(kStart + milliseconds(2500), 0),
+              ::testing::EndsWith("0:02 elapsed · ETA 0:02"));
 }
 
 TEST(LiveStatus, RedrawsOnlyWhenTheScreenWouldChange) {
