@@ -37,6 +37,9 @@ std::uint32_t add_task(WorkflowState& state, std::uint32_t parent, std::string i
 std::uint32_t add_command(WorkflowState& state, std::uint32_t parent, std::string id,
                           std::vector<std::string> argv) {
   if (argv.empty()) throw std::invalid_argument(fmt::format("command '{}' is empty", id));
+  if (argv.front().empty()) {
+    throw std::invalid_argument(fmt::format("command '{}' starts with an empty program name", id));
+  }
   auto index = state.add(parent, std::move(id), model::NodeKind::kLeaf);
   auto& node = state.draft.nodes[index];
   node.action = model::ActionKind::kArgv;
@@ -210,7 +213,9 @@ Task Task::compensate(Callable fn) {
   return *this;
 }
 Task Task::compensate_command(std::vector<std::string> argv) {
-  if (argv.empty()) throw std::invalid_argument("a compensation command cannot be empty");
+  if (argv.empty() || argv.front().empty()) {
+    throw std::invalid_argument("a compensation command needs a program name");
+  }
   auto command = std::make_shared<model::Command>();
   command->argv = std::move(argv);
   node_of(state_, node_).compensate = std::move(command);

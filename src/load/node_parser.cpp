@@ -168,6 +168,11 @@ void NodeParser::parse_node(const yaml::Node& yaml, NodeIndex parent) {
           auto v = reader_.strings(value, key, false);
           if (v && v->empty())
             reader_.error(value, "'argv' is empty: expected the program and its arguments");
+          if (v && !v->empty() && v->front().empty()) {
+            reader_.error(*value.items().begin(),
+                          "'argv' starts with an empty program name: expected the program to "
+                          "run, then its arguments");
+          }
           if (v) {
             node().action = model::ActionKind::kArgv;
             node().command.argv = std::move(*v);
@@ -410,6 +415,13 @@ std::optional<model::Command> NodeParser::parse_command(const yaml::Node& value,
   if (value.is_sequence() && value.size() > 0) {
     auto argv = reader_.strings(value, key, false);
     if (!argv) return std::nullopt;
+    if (argv->front().empty()) {
+      reader_.error(*value.items().begin(),
+                    fmt::format("'{}' starts with an empty program name: expected the program "
+                                "to run, then its arguments",
+                                key));
+      return std::nullopt;
+    }
     for (auto item : value.items()) record_site(owner, std::string(key), item, false);
     return model::Command{{}, std::move(*argv)};
   }

@@ -410,6 +410,7 @@ TEST(LibraryTest, InvalidWorkflowsAreRefusedWithDiagnostics) {
   ASSERT_EQ(diagnostics.size(), 1u);
   EXPECT_EQ(diagnostics[0].message, "'lonely' cannot need itself");
 
+  EXPECT_THROW(cycle.command("blank", {"", "x"}), std::invalid_argument);
   EXPECT_THROW(cycle.task("not valid!", [](baton::Context&) {}), std::invalid_argument);
   EXPECT_THROW(a.task("child", [](baton::Context&) {}), std::invalid_argument);
 }
