@@ -211,6 +211,7 @@ void Scheduler::evaluate(UnitIndex u) {
     }
     // A cleanup step does not wait for what the stopping run will not start.
     if (o == Outcome::kUnfinished && always && settled_by_stop(up)) o = Outcome::kSkipped;
+    if (always && still_stopping(up)) o = Outcome::kUnfinished;
     upstream_cancelled = upstream_cancelled || graph_.unit(up).state == TaskState::kCancelled;
     ups.push_back({o, graph_.unit(up).path});
   }
@@ -226,7 +227,7 @@ void Scheduler::evaluate(UnitIndex u) {
     finish(u);
     return;
   }
-  if (stopped) {
+  if (stopped && (unit.kind != UnitKind::kGroup || !has_cleanup_below(u))) {
     hold(u);
     return;
   }

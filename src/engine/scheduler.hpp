@@ -61,6 +61,8 @@ class Scheduler {
   void hold(UnitIndex u);
   bool held_by_stop(UnitIndex u) const;
   bool settled_by_stop(UnitIndex u) const;
+  bool still_stopping(UnitIndex u) const;
+  bool has_cleanup_below(UnitIndex group) const;
   void finish(UnitIndex u);
   void mark_failed_inside(UnitIndex group);
   void drain();

@@ -201,6 +201,7 @@ bool Scheduler::settled_by_stop(UnitIndex u) const {
   std::vector<UnitIndex> stack{u};
   std::unordered_set<UnitIndex> seen{u};
   auto at_work = [&](UnitIndex v) {
+    if (still_stopping(v)) return true;
     if (is_terminal(graph_.unit(v).state)) return false;
     if (!held_by_stop(v)) return true;
     if (seen.insert(v).second) stack.push_back(v);
@@ -221,6 +222,26 @@ bool Scheduler::settled_by_stop(UnitIndex u) const {
     }
   }
   return true;
+}
+
+// failure_mode cancel marks a running leaf cancelled as it asks it to stop: until its process
+// has exited, what waits for it must too.
+bool Scheduler::still_stopping(UnitIndex u) const {
+  const Unit& unit = graph_.unit(u);
+  if (unit.state != TaskState::kCancelled || unit.attempts.empty()) return false;
+  const auto& last = unit.attempts.back();
+  return last.pid > 0 && last.end.time_since_epoch().count() == 0;
+}
+
+// A group that the stopping run would hold still opens when a cleanup step (`always`) sits
+// below it, so that the step can start; its other children are held one by one.
+bool Scheduler::has_cleanup_below(UnitIndex group) const {
+  for (UnitIndex c : graph_.unit(group).children) {
+    const Unit& child = graph_.unit(c);
+    if (graph_.node_of(c).trigger == TriggerRule::kAlways) return true;
+    if (child.kind == UnitKind::kGroup && has_cleanup_below(c)) return true;
+  }
+  return false;
 }
 
 bool Scheduler::held_by_stop(UnitIndex u) const {

@@ -350,6 +350,44 @@ tasks:
   }
 }
 
+TEST(CliRunFailureMode, UnderCancelAnAlwaysTaskWaitsForItsUpstreamToHaveStopped) {
+  Scratch s;  // `long` takes 0.2s to stop after SIGTERM: the cleanup starts after that.
+  auto r = s.run(R"(name: cancel-waits
+failure_mode: cancel
+concurrency: 4
+tasks:
+  - { id: bad, run: sleep 0.05; exit 1 }
+  - id: long
+    kill_grace: 2s
+    argv: [sh, -c, 'trap "sleep 0.2; touch long.ended; exit 3" TERM; sleep 5 & wait']
+  - { id: cleanup, needs: long, trigger: always, run: 'test -e long.ended && touch cleanup.ok' }
+)");
+  EXPECT_EQ(r.exit_code, 1) << describe(r);
+  EXPECT_TRUE(task_line(r, "long", "cancelled")) << describe(r);
+  EXPECT_TRUE(s.exists("cleanup.ok")) << describe(r);
+}
+
+TEST(CliRunFailureMode, AStoppingRunOpensAGroupForTheCleanupStepInIt) {
+  Scratch s;  // SPEC 3.4: stop starts nothing new except `always` tasks, wherever they are.
+  auto r = s.run(R"(name: group-cleanup
+failure_mode: stop
+concurrency: 4
+tasks:
+  - { id: bad, run: sleep 0.05; exit 1 }
+  - { id: long, run: sleep 0.2 }
+  - id: g
+    needs: long
+    tasks:
+      - { id: work, run: touch work.marker }
+      - { id: tidy, trigger: always, run: touch tidy.marker }
+  - { id: after, needs: g.tidy, trigger: always, run: touch after.marker }
+)");
+  EXPECT_EQ(r.exit_code, 1) << describe(r);
+  EXPECT_TRUE(s.exists("tidy.marker")) << describe(r);
+  EXPECT_TRUE(s.exists("after.marker")) << describe(r);
+  EXPECT_FALSE(s.exists("work.marker")) << describe(r);
+}
+
 TEST(CliRunFailureMode, TasksHeldBackAfterABackoffOrABreakerAreRecordedAsPending) {
   Scratch s;  // docs/failure-handling.md: such a task goes back to `pending`, in the store too.
   auto r = s.run(R"(name: held
