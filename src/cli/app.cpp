@@ -27,12 +27,20 @@ int print_help(CLI::App& app, int argc, char** argv) {
     std::cout << app.help();
     return kExitOk;
   }
+  if (std::string_view(argv[2]) == "help") {
+    std::cout << "Usage: baton help [COMMAND]\nPrints the help of baton, or of COMMAND: the same "
+                 "as 'baton --help' or 'baton COMMAND --help'.\n";
+    return kExitOk;
+  }
   auto* sub = command_named(app, argv[2]);
   if (!sub) {
+    std::vector<std::string_view> names;
+    for (const auto* command : app.get_subcommands({})) names.push_back(command->get_name());
+    std::string hint = load::did_you_mean(argv[2], names);
     std::cerr << fmt::format(
-        "baton help: unknown command '{}'\nRun 'baton --help' for the list "
-        "of commands.\n",
-        argv[2]);
+        "baton help: unknown command '{}'{}\nRun 'baton --help' for the "
+        "list of commands.\n",
+        argv[2], hint.empty() ? "" : " (" + hint + ")");
     return kExitInvalid;
   }
   std::cout << sub->help("baton");
@@ -113,15 +121,17 @@ int run(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
-  } catch (const CLI::ExtrasError& e) {
-    if (auto message = unknown_option(app, argc, argv)) {
+  } catch (const CLI::ParseError& e) {
+    auto message =
+        dynamic_cast<const CLI::ExtrasError*>(&e) ? unknown_option(app, argc, argv) : std::nullopt;
+    if (message) {
       std::cerr << *message;
+    } else if (argc > 1 && command_named(app, argv[1])) {  // Said as every command says it.
+      std::cerr << fmt::format("baton {}: {}\nRun 'baton {} --help' for its options.\n", argv[1],
+                               e.what(), argv[1]);
     } else {
       app.exit(e);
     }
-    return kExitInvalid;
-  } catch (const CLI::ParseError& e) {
-    app.exit(e);
     return kExitInvalid;
   } catch (const std::exception& e) {
     // An operational failure no command expected (a corrupt store, say): said, not a crash.

@@ -21,8 +21,9 @@ std::optional<model::Workflow> take_or_report(load::LoadResult& result, const st
   std::size_t shown = std::min(all.size(), kMaxDiagnosticsPerFile);
   for (std::size_t i = 0; i < shown; ++i) std::cerr << all[i].to_string() << '\n';
   if (result.error_count > shown) {
-    std::cerr << fmt::format("{}: {} more errors not shown; `baton validate {}` lists them all\n",
-                             file, result.error_count - shown, file);
+    std::size_t more = result.error_count - shown;
+    std::cerr << fmt::format("{}: {} more error{} not shown; `baton validate {}` lists them all\n",
+                             file, more, more == 1 ? "" : "s", file);
   }
   exit_code = kExitInvalid;
   return std::nullopt;

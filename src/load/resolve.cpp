@@ -196,7 +196,13 @@ void Resolver::resolve_templates(const std::vector<TemplateSite>& sites) {
       continue;
     }
     if (!scan.error.empty()) {
-      sink_.error(site.pos,
+      // At the `${{` the error is about: the how-manyth of the string's.
+      std::size_t n = 0;
+      for (std::size_t at = site.text.find("${{"); at < scan.error_offset;
+           at = site.text.find("${{", at + 3)) {
+        ++n;
+      }
+      sink_.error(pos_of(n),
                   fmt::format("{} in '{}' of {}", scan.error, site.key, label(site.node)));
       continue;
     }

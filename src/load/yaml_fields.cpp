@@ -181,6 +181,19 @@ std::optional<Duration> FieldReader::duration(const yaml::Node& value, std::stri
                                            key, value.text()));
     return std::nullopt;
   }
+  if (value.is_scalar() && !value.text().empty()) {
+    const std::string& text = value.text();
+    if (text[0] == '-' && model::parse_duration(text.substr(1))) {
+      error(value, fmt::format("'{}' cannot be negative, got {}", key, text));
+      return std::nullopt;
+    }
+    if (!model::parse_duration(text) && model::is_duration_shape(text)) {
+      error(value, fmt::format("'{}' is out of range: at most 1e12 seconds (about 31,000 years), "
+                               "got {}",
+                               key, shown(text)));
+      return std::nullopt;
+    }
+  }
   if (value.is_scalar()) {
     auto parsed = model::parse_duration(value.text());
     // SPEC 1.1: a number, or a string of unit terms; a quoted number is neither.

@@ -46,6 +46,21 @@ std::optional<Duration> duration_from_seconds(double seconds) {
   return Duration(static_cast<Duration::rep>(std::llround(seconds * 1e3)));
 }
 
+bool is_duration_shape(std::string_view text) {
+  if (text.empty()) return false;
+  std::string_view rest = text;
+  while (!rest.empty()) {
+    if (!take_number(rest)) return false;
+    std::size_t unit_len = 0;
+    while (unit_len < rest.size() && std::isalpha(static_cast<unsigned char>(rest[unit_len]))) {
+      ++unit_len;
+    }
+    if (!unit_milliseconds(rest.substr(0, unit_len))) return false;
+    rest.remove_prefix(unit_len);
+  }
+  return true;
+}
+
 std::optional<Duration> parse_duration(std::string_view text) {
   if (text.empty() || text.size() > 64) return std::nullopt;
   std::string_view rest = text;

@@ -13,6 +13,10 @@ namespace baton::model {
 /// A bare number is seconds. Returns nullopt for anything else, including negatives and overflow.
 std::optional<Duration> parse_duration(std::string_view text);
 
+/// True if `text` is written as a duration (unit terms such as `1h30m`), whatever its size:
+/// what parse_duration refuses only for being too large.
+bool is_duration_shape(std::string_view text);
+
 /// Seconds (may be fractional) to a Duration; nullopt if negative, not finite or too large.
 std::optional<Duration> duration_from_seconds(double seconds);
 

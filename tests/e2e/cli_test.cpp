@@ -249,9 +249,12 @@ TEST(CliUsage, HelpIsACommandToo) {
   auto one = run_baton({"help", "logs"});
   EXPECT_EQ(one.exit_code, 0) << describe(one);
   EXPECT_EQ(one.out, run_baton({"logs", "--help"}).out);
-  auto unknown = run_baton({"help", "nope"});
+  auto unknown = run_baton({"help", "rnu"});
   EXPECT_EQ(unknown.exit_code, 2) << describe(unknown);
-  EXPECT_THAT(unknown.err, HasSubstr("baton help: unknown command 'nope'"));
+  EXPECT_THAT(unknown.err, HasSubstr("baton help: unknown command 'rnu' (did you mean 'run'?)"));
+  auto itself = run_baton({"help", "help"});
+  EXPECT_EQ(itself.exit_code, 0) << describe(itself);
+  EXPECT_THAT(itself.out, HasSubstr("Usage: baton help [COMMAND]"));
 }
 
 TEST(CliUsage, NoCommandExits2) {
@@ -335,6 +338,14 @@ TEST(CliValidate, ListsEveryErrorWhileRunShowsTheFirstTwentyAndPointsToValidate)
   ASSERT_EQ(lines.size(), 21u) << r.err;
   EXPECT_EQ(lines[20],
             bad + ": 5 more errors not shown; `baton validate " + bad + "` lists them all");
+  yaml += "  - { id: t25, run: make, timeout: soon }\n";  // 26 errors: one more than 25.
+  for (int i = 21; i < 26; ++i) {  // Keep 21 of them: one more than are shown, singular.
+    auto at = yaml.find("id: t" + std::to_string(i) + ",");
+    yaml.replace(yaml.find("timeout: soon", at), 13, "timeout: 1s");
+  }
+  dir.write("many.yaml", yaml);
+  EXPECT_EQ(lines_of(run_baton({"plan", bad}).err).back(),
+            bad + ": 1 more error not shown; `baton validate " + bad + "` lists them all");
 }
 
 TEST(CliValidate, DirectoryIsNotCalledAnEmptyFile) {
