@@ -10,6 +10,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/store_input.hpp"
+#include "load/load.hpp"
 
 namespace baton::cli {
 namespace {
@@ -35,9 +36,10 @@ void execute(const LogsOptions& opts, const std::string& state, int& exit_code) 
     }
     const auto& attempts = opts.compensation ? task.compensations : task.attempts;
     if (attempts.empty()) {
-      std::cerr << fmt::format("{}: {} has no {} in run {} ({})\n", command, opts.path,
+      std::cerr << fmt::format("{}: {} has no {} in run {} ({}{})\n", command, opts.path,
                                opts.compensation ? "compensation attempts" : "attempts", run->id,
-                               task.row.state);
+                               task.row.state,
+                               task.row.reason.empty() ? "" : ": " + task.row.reason);
       exit_code = kExitInvalid;
       return;
     }
@@ -81,6 +83,20 @@ void execute(const LogsOptions& opts, const std::string& state, int& exit_code) 
                                chosen->number, opts.path, chosen->error);
     }
     return;
+  }
+  // A task of the workflow that never started was never recorded: it is pending, not unknown.
+  if (auto workflow = load::load_workflow_text(run->workflow_text, run->file); workflow.workflow) {
+    for (const auto& node : workflow.workflow->nodes) {
+      if (node.path != opts.path || node.parent == model::kNoNode) continue;
+      if (node.is_group()) {
+        std::cerr << fmt::format("{}: {} is a group: logs are its tasks'\n", command, opts.path);
+      } else {
+        std::cerr << fmt::format("{}: {} has no attempts in run {} (pending: it never started)\n",
+                                 command, opts.path, run->id);
+      }
+      exit_code = kExitInvalid;
+      return;
+    }
   }
   std::cerr << fmt::format("{}: run {} has no task '{}'", command, run->id, opts.path);
   if (!known.empty() && known.size() <= 10) {

@@ -421,6 +421,30 @@ tasks:
   }
 }
 
+TEST(CliLogs, ATaskThatNeverStartedIsPendingAndAGroupHasNoLogOfItsOwn) {
+  Scratch s;
+  auto r = s.run(R"(name: held
+failure_mode: stop
+tasks:
+  - { id: bad, run: exit 1 }
+  - id: later
+    needs: bad
+    trigger: all_done
+    tasks:
+      - { id: step, run: 'true' }
+)",
+                 {"--jobs", "1"});
+  ASSERT_EQ(r.exit_code, 1) << describe(r);
+  auto id = newest_run_id(s);
+  auto step = baton_on(s, {"logs", "last", "later.step"});
+  EXPECT_EQ(step.exit_code, 2) << describe(step);
+  EXPECT_EQ(step.err, "baton logs: later.step has no attempts in run " + id +
+                          " (pending: it never started)\n");
+  auto group = baton_on(s, {"logs", "last", "later"});
+  EXPECT_EQ(group.exit_code, 2) << describe(group);
+  EXPECT_EQ(group.err, "baton logs: later is a group: logs are its tasks'\n");
+}
+
 TEST(CliLogs, AnUnknownAttemptExits2) {
   Scratch s;
   ASSERT_EQ(s.run(kLogged).exit_code, 1);
@@ -430,7 +454,8 @@ TEST(CliLogs, AnUnknownAttemptExits2) {
   EXPECT_EQ(r.err, "baton logs: flaky has no attempt 5 (attempts 1 to 2)\n");
   auto none = baton_on(s, {"logs", "last", "gate"});
   EXPECT_EQ(none.exit_code, 2) << describe(none);
-  EXPECT_EQ(none.err, "baton logs: gate has no attempts in run " + id + " (skipped)\n");
+  EXPECT_EQ(none.err, "baton logs: gate has no attempts in run " + id +
+                          " (skipped: upstream_failed: boom)\n");
   auto no_compensation = baton_on(s, {"logs", "last", "boom", "--compensation"});
   EXPECT_EQ(no_compensation.exit_code, 2) << describe(no_compensation);
 }
