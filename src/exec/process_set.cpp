@@ -126,6 +126,22 @@ std::optional<std::string_view> path_of(const std::vector<std::string>& env) {
   return std::nullopt;
 }
 
+// What sh will not read as a script after the kernel refused to execute it: an ELF file (for
+// another machine, or damaged), or anything with a NUL byte near its start.
+bool looks_binary(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  char head[512];
+  ssize_t n = ::read(fd, head, sizeof head);
+  ::close(fd);
+  if (n <= 0) return false;
+  std::string_view text(head, static_cast<std::size_t>(n));
+  return text.starts_with(
+             "\x7f"
+             "ELF") ||
+         text.find('\0') != std::string_view::npos;
+}
+
 // Looks `name` up in `dirs` as execvp would in the child: the first executable regular file
 // wins, an empty entry is the current directory, and relative entries are taken from `cwd`.
 // Returns the path to exec (relative ones are resolved again after the child's chdir), or
@@ -322,6 +338,10 @@ Result<pid_t> ProcessSet::spawn(const LaunchSpec& spec, int log_fd, int& shell_s
     int error = 0;
     script = search ? search_path(own_path_.value_or(""), name, spec.cwd, error) : program;
     if (script.empty()) return as_shell_would(error);
+    if (looks_binary(script.front() == '/' || spec.cwd.empty() ? script
+                                                               : spec.cwd + "/" + script)) {
+      return as_shell_would(ENOEXEC);  // The shell refuses a binary too: 126.
+    }
     argv_buffer_.front() = script.data();
     argv_buffer_.insert(argv_buffer_.begin(), const_cast<char*>("/bin/sh"));
     request.program = "/bin/sh";

@@ -520,16 +520,23 @@ TEST(CliRunExit, ARunStringWithoutAShellRunsAScriptWithoutShebangAsTheShellWould
   };
   write_script("greet.sh", "echo \"hello $1\" > greeted\n");
   write_script("lost.sh", "no-such-command-anywhere\n");
+  write_script("binary", std::string("\x7f"
+                                     "ELF\2\1\1",
+                                     7) +
+                             std::string(8, '\0'));
   auto r = s.run(R"(name: no-shebang
 tasks:
   - { id: greet, run: ./greet.sh world }
   - { id: lost, run: ./lost.sh }
+  - { id: binary, run: ./binary }
 )");
   EXPECT_EQ(r.exit_code, 1) << describe(r);
   EXPECT_TRUE(task_line(r, "greet", "succeeded")) << describe(r);
   EXPECT_EQ(s.read("greeted"), "hello world\n");
   EXPECT_TRUE(task_line(r, "lost", "failed", "exit 127")) << describe(r);
   EXPECT_THAT(read_file(s.logs() / "lost.1.log"), HasSubstr("not found"));
+  EXPECT_TRUE(task_line(r, "binary", "failed", "exit 126")) << "sh does not read binaries";
+  EXPECT_THAT(read_file(s.logs() / "binary.1.log"), HasSubstr("Exec format error"));
 }
 
 TEST(CliRunExit, SignalledTaskFailsNamingTheSignal) {
