@@ -7,6 +7,7 @@
 
 #include "fuzz_check.hpp"
 #include "load/load.hpp"
+#include "load/yaml_fields.hpp"
 #include "model/ids.hpp"
 
 namespace {
@@ -19,8 +20,9 @@ constexpr char kFile[] = "fuzz.yaml";
 void check_diagnostics(const load::LoadResult& result) {
   BATON_FUZZ_CHECK(!result.diagnostics.empty(), "refused without a diagnostic");
   BATON_FUZZ_CHECK(result.error_count >= 1, "diagnostics but no error counted");
-  BATON_FUZZ_CHECK(result.diagnostics.size() <= baton::kMaxDiagnosticsPerFile + 1,
-                   "more diagnostics than the cap");
+  BATON_FUZZ_CHECK(result.diagnostics.size() <= result.error_count + 1 &&
+                       result.diagnostics.size() <= load::kMaxDiagnosticsKept + 1,
+                   "more diagnostics than errors found, or than the bound");
   for (const auto& d : result.diagnostics) {
     BATON_FUZZ_CHECK(d.file == kFile, "a diagnostic names another file");
     BATON_FUZZ_CHECK(!d.message.empty(), "a diagnostic without a message");

@@ -14,9 +14,7 @@ namespace baton::load {
 
 void DiagnosticSink::error(model::SourcePos pos, std::string message, std::string hint) {
   ++count_;
-  // Kept beyond the cap so that the first ones in file order can be chosen; bounded all the same.
-  constexpr std::size_t kMaxKept = 100'000;
-  if (diagnostics_.size() < kMaxKept) {
+  if (diagnostics_.size() < kMaxDiagnosticsKept) {
     diagnostics_.push_back({file_, pos.line, pos.column, std::move(message), std::move(hint)});
   }
 }

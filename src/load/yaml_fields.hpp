@@ -17,7 +17,10 @@
 
 namespace baton::load {
 
-/// The diagnostics of one file: every one found, up to a bound that hostile input cannot pass.
+/// The most diagnostics one file keeps: hostile input cannot make more (the rest are counted).
+inline constexpr std::size_t kMaxDiagnosticsKept = 100'000;
+
+/// The diagnostics of one file: every one found, up to kMaxDiagnosticsKept.
 class DiagnosticSink {
  public:
   explicit DiagnosticSink(std::string file) : file_(std::move(file)) {}
