@@ -21,6 +21,19 @@ CLI::App* command_named(CLI::App& app, std::string_view name) {
   return nullptr;
 }
 
+// "unknown command 'X' (did you mean 'Y'?)", as `baton X` and `baton help X` say it.
+int unknown_command(CLI::App& app, std::string_view who, std::string_view word) {
+  std::vector<std::string_view> names;
+  for (const auto* command : app.get_subcommands({})) names.push_back(command->get_name());
+  names.push_back("help");
+  std::string hint = load::did_you_mean(word, names);
+  std::cerr << fmt::format(
+      "{}: unknown command '{}'{}\nRun 'baton --help' for the list of "
+      "commands.\n",
+      who, word, hint.empty() ? "" : " (" + hint + ")");
+  return kExitInvalid;
+}
+
 // `baton help [COMMAND]`, as git and cargo have it: the same text as --help.
 int print_help(CLI::App& app, int argc, char** argv) {
   if (argc < 3) {
@@ -33,16 +46,7 @@ int print_help(CLI::App& app, int argc, char** argv) {
     return kExitOk;
   }
   auto* sub = command_named(app, argv[2]);
-  if (!sub) {
-    std::vector<std::string_view> names;
-    for (const auto* command : app.get_subcommands({})) names.push_back(command->get_name());
-    std::string hint = load::did_you_mean(argv[2], names);
-    std::cerr << fmt::format(
-        "baton help: unknown command '{}'{}\nRun 'baton --help' for the "
-        "list of commands.\n",
-        argv[2], hint.empty() ? "" : " (" + hint + ")");
-    return kExitInvalid;
-  }
+  if (!sub) return unknown_command(app, "baton help", argv[2]);
   std::cout << sub->help("baton");
   return kExitOk;
 }
@@ -101,17 +105,8 @@ int run(int argc, char** argv) {
   add_graph_command(app, exit_code);
   add_schema_command(app, exit_code);
   if (argc > 1 && std::string_view(argv[1]) == "help") return print_help(app, argc, argv);
-  std::vector<std::string_view> names;
-  for (const auto* sub : app.get_subcommands({})) names.push_back(sub->get_name());
-  names.push_back("help");
-  if (argc > 1 && argv[1][0] != '-' &&
-      std::find(names.begin(), names.end(), argv[1]) == names.end()) {
-    std::string hint = load::did_you_mean(argv[1], names);
-    std::cerr << fmt::format(
-        "baton: unknown command '{}'{}\nRun 'baton --help' for the list of "
-        "commands.\n",
-        argv[1], hint.empty() ? "" : " (" + hint + ")");
-    return kExitInvalid;
+  if (argc > 1 && argv[1][0] != '-' && !command_named(app, argv[1])) {
+    return unknown_command(app, "baton", argv[1]);
   }
   try {
     app.parse(argc, argv);
