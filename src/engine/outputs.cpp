@@ -8,7 +8,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <nlohmann/json.hpp>
@@ -132,20 +131,6 @@ std::vector<std::string> fanout_items(const std::string& value) {
     if (line.find_first_not_of(" \t") != std::string_view::npos) items.emplace_back(line);
   }
   return items;
-}
-
-std::string output_variable(std::string_view task_path, std::string_view key) {
-  std::string name = "BATON_OUT_";
-  auto append = [&name](std::string_view part) {
-    for (char c : part) {
-      auto u = static_cast<unsigned char>(c);
-      name += std::isalnum(u) ? static_cast<char>(std::toupper(u)) : '_';
-    }
-  };
-  append(task_path);
-  name += '_';
-  append(key);
-  return name;
 }
 
 }  // namespace baton::engine

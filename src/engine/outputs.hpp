@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "baton/result.hpp"
+#include "model/templates.hpp"
 
 namespace baton::engine {
 
@@ -33,8 +34,6 @@ Result<Outputs> checked_outputs(const Outputs& outputs);
 /// item per non-empty line.
 std::vector<std::string> fanout_items(const std::string& value);
 
-/// `BATON_OUT_<TASK>_<KEY>`: upper-cased, every other character than A-Z and 0-9 turned to `_`
-/// (`build.compile`, `version` -> `BATON_OUT_BUILD_COMPILE_VERSION`).
-std::string output_variable(std::string_view task_path, std::string_view key);
+using model::output_variable;  // The loader names these variables in its messages too.
 
 }  // namespace baton::engine

@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cctype>
 #include <unordered_set>
 
 #include "load/did_you_mean.hpp"
@@ -241,19 +240,14 @@ void Resolver::resolve_templates(const std::vector<TemplateSite>& sites) {
             break;
           }
           if (workflow_.nodes[*target].foreach) {
-            std::string variable = workflow_.nodes[*target].path + "[0]_" + meaning.key;
-            for (char& c : variable) {
-              c = std::isalnum(static_cast<unsigned char>(c))
-                      ? static_cast<char>(std::toupper(static_cast<unsigned char>(c)))
-                      : '_';
-            }
-            sink_.error(
-                at,
-                fmt::format("template '${{{{ {} }}}}' in '{}' of {}: '{}' fans out, so "
-                            "its outputs are its instances', one per item",
-                            shown(expr.text), site.key, label(site.node),
-                            workflow_.nodes[*target].path),
-                fmt::format("a task that needs it reads $BATON_OUT_{} and the like", variable));
+            std::string variable =
+                model::output_variable(workflow_.nodes[*target].path + "[0]", meaning.key);
+            sink_.error(at,
+                        fmt::format("template '${{{{ {} }}}}' in '{}' of {}: '{}' fans out, so "
+                                    "its outputs are its instances', one per item",
+                                    shown(expr.text), site.key, label(site.node),
+                                    workflow_.nodes[*target].path),
+                        fmt::format("a task that needs it reads ${} and the like", variable));
             break;
           }
           const auto& outputs = workflow_.nodes[*target].outputs;

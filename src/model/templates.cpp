@@ -1,5 +1,7 @@
 #include "model/templates.hpp"
 
+#include <cctype>
+
 namespace baton::model {
 namespace {
 
@@ -68,6 +70,20 @@ std::optional<std::string> expand_templates(
   }
   out.append(text.substr(at));
   return out;
+}
+
+std::string output_variable(std::string_view task_path, std::string_view key) {
+  std::string name = "BATON_OUT_";
+  auto append = [&name](std::string_view part) {
+    for (char c : part) {
+      auto u = static_cast<unsigned char>(c);
+      name += std::isalnum(u) ? static_cast<char>(std::toupper(u)) : '_';
+    }
+  };
+  append(task_path);
+  name += '_';
+  append(key);
+  return name;
 }
 
 }  // namespace baton::model

@@ -42,4 +42,8 @@ std::optional<std::string> expand_templates(
     std::string_view text, const std::function<std::optional<std::string>(std::string_view)>& value,
     std::string& missing);
 
+/// `BATON_OUT_<TASK>_<KEY>`: upper-cased, every other character than A-Z and 0-9 turned to `_`
+/// (`build.compile`, `version` -> `BATON_OUT_BUILD_COMPILE_VERSION`).
+std::string output_variable(std::string_view task_path, std::string_view key);
+
 }  // namespace baton::model
