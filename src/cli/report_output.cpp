@@ -9,6 +9,7 @@
 #include "cli/store_input.hpp"
 #include "report/html.hpp"
 #include "report/json_report.hpp"
+#include "report/json_text.hpp"
 #include "report/markdown.hpp"
 
 namespace baton::cli {
@@ -39,13 +40,6 @@ Result<void> write_file(const std::filesystem::path& path, const std::string& te
   return {};
 }
 
-// Logs, outputs and fan-out items are a task's bytes, not necessarily UTF-8, which JSON must be:
-// a stray byte becomes U+FFFD rather than failing the report.
-template <typename Json>
-std::string dump_json(const Json& document) {
-  return document.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
-}
-
 }  // namespace
 
 std::string render_report(store::Store& store, const store::RunRow& run,
@@ -55,7 +49,7 @@ std::string render_report(store::Store& store, const store::RunRow& run,
     case ReportFormat::kMarkdown:
       return report::render_markdown(r.report, r.metrics);
     case ReportFormat::kJson:
-      return dump_json(report::report_json(r.report, r.metrics));
+      return report::json_text(report::report_json(r.report, r.metrics));
     case ReportFormat::kHtml:
       return report::render_html(report::report_json(r.report, r.metrics));
   }
@@ -73,7 +67,7 @@ Result<std::string> write_run_reports(store::Store& store, const store::RunRow& 
   auto html = std::async(std::launch::async, [&document] { return report::render_html(document); });
   auto markdown = report::render_markdown(r.report, r.metrics);
   auto written = write_file(dir / "report.md", markdown);
-  if (written) written = write_file(dir / "report.json", dump_json(document));
+  if (written) written = write_file(dir / "report.json", report::json_text(document));
   if (written) written = write_file(dir / "report.html", html.get());
   if (!written) return unexpected(written.error());
   return markdown;

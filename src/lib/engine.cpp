@@ -10,6 +10,7 @@
 #include "lib/run_record.hpp"
 #include "report/html.hpp"
 #include "report/json_report.hpp"
+#include "report/json_text.hpp"
 #include "report/markdown.hpp"
 #include "report/metrics.hpp"
 #include "report/run_report.hpp"
@@ -59,7 +60,7 @@ std::string RunResult::report(ReportFormat format) const {
     case ReportFormat::kMarkdown:
       return report::render_markdown(run, metrics);
     case ReportFormat::kJson:
-      return report::report_json(run, metrics).dump(2) + "\n";
+      return report::json_text(report::report_json(run, metrics));
     case ReportFormat::kHtml:
       return report::render_html(report::report_json(run, metrics));
   }

@@ -84,10 +84,19 @@ AttemptView read_attempt(const json& attempt, std::optional<double> origin) {
   return view;
 }
 
+// `object[key]` if it is a string, else empty; read in place.
+std::string_view field_string(const json& object, std::string_view key) {
+  const json* value = find(object, key);
+  if (value == nullptr || !value->is_string()) return {};
+  return value->get_ref<const std::string&>();
+}
+
 std::vector<AttemptView> read_attempts(const json& list, std::optional<double> origin) {
   std::vector<AttemptView> out;
+  if (!list.is_array() || list.empty()) return out;
+  out.reserve(list.size());
   for (const auto& attempt : list) {
-    if (!attempt.is_object() || !parse_time(field_text(attempt, "start"))) continue;
+    if (!attempt.is_object() || !parse_time(field_string(attempt, "start"))) continue;
     out.push_back(read_attempt(attempt, origin));
   }
   return out;
@@ -143,6 +152,7 @@ TaskView read_task(const json& task, std::optional<double> origin) {
 // A compensation listed only in the run's `compensations` becomes a single bar of its task.
 void add_listed_compensations(const json& report, std::optional<double> origin,
                               std::vector<TaskView>& tasks) {
+  if (field_array(report, "compensations").empty()) return;
   std::map<std::string, TaskView*, std::less<>> by_path;
   for (auto& task : tasks) by_path.emplace(task.path, &task);
   for (const auto& entry : field_array(report, "compensations")) {
@@ -257,6 +267,7 @@ ReportView read_view(const json& report) {
     for (const auto& attempt : field_array(task, "attempts")) all_attempts.push_back(&attempt);
   }
   const auto origin = run_origin(run, all_attempts);
+  view.tasks.reserve(field_array(report, "tasks").size());  // A TaskView is large to move.
   for (const auto& task : field_array(report, "tasks")) {
     if (task.is_object()) view.tasks.push_back(read_task(task, origin));
   }

@@ -279,6 +279,16 @@ TEST(LibraryTest, TheReportHasSpecSixShapeAndJsonHasAttempts) {
   ASSERT_FALSE(result.task("build.compile").attempts[0].log.empty());
 }
 
+// An output is a task's bytes: the JSON report replaces what is not UTF-8 instead of throwing.
+TEST(LibraryTest, TheJsonReportTakesOutputsThatAreNotUtf8) {
+  baton::Workflow wf("bytes");
+  wf.task("emit", [](baton::Context& ctx) { ctx.set_output("raw", "ok \xff\xfe end"); });
+  auto result = run(wf);
+  ASSERT_TRUE(result.succeeded());
+  auto json = nlohmann::json::parse(result.report(baton::ReportFormat::kJson));
+  EXPECT_EQ(json["tasks"][0]["outputs"]["raw"], "ok \xef\xbf\xbd\xef\xbf\xbd end");
+}
+
 TEST(LibraryTest, AStateFolderMakesTheRunDurable) {
   auto dir = std::filesystem::temp_directory_path() /
              ("baton-lib-" + std::to_string(::getpid()) + "-durable");
