@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "engine/command_line.hpp"
 #include "model/templates.hpp"
@@ -238,16 +239,24 @@ PreparedLaunch prepare_launch(const RunGraph& graph, UnitIndex leaf, int attempt
     env["BATON_ITEM"] = unit.item;
     env["BATON_ITEM_INDEX"] = std::to_string(unit.item_index);
   }
+  // Two outputs may map to one name (`a-b` and `a_b`, or task `a` key `b_c` and task `a_b` key
+  // `c`): the first set keeps it, the task's own outputs, then its upstreams in `needs` order,
+  // then its groups'. A template names the task exactly (docs/running.md).
+  std::set<std::string> from_outputs;
+  auto set_output = [&](const std::string& task, const std::string& key, const std::string& value) {
+    auto name = output_variable(task, key);
+    if (from_outputs.insert(name).second) env[std::move(name)] = value;
+  };
   if (step == Step::kCompensation) {
     env.insert_or_assign("BATON_COMPENSATING", std::string("1"));
-    for (const auto& [key, value] : unit.outputs) env[output_variable(unit.path, key)] = value;
+    for (const auto& [key, value] : unit.outputs) set_output(unit.path, key, value);
   }
   for (UnitIndex u = leaf; u != kNoUnit; u = graph.unit(u).parent) {
     for (UnitIndex up : graph.unit(u).upstream) {
       for (UnitIndex source : graph.leaves_under(up)) {
         const auto& source_unit = graph.unit(source);
         for (const auto& [key, value] : source_unit.outputs) {
-          env[output_variable(source_unit.path, key)] = value;
+          set_output(source_unit.path, key, value);
         }
       }
     }

@@ -197,6 +197,30 @@ tasks:
   EXPECT_EQ(s.read("v.txt"), "v1");
 }
 
+// `a-b` and `a_b` both give BATON_OUT_A_B_K: the first upstream in `needs` keeps the name, in
+// either order, and a template still reaches the other one.
+TEST(CliRunOutputs, CollidingVariableNamesGoToTheFirstUpstream) {
+  Scratch s;
+  auto r = s.run(R"(name: collide
+tasks:
+  - { id: a-b, run: echo "k=dash" >> "$BATON_OUTPUT" }
+  - { id: a_b, run: echo "k=underscore" >> "$BATON_OUTPUT" }
+  - id: dash-first
+    needs: [a-b, a_b]
+    run: printf '%s' "$BATON_OUT_A_B_K" > dash-first.txt
+  - id: underscore-first
+    needs: [a_b, a-b]
+    run: printf '%s' "$BATON_OUT_A_B_K" > underscore-first.txt
+  - id: exact
+    argv: [sh, -c, 'printf "%s" "$1" > exact.txt', sh, "${{ tasks.a_b.outputs.k }}"]
+    needs: [a-b]
+)");
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_EQ(s.read("dash-first.txt"), "dash");
+  EXPECT_EQ(s.read("underscore-first.txt"), "underscore");
+  EXPECT_EQ(s.read("exact.txt"), "underscore");
+}
+
 TEST(CliRunOutputs, OnlyTheOutputsOfDirectUpstreamsAreInTheEnvironment) {
   Scratch s;
   auto r = s.run(R"(name: scope
