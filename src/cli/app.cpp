@@ -75,6 +75,38 @@ std::optional<std::string> unknown_option(CLI::App& app, int argc, char** argv) 
   return std::nullopt;
 }
 
+// `baton --state DIR runs`: options written before the command, as git and docker take them, are
+// the command's own: the command moves in front of them. It is the first command name that
+// every word before it leads up to as that command's options and their values (so that a value
+// may be a command's name); failing that, the first command name, so that a misspelt option
+// gets the command's own message.
+std::vector<std::string> command_first(CLI::App& app, int argc, char** argv) {
+  std::vector<std::string> words(argv, argv + argc);
+  if (argc < 3 || !words[1].starts_with("-") || words[1] == "--") return words;
+  auto leads_up_to = [&](CLI::App& command, int k) {
+    int i = 1;
+    while (i < k && words[i].starts_with("-")) {
+      const auto eq = words[i].find('=');
+      const auto* option = command.get_option_no_throw(words[i].substr(0, eq));
+      if (option == nullptr) return false;
+      i += (eq == std::string::npos && option->get_items_expected_min() > 0) ? 2 : 1;
+    }
+    return i == k;
+  };
+  int first = 0;
+  for (int k = 2; k < argc; ++k) {
+    auto* command = command_named(app, words[k]);
+    if (!command) continue;
+    if (first == 0) first = k;
+    if (leads_up_to(*command, k)) {
+      first = k;
+      break;
+    }
+  }
+  if (first > 0) std::rotate(words.begin() + 1, words.begin() + first, words.begin() + first + 1);
+  return words;
+}
+
 }  // namespace
 
 int run(int argc, char** argv) {
@@ -104,6 +136,11 @@ int run(int argc, char** argv) {
   add_plan_command(app, exit_code);
   add_graph_command(app, exit_code);
   add_schema_command(app, exit_code);
+  auto words = command_first(app, argc, argv);
+  std::vector<char*> reordered;
+  for (auto& word : words) reordered.push_back(word.data());
+  reordered.push_back(nullptr);
+  argv = reordered.data();
   if (argc > 1 && std::string_view(argv[1]) == "help") return print_help(app, argc, argv);
   if (argc > 1 && argv[1][0] != '-' && !command_named(app, argv[1])) {
     return unknown_command(app, "baton", argv[1]);

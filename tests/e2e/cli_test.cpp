@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include <unistd.h>
+
 #include "baton/version.hpp"
 #include "support/run_process.hpp"
 
@@ -240,6 +242,29 @@ TEST(CliUsage, MisspeltOptionSuggestsTheNearestOneOfItsCommand) {
   EXPECT_EQ(r.exit_code, 2) << describe(r);
   EXPECT_THAT(r.err, HasSubstr("baton run: unknown option '--progres' (did you mean "
                                "'--progress'?)"));
+}
+
+// As git and docker take them: `baton --state DIR runs` is `baton runs --state DIR`.
+TEST(CliUsage, OptionsBeforeTheCommandAreTheCommands) {
+  auto dir = std::filesystem::temp_directory_path() /
+             ("baton-cli-" + std::to_string(::getpid()) + "-leading");
+  std::filesystem::remove_all(dir);
+  auto ran = run_baton({"--state", dir.string(), "--quiet", "run", kRelease});
+  EXPECT_EQ(ran.exit_code, 0) << describe(ran);
+  EXPECT_THAT(ran.out, IsEmpty()) << "--quiet reached run";
+  EXPECT_TRUE(std::filesystem::exists(dir / "baton.db")) << "--state reached run";
+  auto listed = run_baton({"--state=" + dir.string(), "runs"});
+  EXPECT_EQ(listed.exit_code, 0) << describe(listed);
+  EXPECT_THAT(listed.out, HasSubstr("release"));
+  // Options with values, and several of them.
+  auto planned = run_baton({"--jobs", "2", "--format", "json", "plan", kRelease});
+  EXPECT_EQ(planned.exit_code, 0) << describe(planned);
+  EXPECT_THAT(planned.out, HasSubstr("\"jobs\": 2"));
+  // An option the command does not have gets that command's message.
+  auto typo = run_baton({"--jbos", "3", "plan", kRelease});
+  EXPECT_EQ(typo.exit_code, 2) << describe(typo);
+  EXPECT_THAT(typo.err, HasSubstr("baton plan: unknown option '--jbos' (did you mean '--jobs'?)"));
+  std::filesystem::remove_all(dir);
 }
 
 TEST(CliUsage, HelpIsACommandToo) {
