@@ -1,5 +1,5 @@
-// baton::Workflow and baton::Task: a thin builder over detail::WorkflowState, which keeps the
-// nodes as model::Nodes from the start, so that the API and the loader share one model.
+// baton::Workflow and baton::Task: a thin builder over detail::WorkflowState, whose to_model()
+// gives the model the loader gives, so that the API and the loader share one model.
 #include "baton/workflow.hpp"
 
 #include <fmt/format.h>
@@ -17,7 +17,7 @@ namespace {
 
 using detail::WorkflowState;
 
-model::Node& node_of(WorkflowState* state, std::uint32_t node) { return state->draft.nodes[node]; }
+model::Node& node_of(WorkflowState* state, std::uint32_t node) { return state->detail(node); }
 
 std::uint32_t add_callable(WorkflowState& state, Callable fn) {
   if (!fn) throw std::invalid_argument("a callable task needs a callable");
@@ -28,9 +28,7 @@ std::uint32_t add_callable(WorkflowState& state, Callable fn) {
 std::uint32_t add_task(WorkflowState& state, std::uint32_t parent, std::string id, Callable fn) {
   auto callable = add_callable(state, std::move(fn));
   auto index = state.add(parent, std::move(id), model::NodeKind::kLeaf);
-  auto& node = state.draft.nodes[index];
-  node.action = model::ActionKind::kCallable;
-  node.command.callable = static_cast<std::int32_t>(callable);
+  state.entries[index].callable = static_cast<std::int32_t>(callable);
   return index;
 }
 
@@ -40,10 +38,8 @@ std::uint32_t add_command(WorkflowState& state, std::uint32_t parent, std::strin
   if (argv.front().empty()) {
     throw std::invalid_argument(fmt::format("command '{}' starts with an empty program name", id));
   }
-  auto index = state.add(parent, std::move(id), model::NodeKind::kLeaf);
-  auto& node = state.draft.nodes[index];
-  node.action = model::ActionKind::kArgv;
-  node.command.argv = std::move(argv);
+  auto index = state.add(parent, std::move(id), model::NodeKind::kLeaf, model::ActionKind::kArgv);
+  state.detail(index).command.argv = std::move(argv);
   return index;
 }
 
@@ -52,17 +48,13 @@ std::uint32_t add_shell(WorkflowState& state, std::uint32_t parent, std::string 
   if (script.find_first_not_of(" \t\n") == std::string::npos) {
     throw std::invalid_argument(fmt::format("shell command '{}' is empty", id));
   }
-  auto index = state.add(parent, std::move(id), model::NodeKind::kLeaf);
-  auto& node = state.draft.nodes[index];
-  node.action = model::ActionKind::kShell;
-  node.command.shell = std::move(script);
+  auto index = state.add(parent, std::move(id), model::NodeKind::kLeaf, model::ActionKind::kShell);
+  state.detail(index).command.shell = std::move(script);
   return index;
 }
 
 std::uint32_t add_approval(WorkflowState& state, std::uint32_t parent, std::string id) {
-  auto index = state.add(parent, std::move(id), model::NodeKind::kLeaf);
-  state.draft.nodes[index].action = model::ActionKind::kApproval;
-  return index;
+  return state.add(parent, std::move(id), model::NodeKind::kLeaf, model::ActionKind::kApproval);
 }
 
 model::Foreach& foreach_of(model::Node& node) {
@@ -104,7 +96,7 @@ void check(const RetryPolicy& p) {
 
 // ---- Task ------------------------------------------------------------------------------------
 
-const std::string& Task::id() const { return node_of(state_, node_).id; }
+const std::string& Task::id() const { return state_->entries[node_].id; }
 std::string Task::path() const { return state_->path_of(node_); }
 
 Task Task::task(std::string id, Callable fn) {
@@ -128,7 +120,7 @@ Task Task::needs(Task upstream) {
     throw std::invalid_argument(
         fmt::format("'{}' cannot need '{}': it is in another workflow", path(), upstream.path()));
   }
-  state_->needs[node_].push_back(upstream.node_);
+  state_->needs.emplace_back(node_, upstream.node_);
   return *this;
 }
 
@@ -231,7 +223,7 @@ Task Task::foreach (Task source, std::string key) {
   if (source.state_ != state_)
     throw std::invalid_argument("a fan-out source must be in its workflow");
   foreach_of(node_of(state_, node_)).output = std::move(key);
-  state_->foreach_source[node_] = source.node_;
+  state_->entries[node_].foreach_source = source.node_;
   return *this;
 }
 Task Task::max_parallel(int instances) {
@@ -276,12 +268,9 @@ Tasks operator>>(Tasks upstream, Tasks downstream) {
 Workflow::Workflow(std::string name, std::string description)
     : state_(std::make_unique<WorkflowState>()) {
   if (name.empty()) throw std::invalid_argument("a workflow needs a name");
-  state_->draft.name = std::move(name);
-  state_->draft.description = std::move(description);
-  auto& root = state_->draft.nodes.emplace_back();
-  root.kind = model::NodeKind::kGroup;
-  state_->needs.emplace_back();
-  state_->foreach_source.push_back(model::kNoNode);
+  state_->top.name = std::move(name);
+  state_->top.description = std::move(description);
+  state_->entries.emplace_back().kind = model::NodeKind::kGroup;
 }
 Workflow::Workflow(Workflow&&) noexcept = default;
 Workflow& Workflow::operator=(Workflow&&) noexcept = default;
@@ -301,7 +290,7 @@ Task Workflow::approval(std::string id) { return root().approval(std::move(id));
 Task Workflow::root() { return {state_.get(), model::kRoot}; }
 
 Task Workflow::at(const std::string& path) {
-  for (std::uint32_t i = 1; i < state_->draft.nodes.size(); ++i) {
+  for (std::uint32_t i = 1; i < state_->entries.size(); ++i) {
     if (state_->path_of(i) == path) return {state_.get(), i};
   }
   throw std::out_of_range(fmt::format("workflow '{}' has no node '{}'", name(), path));
@@ -309,16 +298,16 @@ Task Workflow::at(const std::string& path) {
 
 Workflow& Workflow::concurrency(int leaves) {
   require_positive(leaves, "concurrency");
-  state_->draft.concurrency = leaves;
+  state_->top.concurrency = leaves;
   return *this;
 }
 Workflow& Workflow::failure_mode(FailureMode mode) {
-  state_->draft.failure_mode = mode;
+  state_->top.failure_mode = mode;
   return *this;
 }
 Workflow& Workflow::pool(std::string name, int slots) {
   require_positive(slots, "a pool's size");
-  state_->draft.pools[std::move(name)] = slots;
+  state_->top.pools[std::move(name)] = slots;
   return *this;
 }
 Workflow& Workflow::breaker(BreakerSpec spec) {
@@ -327,12 +316,12 @@ Workflow& Workflow::breaker(BreakerSpec spec) {
   require_positive(spec.half_open_max, "half_open_max");
   require_longer_than_zero(spec.reset_timeout, "reset_timeout");
   std::string name = spec.name;
-  state_->draft.breakers[std::move(name)] = std::move(spec);
+  state_->top.breakers[std::move(name)] = std::move(spec);
   return *this;
 }
 
-const std::string& Workflow::name() const { return state_->draft.name; }
-std::size_t Workflow::size() const { return state_->draft.nodes.size() - 1; }
+const std::string& Workflow::name() const { return state_->top.name; }
+std::size_t Workflow::size() const { return state_->entries.size() - 1; }
 
 Diagnostics Workflow::validate() const { return state_->to_model().diagnostics; }
 
@@ -350,26 +339,34 @@ Workflow Workflow::load(const std::string& path) {
     }
     throw std::invalid_argument(message);
   }
-  // Back to a draft: the model's pre-order is a valid insertion order, and its resolved edges
+  // Back to entries: the model's pre-order is a valid insertion order, and its resolved edges
   // become `needs` (sequential edges too, which the group's strategy would add again: harmless).
   Workflow wf;
   wf.state_ = std::make_unique<WorkflowState>();
   auto& state = *wf.state_;
   state.folder = std::filesystem::absolute(path).parent_path();
-  state.draft = std::move(*loaded.workflow);
-  std::size_t n = state.draft.nodes.size();
-  state.needs.assign(n, {});
-  state.foreach_source.assign(n, model::kNoNode);
-  for (std::uint32_t i = 0; i < n; ++i) {
-    auto& node = state.draft.nodes[i];
+  model::Workflow& loaded_workflow = *loaded.workflow;
+  std::vector<model::Node> nodes = std::move(loaded_workflow.nodes);
+  state.top = std::move(loaded_workflow);
+  state.top.nodes.clear();
+  state.entries.resize(nodes.size());
+  for (std::uint32_t i = 0; i < nodes.size(); ++i) {
+    auto& node = nodes[i];
+    auto& entry = state.entries[i];
     for (const auto& up : node.upstream) {
-      if (!node.foreach || up.node != node.foreach->from_node) state.needs[i].push_back(up.node);
+      if (!node.foreach || up.node != node.foreach->from_node) state.needs.emplace_back(i, up.node);
     }
-    if (node.foreach && node.foreach->is_dynamic())
-      state.foreach_source[i] = node.foreach->from_node;
+    if (node.foreach && node.foreach->is_dynamic()) entry.foreach_source = node.foreach->from_node;
+    entry.id = std::move(node.id);
+    entry.parent = node.parent;
+    entry.kind = node.kind;
+    entry.action = node.action;
+    entry.callable = node.command.callable;
     node.upstream.clear();
     node.path.clear();
+    node.children.clear();
     node.effective.reset();
+    entry.detail = std::make_unique<model::Node>(std::move(node));
   }
   return wf;
 }

@@ -23,20 +23,41 @@ bool contains(const model::Workflow& wf, NodeIndex ancestor, NodeIndex node) {
   return false;
 }
 
-// Lays the draft out in pre-order, as a file would list it.
-struct Layout {
-  std::vector<NodeIndex> order;   // New index -> draft index.
-  std::vector<NodeIndex> new_of;  // Draft index -> new index.
+// Each entry's children in the order they were added: the entries grouped by parent with a
+// counting sort, which keeps that order.
+struct Children {
+  std::vector<std::uint32_t> first;  // Per entry, into `list`; first[i + 1] ends its range.
+  std::vector<NodeIndex> list;
 
-  explicit Layout(const model::Workflow& draft) : new_of(draft.nodes.size(), model::kNoNode) {
+  explicit Children(const std::vector<WorkflowState::Entry>& entries)
+      : first(entries.size() + 1, 0), list(entries.empty() ? 0 : entries.size() - 1) {
+    for (std::size_t i = 1; i < entries.size(); ++i) ++first[entries[i].parent + 1];
+    for (std::size_t i = 1; i < first.size(); ++i) first[i] += first[i - 1];
+    std::vector<std::uint32_t> next(first.begin(), first.end() - 1);
+    for (std::size_t i = 1; i < entries.size(); ++i) {
+      list[next[entries[i].parent]++] = static_cast<NodeIndex>(i);
+    }
+  }
+  std::pair<const NodeIndex*, const NodeIndex*> of(NodeIndex n) const {
+    return {list.data() + first[n], list.data() + first[n + 1]};
+  }
+};
+
+// Lays the entries out in pre-order, as a file would list them.
+struct Layout {
+  std::vector<NodeIndex> order;   // New index -> entry index.
+  std::vector<NodeIndex> new_of;  // Entry index -> new index.
+
+  explicit Layout(const Children& children) : new_of(children.first.size() - 1, model::kNoNode) {
+    order.reserve(new_of.size());
     std::vector<NodeIndex> stack{model::kRoot};
     while (!stack.empty()) {
       NodeIndex n = stack.back();
       stack.pop_back();
       new_of[n] = static_cast<NodeIndex>(order.size());
       order.push_back(n);
-      const auto& children = draft.nodes[n].children;
-      stack.insert(stack.end(), children.rbegin(), children.rend());
+      auto [begin, end] = children.of(n);
+      for (auto it = end; it != begin;) stack.push_back(*--it);
     }
   }
 };
@@ -69,30 +90,35 @@ void add_template_sites(const model::Node& node, NodeIndex index,
 
 }  // namespace
 
-std::uint32_t WorkflowState::add(std::uint32_t parent, std::string id, model::NodeKind kind) {
+std::uint32_t WorkflowState::add(std::uint32_t parent, std::string id, model::NodeKind kind,
+                                 model::ActionKind action) {
   if (!model::is_valid_id(id)) {
     throw std::invalid_argument(fmt::format(
         "invalid id '{}': expected letters, digits, '_' or '-', starting with a letter", id));
   }
-  if (draft.nodes[parent].is_leaf()) {
+  if (entries[parent].kind == model::NodeKind::kLeaf) {
     throw std::invalid_argument(
         fmt::format("'{}' is a task, not a group: it cannot hold '{}'", path_of(parent), id));
   }
-  auto index = static_cast<std::uint32_t>(draft.nodes.size());
-  model::Node& node = draft.nodes.emplace_back();
-  node.id = std::move(id);
-  node.kind = kind;
-  node.parent = parent;
-  draft.nodes[parent].children.push_back(index);
-  needs.emplace_back();
-  foreach_source.push_back(model::kNoNode);
+  auto index = static_cast<std::uint32_t>(entries.size());
+  Entry& entry = entries.emplace_back();
+  entry.id = std::move(id);
+  entry.parent = parent;
+  entry.kind = kind;
+  entry.action = action;
   return index;
+}
+
+model::Node& WorkflowState::detail(std::uint32_t node) {
+  auto& detail = entries[node].detail;
+  if (!detail) detail = std::make_unique<model::Node>();
+  return *detail;
 }
 
 std::string WorkflowState::path_of(std::uint32_t node) const {
   std::string path;
-  for (NodeIndex n = node; n != model::kRoot && n != model::kNoNode; n = draft.nodes[n].parent) {
-    path = path.empty() ? draft.nodes[n].id : draft.nodes[n].id + "." + path;
+  for (NodeIndex n = node; n != model::kRoot && n != model::kNoNode; n = entries[n].parent) {
+    path = path.empty() ? entries[n].id : entries[n].id + "." + path;
   }
   return path;
 }
@@ -100,27 +126,36 @@ std::string WorkflowState::path_of(std::uint32_t node) const {
 WorkflowState::Built WorkflowState::to_model() const {
   Built built;
   model::Workflow& wf = built.workflow;
-  wf.file = draft.name;
-  wf.name = draft.name;
-  wf.description = draft.description;
-  wf.concurrency = draft.concurrency;
-  wf.failure_mode = draft.failure_mode;
-  wf.pools = draft.pools;
-  wf.breakers = draft.breakers;
+  wf.file = top.name;
+  wf.name = top.name;
+  wf.description = top.description;
+  wf.concurrency = top.concurrency;
+  wf.failure_mode = top.failure_mode;
+  wf.pools = top.pools;
+  wf.breakers = top.breakers;
 
-  Layout layout(draft);
+  Children children(entries);
+  Layout layout(children);
   wf.nodes.reserve(layout.order.size());
   for (NodeIndex old : layout.order) {
-    model::Node node = draft.nodes[old];
-    if (node.parent != model::kNoNode) {
-      node.parent = layout.new_of[node.parent];
+    const Entry& entry = entries[old];
+    model::Node& node = entry.detail ? wf.nodes.emplace_back(*entry.detail) : wf.nodes.emplace_back();
+    node.id = entry.id;
+    node.kind = entry.kind;
+    if (entry.kind == model::NodeKind::kLeaf) {
+      node.action = entry.action;
+      if (entry.action == model::ActionKind::kCallable) node.command.callable = entry.callable;
+    }
+    if (entry.parent != model::kNoNode) {
+      node.parent = layout.new_of[entry.parent];
       const model::Node& parent = wf.nodes[node.parent];
       node.depth = parent.depth + 1;
       node.path = parent.path.empty() ? node.id : parent.path + "." + node.id;
     }
-    for (auto& child : node.children) child = layout.new_of[child];
+    auto [begin, end] = children.of(old);
+    node.children.clear();
+    for (auto it = begin; it != end; ++it) node.children.push_back(layout.new_of[*it]);
     node.output_refs.clear();  // Found again below, with this layout's indexes.
-    wf.nodes.push_back(std::move(node));
   }
 
   load::DiagnosticSink sink(wf.name);
@@ -141,11 +176,22 @@ WorkflowState::Built WorkflowState::to_model() const {
       n.upstream.push_back(edge);
     }
   };
-  for (NodeIndex old = 1; old < draft.nodes.size(); ++old) {
+  // Each node's needs together, in the order they were said (a stable counting sort).
+  std::vector<std::uint32_t> first_need(entries.size() + 1, 0);
+  for (const auto& [node, up] : needs) ++first_need[node + 1];
+  for (std::size_t i = 1; i < first_need.size(); ++i) first_need[i] += first_need[i - 1];
+  std::vector<std::uint32_t> need_of(needs.size());
+  {
+    std::vector<std::uint32_t> next(first_need.begin(), first_need.end() - 1);
+    for (const auto& [node, up] : needs) need_of[next[node]++] = up;
+  }
+  for (NodeIndex old = 1; old < entries.size(); ++old) {
     NodeIndex node = layout.new_of[old];
-    for (NodeIndex up : needs[old]) add_edge(node, layout.new_of[up], "need");
-    if (foreach_source[old] != model::kNoNode) {
-      NodeIndex source = layout.new_of[foreach_source[old]];
+    for (std::uint32_t k = first_need[old]; k < first_need[old + 1]; ++k) {
+      add_edge(node, layout.new_of[need_of[k]], "need");
+    }
+    if (entries[old].foreach_source != model::kNoNode) {
+      NodeIndex source = layout.new_of[entries[old].foreach_source];
       auto& fe = wf.nodes[node].foreach;
       fe = std::make_shared<model::Foreach>(*fe);
       fe->from = model::Reference{wf.nodes[source].path, {}};
