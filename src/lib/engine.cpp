@@ -53,7 +53,7 @@ std::string RunResult::report(ReportFormat format) const {
   if (!row) return {};
   report::ReportContext context;
   context.state_flag = record_->state_flag;
-  context.workflow = &record_->workflow;
+  context.workflow = &record_->workflow();
   auto run = report::read_run_report(*record_->store, *row, context);
   auto metrics = report::compute_metrics(run);
   switch (format) {

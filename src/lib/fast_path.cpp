@@ -32,18 +32,8 @@ namespace {
 
 using model::NodeIndex;
 
+using namespace fast;
 constexpr std::uint32_t kNone = StealDeque::kEmpty;
-// Successor entries and ready items are a node index with a flag in the top bit (a run holds
-// at most model::kMaxInstances nodes, far below 2^31).
-constexpr std::uint32_t kIndex = 0x7fffffff;
-constexpr std::uint32_t kSoleArrival = 0x80000000;  // Successor entry: no counter to count down.
-constexpr std::uint32_t kDirty = 0x80000000;  // Item or counter: an arrival was not a success.
-
-// FastGraph::Node::flags.
-constexpr std::uint32_t kGroup = 1;
-constexpr std::uint32_t kInGroup = 2;   // Its parent is a group other than the root.
-constexpr std::uint32_t kPromises = 4;  // It promises outputs (model::Node::outputs).
-constexpr std::uint32_t kSole = 8;      // It waits for one arrival only: no counter is needed.
 
 // A node's state (FastGraph::Node::state). On a group, the two first skips mean skipped before it
 // opened (its subtree inherits the skip, as engine::Scheduler::skip_subtree does).
@@ -163,7 +153,8 @@ bool fast_path_eligible(const model::Workflow& workflow, const EngineOptions& op
 // Two passes over the edges: count each node's successors, then place them (counting sort).
 // A node waits for one arrival per upstream, and one more for its group opening, unless its
 // group is the root (open from the start).
-FastGraph::FastGraph(const model::Workflow& workflow) : workflow_(&workflow) {
+FastGraph::FastGraph(const model::Workflow& workflow)
+    : workflow_(&workflow), name_(&workflow.name) {
   const auto& nodes = workflow.nodes;
   const auto n = static_cast<NodeIndex>(nodes.size());
   nodes_.resize(n);
@@ -224,28 +215,39 @@ FastRun::FastRun(FastGraph graph, const std::vector<Callable>& callables, std::s
 
 FastRun::~FastRun() = default;
 
-const std::string& FastRun::task(std::uint32_t node) const {
-  return graph_.workflow().nodes[node].path;
+const std::vector<model::NodeIndex>& FastGraph::children(std::uint32_t v) const {
+  static const std::vector<model::NodeIndex> kNone;
+  return workflow_ ? workflow_->nodes[v].children : kNone;
 }
+
+const std::vector<std::string>& FastGraph::promised(std::uint32_t v) const {
+  static const std::vector<std::string> kNone;
+  return workflow_ ? workflow_->nodes[v].outputs : kNone;
+}
+
+const std::string& FastRun::task(std::uint32_t node) const { return graph_.path(node); }
 
 // What the engine's CallInput would hold (engine/launch_builder.cpp): the outputs of every leaf
 // under an upstream of the task or of one of its groups. Searched when asked, which is rare.
 const std::string* FastRun::find_input(std::uint32_t node, std::string_view task,
                                        std::string_view key) const {
-  const auto& nodes = graph_.workflow().nodes;
-  auto holds = [&](const model::Node& n) {  // `task` is n or below it.
-    return n.path == task ||
-           (task.size() > n.path.size() && task.starts_with(n.path) && task[n.path.size()] == '.');
+  auto holds = [&](NodeIndex n) {  // `task` is n or below it.
+    const std::string& path = graph_.path(n);
+    return path == task ||
+           (task.size() > path.size() && task.starts_with(path) && task[path.size()] == '.');
   };
-  for (NodeIndex v = node; v != model::kRoot && v != model::kNoNode; v = nodes[v].parent) {
-    for (const auto& up : nodes[v].upstream) {
-      std::vector<NodeIndex> stack{up.node};
+  for (NodeIndex v = node; v != model::kRoot && v != model::kNoNode; v = graph_.parent(v)) {
+    std::vector<NodeIndex> upstreams;
+    graph_.for_each_upstream(v, [&](NodeIndex up) { upstreams.push_back(up); });
+    for (NodeIndex up : upstreams) {
+      std::vector<NodeIndex> stack{up};
       while (!stack.empty()) {
         NodeIndex u = stack.back();
         stack.pop_back();
-        if (!holds(nodes[u])) continue;
-        if (nodes[u].is_group()) {
-          stack.insert(stack.end(), nodes[u].children.begin(), nodes[u].children.end());
+        if (!holds(u)) continue;
+        if (nodes_[u].flags & kGroup) {
+          const auto& children = graph_.children(u);
+          stack.insert(stack.end(), children.begin(), children.end());
           continue;
         }
         if (!outputs_[u]) return nullptr;
@@ -456,7 +458,7 @@ bool FastRun::take_outputs(Worker& me, ContextState& state, std::uint32_t v) {
   if (!checked) {
     rejected = checked.error().message;
   } else {
-    for (const auto& key : graph_.workflow().nodes[v].outputs) {
+    for (const auto& key : graph_.promised(v)) {
       if (!checked->count(key)) {
         rejected = fmt::format("promised output '{}' was not written", key);
         break;
@@ -476,31 +478,31 @@ bool FastRun::take_outputs(Worker& me, ContextState& state, std::uint32_t v) {
 // `v` had every arrival, one of them not a success: it is skipped, as the engine decides
 // (engine::evaluate_trigger for all_success, or its group's skip), without running.
 std::uint32_t FastRun::settle(Worker& me, std::uint32_t v) {
-  const model::Node& node = graph_.workflow().nodes[v];
+  const NodeIndex parent = graph_.parent(v);
   std::uint8_t skip = kPending;
-  bool inherited = node.parent != model::kRoot && skipped_before_opening(nodes_[node.parent].state);
+  bool inherited = parent != model::kRoot && skipped_before_opening(nodes_[parent].state);
   if (inherited) {
-    skip = nodes_[node.parent].state;
+    skip = nodes_[parent].state;
   } else {
     bool failed = false, skipped = false;
-    for (const auto& up : node.upstream) {
-      auto outcome = outcome_of(nodes_[up.node].state);
+    graph_.for_each_upstream(v, [&](NodeIndex up) {
+      auto outcome = outcome_of(nodes_[up].state);
       failed = failed || outcome == engine::Outcome::kFailed;
       skipped = skipped || outcome == engine::Outcome::kSkipped;
-    }
+    });
     skip = failed ? kSkippedUpstreamFailed : skipped ? kSkippedNotMet : kPending;
   }
   if (skip == kPending) return v;  // Unreachable (a dirty arrival is a failure or a skip).
   nodes_[v].state = skip;
   std::uint32_t next = complete(me, v, false, !inherited);
-  for (NodeIndex child : node.children) {
+  for (NodeIndex child : graph_.children(v)) {
     arrive(me, child | (nodes_[child].flags & kSole ? kSoleArrival : 0), false, next);
   }
   return next;
 }
 
 std::uint32_t FastRun::open_group(Worker& me, std::uint32_t g) {
-  const auto& children = graph_.workflow().nodes[g].children;
+  const auto& children = graph_.children(g);
   nodes_[g].state = kOpened;
   if (children.empty()) {  // engine::derive_group_state of no children: skipped.
     nodes_[g].state = kSkippedDerived;
@@ -518,7 +520,7 @@ std::uint32_t FastRun::open_group(Worker& me, std::uint32_t g) {
 void FastRun::child_finished(Worker& me, std::uint32_t g, std::uint32_t& next) {
   if (counter(unfinished_[g]).fetch_sub(1, std::memory_order_acq_rel) != 1) return;
   std::vector<engine::ChildState> children;
-  for (NodeIndex child : graph_.workflow().nodes[g].children) {
+  for (NodeIndex child : graph_.children(g)) {
     children.push_back(child_state_of(nodes_[child].state));
   }
   auto derived = engine::derive_group_state(children);
@@ -544,7 +546,7 @@ std::uint32_t FastRun::complete(Worker& me, std::uint32_t v, bool succeeded, boo
     arrive(me, successors[i], succeeded, next);
   }
   if (tell_parent && (node.flags & kInGroup)) {
-    child_finished(me, graph_.workflow().nodes[v].parent, next);
+    child_finished(me, graph_.parent(v), next);
   }
   return next;
 }
@@ -586,15 +588,15 @@ void FastRun::make_ready(Worker& me, std::uint32_t item, std::uint32_t& next) {
 // finished when the node was decided, so they are the states it was decided on).
 std::string FastRun::skip_reason(
     std::uint32_t v, const std::unordered_map<std::uint32_t, std::string>& groups) const {
-  const auto& nodes = graph_.workflow().nodes;
-  const model::Node& node = nodes[v];
-  if (node.parent != model::kRoot && skipped_before_opening(nodes_[node.parent].state)) {
-    return groups.at(node.parent);
+  const NodeIndex parent = graph_.parent(v);
+  if (parent != model::kRoot && skipped_before_opening(nodes_[parent].state)) {
+    return groups.at(parent);
   }
   std::vector<engine::UpstreamOutcome> ups;
-  for (const auto& up : node.upstream)
-    ups.push_back({outcome_of(nodes_[up.node].state), nodes[up.node].path});
-  return engine::evaluate_trigger(node.trigger, ups).reason;
+  graph_.for_each_upstream(
+      v, [&](NodeIndex up) { ups.push_back({outcome_of(nodes_[up].state), graph_.path(up)}); });
+  // Every trigger rule on the fast path is all_success (fast_path_eligible).
+  return engine::evaluate_trigger(TriggerRule::kAllSuccess, ups).reason;
 }
 
 namespace {
@@ -687,7 +689,6 @@ class DeferredStore final : public store::Store {
 }  // namespace
 
 void FastRun::record(RunRecord& record, int jobs) {
-  const model::Workflow& workflow = graph_.workflow();
   std::unordered_map<std::uint32_t, const Failure*> failures;
   std::unordered_map<std::uint32_t, const std::string*> logs;
   for (const auto& worker : workers_) {
@@ -697,12 +698,11 @@ void FastRun::record(RunRecord& record, int jobs) {
   std::unordered_map<std::uint32_t, std::string> group_reasons;
   record.tasks.reserve(graph_.leaves());
   bool failed = false;
-  for (NodeIndex v = 1; v < workflow.nodes.size(); ++v) {
-    const model::Node& node = workflow.nodes[v];
+  for (NodeIndex v = 1; v < graph_.size(); ++v) {
     std::uint8_t state = nodes_[v].state;
     std::string reason;
     if (skipped_before_opening(state)) reason = skip_reason(v, group_reasons);
-    if (node.is_group()) {
+    if (nodes_[v].flags & kGroup) {
       if (!reason.empty()) group_reasons.emplace(v, std::move(reason));
       continue;
     }
@@ -718,7 +718,7 @@ void FastRun::record(RunRecord& record, int jobs) {
       reason = "cancelled";
     }
     TaskResult& task = record.tasks.emplace_back();
-    task.path = node.path;
+    task.path = graph_.path(v);
     task.state = state_name(state);
     task.reason = std::move(reason);
     if (state != kSucceeded && state != kFailed && state != kCancelled) continue;
@@ -740,7 +740,7 @@ void FastRun::record(RunRecord& record, int jobs) {
   record.ended = ended_;
   store::RunRow row;
   row.id = run_id_;
-  row.workflow = workflow.name;
+  row.workflow = graph_.name();
   row.file = "(C++ library)";
   row.status = std::string(to_string(record.status));
   row.started = store::to_millis(started_);
@@ -749,13 +749,12 @@ void FastRun::record(RunRecord& record, int jobs) {
   record.store = std::make_shared<DeferredStore>(record, std::move(row));
 }
 
-void run_fast_path(RunRecord& record, const std::vector<Callable>& callables,
-                   const EngineOptions& options, lib::CancelSignal& cancel) {
-  const model::Workflow& workflow = record.workflow;
-  int jobs = options.concurrency > 0 ? options.concurrency : analyze::default_jobs(workflow);
+void run_fast_path(RunRecord& record, FastGraph graph, const model::Workflow& settings,
+                   const std::vector<Callable>& callables, const EngineOptions& options,
+                   lib::CancelSignal& cancel) {
+  int jobs = options.concurrency > 0 ? options.concurrency : analyze::default_jobs(settings);
   int threads = options.threads > 0 ? std::min(options.threads, jobs) : jobs;
   record.id = store::new_run_id();
-  FastGraph graph(workflow);
   threads = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(threads),
                                                    std::max<std::size_t>(1, graph.leaves())));
   FastRun run(std::move(graph), callables, record.id);

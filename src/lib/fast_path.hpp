@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -17,6 +18,7 @@
 #include "baton/workflow.hpp"
 #include "lib/context_state.hpp"
 #include "lib/local_executor.hpp"
+#include "lib/workflow_state.hpp"
 #include "model/workflow.hpp"
 
 namespace baton::detail {
@@ -122,6 +124,20 @@ class StealDeque {
   std::vector<std::unique_ptr<Ring>> rings_;  ///< Owner only.
 };
 
+namespace fast {
+// Successor entries and ready items are a node index with a flag in the top bit (a run holds
+// at most model::kMaxInstances nodes, far below 2^31).
+inline constexpr std::uint32_t kIndex = 0x7fffffff;
+inline constexpr std::uint32_t kSoleArrival = 0x80000000;  ///< Successor entry: no counter.
+inline constexpr std::uint32_t kDirty = 0x80000000;  ///< Item or counter: not all successes.
+
+// FastGraph::Node::flags.
+inline constexpr std::uint32_t kGroup = 1;
+inline constexpr std::uint32_t kInGroup = 2;   ///< Its parent is a group other than the root.
+inline constexpr std::uint32_t kPromises = 4;  ///< It promises outputs (model::Node::outputs).
+inline constexpr std::uint32_t kSole = 8;      ///< It waits for one arrival: no counter needed.
+}  // namespace fast
+
 /// The workflow as the fast path runs it, one slot per model node (index = model::NodeIndex,
 /// groups included): each node's successors in compressed sparse rows, and how many arrivals
 /// make it ready (its upstreams, plus its group opening). Built in O(nodes + edges); needs no
@@ -130,14 +146,38 @@ class StealDeque {
 class FastGraph {
  public:
   explicit FastGraph(const model::Workflow& workflow);
+  /// A flat workflow of plain callables straight from what the API holds, without its model
+  /// (lib/lean_graph.cpp): null unless it is one, has no policy, is valid (ids unique, no
+  /// cycle) and `options` keep the run in memory with no one listening. Its indexes are the
+  /// model's too: a flat workflow's pre-order is the order its tasks were added in. Reads
+  /// `state`, which must outlive it.
+  static std::unique_ptr<FastGraph> lean(const WorkflowState& state, const EngineOptions& options);
   FastGraph(FastGraph&&) = default;
   FastGraph& operator=(FastGraph&&) = default;
   FastGraph(const FastGraph&) = delete;  // A million-node graph is not copied by accident.
   FastGraph& operator=(const FastGraph&) = delete;
 
-  const model::Workflow& workflow() const { return *workflow_; }
   std::size_t size() const { return nodes_.size(); }
   std::size_t leaves() const { return leaves_; }
+  const std::string& name() const { return *name_; }
+  const std::string& path(std::uint32_t v) const {
+    return workflow_ ? workflow_->nodes[v].path : lean_->entries[v].id;
+  }
+  std::uint32_t parent(std::uint32_t v) const {
+    return workflow_ ? workflow_->nodes[v].parent : model::kRoot;
+  }
+  /// Calls f(upstream) for each node `v` waits for.
+  template <typename F>
+  void for_each_upstream(std::uint32_t v, F&& f) const {
+    if (workflow_) {
+      for (const auto& up : workflow_->nodes[v].upstream) f(up.node);
+      return;
+    }
+    for (std::uint32_t i = first_upstream_[v]; i < first_upstream_[v + 1]; ++i) f(upstreams_[i]);
+  }
+  /// A group's children and a task's promised outputs: only a workflow with a model has any.
+  const std::vector<model::NodeIndex>& children(std::uint32_t v) const;
+  const std::vector<std::string>& promised(std::uint32_t v) const;
 
  private:
   friend class FastRun;
@@ -153,7 +193,13 @@ class FastGraph {
     std::uint8_t state = 0;
   };
 
-  const model::Workflow* workflow_;
+  FastGraph() = default;
+
+  const model::Workflow* workflow_ = nullptr;  ///< Null for a lean graph, which has lean_.
+  const WorkflowState* lean_ = nullptr;
+  const std::string* name_ = nullptr;
+  /// A lean graph's upstreams in compressed rows (a model's are its nodes').
+  std::vector<std::uint32_t> first_upstream_, upstreams_;
   std::vector<Node> nodes_;
   /// Successor indexes; kSoleArrival marks one whose only arrival is this edge.
   std::vector<std::uint32_t> successors_;
@@ -244,9 +290,11 @@ class FastRun final : public CallSource {
   lib::CancelSignal* cancel_ = nullptr;
 };
 
-/// What run_workflow does for an eligible workflow: `record.workflow` run on the fast path with
-/// `options`' width, `record` filled as the engine would fill it.
-void run_fast_path(RunRecord& record, const std::vector<Callable>& callables,
-                   const EngineOptions& options, lib::CancelSignal& cancel);
+/// What run_workflow does for an eligible workflow: `graph` run with `options`' width (else
+/// the `concurrency` of `settings`, the workflow's own values, else the CPUs), `record` filled
+/// as the engine would fill it.
+void run_fast_path(RunRecord& record, FastGraph graph, const model::Workflow& settings,
+                   const std::vector<Callable>& callables, const EngineOptions& options,
+                   lib::CancelSignal& cancel);
 
 }  // namespace baton::detail

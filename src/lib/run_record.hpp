@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "baton/engine.hpp"
@@ -23,9 +24,17 @@ struct RunRecord {
   RunStatus status = RunStatus::kFailed;
   std::chrono::system_clock::time_point started, ended;
   std::vector<TaskResult> tasks;  ///< Not changed once the run is over.
-  model::Workflow workflow;
   std::shared_ptr<store::Store> store;
   std::string state_flag;  ///< " --state DIR" in the commands the report prints.
+
+  /// The workflow it ran, as the report reads it. A run that took the lean way
+  /// (FastGraph::lean) never built it: it is built on first use, from any thread.
+  const model::Workflow& workflow() const;
+  void set_workflow(model::Workflow workflow) { workflow_ = std::move(workflow); }
+  model::Workflow& own_workflow() { return workflow_; }  ///< While the run records history.
+  /// For a lean run: the workflow's own values and its needs, which with the tasks' paths (in
+  /// order, as they were added) make the WorkflowState it ran again.
+  void set_lean_source(model::Workflow top, std::vector<std::pair<std::uint32_t, std::uint32_t>> needs);
 
   /// The task at `path`, or null. Its index is built on the first lookup, from any thread:
   /// many runs are only asked for their status, and a million-task run would pay for it.
@@ -39,6 +48,13 @@ struct RunRecord {
   }
 
  private:
+  struct LeanSource {
+    model::Workflow top;
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> needs;
+  };
+  std::unique_ptr<LeanSource> lean_;
+  mutable std::once_flag built_;
+  mutable model::Workflow workflow_;
   mutable std::once_flag indexed_;
   mutable std::unordered_map<std::string_view, std::size_t> task_index_;  ///< Into `tasks`.
 };

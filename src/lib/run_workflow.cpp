@@ -91,9 +91,39 @@ TaskResult task_result(const engine::Unit& unit) {
 
 }  // namespace
 
+void RunRecord::set_lean_source(model::Workflow top,
+                                std::vector<std::pair<std::uint32_t, std::uint32_t>> needs) {
+  lean_ = std::make_unique<LeanSource>(LeanSource{std::move(top), std::move(needs)});
+}
+
+const model::Workflow& RunRecord::workflow() const {
+  std::call_once(built_, [this] {
+    if (!lean_) return;
+    WorkflowState state;
+    state.top = lean_->top;
+    state.needs = lean_->needs;
+    state.entries.resize(tasks.size() + 1);
+    state.entries[model::kRoot].kind = model::NodeKind::kGroup;
+    for (std::size_t i = 0; i < tasks.size(); ++i) {
+      auto& entry = state.entries[i + 1];
+      entry.id = tasks[i].path;  // A top-level task's path is its id.
+      entry.parent = model::kRoot;
+      entry.callable = static_cast<std::int32_t>(i);
+    }
+    workflow_ = std::move(state.to_model().workflow);
+  });
+  return workflow_;
+}
+
 std::shared_ptr<const RunRecord> run_workflow(const WorkflowState& state,
                                               const EngineOptions& options,
                                               std::shared_ptr<lib::CancelSignal> cancel) {
+  if (auto graph = FastGraph::lean(state, options)) {  // Flat, plain callables: no model.
+    auto record = std::make_shared<RunRecord>();
+    record->set_lean_source(state.top, state.needs);
+    run_fast_path(*record, std::move(*graph), state.top, state.callables, options, *cancel);
+    return record;
+  }
   auto built = state.to_model();
   if (!built.diagnostics.empty()) {
     std::string message;
@@ -101,12 +131,13 @@ std::shared_ptr<const RunRecord> run_workflow(const WorkflowState& state,
     throw std::invalid_argument(message);
   }
   auto record = std::make_shared<RunRecord>();
-  record->store = open_store(options);
-  model::Workflow& workflow = record->workflow = std::move(built.workflow);
+  record->set_workflow(std::move(built.workflow));
+  model::Workflow& workflow = record->own_workflow();
   if (fast_path_eligible(workflow, options)) {  // Plain callables, no policy: lib/fast_path.hpp.
-    run_fast_path(*record, state.callables, options, *cancel);
+    run_fast_path(*record, FastGraph(workflow), workflow, state.callables, options, *cancel);
     return record;
   }
+  record->store = open_store(options);
 
   engine::RunOptions run;
   run.jobs = options.concurrency > 0 ? options.concurrency : analyze::default_jobs(workflow);

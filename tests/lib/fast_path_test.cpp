@@ -5,10 +5,12 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <numeric>
 #include <random>
 #include <thread>
 
@@ -311,6 +313,78 @@ TEST(LibraryFastPathSameAsEngine, RandomWorkflowsWithGroupsAndFailures) {
     for (int part = 0; part < 4; ++part) fill(std::nullopt, {}, 0);
     ASSERT_TRUE(wf.validate().empty());
     expect_same_as_engine(wf);
+  }
+}
+
+// Flat workflows take the lean way (no model: FastGraph::lean), edges said in any order, some
+// pointing to tasks added later, some said twice.
+TEST(LibraryFastPathSameAsEngine, RandomFlatWorkflowsTakeTheLeanWay) {
+  for (unsigned seed = 1; seed <= 30; ++seed) {
+    SCOPED_TRACE(seed);
+    std::mt19937 random(seed);
+    baton::Workflow wf("flat");
+    std::vector<baton::Task> made;
+    const int n = 5 + static_cast<int>(random() % 40);
+    for (int i = 0; i < n; ++i) {
+      bool fails = random() % 10 == 0;
+      made.push_back(wf.task("t" + std::to_string(i), [fails](baton::Context& ctx) {
+        if (fails) throw std::runtime_error("failed " + ctx.task());
+        ctx.set_output("me", ctx.task());
+      }));
+    }
+    // A random order of the tasks; each needs up to 3 tasks earlier in it (so no cycle), and
+    // now and then the same one twice.
+    std::vector<int> order(static_cast<std::size_t>(n));
+    std::iota(order.begin(), order.end(), 0);
+    std::shuffle(order.begin(), order.end(), random);
+    for (int k = 1; k < n; ++k) {
+      for (int e = static_cast<int>(random() % 4); e > 0; --e) {
+        int up = order[random() % static_cast<unsigned>(k)];
+        made[order[k]].needs(made[up]);
+        if (random() % 8 == 0) made[order[k]].needs(made[up]);
+      }
+    }
+    EXPECT_NE(baton::detail::FastGraph::lean(wf.state(), fast_options()), nullptr);
+    EXPECT_EQ(baton::detail::FastGraph::lean(wf.state(), engine_options()), nullptr);
+    expect_same_as_engine(wf);
+  }
+}
+
+// What the lean way cannot run is refused as the model's way refuses it, with its messages.
+TEST(LibraryFastPathSameAsEngine, AnInvalidFlatWorkflowGetsTheLoadersMessages) {
+  auto refused = [](const baton::Workflow& wf, const std::string& expected) {
+    EXPECT_EQ(baton::detail::FastGraph::lean(wf.state(), fast_options()), nullptr);
+    try {
+      baton::Engine(fast_options()).run(wf);
+      ADD_FAILURE() << "ran: " << expected;
+    } catch (const std::invalid_argument& e) {
+      EXPECT_NE(std::string(e.what()).find(expected), std::string::npos) << e.what();
+    }
+  };
+  {
+    baton::Workflow wf("dup");
+    wf.task("a", nothing);
+    wf.task("a", nothing);
+    refused(wf, "duplicate id 'a'");
+  }
+  {
+    baton::Workflow wf("cycle");
+    auto a = wf.task("a", nothing);
+    auto b = wf.task("b", nothing);
+    auto c = wf.task("c", nothing);
+    a >> b >> c >> a;
+    refused(wf, "cycle");
+  }
+  {
+    baton::Workflow wf("self");
+    auto a = wf.task("a", nothing);
+    a >> a;
+    refused(wf, "'a' cannot need itself");
+  }
+  {
+    baton::Workflow wf("root");
+    wf.task("a", nothing).needs(wf.root());
+    refused(wf, "one contains the other");
   }
 }
 
