@@ -82,7 +82,9 @@ std::optional<std::string> unknown_option(CLI::App& app, int argc, char** argv) 
 // gets the command's own message.
 std::vector<std::string> command_first(CLI::App& app, int argc, char** argv) {
   std::vector<std::string> words(argv, argv + argc);
-  if (argc < 3 || !words[1].starts_with("-") || words[1] == "--") return words;
+  if (argc < 3 || !words[1].starts_with("-") || words[1] == "--" || words[1] == "--version") {
+    return words;
+  }
   auto leads_up_to = [&](CLI::App& command, int k) {
     int i = 1;
     while (i < k && words[i].starts_with("-")) {

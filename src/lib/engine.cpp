@@ -40,7 +40,7 @@ const std::string& RunResult::id() const { return record_->id; }
 RunStatus RunResult::status() const { return record_->status; }
 std::chrono::system_clock::time_point RunResult::started() const { return record_->started; }
 std::chrono::system_clock::time_point RunResult::ended() const { return record_->ended; }
-const std::vector<TaskResult>& RunResult::tasks() const { return record_->tasks; }
+const std::vector<TaskResult>& RunResult::tasks() const { return record_->tasks(); }
 
 const TaskResult& RunResult::task(std::string_view path) const {
   const TaskResult* task = record_->find_task(path);

@@ -225,6 +225,23 @@ const std::vector<std::string>& FastGraph::promised(std::uint32_t v) const {
   return workflow_ ? workflow_->nodes[v].outputs : kNone;
 }
 
+void FastGraph::keep_paths() {
+  if (!lean_) return;  // A model's paths are the record's.
+  kept_ends_.reserve(nodes_.size());
+  for (const auto& entry : lean_->entries) {
+    kept_paths_ += entry.id;
+    kept_ends_.push_back(static_cast<std::uint32_t>(kept_paths_.size()));
+  }
+  lean_ = nullptr;
+}
+
+std::string_view FastGraph::kept_path(std::uint32_t v) const {
+  if (workflow_) return workflow_->nodes[v].path;
+  if (lean_) return lean_->entries[v].id;
+  std::uint32_t begin = v == 0 ? 0 : kept_ends_[v - 1];
+  return std::string_view(kept_paths_).substr(begin, kept_ends_[v] - begin);
+}
+
 const std::string& FastRun::task(std::uint32_t node) const { return graph_.path(node); }
 
 // What the engine's CallInput would hold (engine/launch_builder.cpp): the outputs of every leaf
@@ -594,7 +611,9 @@ std::string FastRun::skip_reason(
   }
   std::vector<engine::UpstreamOutcome> ups;
   graph_.for_each_upstream(
-      v, [&](NodeIndex up) { ups.push_back({outcome_of(nodes_[up].state), graph_.path(up)}); });
+      v, [&](NodeIndex up) {
+        ups.push_back({outcome_of(nodes_[up].state), graph_.kept_path(up)});
+      });
   // Every trigger rule on the fast path is all_success (fast_path_eligible).
   return engine::evaluate_trigger(TriggerRule::kAllSuccess, ups).reason;
 }
@@ -653,7 +672,7 @@ class DeferredStore final : public store::Store {
   // As store::RunRecorder writes them: every task that left `pending`, its attempt, its outputs.
   store::Batch batch() const {
     store::Batch batch;
-    for (const TaskResult& task : record_.tasks) {
+    for (const TaskResult& task : record_.tasks()) {
       if (task.state == "pending") continue;
       bool upstream_failed = task.state == "skipped" && task.reason.starts_with("upstream_failed:");
       batch.tasks.push_back(
@@ -688,7 +707,30 @@ class DeferredStore final : public store::Store {
 
 }  // namespace
 
-void FastRun::record(RunRecord& record, int jobs) {
+void FastRun::record(const std::shared_ptr<FastRun>& run, RunRecord& record, int jobs) {
+  bool failed = false;
+  for (NodeIndex v = 1; v < run->graph_.size() && !failed; ++v) {
+    failed = run->nodes_[v].state == kFailed && !(run->nodes_[v].flags & kGroup);
+  }
+  record.status = run->stopped_ ? RunStatus::kCancelled
+                  : failed      ? RunStatus::kFailed
+                                : RunStatus::kSucceeded;
+  record.started = run->started_;
+  record.ended = run->ended_;
+  store::RunRow row;
+  row.id = run->run_id_;
+  row.workflow = run->graph_.name();
+  row.file = "(C++ library)";
+  row.status = std::string(to_string(record.status));
+  row.started = store::to_millis(run->started_);
+  row.ended = store::to_millis(run->ended_);
+  row.jobs = jobs;
+  record.store = std::make_shared<DeferredStore>(record, std::move(row));
+  run->graph_.keep_paths();  // The workflow may be gone by the time the results are asked for.
+  record.defer_tasks([run](std::vector<TaskResult>& tasks) { run->fill(tasks); });
+}
+
+void FastRun::fill(std::vector<TaskResult>& tasks) {
   std::unordered_map<std::uint32_t, const Failure*> failures;
   std::unordered_map<std::uint32_t, const std::string*> logs;
   for (const auto& worker : workers_) {
@@ -696,8 +738,7 @@ void FastRun::record(RunRecord& record, int jobs) {
     for (const auto& [node, path] : worker->logs) logs.emplace(node, &path);
   }
   std::unordered_map<std::uint32_t, std::string> group_reasons;
-  record.tasks.reserve(graph_.leaves());
-  bool failed = false;
+  tasks.reserve(graph_.leaves());
   for (NodeIndex v = 1; v < graph_.size(); ++v) {
     std::uint8_t state = nodes_[v].state;
     std::string reason;
@@ -712,13 +753,12 @@ void FastRun::record(RunRecord& record, int jobs) {
       if (f != failures.end()) failure = f->second;
     }
     if (state == kFailed) {
-      failed = true;
       reason = failure->error.empty() ? fmt::format("exit {}", failure->exit_code) : failure->error;
     } else if (state == kCancelled) {
       reason = "cancelled";
     }
-    TaskResult& task = record.tasks.emplace_back();
-    task.path = graph_.path(v);
+    TaskResult& task = tasks.emplace_back();
+    task.path = graph_.kept_path(v);
     task.state = state_name(state);
     task.reason = std::move(reason);
     if (state != kSucceeded && state != kFailed && state != kCancelled) continue;
@@ -733,20 +773,6 @@ void FastRun::record(RunRecord& record, int jobs) {
     }
     if (state == kSucceeded && outputs_[v]) task.outputs = std::move(*outputs_[v]);
   }
-  record.status = stopped_ ? RunStatus::kCancelled
-                  : failed ? RunStatus::kFailed
-                           : RunStatus::kSucceeded;
-  record.started = started_;
-  record.ended = ended_;
-  store::RunRow row;
-  row.id = run_id_;
-  row.workflow = graph_.name();
-  row.file = "(C++ library)";
-  row.status = std::string(to_string(record.status));
-  row.started = store::to_millis(started_);
-  row.ended = store::to_millis(ended_);
-  row.jobs = jobs;
-  record.store = std::make_shared<DeferredStore>(record, std::move(row));
 }
 
 void run_fast_path(RunRecord& record, FastGraph graph, const model::Workflow& settings,
@@ -757,9 +783,9 @@ void run_fast_path(RunRecord& record, FastGraph graph, const model::Workflow& se
   record.id = store::new_run_id();
   threads = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(threads),
                                                    std::max<std::size_t>(1, graph.leaves())));
-  FastRun run(std::move(graph), callables, record.id);
-  run.execute(threads, cancel);
-  run.record(record, jobs);
+  auto run = std::make_shared<FastRun>(std::move(graph), callables, record.id);
+  run->execute(threads, cancel);
+  FastRun::record(run, record, jobs);
 }
 
 }  // namespace baton::detail

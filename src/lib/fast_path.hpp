@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -160,9 +161,14 @@ class FastGraph {
   std::size_t size() const { return nodes_.size(); }
   std::size_t leaves() const { return leaves_; }
   const std::string& name() const { return *name_; }
+  /// Node v's path, while the workflow it reads is alive (during the run).
   const std::string& path(std::uint32_t v) const {
     return workflow_ ? workflow_->nodes[v].path : lean_->entries[v].id;
   }
+  /// Copies a lean graph's paths, which the WorkflowState holds, for kept_path() to read once
+  /// the WorkflowState is gone (a model's paths live as long as the RunRecord that owns it).
+  void keep_paths();
+  std::string_view kept_path(std::uint32_t v) const;
   std::uint32_t parent(std::uint32_t v) const {
     return workflow_ ? workflow_->nodes[v].parent : model::kRoot;
   }
@@ -200,6 +206,8 @@ class FastGraph {
   const std::string* name_ = nullptr;
   /// A lean graph's upstreams in compressed rows (a model's are its nodes').
   std::vector<std::uint32_t> first_upstream_, upstreams_;
+  std::string kept_paths_;               ///< keep_paths(): every path, one after another,
+  std::vector<std::uint32_t> kept_ends_;  ///< each ending here.
   std::vector<Node> nodes_;
   /// Successor indexes; kSoleArrival marks one whose only arrival is this edge.
   std::vector<std::uint32_t> successors_;
@@ -226,11 +234,12 @@ class FastRun final : public CallSource {
   /// millisecond clock the attempts are timed with and watches for cancellation.
   void execute(int threads, lib::CancelSignal& cancel);
 
-  /// Fills `record` (status, times, tasks in file order) and gives it a store holding the run,
-  /// its tasks, attempts and outputs as the engine's recorder writes them (a MemoryStore that
-  /// receives them in one batch when it is first read). `jobs` is the run's recorded width.
-  /// Call once, after execute().
-  void record(RunRecord& record, int jobs);
+  /// Fills `record`: status and times now, the tasks (in file order) when first asked, from
+  /// `run`, which the record keeps until then; and a store holding the run, its tasks,
+  /// attempts and outputs as the engine's recorder writes them (a MemoryStore that receives
+  /// them in one batch when it is first read). `jobs` is the run's recorded width. Call once,
+  /// after execute().
+  static void record(const std::shared_ptr<FastRun>& run, RunRecord& record, int jobs);
 
   // CallSource.
   const std::string& run_id() const override { return run_id_; }
@@ -248,6 +257,7 @@ class FastRun final : public CallSource {
   };
   using Outputs = std::map<std::string, std::string>;
 
+  void fill(std::vector<TaskResult>& tasks);
   void work(Worker& me);
   std::uint32_t find_work(Worker& me);
   void sleep();

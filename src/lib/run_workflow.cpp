@@ -102,11 +102,12 @@ const model::Workflow& RunRecord::workflow() const {
     WorkflowState state;
     state.top = lean_->top;
     state.needs = lean_->needs;
-    state.entries.resize(tasks.size() + 1);
+    const auto& results = tasks();
+    state.entries.resize(results.size() + 1);
     state.entries[model::kRoot].kind = model::NodeKind::kGroup;
-    for (std::size_t i = 0; i < tasks.size(); ++i) {
+    for (std::size_t i = 0; i < results.size(); ++i) {
       auto& entry = state.entries[i + 1];
-      entry.id = tasks[i].path;  // A top-level task's path is its id.
+      entry.id = results[i].path;  // A top-level task's path is its id.
       entry.parent = model::kRoot;
       entry.callable = static_cast<std::int32_t>(i);
     }
@@ -197,7 +198,7 @@ std::shared_ptr<const RunRecord> run_workflow(const WorkflowState& state,
     }
     for (const auto& unit : scheduler.graph().units()) {
       if (unit.kind != engine::UnitKind::kLeaf) continue;
-      record->tasks.push_back(task_result(unit));
+      record->own_tasks().push_back(task_result(unit));
     }
   }
   record->status = status_of(result.status);

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <numeric>
+#include <optional>
 #include <random>
 #include <thread>
 
@@ -447,6 +448,26 @@ TEST(LibraryFastPathRun, WideAndDeepGraphsFinishEveryTask) {
     EXPECT_EQ(calls.load(), 2 + 2046);
     EXPECT_EQ(result.tasks().size(), 2048u);
   }
+}
+
+// A fast run's results are made when first asked for, from what the run kept: the Workflow
+// may be gone by then.
+TEST(LibraryFastPathRun, ResultsAreReadAfterTheWorkflowIsGone) {
+  std::optional<baton::RunResult> result;
+  {
+    baton::Workflow wf("gone");
+    auto a = wf.task("first", nothing);
+    auto b = wf.task("second", [](baton::Context&) { throw std::runtime_error("no"); });
+    auto c = wf.task("third", nothing);
+    a >> b >> c;
+    ASSERT_NE(baton::detail::FastGraph::lean(wf.state(), fast_options()), nullptr);
+    result = baton::Engine(fast_options()).run(wf);
+  }
+  EXPECT_EQ(result->status(), baton::RunStatus::kFailed);
+  ASSERT_EQ(result->tasks().size(), 3u);
+  EXPECT_EQ(result->task("second").reason, "no");
+  EXPECT_EQ(result->task("third").reason, "upstream_failed: second");
+  EXPECT_NE(result->report().find("third"), std::string::npos);
 }
 
 TEST(LibraryFastPathRun, ACancelledRunLeavesWhatDidNotStartPending) {
