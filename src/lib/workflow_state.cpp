@@ -124,15 +124,9 @@ std::string WorkflowState::path_of(std::uint32_t node) const {
 }
 
 WorkflowState::Built WorkflowState::to_model() const {
-  Built built;
+  Built built{top, {}};  // The workflow's own values; `top` has no nodes.
   model::Workflow& wf = built.workflow;
-  wf.file = top.name;
-  wf.name = top.name;
-  wf.description = top.description;
-  wf.concurrency = top.concurrency;
-  wf.failure_mode = top.failure_mode;
-  wf.pools = top.pools;
-  wf.breakers = top.breakers;
+  wf.file = top.name;  // Built in code: no file, so diagnostics name the workflow.
 
   Children children(entries);
   Layout layout(children);
