@@ -264,6 +264,9 @@ TEST(CliUsage, OptionsBeforeTheCommandAreTheCommands) {
   auto typo = run_baton({"--jbos", "3", "plan", kRelease});
   EXPECT_EQ(typo.exit_code, 2) << describe(typo);
   EXPECT_THAT(typo.err, HasSubstr("baton plan: unknown option '--jbos' (did you mean '--jobs'?)"));
+  auto version = run_baton({"--version", "run", kRelease});  // Still baton's own --version.
+  EXPECT_EQ(version.exit_code, 0) << describe(version);
+  EXPECT_EQ(version.out, std::string(baton::kVersion) + "\n");
   std::filesystem::remove_all(dir);
 }
 
