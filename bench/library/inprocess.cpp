@@ -266,13 +266,13 @@ int main(int argc, char** argv) try {
     }
     std::uint32_t n = shape.nodes;
     const double fg_total = fg.build + fg.run, baton_total = fast.api + fast.engine_run;
-    fast_table += fmt::format(
-        "| {} | {} | {:.0f} | {:.0f} | {:.0f} | {:.0f} | {:.0f} | {:.0f} | {:.2f} |\n", name, n,
-        ns(fg.build, n), ns(fg.run, n), ns(fg_total, n), ns(fast.api, n),
-        ns(fast.engine_run, n), ns(baton_total, n), baton_total / fg_total);
-    build_table += fmt::format("| {} | {} | {:.0f} | {:.0f} | {:.0f} | {:.2f} | {:.0f} |\n",
-                               name, n, ns(fast.arrays, n), ns(fast.execute, n),
-                               ns(fast.record, n), fast.execute / fg.run, ns(fast.results, n));
+    fast_table +=
+        fmt::format("| {} | {} | {:.0f} | {:.0f} | {:.0f} | {:.0f} | {:.0f} | {:.0f} | {:.2f} |\n",
+                    name, n, ns(fg.build, n), ns(fg.run, n), ns(fg_total, n), ns(fast.api, n),
+                    ns(fast.engine_run, n), ns(baton_total, n), baton_total / fg_total);
+    build_table += fmt::format("| {} | {} | {:.0f} | {:.0f} | {:.0f} | {:.2f} | {:.0f} |\n", name,
+                               n, ns(fast.arrays, n), ns(fast.execute, n), ns(fast.record, n),
+                               fast.execute / fg.run, ns(fast.results, n));
 
     if (o.engine_n == 0 || o.engine_reps == 0) continue;
     Shape small = make_shape(name, o.engine_n);

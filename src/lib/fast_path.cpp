@@ -610,10 +610,9 @@ std::string FastRun::skip_reason(
     return groups.at(parent);
   }
   std::vector<engine::UpstreamOutcome> ups;
-  graph_.for_each_upstream(
-      v, [&](NodeIndex up) {
-        ups.push_back({outcome_of(nodes_[up].state), graph_.kept_path(up)});
-      });
+  graph_.for_each_upstream(v, [&](NodeIndex up) {
+    ups.push_back({outcome_of(nodes_[up].state), graph_.kept_path(up)});
+  });
   // Every trigger rule on the fast path is all_success (fast_path_eligible).
   return engine::evaluate_trigger(TriggerRule::kAllSuccess, ups).reason;
 }

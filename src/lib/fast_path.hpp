@@ -130,7 +130,7 @@ namespace fast {
 // at most model::kMaxInstances nodes, far below 2^31).
 inline constexpr std::uint32_t kIndex = 0x7fffffff;
 inline constexpr std::uint32_t kSoleArrival = 0x80000000;  ///< Successor entry: no counter.
-inline constexpr std::uint32_t kDirty = 0x80000000;  ///< Item or counter: not all successes.
+inline constexpr std::uint32_t kDirty = 0x80000000;        ///< Item or counter: not all successes.
 
 // FastGraph::Node::flags.
 inline constexpr std::uint32_t kGroup = 1;
@@ -206,7 +206,7 @@ class FastGraph {
   const std::string* name_ = nullptr;
   /// A lean graph's upstreams in compressed rows (a model's are its nodes').
   std::vector<std::uint32_t> first_upstream_, upstreams_;
-  std::string kept_paths_;               ///< keep_paths(): every path, one after another,
+  std::string kept_paths_;                ///< keep_paths(): every path, one after another,
   std::vector<std::uint32_t> kept_ends_;  ///< each ending here.
   std::vector<Node> nodes_;
   /// Successor indexes; kSoleArrival marks one whose only arrival is this edge.

@@ -34,7 +34,8 @@ struct RunRecord {
   model::Workflow& own_workflow() { return workflow_; }  ///< While the run records history.
   /// For a lean run: the workflow's own values and its needs, which with the tasks' paths (in
   /// order, as they were added) make the WorkflowState it ran again.
-  void set_lean_source(model::Workflow top, std::vector<std::pair<std::uint32_t, std::uint32_t>> needs);
+  void set_lean_source(model::Workflow top,
+                       std::vector<std::pair<std::uint32_t, std::uint32_t>> needs);
 
   /// Every leaf's result, in file order; not changed once the run is over. A fast-path run
   /// makes them on first use, from any thread (see defer_tasks).

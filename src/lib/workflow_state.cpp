@@ -133,7 +133,8 @@ WorkflowState::Built WorkflowState::to_model() const {
   wf.nodes.reserve(layout.order.size());
   for (NodeIndex old : layout.order) {
     const Entry& entry = entries[old];
-    model::Node& node = entry.detail ? wf.nodes.emplace_back(*entry.detail) : wf.nodes.emplace_back();
+    model::Node& node =
+        entry.detail ? wf.nodes.emplace_back(*entry.detail) : wf.nodes.emplace_back();
     node.id = entry.id;
     node.kind = entry.kind;
     if (entry.kind == model::NodeKind::kLeaf) {

@@ -2,14 +2,13 @@
 // good and bad files, plan in JSON and text, graph as dot and Mermaid, and schema.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <unistd.h>
 
 #include "baton/version.hpp"
 #include "support/run_process.hpp"

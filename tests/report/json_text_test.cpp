@@ -22,8 +22,8 @@ std::string reference(const json& document) {
 
 TEST(JsonText, EmptyAndScalarDocuments) {
   for (const json& document :
-       {json::object(), json::array(), json(nullptr), json(true), json(false), json(0),
-        json(-7), json(std::numeric_limits<std::int64_t>::min()),
+       {json::object(), json::array(), json(nullptr), json(true), json(false), json(0), json(-7),
+        json(std::numeric_limits<std::int64_t>::min()),
         json(std::numeric_limits<std::uint64_t>::max()), json(""), json("plain")}) {
     EXPECT_EQ(json_text(document), reference(document)) << document.dump();
   }
