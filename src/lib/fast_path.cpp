@@ -177,6 +177,10 @@ FastGraph::FastGraph(const model::Workflow& workflow)
     slot.pending += static_cast<std::uint32_t>(node.upstream.size());
     for (const auto& up : node.upstream) ++nodes_[up.node].end_successor;
   }
+  place_successors();
+}
+
+void FastGraph::place_successors() {
   std::uint32_t offset = 0;
   for (Node& slot : nodes_) {
     std::uint32_t count = slot.end_successor;
@@ -184,10 +188,10 @@ FastGraph::FastGraph(const model::Workflow& workflow)
     offset += count;
   }
   successors_.resize(offset);
-  for (NodeIndex v = 1; v < n; ++v) {
+  for (NodeIndex v = 1; v < nodes_.size(); ++v) {
     if (nodes_[v].pending == 1) nodes_[v].flags |= kSole;
     std::uint32_t entry = v | (nodes_[v].pending == 1 ? kSoleArrival : 0);
-    for (const auto& up : nodes[v].upstream) successors_[nodes_[up.node].end_successor++] = entry;
+    for_each_upstream(v, [&](NodeIndex up) { successors_[nodes_[up].end_successor++] = entry; });
     if (nodes_[v].pending == 0) sources_.push_back(v);
   }
 }

@@ -200,6 +200,10 @@ class FastGraph {
   };
 
   FastGraph() = default;
+  /// The second half of building either graph: with every node's `pending` set and its number
+  /// of successors in `end_successor`, lays the successors out in compressed rows (in the order
+  /// of for_each_upstream), marks the nodes that wait for one arrival, and lists the sources.
+  void place_successors();
 
   const model::Workflow* workflow_ = nullptr;  ///< Null for a lean graph, which has lean_.
   const WorkflowState* lean_ = nullptr;

@@ -87,39 +87,18 @@ std::unique_ptr<FastGraph> FastGraph::lean(const WorkflowState& state,
   auto& nodes = graph->nodes_;
   nodes.resize(n);
   nodes[model::kRoot].flags = fast::kGroup;
-  // Upstreams and successors, each in compressed rows (counting sorts, which keep the order
-  // the needs were said in). A need said twice counts twice, arrives twice: the same outcome.
-  auto& first_up = graph->first_upstream_;
-  first_up.assign(n + 1, 0);
-  for (const auto& [node, up] : state.needs) {
-    ++first_up[node + 1];
-    ++nodes[up].end_successor;
-  }
-  for (std::uint32_t v = 1; v <= n; ++v) first_up[v] += first_up[v - 1];
-  graph->upstreams_.resize(state.needs.size());
-  {
-    std::vector<std::uint32_t> next(first_up.begin(), first_up.end() - 1);
-    for (const auto& [node, up] : state.needs) graph->upstreams_[next[node]++] = up;
-  }
-  std::uint32_t offset = 0;
-  for (std::uint32_t v = 0; v < n; ++v) {
-    Node& slot = nodes[v];
-    std::uint32_t count = slot.end_successor;
-    slot.first_successor = slot.end_successor = offset;
-    offset += count;
-    if (v == 0) continue;
-    slot.callable = entries[v].callable;
-    slot.pending = first_up[v + 1] - first_up[v];
-    if (slot.pending == 1) slot.flags |= fast::kSole;
-  }
-  graph->successors_.resize(offset);
+  // Upstreams and successors, each in compressed rows, in the order the needs were said. A
+  // need said twice counts twice and arrives twice: the same outcome.
+  auto rows = state.needs_by_node();
+  graph->first_upstream_ = std::move(rows.first);
+  graph->upstreams_ = std::move(rows.upstream);
+  const auto& first_up = graph->first_upstream_;
+  for (const auto& [node, up] : state.needs) ++nodes[up].end_successor;
   for (std::uint32_t v = 1; v < n; ++v) {
-    std::uint32_t entry = v | (nodes[v].pending == 1 ? fast::kSoleArrival : 0);
-    for (std::uint32_t i = first_up[v]; i < first_up[v + 1]; ++i) {
-      graph->successors_[nodes[graph->upstreams_[i]].end_successor++] = entry;
-    }
-    if (nodes[v].pending == 0) graph->sources_.push_back(v);
+    nodes[v].callable = entries[v].callable;
+    nodes[v].pending = first_up[v + 1] - first_up[v];
   }
+  graph->place_successors();
   if (!forward) {  // Kahn's algorithm: a cycle leaves some task never ready.
     std::vector<std::uint32_t> pending(n), ready(graph->sources_);
     for (std::uint32_t v = 1; v < n; ++v) pending[v] = nodes[v].pending;

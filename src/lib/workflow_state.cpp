@@ -109,6 +109,17 @@ std::uint32_t WorkflowState::add(std::uint32_t parent, std::string id, model::No
   return index;
 }
 
+WorkflowState::NeedRows WorkflowState::needs_by_node() const {
+  NeedRows rows;
+  rows.first.assign(entries.size() + 1, 0);
+  for (const auto& [node, up] : needs) ++rows.first[node + 1];
+  for (std::size_t i = 1; i < rows.first.size(); ++i) rows.first[i] += rows.first[i - 1];
+  rows.upstream.resize(needs.size());
+  std::vector<std::uint32_t> next(rows.first.begin(), rows.first.end() - 1);
+  for (const auto& [node, up] : needs) rows.upstream[next[node]++] = up;
+  return rows;
+}
+
 model::Node& WorkflowState::detail(std::uint32_t node) {
   auto& detail = entries[node].detail;
   if (!detail) detail = std::make_unique<model::Node>();
@@ -171,19 +182,11 @@ WorkflowState::Built WorkflowState::to_model() const {
       n.upstream.push_back(edge);
     }
   };
-  // Each node's needs together, in the order they were said (a stable counting sort).
-  std::vector<std::uint32_t> first_need(entries.size() + 1, 0);
-  for (const auto& [node, up] : needs) ++first_need[node + 1];
-  for (std::size_t i = 1; i < first_need.size(); ++i) first_need[i] += first_need[i - 1];
-  std::vector<std::uint32_t> need_of(needs.size());
-  {
-    std::vector<std::uint32_t> next(first_need.begin(), first_need.end() - 1);
-    for (const auto& [node, up] : needs) need_of[next[node]++] = up;
-  }
+  const NeedRows need_rows = needs_by_node();
   for (NodeIndex old = 1; old < entries.size(); ++old) {
     NodeIndex node = layout.new_of[old];
-    for (std::uint32_t k = first_need[old]; k < first_need[old + 1]; ++k) {
-      add_edge(node, layout.new_of[need_of[k]], "need");
+    for (std::uint32_t k = need_rows.first[old]; k < need_rows.first[old + 1]; ++k) {
+      add_edge(node, layout.new_of[need_rows.upstream[k]], "need");
     }
     if (entries[old].foreach_source != model::kNoNode) {
       NodeIndex source = layout.new_of[entries[old].foreach_source];

@@ -54,6 +54,13 @@ struct WorkflowState {
   model::Node& detail(std::uint32_t node);
   std::string path_of(std::uint32_t node) const;
 
+  /// `needs` in compressed rows: node v waits for upstream[first[v]] to upstream[first[v + 1]],
+  /// in the order they were said.
+  struct NeedRows {
+    std::vector<std::uint32_t> first, upstream;
+  };
+  NeedRows needs_by_node() const;
+
   /// The model, and the diagnostics of every check a workflow file goes through.
   struct Built {
     model::Workflow workflow;
