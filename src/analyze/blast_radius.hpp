@@ -16,8 +16,9 @@ struct BlastRadius {
 };
 
 /// Counting every vertex's descendants exactly costs O(V·E), so this searches smartly: the
-/// maximum is always at a source, sources are tried in order of a cheap upper bound, and the
-/// search stops once no remaining bound can beat the best count, or after O(V + E) work.
+/// maximum is always at a source, sources are tried in order of a cheap upper bound, 64 at a
+/// time in one O(V + E) pass, and the search stops once no remaining bound can beat the best
+/// count, or after about 20 passes.
 /// Returns nullopt if no leaf has a dependent.
 std::optional<BlastRadius> largest_blast_radius(const Dag& dag, const std::vector<Vertex>& topo);
 

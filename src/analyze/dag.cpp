@@ -5,9 +5,27 @@
 #include <queue>
 
 namespace baton::analyze {
+namespace {
+
+// Sorts by (from, to) in O(V + E): a stable counting sort by `to`, then one by `from`. On a
+// million edges this is several times faster than a comparison sort.
+void sort_edges(std::size_t n, std::vector<std::pair<Vertex, Vertex>>& edges) {
+  std::vector<std::pair<Vertex, Vertex>> by_to(edges.size());
+  std::vector<std::uint32_t> slot(n + 1);
+  auto counting_pass = [&](const auto& from, auto& to, auto key) {
+    std::fill(slot.begin(), slot.end(), 0);
+    for (const auto& e : from) ++slot[key(e) + 1];
+    for (std::size_t v = 0; v < n; ++v) slot[v + 1] += slot[v];
+    for (const auto& e : from) to[slot[key(e)]++] = e;
+  };
+  counting_pass(edges, by_to, [](const auto& e) { return e.second; });
+  counting_pass(by_to, edges, [](const auto& e) { return e.first; });
+}
+
+}  // namespace
 
 Dag::Dag(std::size_t n, std::vector<std::pair<Vertex, Vertex>> edges) {
-  std::sort(edges.begin(), edges.end());
+  sort_edges(n, edges);
   edges.erase(std::unique(edges.begin(), edges.end()), edges.end());
   succ_begin_.assign(n + 1, 0);
   pred_begin_.assign(n + 1, 0);

@@ -26,11 +26,28 @@ class Builder {
   explicit Builder(const model::Workflow& workflow) : wf_(workflow) {}
 
   LeafGraph build() {
-    instances_of_.resize(wf_.nodes.size());
+    const std::size_t count = wf_.nodes.size();
+    // The fields the walks below read, in arrays of their own: on a million nodes, reaching
+    // into each ~500-byte node for them was a cache miss every time.
+    parent_.resize(count);
+    depth_.resize(count);
+    for (NodeIndex n = 0; n < count; ++n) {
+      parent_[n] = wf_.nodes[n].parent;
+      depth_[n] = wf_.nodes[n].depth;
+    }
+    first_instance_.assign(count, kNone);
+    last_instance_.assign(count, kNone);
+    instances_.reserve(count);
+    graph_.leaves.reserve(count);
     instantiate();
+    sole_leaf_.assign(count, kNone);
+    for (NodeIndex n = 0; n < count; ++n) {
+      std::uint32_t first = first_instance_[n];
+      if (first != kNone && next_instance_[first] == kNone) sole_leaf_[n] = instances_[first].leaf;
+    }
     compute_boundary_depths();
     std::vector<std::pair<Vertex, Vertex>> edges;
-    for (NodeIndex x = 1; x < wf_.nodes.size(); ++x) {
+    for (NodeIndex x = 1; x < count; ++x) {
       graph_.declared_edges += wf_.nodes[x].upstream.size();
       for (const auto& up : wf_.nodes[x].upstream) add_leaf_edges(x, up.node, edges);
     }
@@ -42,8 +59,7 @@ class Builder {
  private:
   // Pre-order over the model, expanding static fan-outs: instance 0's whole subtree, then 1's.
   void instantiate() {
-    instances_.push_back({model::kRoot, kNone, {}, kNone, ""});
-    instances_of_[model::kRoot].push_back(0);
+    add_instance({model::kRoot, kNone, {}, kNone, ""});
     struct Pending {
       std::uint32_t parent;
       NodeIndex node;
@@ -66,31 +82,31 @@ class Builder {
         fanout_limit =
             add_limit(Limit::Kind::kFanout, child_path(parent, n.id), *n.foreach->max_parallel);
       }
-      std::vector<std::uint32_t> created;
+      // The node's `count` instances come out in a row: [begin, end).
+      const auto begin = static_cast<std::uint32_t>(instances_.size());
       for (std::size_t i = 0; i < count; ++i) {
         std::string suffix = !n.foreach                ? ""
                              : n.foreach->is_dynamic() ? "[*]"
                                                        : fmt::format("[{}]", i);
-        auto inst = static_cast<std::uint32_t>(instances_.size());
-        instances_.push_back({node, parent, {}, kNone, child_path(parent, n.id) + suffix});
-        instances_of_[node].push_back(inst);
+        std::uint32_t inst =
+            add_instance({node, parent, {}, kNone, child_path(parent, n.id) + suffix});
         instances_[parent].children.push_back(inst);
         graph_.level_counts[static_cast<int>(n.level)]++;
         if (fanout_limit != kNone) fanout_limit_of_[inst] = fanout_limit;
-        created.push_back(inst);
       }
+      const auto end = static_cast<std::uint32_t>(instances_.size());
       if (n.is_leaf()) {
-        for (std::uint32_t inst : created) make_leaf(inst);
+        for (std::uint32_t inst = begin; inst < end; ++inst) make_leaf(inst);
         continue;
       }
-      for (std::uint32_t inst : created) {
+      for (std::uint32_t inst = begin; inst < end; ++inst) {
         if (n.concurrency) {
           group_limit_of_[inst] =
               add_limit(Limit::Kind::kGroup, instances_[inst].path, *n.concurrency);
         }
       }
       // Reversed, so that instance 0's subtree is expanded first (file order).
-      for (auto it = created.rbegin(); it != created.rend(); ++it) push_children(*it);
+      for (std::uint32_t inst = end; inst-- > begin;) push_children(inst);
     }
   }
 
@@ -120,6 +136,27 @@ class Builder {
     graph_.leaves.push_back(std::move(leaf));
   }
 
+  // Appends an instance and links it after its node's other instances.
+  std::uint32_t add_instance(Instance instance) {
+    auto inst = static_cast<std::uint32_t>(instances_.size());
+    NodeIndex node = instance.node;
+    instances_.push_back(std::move(instance));
+    next_instance_.push_back(kNone);
+    if (last_instance_[node] == kNone) {
+      first_instance_[node] = inst;
+    } else {
+      next_instance_[last_instance_[node]] = inst;
+    }
+    last_instance_[node] = inst;
+    return inst;
+  }
+
+  std::vector<std::uint32_t> instances_of(NodeIndex node) const {
+    std::vector<std::uint32_t> out;
+    for (auto i = first_instance_[node]; i != kNone; i = next_instance_[i]) out.push_back(i);
+    return out;
+  }
+
   std::string child_path(std::uint32_t parent, const std::string& id) const {
     const auto& base = instances_[parent].path;
     return base.empty() ? id : base + "." + id;
@@ -131,11 +168,11 @@ class Builder {
   }
 
   NodeIndex lca(NodeIndex a, NodeIndex b) const {
-    while (wf_.nodes[a].depth > wf_.nodes[b].depth) a = wf_.nodes[a].parent;
-    while (wf_.nodes[b].depth > wf_.nodes[a].depth) b = wf_.nodes[b].parent;
+    while (depth_[a] > depth_[b]) a = parent_[a];
+    while (depth_[b] > depth_[a]) b = parent_[b];
     while (a != b) {
-      a = wf_.nodes[a].parent;
-      b = wf_.nodes[b].parent;
+      a = parent_[a];
+      b = parent_[b];
     }
     return a;
   }
@@ -147,7 +184,7 @@ class Builder {
     std::vector<int> dependent_depth(wf_.nodes.size(), -1), upstream_depth(wf_.nodes.size(), -1);
     for (NodeIndex x = 1; x < wf_.nodes.size(); ++x) {
       for (const auto& up : wf_.nodes[x].upstream) {
-        int d = wf_.nodes[lca(x, up.node)].depth;
+        int d = depth_[lca(x, up.node)];
         dependent_depth[up.node] = std::max(dependent_depth[up.node], d);
         upstream_depth[x] = std::max(upstream_depth[x], d);
       }
@@ -155,7 +192,7 @@ class Builder {
     sink_depth_.assign(wf_.nodes.size(), -1);
     source_depth_.assign(wf_.nodes.size(), -1);
     for (NodeIndex n = 1; n < wf_.nodes.size(); ++n) {  // Pre-order: parents first.
-      NodeIndex p = wf_.nodes[n].parent;
+      NodeIndex p = parent_[n];
       sink_depth_[n] = std::max(sink_depth_[p], dependent_depth[n]);
       source_depth_[n] = std::max(source_depth_[p], upstream_depth[n]);
     }
@@ -213,16 +250,13 @@ class Builder {
   }
 
   void add_leaf_edges(NodeIndex x, NodeIndex u, std::vector<std::pair<Vertex, Vertex>>& edges) {
-    const auto& xs = instances_of_[x];
-    const auto& us = instances_of_[u];
     // The common case, one leaf needing another with no fan-out around: a single edge.
-    if (xs.size() == 1 && us.size() == 1 && instances_[xs[0]].leaf != kNone &&
-        instances_[us[0]].leaf != kNone) {
-      edges.emplace_back(instances_[us[0]].leaf, instances_[xs[0]].leaf);
+    if (sole_leaf_[x] != kNone && sole_leaf_[u] != kNone) {
+      edges.emplace_back(sole_leaf_[u], sole_leaf_[x]);
       return;
     }
     NodeIndex common = lca(x, u);
-    for (std::uint32_t xi : instances_of_[x]) {
+    for (std::uint32_t xi : instances_of(x)) {
       const auto& firsts = boundary(xi, false);
       for (std::uint32_t ui : visible_instances(xi, u, common)) {
         for (Vertex from : boundary(ui, true)) {
@@ -234,9 +268,9 @@ class Builder {
 
   void collect_group_leaves() {
     for (NodeIndex g = 1; g < wf_.nodes.size(); ++g) {
-      if (!wf_.nodes[g].is_group() || instances_of_[g].empty()) continue;
+      if (!wf_.nodes[g].is_group() || first_instance_[g] == kNone) continue;
       std::vector<Vertex> leaves;
-      std::vector<std::uint32_t> stack{instances_of_[g].front()};
+      std::vector<std::uint32_t> stack{first_instance_[g]};
       while (!stack.empty()) {
         std::uint32_t i = stack.back();
         stack.pop_back();
@@ -251,7 +285,12 @@ class Builder {
   const model::Workflow& wf_;
   LeafGraph graph_;
   std::vector<Instance> instances_;
-  std::vector<std::vector<std::uint32_t>> instances_of_;
+  std::vector<NodeIndex> parent_;
+  std::vector<int> depth_;
+  // Each node's instances in creation order, as a linked list: one instance per node is the
+  // rule, and a vector per node was a million allocations.
+  std::vector<std::uint32_t> first_instance_, last_instance_, next_instance_;
+  std::vector<std::uint32_t> sole_leaf_;  ///< Per node: its leaf if it has exactly one instance.
   std::unordered_map<std::uint32_t, std::uint32_t> group_limit_of_, fanout_limit_of_;
   std::map<std::string, std::uint32_t> pool_limit_;
   std::vector<int> sink_depth_, source_depth_;

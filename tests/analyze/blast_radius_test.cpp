@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <optional>
+#include <random>
 #include <string_view>
 
 #include "analyze/leaf_graph.hpp"
@@ -113,6 +114,54 @@ tasks:
   - { id: only, run: x }
 )");
   EXPECT_FALSE(f.worst.has_value());
+}
+
+// Every vertex's descendants by a search from each: the definition, for small graphs.
+std::vector<std::size_t> brute_force_descendants(const Dag& dag) {
+  std::vector<std::size_t> count(dag.size(), 0);
+  for (Vertex from = 0; from < dag.size(); ++from) {
+    std::vector<bool> seen(dag.size(), false);
+    std::vector<Vertex> stack{from};
+    while (!stack.empty()) {
+      Vertex v = stack.back();
+      stack.pop_back();
+      for (Vertex s : dag.successors(v)) {
+        if (seen[s]) continue;
+        seen[s] = true;
+        ++count[from];
+        stack.push_back(s);
+      }
+    }
+  }
+  return count;
+}
+
+TEST(BlastRadius, MatchesASearchFromEveryTaskOnRandomGraphs) {
+  // Up to 400 vertices with many sources, so the sources are counted in several 64-wide passes.
+  std::mt19937 random(7);
+  for (int round = 0; round < 60; ++round) {
+    std::size_t n = 2 + random() % 400;
+    int max_needs = 1 + static_cast<int>(random() % 3);
+    std::vector<std::pair<Vertex, Vertex>> edges;
+    for (Vertex v = 1; v < n; ++v) {
+      int needs = static_cast<int>(random() % (max_needs + 2)) - 1;  // Many have none.
+      for (int k = 0; k < needs; ++k) edges.emplace_back(random() % v, v);
+    }
+    Dag dag(n, edges);
+    auto expected = brute_force_descendants(dag);
+    std::size_t most = *std::max_element(expected.begin(), expected.end());
+    auto worst = largest_blast_radius(dag, dag.topological_order());
+    SCOPED_TRACE(::testing::Message() << "round " << round << ", " << n << " vertices");
+    if (dag.edge_count() == 0) {
+      EXPECT_FALSE(worst.has_value());
+      continue;
+    }
+    ASSERT_TRUE(worst.has_value());
+    EXPECT_TRUE(worst->exact);
+    EXPECT_EQ(worst->dependents, most);
+    EXPECT_EQ(expected[worst->task], most);
+    EXPECT_TRUE(dag.predecessors(worst->task).empty());
+  }
 }
 
 }  // namespace
