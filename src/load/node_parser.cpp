@@ -74,8 +74,9 @@ std::string_view second_action(const std::vector<std::string_view>& keys) {
   return "";
 }
 
+// Made for every node (it names the node's mapping in messages), so without fmt's machinery.
 std::string node_label(const model::Node& node) {
-  return fmt::format("{} '{}'", node.is_group() ? "group" : "task", node.path);
+  return (node.is_group() ? "group '" : "task '") + node.path + "'";
 }
 
 }  // namespace
@@ -265,19 +266,20 @@ void NodeParser::check_node_shape(model::Node& node, const yaml::Node& yaml,
                     fmt::format("'{}' applies only to groups (nodes with 'tasks')", key));
     }
   }
-  std::vector<std::string> actions;
-  for (auto key : {"run", "argv", "approval"}) {
-    if (has(keys, key)) actions.push_back(fmt::format("'{}'", key));
+  std::vector<std::string_view> actions;
+  for (std::string_view key : {"run", "argv", "approval"}) {
+    if (has(keys, key)) actions.push_back(key);
   }
   if (actions.empty()) {
     reader_.error(yaml, fmt::format("{} has nothing to do: expected one of 'run', 'argv' or "
                                     "'approval' (or 'tasks' to make it a group)",
                                     node_label(node)));
   } else if (actions.size() > 1) {
-    reader_.error(key_node(yaml, second_action(keys)),
-                  fmt::format("{} has both {}: a task takes exactly one of 'run', 'argv' or "
-                              "'approval'",
-                              node_label(node), fmt::join(actions, " and ")));
+    reader_.error(
+        key_node(yaml, second_action(keys)),
+        fmt::format("{} has both {}: a task takes exactly one of 'run', 'argv' or "
+                    "'approval'",
+                    node_label(node), fmt::format("'{}'", fmt::join(actions, "' and '"))));
   }
 }
 

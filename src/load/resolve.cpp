@@ -13,11 +13,10 @@ namespace baton::load {
 using model::NodeIndex;
 
 Resolver::Resolver(model::Workflow& workflow, DiagnosticSink& sink)
-    : workflow_(workflow), sink_(sink) {
+    : workflow_(workflow), sink_(sink), by_path_(workflow.nodes.size()) {
   const auto& nodes = workflow_.nodes;
-  by_path_.reserve(nodes.size());
   for (NodeIndex i = 1; i < nodes.size(); ++i) {
-    auto [path, fresh_path] = by_path_.emplace(nodes[i].path, i);
+    auto [first, fresh_path] = by_path_.emplace(nodes[i].path, i);
     if (fresh_path) continue;
     // The same path twice means the same id twice among one node's children.
     const auto& parent_path = nodes[nodes[i].parent].path;
@@ -25,18 +24,17 @@ Resolver::Resolver(model::Workflow& workflow, DiagnosticSink& sink)
                                             : fmt::format("the tasks of '{}'", parent_path);
     sink_.error(nodes[i].id_pos,
                 fmt::format("duplicate id '{}' among {} (first defined at line {})", nodes[i].id,
-                            scope, nodes[path->second].id_pos.line));
+                            scope, nodes[first].id_pos.line));
   }
 }
 
-const std::pmr::unordered_map<std::string_view, NodeIndex>& Resolver::ids() {
+const PathIndex& Resolver::ids() {
   if (ids_built_) return by_id_;
   ids_built_ = true;
   const auto& nodes = workflow_.nodes;
-  by_id_.reserve(nodes.size());
+  by_id_ = PathIndex(nodes.size());
   for (NodeIndex i = 1; i < nodes.size(); ++i) {
-    auto [id, fresh] = by_id_.emplace(nodes[i].id, i);
-    if (!fresh) id->second = kManyNodes;
+    if (!by_id_.emplace(nodes[i].id, i).second) by_id_.assign(nodes[i].id, kManyNodes);
   }
   return by_id_;
 }
@@ -51,15 +49,15 @@ std::optional<NodeIndex> Resolver::resolve(const model::Reference& ref, NodeInde
                                            std::string_view where) {
   const auto& nodes = workflow_.nodes;
   if (ref.text.find('.') != std::string::npos) {
-    if (auto it = by_path_.find(ref.text); it != by_path_.end()) return it->second;
+    if (auto node = by_path_.find(ref.text)) return node;
   } else {
     // A sibling's path is the scope's path plus the id: one hash lookup, not a scan.
     NodeIndex scope = from == model::kRoot ? model::kRoot : nodes[from].parent;
     const std::string& scope_path = nodes[scope].path;
     std::string sibling_path = scope_path.empty() ? ref.text : scope_path + "." + ref.text;
-    if (auto it = by_path_.find(sibling_path); it != by_path_.end()) return it->second;
-    if (auto it = ids().find(ref.text); it != ids().end()) {
-      if (it->second != kManyNodes) return it->second;
+    if (auto node = by_path_.find(sibling_path)) return node;
+    if (auto node = ids().find(ref.text)) {
+      if (*node != kManyNodes) return node;
       std::vector<std::string> paths;
       for (const auto& candidate : nodes) {
         if (candidate.id == ref.text) paths.push_back(candidate.path);
@@ -73,10 +71,10 @@ std::optional<NodeIndex> Resolver::resolve(const model::Reference& ref, NodeInde
   }
   std::vector<std::string_view> names;
   names.reserve(ids().size() + by_path_.size());
-  for (const auto& entry : ids()) names.push_back(entry.first);
-  for (const auto& entry : by_path_) {
-    if (entry.first.find('.') != std::string_view::npos) names.push_back(entry.first);
-  }
+  ids().for_each([&names](std::string_view id, NodeIndex) { names.push_back(id); });
+  by_path_.for_each([&names](std::string_view path, NodeIndex) {
+    if (path.find('.') != std::string_view::npos) names.push_back(path);
+  });
   std::sort(names.begin(), names.end());  // deterministic suggestion among equals
   sink_.error(ref.pos,
               fmt::format("unknown task '{}' in '{}' of {}", shown(ref.text), where, label(from)),

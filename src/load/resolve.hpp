@@ -2,14 +2,13 @@
 // references become each node's `upstream`; a sequential group adds previous-sibling edges.
 #pragma once
 
-#include <memory_resource>
 #include <optional>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "load/flow.hpp"
 #include "load/node_parser.hpp"
+#include "load/path_index.hpp"
 #include "load/yaml_fields.hpp"
 #include "model/workflow.hpp"
 
@@ -42,18 +41,15 @@ class Resolver {
   std::string label(model::NodeIndex node) const;
   /// By id, built on the first reference that is neither a path nor a sibling's id: most
   /// workflows never need it.
-  const std::pmr::unordered_map<std::string_view, model::NodeIndex>& ids();
+  const PathIndex& ids();
 
   model::Workflow& workflow_;
   DiagnosticSink& sink_;
   /// Each id's node, or kManyNodes when several share it (then found by a scan, on errors only).
   static constexpr model::NodeIndex kManyNodes = model::kNoNode - 1;
-  // Both indexes hold an entry per node (a million, at worst) and live only while the workflow
-  // is resolved: their entries come from one arena, released at once rather than one by one.
-  std::pmr::monotonic_buffer_resource arena_;
-  std::pmr::unordered_map<std::string_view, model::NodeIndex> by_id_{&arena_};
+  PathIndex by_id_;
   bool ids_built_ = false;
-  std::pmr::unordered_map<std::string_view, model::NodeIndex> by_path_{&arena_};
+  PathIndex by_path_;
 };
 
 /// Reports each dependency cycle as `dependency cycle: a -> b -> c -> a` (each needs the next),
