@@ -96,25 +96,26 @@ void NodeParser::parse_children(const yaml::Node& list, NodeIndex parent) {
 void NodeParser::parse_node(const yaml::Node& yaml, NodeIndex parent) {
   auto index = static_cast<NodeIndex>(workflow_.nodes.size());
   {
-    model::Node node;
-    node.parent = parent;
-    node.depth = workflow_.nodes[parent].depth + 1;
-    node.pos = yaml.pos();
-    node.kind = yaml.is_map() && yaml["tasks"] ? model::NodeKind::kGroup : model::NodeKind::kLeaf;
+    auto& parent_node = workflow_.nodes[parent];
     auto id = yaml["id"];
     // An invalid id is kept so that references to it still resolve, unless it is so long that
-    // every message naming the task would quote it.
-    if (id.is_scalar() && id.scalar().size() <= 4 * model::kMaxIdLength) {
-      node.id = id.scalar();
-    } else {
-      // A placeholder keeps paths readable in later messages when `id` is missing or wrong.
-      node.id = fmt::format("#{}", workflow_.nodes[parent].children.size() + 1);
-    }
+    // every message naming the task would quote it. A placeholder keeps paths readable in later
+    // messages when `id` is missing or wrong.
+    std::string node_id = id.is_scalar() && id.scalar().size() <= 4 * model::kMaxIdLength
+                              ? std::string(id.scalar())
+                              : fmt::format("#{}", parent_node.children.size() + 1);
+    std::string path = parent_node.path.empty() ? node_id : parent_node.path + "." + node_id;
+    int depth = parent_node.depth + 1;
+    parent_node.children.push_back(index);
+    // Built in place: a node is ~500 bytes, and a million of them were each built then moved.
+    auto& node = workflow_.nodes.emplace_back();
+    node.parent = parent;
+    node.depth = depth;
+    node.pos = yaml.pos();
+    node.kind = yaml.is_map() && yaml["tasks"] ? model::NodeKind::kGroup : model::NodeKind::kLeaf;
+    node.id = std::move(node_id);
     if (id.is_scalar()) node.id_pos = id.pos();
-    const auto& parent_path = workflow_.nodes[parent].path;
-    node.path = parent_path.empty() ? node.id : parent_path + "." + node.id;
-    workflow_.nodes.push_back(std::move(node));
-    workflow_.nodes[parent].children.push_back(index);
+    node.path = std::move(path);
   }
   auto node = [&]() -> model::Node& { return workflow_.nodes[index]; };
   if (!yaml.is_map()) {
