@@ -71,15 +71,21 @@ Scheduler::Scheduler(const model::Workflow& workflow, Executor& executor, RunOpt
   }
 }
 
-bool Scheduler::ReadyOrder::operator()(UnitIndex a, UnitIndex b) const {
+bool Scheduler::ReadyOrder::operator()(const Ready& a, const Ready& b) const {
   // std::push_heap keeps the largest on top: "a < b" means b starts first.
-  const auto& g = scheduler->graph_;
-  int pa = g.node_of(a).settings().priority.value_or(0);
-  int pb = g.node_of(b).settings().priority.value_or(0);
-  if (pa != pb) return pa < pb;
-  auto ra = scheduler->remaining_[g.unit(a).node], rb = scheduler->remaining_[g.unit(b).node];
-  if (ra != rb) return ra < rb;
-  return a > b;  // File order.
+  if (a.priority != b.priority) return a.priority < b.priority;
+  if (a.remaining != b.remaining) return a.remaining < b.remaining;
+  return a.unit > b.unit;  // File order.
+}
+
+Scheduler::Ready Scheduler::ready_entry(UnitIndex leaf) const {
+  return {graph_.node_of(leaf).settings().priority.value_or(0),
+          remaining_[graph_.unit(leaf).node], leaf};
+}
+
+void Scheduler::push_ready(UnitIndex leaf) {
+  ready_.push_back(ready_entry(leaf));
+  std::push_heap(ready_.begin(), ready_.end(), ReadyOrder{});
 }
 
 RunResult Scheduler::run() {
@@ -248,8 +254,7 @@ void Scheduler::make_ready(UnitIndex leaf) {
     }
   }
   set_leaf_state(leaf, TaskState::kReady);
-  ready_.push_back(leaf);
-  std::push_heap(ready_.begin(), ready_.end(), ReadyOrder{this});
+  push_ready(leaf);
 }
 
 void Scheduler::open(UnitIndex u) {
@@ -358,14 +363,13 @@ void Scheduler::start_ready() {
     // Something finished since they were held: give them another chance, in order.
     for (UnitIndex u : held_) {
       if (graph_.unit(u).state != TaskState::kReady) continue;  // Its deadline passed.
-      ready_.push_back(u);
-      std::push_heap(ready_.begin(), ready_.end(), ReadyOrder{this});
+      push_ready(u);
     }
     held_.clear();
   }
   while (running_ < options_.jobs && !ready_.empty()) {
-    std::pop_heap(ready_.begin(), ready_.end(), ReadyOrder{this});
-    UnitIndex u = ready_.back();
+    std::pop_heap(ready_.begin(), ready_.end(), ReadyOrder{});
+    UnitIndex u = ready_.back().unit;
     ready_.pop_back();
     if (graph_.unit(u).state != TaskState::kReady) continue;  // Its deadline passed.
     if (cancelled_ || (stopping_ && graph_.node_of(u).trigger != TriggerRule::kAlways)) {

@@ -125,11 +125,19 @@ class Scheduler {
   SharedEnvironments environments_;
   std::unique_ptr<OutputsWatch> outputs_watch_;  ///< Set by run(): which outputs files exist.
   std::vector<Duration> remaining_;  ///< Per model node: longest remaining chain (SPEC 2.3).
-  struct ReadyOrder {
-    const Scheduler* scheduler;
-    bool operator()(UnitIndex a, UnitIndex b) const;
+  /// A ready leaf with its order's keys (SPEC 2.3) copied in, so the heap compares without
+  /// reaching into the graph: 10,000 ready tasks cost 13 comparisons a start.
+  struct Ready {
+    int priority;
+    Duration remaining;
+    UnitIndex unit;
   };
-  std::vector<UnitIndex> ready_;      ///< A heap in ReadyOrder.
+  struct ReadyOrder {
+    bool operator()(const Ready& a, const Ready& b) const;
+  };
+  Ready ready_entry(UnitIndex leaf) const;
+  void push_ready(UnitIndex leaf);
+  std::vector<Ready> ready_;          ///< A heap in ReadyOrder.
   std::vector<UnitIndex> held_;       ///< Ready but held back by a group, fan-out or pool limit.
   std::vector<UnitIndex> worklist_;   ///< Units to evaluate or finish, drained iteratively.
   std::vector<LaunchSpec> launches_;  ///< Decided this turn; started once it is committed.
