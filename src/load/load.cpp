@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 #include <limits>
+#include <memory>
 
 #include "load/flow.hpp"
 #include "load/inherit.hpp"
@@ -73,14 +74,15 @@ class DocumentParser {
   DocumentParser(std::string_view text, model::Workflow& workflow, DiagnosticSink& sink)
       : text_(text), workflow_(workflow), sink_(sink), reader_(sink), nodes_(reader_, workflow) {}
 
-  void parse(const yaml::Node& doc) {
+  /// Builds the nodes from the tree; returns whether there is anything to resolve().
+  bool parse(const yaml::Node& doc) {
     const std::uint64_t declared = count_nodes(doc["tasks"]);
     if (declared > model::kMaxInstances) {
       reader_.error(doc["tasks"],
                     fmt::format("the workflow has more than {} tasks and groups, the most "
                                 "a run may hold",
                                 model::kMaxInstances));
-      return;
+      return false;
     }
     // Room for every node at once: growing a vector of ~540-byte nodes moves each one about
     // twice and, at a million tasks, briefly holds the old and the new block together.
@@ -90,13 +92,33 @@ class DocumentParser {
     bool mapping = reader_.mapping(doc, "the workflow", kTopKeys,
                                    [&](std::string_view key, const yaml::Node&,
                                        const yaml::Node& value) { parse_top_key(key, value); });
-    if (!mapping) return;
+    if (!mapping) return false;
     if (!doc["name"]) {
       reader_.error(doc, "the workflow has no 'name': expected a name such as 'name: release'");
     }
     if (!doc["tasks"]) reader_.error(doc, "the workflow has no 'tasks': expected a list of tasks");
-    if (sink_.has_errors() && workflow_.nodes.size() == 1) return;
-    resolve();
+    return !(sink_.has_errors() && workflow_.nodes.size() == 1);
+  }
+
+  /// Turns references into edges, then checks what needs the whole graph. Needs only the
+  /// nodes and the file's text, not the YAML tree.
+  void resolve() {
+    Resolver resolver(workflow_, sink_);
+    resolver.resolve_needs();
+    resolver.resolve_flows(flows_);
+    resolver.resolve_foreach_sources();
+    resolver.add_sequential_edges();
+    auto sites = nodes_.template_sites();
+    locate_templates(text_, sites);
+    resolver.resolve_templates(sites);
+    check_named_uses();
+    apply_inheritance(workflow_);
+    infer_levels(workflow_);
+    check_effective_settings(workflow_, sink_);
+    report_cycles(workflow_, sink_);
+    for (auto& node : workflow_.nodes) {
+      if (node.name.empty()) node.name = node.id;
+    }
   }
 
  private:
@@ -221,25 +243,6 @@ class DocumentParser {
     }
   }
 
-  void resolve() {
-    Resolver resolver(workflow_, sink_);
-    resolver.resolve_needs();
-    resolver.resolve_flows(flows_);
-    resolver.resolve_foreach_sources();
-    resolver.add_sequential_edges();
-    auto sites = nodes_.template_sites();
-    locate_templates(text_, sites);
-    resolver.resolve_templates(sites);
-    check_named_uses();
-    apply_inheritance(workflow_);
-    infer_levels(workflow_);
-    check_effective_settings(workflow_, sink_);
-    report_cycles(workflow_, sink_);
-    for (auto& node : workflow_.nodes) {
-      if (node.name.empty()) node.name = node.id;
-    }
-  }
-
   std::string_view text_;
   model::Workflow& workflow_;
   DiagnosticSink& sink_;
@@ -260,14 +263,14 @@ LoadResult load_workflow_text(std::string text, const std::string& file) {
     result.error_count = 1;
     return result;
   }
-  auto doc = yaml::Document::parse(result.text);
-  if (doc.error()) {
-    const auto& e = *doc.error();
+  auto doc = std::make_unique<yaml::Document>(yaml::Document::parse(result.text));
+  if (doc->error()) {
+    const auto& e = *doc->error();
     result.diagnostics.push_back({file, e.pos.line, e.pos.column, e.message, {}});
     result.error_count = 1;
     return result;
   }
-  if (!doc.root() || doc.root().is_null()) {
+  if (!doc->root() || doc->root().is_null()) {
     result.diagnostics.push_back(
         {file, 1, 1, "the file is empty: expected a workflow with 'name' and 'tasks'", {}});
     result.error_count = 1;
@@ -276,7 +279,13 @@ LoadResult load_workflow_text(std::string text, const std::string& file) {
   model::Workflow workflow;
   workflow.file = file;
   DiagnosticSink sink(file);
-  DocumentParser(result.text, workflow, sink).parse(doc.root());
+  DocumentParser parser(result.text, workflow, sink);
+  if (parser.parse(doc->root())) {
+    // Resolving needs only the nodes: the tree goes first. On a million tasks it holds ~250 MB,
+    // which would otherwise add to the resolver's indexes at the peak.
+    doc.reset();
+    parser.resolve();
+  }
   result.error_count = sink.count();
   result.diagnostics = sink.take();
   if (result.diagnostics.empty()) result.workflow = std::move(workflow);
