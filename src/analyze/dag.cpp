@@ -48,20 +48,30 @@ Dag::Dag(std::size_t n, std::vector<std::pair<Vertex, Vertex>> edges) {
 }
 
 std::vector<Vertex> Dag::topological_order() const {
-  std::vector<std::uint32_t> waiting(size());
-  std::priority_queue<Vertex, std::vector<Vertex>, std::greater<>> ready;
-  for (Vertex v = 0; v < size(); ++v) {
-    waiting[v] = static_cast<std::uint32_t>(predecessors(v).size());
-    if (waiting[v] == 0) ready.push(v);
-  }
+  // The smallest ready id first. Ids are file order and most edges point forward in a file, so
+  // the next vertex is usually the next id: a cursor walks the ids, and only a vertex that
+  // becomes ready behind the cursor waits in the heap.
+  const auto n = static_cast<Vertex>(size());
+  std::vector<std::uint32_t> waiting(n);
+  for (Vertex v = 0; v < n; ++v) waiting[v] = static_cast<std::uint32_t>(predecessors(v).size());
+  std::priority_queue<Vertex, std::vector<Vertex>, std::greater<>> behind;
   std::vector<Vertex> order;
-  order.reserve(size());
-  while (!ready.empty()) {
-    Vertex v = ready.top();
-    ready.pop();
+  order.reserve(n);
+  Vertex cursor = 0;
+  for (;;) {
+    while (cursor < n && waiting[cursor] != 0) ++cursor;  // Skipped ones enter `behind` later.
+    Vertex v;
+    if (!behind.empty() && (cursor == n || behind.top() < cursor)) {
+      v = behind.top();
+      behind.pop();
+    } else if (cursor < n) {
+      v = cursor++;
+    } else {
+      break;
+    }
     order.push_back(v);
     for (Vertex s : successors(v)) {
-      if (--waiting[s] == 0) ready.push(s);
+      if (--waiting[s] == 0 && s < cursor) behind.push(s);
     }
   }
   return order;
