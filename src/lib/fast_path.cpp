@@ -778,14 +778,27 @@ void FastRun::fill(std::vector<TaskResult>& tasks) {
   }
 }
 
+namespace {
+
+int fast_path_jobs(const model::Workflow& settings, const EngineOptions& options) {
+  return options.concurrency > 0 ? options.concurrency : analyze::default_jobs(settings);
+}
+
+}  // namespace
+
+int fast_path_threads(const model::Workflow& settings, const EngineOptions& options) {
+  int jobs = fast_path_jobs(settings, options);
+  return options.threads > 0 ? std::min(options.threads, jobs) : jobs;
+}
+
 void run_fast_path(RunRecord& record, FastGraph graph, const model::Workflow& settings,
                    const std::vector<Callable>& callables, const EngineOptions& options,
                    lib::CancelSignal& cancel) {
-  int jobs = options.concurrency > 0 ? options.concurrency : analyze::default_jobs(settings);
-  int threads = options.threads > 0 ? std::min(options.threads, jobs) : jobs;
+  int jobs = fast_path_jobs(settings, options);
   record.id = store::new_run_id();
-  threads = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(threads),
-                                                   std::max<std::size_t>(1, graph.leaves())));
+  auto threads = static_cast<int>(
+      std::min<std::size_t>(static_cast<std::size_t>(fast_path_threads(settings, options)),
+                            std::max<std::size_t>(1, graph.leaves())));
   auto run = std::make_shared<FastRun>(std::move(graph), callables, record.id);
   run->execute(threads, cancel);
   FastRun::record(run, record, jobs);

@@ -304,6 +304,10 @@ class FastRun final : public CallSource {
   lib::CancelSignal* cancel_ = nullptr;
 };
 
+/// How many threads a fast run of a workflow with these values uses, at most: `options`'
+/// threads, capped by its width (`options`' concurrency, else the workflow's, else the CPUs).
+int fast_path_threads(const model::Workflow& settings, const EngineOptions& options);
+
 /// What run_workflow does for an eligible workflow: `graph` run with `options`' width (else
 /// the `concurrency` of `settings`, the workflow's own values, else the CPUs), `record` filled
 /// as the engine would fill it.
