@@ -387,6 +387,27 @@ TEST(LibraryFastPathSameAsEngine, AnInvalidFlatWorkflowGetsTheLoadersMessages) {
     wf.task("a", nothing).needs(wf.root());
     refused(wf, "one contains the other");
   }
+  {
+    // Large enough that the ids are checked on a second thread, beside the arrays.
+    baton::Workflow wf("large-dup");
+    for (int i = 0; i < 70'000; ++i) wf.task("t" + std::to_string(i), nothing);
+    wf.task("t69999", nothing);
+    refused(wf, "duplicate id 't69999'");
+  }
+}
+
+TEST(LibraryFastPathRun, ALargeFlatWorkflowIsCheckedAsideAndRuns) {
+  baton::Workflow wf("large");
+  std::optional<baton::Task> previous;
+  for (int i = 0; i < 70'000; ++i) {
+    auto task = wf.task("t" + std::to_string(i), nothing);
+    if (previous && i % 3 == 0) task.needs(*previous);
+    previous = task;
+  }
+  ASSERT_NE(baton::detail::FastGraph::lean(wf.state(), fast_options()), nullptr);
+  auto result = baton::Engine(fast_options()).run(wf);
+  EXPECT_TRUE(result.succeeded());
+  EXPECT_EQ(result.tasks().size(), 70'000u);
 }
 
 // ---- What only the fast path can get wrong ---------------------------------------------------
