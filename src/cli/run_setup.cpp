@@ -7,6 +7,7 @@
 #include <ctime>
 #include <deque>
 #include <iostream>
+#include <optional>
 #include <random>
 
 #include "analyze/plan.hpp"
@@ -16,6 +17,7 @@
 #include "load/inherit.hpp"
 #include "model/duration.hpp"
 #include "model/enums.hpp"
+#include "model/templates.hpp"
 #include "store/run_id.hpp"
 
 namespace baton::cli {
@@ -48,6 +50,21 @@ class DryRunExecutor : public engine::Executor {
   std::deque<engine::AttemptExited> done_;
 };
 
+// A workflow-level value may hold only ${{ run.id }}: no task's outputs and no item exist at
+// that level, as the loader says of the file's own `env:`.
+std::optional<std::string> workflow_level_template_problem(std::string_view value) {
+  auto scan = model::scan_templates(value);
+  if (!scan.error.empty()) return scan.error;
+  for (const auto& expr : scan.exprs) {
+    if (model::classify_template(expr.text, "item").kind == model::TemplateKind::kRunId) continue;
+    return fmt::format(
+        "'${{{{ {} }}}}' can only be used in a task or group, not at the workflow "
+        "level (only ${{{{ run.id }}}} can)",
+        expr.text);
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::string apply_overrides(model::Workflow& workflow, const std::vector<std::string>& overrides) {
@@ -69,10 +86,14 @@ std::string apply_overrides(model::Workflow& workflow, const std::vector<std::st
         return fmt::format("--set failure_mode expects continue, stop or cancel, got '{}'", value);
       workflow.failure_mode = *mode;
     } else if (key == "name") {
+      if (value.empty()) return "--set name is empty: expected a name such as 'name=release'";
       workflow.name = value;
     } else if (key == "description") {
       workflow.description = value;
     } else if (key.rfind("env.", 0) == 0 && key.size() > 4) {
+      if (auto problem = workflow_level_template_problem(value)) {
+        return fmt::format("--set {}: {}", key, *problem);
+      }
       // Workflow-level env, under every nearer setting: inheritance is derived again.
       workflow.nodes[model::kRoot].own_settings().env[key.substr(4)] = value;
       load::apply_inheritance(workflow);

@@ -123,7 +123,6 @@ class DocumentParser {
 
  private:
   void parse_top_key(std::string_view key, const yaml::Node& value) {
-    auto& root = workflow_.nodes[model::kRoot];
     if (key == "name") {
       auto v = reader_.string(value, key);
       if (v && v->empty()) {
@@ -138,7 +137,11 @@ class DocumentParser {
     } else if (key == "failure_mode") {
       if (auto v = reader_.enumeration<FailureMode>(value, key)) workflow_.failure_mode = *v;
     } else if (key == "env") {
-      if (auto env = reader_.env(value, key)) root.own_settings().env = std::move(*env);
+      // Its templates are checked like a node's: only run.id has a value at this level.
+      nodes_.parse_env(
+          value,
+          [this]() -> model::Settings& { return workflow_.nodes[model::kRoot].own_settings(); },
+          model::kRoot);
     } else if (key == "pools") {
       parse_pools(value);
     } else if (key == "breakers") {

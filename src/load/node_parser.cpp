@@ -318,14 +318,7 @@ bool NodeParser::parse_setting(std::string_view key, const yaml::Node& value,
     if (name) named_uses_.push_back({std::string(key), *name, value.pos()});
     (key == "pool" ? settings().pool : settings().breaker) = std::move(name);
   } else if (key == "env") {
-    if (auto env = reader_.env(value, key)) {
-      settings().env = std::move(*env);
-      for (auto entry : value.entries()) {
-        if (entry.key.is_scalar() && entry.value.is_scalar()) {
-          record_site(owner, "env." + entry.key.text(), entry.value, false);
-        }
-      }
-    }
+    parse_env(value, settings, owner);
   } else {
     return false;
   }
@@ -459,6 +452,18 @@ void locate_templates(std::string_view text, std::vector<TemplateSite>& sites) {
       for (std::size_t i = *line; i < found; ++i) column += is_lead(i) ? 1 : 0;
       site.expr_pos.push_back({static_cast<int>(line - line_starts.begin()) + 1, column});
       at = found + 3;
+    }
+  }
+}
+
+void NodeParser::parse_env(const yaml::Node& value,
+                           const std::function<model::Settings&()>& settings, NodeIndex owner) {
+  auto env = reader_.env(value, "env");
+  if (!env) return;
+  settings().env = std::move(*env);
+  for (auto entry : value.entries()) {
+    if (entry.key.is_scalar() && entry.value.is_scalar()) {
+      record_site(owner, "env." + entry.key.text(), entry.value, false);
     }
   }
 }

@@ -45,6 +45,10 @@ class NodeParser {
   /// Parses a `defaults:` mapping into `settings`, recording template sites for `owner`.
   void parse_defaults(const yaml::Node& value, model::Settings& settings, model::NodeIndex owner);
 
+  /// Parses an `env:` mapping into `settings()`, recording its template sites for `owner`.
+  void parse_env(const yaml::Node& value, const std::function<model::Settings&()>& settings,
+                 model::NodeIndex owner);
+
   const std::vector<TemplateSite>& template_sites() const { return template_sites_; }
   const std::vector<NamedUse>& named_uses() const { return named_uses_; }
 

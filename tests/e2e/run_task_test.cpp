@@ -428,5 +428,20 @@ tasks:
   EXPECT_EQ(trim(s.read("seen")), "cli task new");
 }
 
+TEST(CliRunSet, RefusesWhatTheFileWouldRefuse) {
+  Scratch s;
+  const std::string yaml = "name: set\ntasks:\n  - { id: t, run: 'true' }\n";
+  auto output = s.run(yaml, {"--set", "env.V=${{ tasks.t.outputs.k }}"});
+  EXPECT_EQ(output.exit_code, 2) << describe(output);
+  EXPECT_THAT(output.err, ::testing::HasSubstr("--set env.V: '${{ tasks.t.outputs.k }}' can only "
+                                               "be used in a task or group, not at the workflow "
+                                               "level"));
+  auto empty = s.run(yaml, {"--set", "name="});
+  EXPECT_EQ(empty.exit_code, 2) << describe(empty);
+  EXPECT_THAT(empty.err, ::testing::HasSubstr("--set name is empty"));
+  auto run_id = s.run(yaml, {"--set", "env.V=${{ run.id }}"});
+  EXPECT_EQ(run_id.exit_code, 0) << describe(run_id);
+}
+
 }  // namespace
 }  // namespace baton
