@@ -22,28 +22,29 @@ class TemplateValues {
       : graph_(graph), leaf_(leaf), options_(options) {}
 
   std::optional<std::string> operator()(std::string_view expr) const {
-    const Unit& unit = graph_.unit(leaf_);
-    std::string_view item_name = "item";
+    // An item is the nearest fan-out instance's that bears its name (`as`): an outer item
+    // written in an outer group's env still reaches the tasks of an inner fan-out.
     for (UnitIndex u = leaf_; u != kNoUnit; u = graph_.unit(u).parent) {
-      if (const auto& fe = graph_.node_of(u).foreach) {
-        item_name = fe->as;
-        break;
+      const auto& fanout = graph_.node_of(u).foreach;
+      if (!fanout || graph_.unit(u).kind == UnitKind::kFanout) continue;  // Not an instance.
+      switch (model::classify_template(expr, fanout->as).kind) {
+        case model::TemplateKind::kItem:
+          return graph_.unit(u).item;
+        case model::TemplateKind::kItemIndex:
+          return std::to_string(graph_.unit(u).item_index);
+        default:
+          break;
       }
     }
-    auto meaning = model::classify_template(expr, item_name);
+    auto meaning = model::classify_template(expr, "item");
     switch (meaning.kind) {
       case model::TemplateKind::kRunId:
         return options_.run_id;
-      case model::TemplateKind::kItem:
-        return unit.item;
-      case model::TemplateKind::kItemIndex:
-        return std::to_string(unit.item_index);
       case model::TemplateKind::kTaskOutput:
         return output(meaning.ref, meaning.key);
-      case model::TemplateKind::kUnknown:
+      default:  // An item with no fan-out of that name around, or unknown.
         return std::nullopt;
     }
-    return std::nullopt;
   }
 
  private:

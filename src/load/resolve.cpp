@@ -176,6 +176,22 @@ const model::Foreach* Resolver::fanout_in_scope(NodeIndex node) const {
   return nullptr;
 }
 
+model::TemplateMeaning Resolver::meaning_at(NodeIndex node, std::string_view expr,
+                                            std::string_view nearest_item_name) const {
+  // Nested fan-outs: an item is the nearest fan-out's that bears its name (`as`), so an inner
+  // task may use an outer item by its name, and an inner name hides an outer one.
+  for (NodeIndex n = node; n != model::kNoNode; n = workflow_.nodes[n].parent) {
+    const auto& fanout = workflow_.nodes[n].foreach;
+    if (!fanout) continue;
+    auto meaning = model::classify_template(expr, fanout->as);
+    if (meaning.kind == model::TemplateKind::kItem ||
+        meaning.kind == model::TemplateKind::kItemIndex) {
+      return meaning;
+    }
+  }
+  return model::classify_template(expr, nearest_item_name);
+}
+
 void Resolver::resolve_templates(const std::vector<TemplateSite>& sites) {
   for (const auto& site : sites) {
     auto scan = model::scan_templates(site.text);
@@ -208,7 +224,7 @@ void Resolver::resolve_templates(const std::vector<TemplateSite>& sites) {
     for (std::size_t n = 0; n < scan.exprs.size(); ++n) {
       const auto& expr = scan.exprs[n];
       const model::SourcePos at = pos_of(n);
-      auto meaning = model::classify_template(expr.text, item_name);
+      auto meaning = meaning_at(site.node, expr.text, item_name);
       switch (meaning.kind) {
         case model::TemplateKind::kRunId:
           break;

@@ -10,6 +10,7 @@
 #include "load/node_parser.hpp"
 #include "load/path_index.hpp"
 #include "load/yaml_fields.hpp"
+#include "model/templates.hpp"
 #include "model/workflow.hpp"
 
 namespace baton::load {
@@ -38,6 +39,10 @@ class Resolver {
                 std::string_view where);
   /// The fan-out variable in scope at `node`, if any: its own or its nearest ancestor's.
   const model::Foreach* fanout_in_scope(model::NodeIndex node) const;
+  /// What `${{ expr }}` means written at `node`: an item of any fan-out in scope by its name,
+  /// else as classified with the nearest fan-out's name.
+  model::TemplateMeaning meaning_at(model::NodeIndex node, std::string_view expr,
+                                    std::string_view nearest_item_name) const;
   std::string label(model::NodeIndex node) const;
   /// By id, built on the first reference that is neither a path nor a sibling's id: most
   /// workflows never need it.

@@ -326,6 +326,27 @@ tasks:
   EXPECT_TRUE(s.exists("built.arm64"));
 }
 
+TEST(CliRunFanOut, NestedFanOutsReachEachItemByItsName) {
+  // The outer item in the outer group's env and in the inner task's own argv, beside the inner
+  // item: every instance sees both (was: valid, then every inner instance failed).
+  Scratch s;
+  auto r = s.run(R"(name: nested
+tasks:
+  - id: region
+    foreach: [eu, us]
+    as: where
+    env: { WHERE: "${{ where }}" }
+    tasks:
+      - id: shard
+        foreach: [1, 2]
+        argv: [sh, -c, 'touch "$WHERE.$1.$2"', sh, "${{ where_index }}", "${{ item }}"]
+)");
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  for (const char* file : {"eu.0.1", "eu.0.2", "us.1.1", "us.1.2"}) {
+    EXPECT_TRUE(s.exists(file)) << file;
+  }
+}
+
 TEST(CliRunFanOut, GroupFanOutRunsItsChildrenPerItem) {
   Scratch s;
   auto r = s.run(R"(name: group-fan
