@@ -79,8 +79,8 @@ bool Scheduler::ReadyOrder::operator()(const Ready& a, const Ready& b) const {
 }
 
 Scheduler::Ready Scheduler::ready_entry(UnitIndex leaf) const {
-  return {graph_.node_of(leaf).settings().priority.value_or(0),
-          remaining_[graph_.unit(leaf).node], leaf};
+  return {graph_.node_of(leaf).settings().priority.value_or(0), remaining_[graph_.unit(leaf).node],
+          leaf};
 }
 
 void Scheduler::push_ready(UnitIndex leaf) {
@@ -597,7 +597,8 @@ void Scheduler::set_leaf_state(UnitIndex leaf, TaskState state) {
       return emit(RunEventKind::kTaskSkipped, leaf);
     case TaskState::kCancelled:
       return emit(RunEventKind::kTaskCancelled, leaf);
-    case TaskState::kPending:  // Held back (stop, cancel): no event, but the store must know.
+    case TaskState::kReady:    // Waiting for a slot (SPEC 2.4): no event of its own (SPEC 8),
+    case TaskState::kPending:  // or held back (stop, cancel); either way the store must know.
       if (options_.journal) options_.journal->unit_changed(graph_, leaf);
       return;
     default:

@@ -261,6 +261,32 @@ tasks:
   EXPECT_EQ(lines[3], "[x] after succeeded T");
 }
 
+TEST(CliStatus, ATaskWaitingForASlotIsReady) {
+  Scratch s;
+  // One slot: `first` holds it until the test creates `go` (5 s at most); `second` is ready.
+  BackgroundRun run(s, R"(name: slot
+concurrency: 1
+tasks:
+  - id: first
+    run: 'touch started; for i in $(seq 500); do [ -f go ] && exit 0; sleep 0.01; done; exit 1'
+  - { id: second, run: 'true' }
+)");
+  ASSERT_TRUE(eventually([&] { return s.exists("started"); }, kPatience)) << run.describe();
+  auto id = newest_run_id(s);
+  wait_for_status(s, {"[~] first", "[~] second"}, kPatience, id);
+  auto r = baton_on(s, {"status", id});
+  EXPECT_THAT(shapes(r.out), ElementsAre("Run " + id + " — slot — running (started DATE, T)",
+                                         "[~] first running running", "[~] second ready"))
+      << r.out;
+  auto json = baton_on(s, {"report", id, "--format", "json"});
+  EXPECT_THAT(json.out, HasSubstr("\"status\": \"ready\"")) << json.out;
+
+  std::ofstream(s.at("go")) << "";
+  auto code = run.wait_for(kPatience);
+  ASSERT_TRUE(code.has_value()) << run.describe();
+  EXPECT_EQ(*code, 0) << run.describe();
+}
+
 TEST(CliStatus, WorksAfterACrash) {
   Scratch s;
   KillAtExit leftovers;
