@@ -22,6 +22,25 @@ struct LogsOptions {
   bool compensation = false;
 };
 
+// The recorded instance paths of a model path: `shards` → `shards[0]`, `shards[1]`; `g.t` →
+// `g[0].t`. An instance path is its model path with an `[index]` after fanned-out ids.
+std::vector<std::string> instances_of(const std::string& model_path,
+                                      const std::vector<std::string>& recorded) {
+  std::vector<std::string> out;
+  for (const auto& path : recorded) {
+    std::string without_indices;
+    for (std::size_t i = 0; i < path.size(); ++i) {
+      if (path[i] != '[') {
+        without_indices += path[i];
+        continue;
+      }
+      while (i < path.size() && path[i] != ']') ++i;
+    }
+    if (without_indices == model_path && path != model_path) out.push_back(path);
+  }
+  return out;
+}
+
 void execute(const LogsOptions& opts, const std::string& state, int& exit_code) {
   const std::string command = "baton logs";
   auto store = open_store_or_report(command, state, exit_code);
@@ -88,8 +107,15 @@ void execute(const LogsOptions& opts, const std::string& state, int& exit_code) 
   if (auto workflow = load::load_workflow_text(run->workflow_text, run->file); workflow.workflow) {
     for (const auto& node : workflow.workflow->nodes) {
       if (node.path != opts.path || node.parent == model::kNoNode) continue;
+      auto instances = instances_of(opts.path, known);
       if (node.is_group()) {
         std::cerr << fmt::format("{}: {} is a group: logs are its tasks'\n", command, opts.path);
+      } else if (node.foreach || !instances.empty()) {
+        // A fan-out, or a task inside a fanned-out group: it runs as instances, `shards[0]`.
+        std::cerr << fmt::format("{}: {} runs as fan-out instances: logs are theirs ({})\n",
+                                 command, opts.path,
+                                 instances.empty() ? std::string("none recorded yet")
+                                                   : fmt::format("{}", fmt::join(instances, ", ")));
       } else {
         std::cerr << fmt::format("{}: {} has no attempts in run {} (pending: it never started)\n",
                                  command, opts.path, run->id);

@@ -471,6 +471,31 @@ tasks:
   EXPECT_EQ(group.err, "baton logs: later is a group: logs are its tasks'\n");
 }
 
+TEST(CliLogs, AFanOutNamesItsInstances) {
+  Scratch s;
+  auto r = s.run(R"(name: fan
+tasks:
+  - { id: stat, foreach: [a, "b c"], argv: [echo, "${{ item }}"] }
+  - id: region
+    foreach: [x, y]
+    tasks:
+      - { id: one, run: 'echo one' }
+)");
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  auto fan = baton_on(s, {"logs", "last", "stat"});
+  EXPECT_EQ(fan.exit_code, 2) << describe(fan);
+  EXPECT_EQ(fan.err,
+            "baton logs: stat runs as fan-out instances: logs are theirs (stat[0], stat[1])\n");
+  auto inner = baton_on(s, {"logs", "last", "region.one"});
+  EXPECT_EQ(inner.exit_code, 2) << describe(inner);
+  EXPECT_EQ(inner.err,
+            "baton logs: region.one runs as fan-out instances: logs are theirs "
+            "(region[0].one, region[1].one)\n");
+  auto instance = baton_on(s, {"logs", "last", "stat[1]"});
+  EXPECT_EQ(instance.exit_code, 0) << describe(instance);
+  EXPECT_EQ(instance.out, "b c\n");
+}
+
 TEST(CliLogs, AnUnknownAttemptExits2) {
   Scratch s;
   ASSERT_EQ(s.run(kLogged).exit_code, 1);
