@@ -43,6 +43,11 @@ std::vector<std::string> gate_paths(const model::Workflow& workflow) {
   return gates;
 }
 
+// An instance's path without its fan-out indices: `fg[1].sign` → `fg.sign`, its node's path.
+std::string without_indices(const std::string& path) {
+  return std::regex_replace(path, std::regex(R"(\[[0-9]+\])"), "");
+}
+
 // True if the node at `model_path` (or one of its groups) fans out: its gates are instances.
 bool inside_fanout(const model::Workflow& workflow, const std::string& model_path) {
   for (const auto& node : workflow.nodes) {
@@ -79,8 +84,7 @@ void execute(const VerdictOptions& opts, bool approved, int& exit_code) {
       }
     }
   }
-  std::string model_path =
-      library_run ? opts.path : std::regex_replace(opts.path, std::regex(R"(\[[0-9]+\])"), "");
+  std::string model_path = library_run ? opts.path : without_indices(opts.path);
   bool known_instance = std::any_of(recorded.begin(), recorded.end(),
                                     [&](const auto& task) { return task.row.path == opts.path; });
   // A gate inside a fan-out is named by one of its instances, which the run has reached.
@@ -89,10 +93,24 @@ void execute(const VerdictOptions& opts, bool approved, int& exit_code) {
       (model_path != opts.path && !known_instance) || (model_path == opts.path && in_fanout)) {
     std::cerr << fmt::format("{}: '{}' is not an approval gate of run {}", command, opts.path,
                              run->id);
+    // Named as they can be approved: a gate inside a fan-out by the instances reached so far.
+    std::vector<std::string> names;
+    for (const auto& gate : gates) {
+      if (!workflow || !inside_fanout(*workflow, gate)) {
+        names.push_back(gate);
+        continue;
+      }
+      for (const auto& task : recorded) {
+        if (without_indices(task.row.path) == gate) names.push_back(task.row.path);
+      }
+    }
     if (gates.empty()) {
       std::cerr << " (it has none)";
+    } else if (names.empty()) {
+      std::cerr << fmt::format("; its gates, in fan-outs not reached yet: {}",
+                               fmt::join(gates, ", "));
     } else {
-      std::cerr << fmt::format("; its gates: {}", fmt::join(gates, ", "));
+      std::cerr << fmt::format("; its gates: {}", fmt::join(names, ", "));
     }
     std::cerr << '\n';
     exit_code = kExitInvalid;

@@ -418,6 +418,9 @@ TEST(CliGate, AFanOutGateNamedWithoutAnInstanceOrByAMissingOneExits2) {
     auto r = verdict(s, "approve", id, path);
     EXPECT_EQ(r.exit_code, 2) << path << " was accepted\n" << describe(r);
     EXPECT_THAT(r.err, HasSubstr("not an approval gate")) << describe(r);
+    // The gates are listed as they can be approved.
+    EXPECT_THAT(r.err, HasSubstr("its gates: regions[0].sign_off, regions[1].sign_off"))
+        << describe(r);
   }
 }
 
