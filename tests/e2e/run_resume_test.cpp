@@ -2,6 +2,10 @@
 // outputs still reach their dependents; other tasks start over with their attempt numbers
 // continuing and a fresh retry budget; the run's `--set` overrides and its dynamic fan-out
 // instances are those of the first session; and the runs that cannot be resumed say why.
+#include <chrono>
+#include <nlohmann/json.hpp>
+#include <thread>
+
 #include "e2e/run_e2e.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 #include "support/store_support.hpp"
@@ -121,6 +125,22 @@ tasks:
   for (int n = 1; n <= 6; ++n) {
     EXPECT_TRUE(fs::exists(s.logs() / ("broken." + std::to_string(n) + ".log"))) << n;
   }
+}
+
+TEST(CliRunResume, TheMakespanRunsFromTheRunsFirstStart) {
+  Scratch s;
+  auto first = s.run("name: later\ntasks:\n  - { id: t, run: 'test -f fixed' }\n");
+  ASSERT_EQ(first.exit_code, 1) << describe(first);
+  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  std::ofstream(s.at("fixed")) << "";
+  auto r = resume(s, "last", {"--progress", "json"});
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  auto finished = baton::testing::progress_events(r.err).back();
+  ASSERT_EQ(finished.value("event", ""), "run_finished") << describe(r);
+  // SPEC 6: the run's end minus its start, the time between the sessions included.
+  EXPECT_GE(finished.value("makespan_s", 0.0), 0.4) << describe(r);
+  auto report = nlohmann::json::parse(baton_on(s, {"report", "last", "--format", "json"}).out);
+  EXPECT_NEAR(finished.value("makespan_s", 0.0), report["run"]["makespan_s"].get<double>(), 0.05);
 }
 
 TEST(CliRunResume, SkippedAndCancelledTasksStartOver) {
