@@ -142,7 +142,9 @@ void execute(const ResumeOptions& opts, int& exit_code) {
     exit_code = kExitInvalid;
     return;
   }
-  apply_store_history(*workflow, *store);
+  // The past as the run saw it when it started, not its own first session: the same
+  // estimates as then, and as its reports show.
+  apply_store_history(*workflow, *store, run->started);
   // Whatever the crashed session left running is killed before its task starts over.
   int leftovers = exec::kill_run_leftovers(run->id);
   if (leftovers > 0) {

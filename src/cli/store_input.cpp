@@ -63,9 +63,9 @@ bool run_process_alive(const store::RunRow& run) {
   return run.pid_start == 0 || exec::start_ticks_of(run.pid) == run.pid_start;
 }
 
-int apply_store_history(model::Workflow& workflow, store::Store& store) {
+int apply_store_history(model::Workflow& workflow, store::Store& store, store::Millis before) {
   std::vector<std::pair<std::string, Duration>> recorded;
-  for (const auto& [path, ms] : store.typical_durations(workflow.name)) {
+  for (const auto& [path, ms] : store.typical_durations(workflow.name, before)) {
     recorded.emplace_back(path, Duration(ms));
   }
   return analyze::apply_history(workflow, recorded);

@@ -29,9 +29,10 @@ std::optional<store::RunRow> find_run_or_report(const std::string& command, stor
 /// True if the process that recorded itself as running `run` is still that process.
 bool run_process_alive(const store::RunRow& run);
 
-/// SPEC 2.3: past durations of the workflow's tasks (its last runs in `store`) replace their
-/// estimates. Returns how many tasks took one.
-int apply_store_history(model::Workflow& workflow, store::Store& store);
+/// SPEC 2.3: past durations of the workflow's tasks (its last runs in `store` that started
+/// before `before`) replace their estimates. Returns how many tasks took one.
+int apply_store_history(model::Workflow& workflow, store::Store& store,
+                        store::Millis before = store::kForever);
 
 /// The run's status for display: its recorded status, except `interrupted` for a run recorded
 /// as running whose baton process is gone (killed, crashed, or on a machine that rebooted).

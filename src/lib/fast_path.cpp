@@ -659,8 +659,8 @@ class DeferredStore final : public store::Store {
     return filled().take_verdicts(run);
   }
   std::vector<std::pair<std::string, store::Millis>> typical_durations(
-      std::string_view workflow) override {
-    return filled().typical_durations(workflow);
+      std::string_view workflow, store::Millis started_before) override {
+    return filled().typical_durations(workflow, started_before);
   }
 
  private:

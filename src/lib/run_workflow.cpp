@@ -149,7 +149,8 @@ std::shared_ptr<const RunRecord> run_workflow(const WorkflowState& state,
     run.run_dir = std::filesystem::path(options.state_dir) / "runs" / run.run_id;
     record->state_flag = " --state " + std::filesystem::absolute(options.state_dir).string();
     std::vector<std::pair<std::string, Duration>> recorded;
-    for (const auto& [path, ms] : record->store->typical_durations(workflow.name)) {
+    for (const auto& [path, ms] :
+         record->store->typical_durations(workflow.name, store::kForever)) {
       recorded.emplace_back(path, Duration(ms));
     }
     analyze::apply_history(workflow, recorded);

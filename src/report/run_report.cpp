@@ -10,6 +10,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "analyze/history.hpp"
 #include "load/load.hpp"
 #include "model/enums.hpp"
 
@@ -408,6 +409,7 @@ RunReport make_run_report(store::RunRow run, std::vector<store::TaskRecord> task
     return report;
   }
   report.workflow = std::move(*loaded.workflow);
+  if (!context.workflow) analyze::apply_history(*report.workflow, context.history);
   int jobs = report.run.jobs > 0 ? report.run.jobs : analyze::default_jobs(*report.workflow);
   report.plan = analyze::make_plan(*report.workflow, jobs);
   TaskListBuilder builder(report, recorded);
@@ -426,7 +428,15 @@ RunReport make_run_report(store::RunRow run, std::vector<store::TaskRecord> task
 
 RunReport read_run_report(store::Store& store, const store::RunRow& run,
                           const ReportContext& context) {
-  return make_run_report(run, store.tasks(run.id), store.breakers(run.id), context);
+  if (context.workflow)
+    return make_run_report(run, store.tasks(run.id), store.breakers(run.id), context);
+  // The workflow comes from its text: its estimates from the runs before this one, as the run
+  // itself took them, so that every copy of the report says the same.
+  ReportContext with_history = context;
+  for (const auto& [path, ms] : store.typical_durations(run.workflow, run.started)) {
+    with_history.history.emplace_back(path, Duration(ms));
+  }
+  return make_run_report(run, store.tasks(run.id), store.breakers(run.id), with_history);
 }
 
 std::string shell_word(const std::string& path) {

@@ -103,6 +103,9 @@ struct ReportContext {
   /// The workflow the run ran, when the caller still has it (a run that just ended, the C++
   /// library, whose workflows have no text): used instead of the recorded text. Default: none.
   const model::Workflow* workflow = nullptr;
+  /// Past durations (SPEC 2.3) for the workflow read from the recorded text, as the run took
+  /// them when it started; read_run_report fills them from the store.
+  std::vector<std::pair<std::string, Duration>> history;
 };
 
 /// The recorded run as a report: `tasks` and `breakers` as the store holds them.

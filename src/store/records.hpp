@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <optional>
 #include <string>
@@ -12,6 +13,8 @@
 namespace baton::store {
 
 using Millis = std::int64_t;
+/// A time after every other: "no bound" where a time bounds a query.
+inline constexpr Millis kForever = std::numeric_limits<Millis>::max();
 
 struct RunRow {
   std::string id;

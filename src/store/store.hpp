@@ -46,9 +46,10 @@ class Store {
   virtual std::vector<VerdictRow> take_verdicts(std::string_view run) = 0;
 
   /// Per task path: the mean duration of its succeeded attempts in the last runs of the
-  /// workflow called `workflow` (SPEC 2.3's history).
-  virtual std::vector<std::pair<std::string, Millis>> typical_durations(
-      std::string_view workflow) = 0;
+  /// workflow called `workflow` that started before `started_before` (ms since the epoch), so
+  /// that a run, its resumption and its reports all see the same past (SPEC 2.3's history).
+  virtual std::vector<std::pair<std::string, Millis>> typical_durations(std::string_view workflow,
+                                                                        Millis started_before) = 0;
 
   /// The run this process wrote is over: the store may finish what makes it durable (SQLite
   /// copies its WAL into the database) in the background while the reports are written, rather

@@ -170,6 +170,29 @@ TEST(CliReport, ReportOfAFinishedRunIsWhatTheRunPrinted) {
   EXPECT_EQ(by_id.out, r.out);
 }
 
+TEST(CliReport, EveryCopyAgreesOnEstimatesFromHistory) {
+  // The second run and its resumption take their estimates from the first run only, and so
+  // do its reports, whenever they are made.
+  Scratch s;
+  constexpr std::string_view kTwice = R"(name: twice
+tasks:
+  - { id: a, run: 'sleep 0.05' }
+  - { id: b, needs: a, run: 'test -f fixed' }
+)";
+  ASSERT_EQ(s.run(kTwice).exit_code, 1);
+  ASSERT_EQ(s.run(kTwice).exit_code, 1);
+  std::ofstream(s.at("fixed")) << "";
+  auto resumed = baton_on(s, {"resume", "last"});
+  ASSERT_EQ(resumed.exit_code, 0) << describe(resumed);
+  EXPECT_THAT(resumed.out, HasSubstr("estimated")) << resumed.out;
+  auto later = baton_on(s, {"report", "last"});
+  EXPECT_EQ(later.out, resumed.out);
+  auto folder = s.runs()[0].parent_path() / newest_run_id(s);
+  EXPECT_EQ(read_file(folder / "report.md"), resumed.out);
+  auto as_json = baton_on(s, {"report", "last", "--format", "json"});
+  EXPECT_EQ(as_json.out, read_file(folder / "report.json"));
+}
+
 TEST(CliReport, JsonHasTheShapeOfSpec8) {
   Scratch s;
   s.run(kFailing);

@@ -71,9 +71,9 @@ class WatchedStore : public Store {
   std::vector<VerdictRow> take_verdicts(std::string_view run) override {
     return inner_->take_verdicts(run);
   }
-  std::vector<std::pair<std::string, Millis>> typical_durations(
-      std::string_view workflow) override {
-    return inner_->typical_durations(workflow);
+  std::vector<std::pair<std::string, Millis>> typical_durations(std::string_view workflow,
+                                                                Millis started_before) override {
+    return inner_->typical_durations(workflow, started_before);
   }
 
   /// The index of the first write that recorded `path` in `state`, or -1.

@@ -541,7 +541,7 @@ void record_history(Store& store, const std::string& id, const std::string& work
 }
 
 std::map<std::string, Millis> typical(Store& store, const std::string& workflow) {
-  auto pairs = store.typical_durations(workflow);
+  auto pairs = store.typical_durations(workflow, kForever);
   return {pairs.begin(), pairs.end()};
 }
 
@@ -568,7 +568,19 @@ TEST(StoreHistory, OnlySucceededTasksOfTheSameWorkflowCount) {
 
   EXPECT_EQ(typical(*store, "release"), (std::map<std::string, Millis>{{"build", 200}}));
   EXPECT_EQ(typical(*store, "nightly"), (std::map<std::string, Millis>{{"build", 9'000}}));
-  EXPECT_THAT(store->typical_durations("unknown"), IsEmpty());
+  EXPECT_THAT(store->typical_durations("unknown", kForever), IsEmpty());
+}
+
+TEST(StoreHistory, OnlyRunsThatStartedBeforeTheBoundCount) {
+  // A run and its resumption see the past as it was when the run started: not themselves.
+  StoreFile file;
+  auto store = file.open();
+  record_history(*store, "a", "release", 100'000, "build", "succeeded", 100);
+  record_history(*store, "b", "release", 200'000, "build", "succeeded", 300);
+  auto before_b = store->typical_durations("release", 200'000);
+  EXPECT_EQ((std::map<std::string, Millis>{before_b.begin(), before_b.end()}),
+            (std::map<std::string, Millis>{{"build", 100}}));
+  EXPECT_THAT(store->typical_durations("release", 100'000), IsEmpty());
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -120,7 +120,8 @@ std::vector<VerdictRow> MemoryStore::take_verdicts(std::string_view id) {
   return run ? std::exchange(run->untaken, {}) : std::vector<VerdictRow>{};
 }
 
-std::vector<std::pair<std::string, Millis>> MemoryStore::typical_durations(std::string_view) {
+std::vector<std::pair<std::string, Millis>> MemoryStore::typical_durations(std::string_view,
+                                                                           Millis) {
   return {};  // A memory store holds one process's runs: no history worth the name.
 }
 

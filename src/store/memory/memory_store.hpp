@@ -24,8 +24,8 @@ class MemoryStore : public Store {
   void end_run(std::string_view run, const std::string& status, Millis ended) override;
   bool give_verdict(std::string_view run, const VerdictRow& verdict) override;
   std::vector<VerdictRow> take_verdicts(std::string_view run) override;
-  std::vector<std::pair<std::string, Millis>> typical_durations(
-      std::string_view workflow) override;
+  std::vector<std::pair<std::string, Millis>> typical_durations(std::string_view workflow,
+                                                                Millis started_before) override;
 
  private:
   struct Run {
@@ -38,7 +38,7 @@ class MemoryStore : public Store {
   Run* find(std::string_view id);
   TaskRecord& task(Run& run, const std::string& path);
 
-  std::mutex mutex_;  // The store may be read from another thread than the run's.
+  std::mutex mutex_;       // The store may be read from another thread than the run's.
   std::vector<Run> runs_;  ///< In the order started.
 };
 

@@ -407,16 +407,18 @@ std::vector<VerdictRow> SqliteStore::take_verdicts(std::string_view run) {
 }
 
 std::vector<std::pair<std::string, Millis>> SqliteStore::typical_durations(
-    std::string_view workflow) {
+    std::string_view workflow, Millis started_before) {
   // The last 10 runs of the workflow; per task, the mean of its succeeded attempts.
   SQLite::Statement q(db_, R"sql(
     SELECT a.path, CAST(AVG(a.end_ms - a.start_ms) AS INTEGER)
     FROM attempts a JOIN tasks t ON t.run_id = a.run_id AND t.path = a.path
     WHERE a.step = 0 AND a.exit_code = 0 AND a.end_ms > 0 AND t.state IN ('succeeded',
           'compensated', 'compensating', 'compensation_failed')
-      AND a.run_id IN (SELECT id FROM runs WHERE workflow = ? ORDER BY started_ms DESC LIMIT 10)
+      AND a.run_id IN (SELECT id FROM runs WHERE workflow = ? AND started_ms < ?
+                       ORDER BY started_ms DESC LIMIT 10)
     GROUP BY a.path)sql");
   q.bind(1, std::string(workflow));
+  q.bind(2, static_cast<std::int64_t>(started_before));
   std::vector<std::pair<std::string, Millis>> out;
   while (q.executeStep()) out.emplace_back(q.getColumn(0).getString(), q.getColumn(1).getInt64());
   return out;

@@ -32,7 +32,8 @@ class SqliteStore : public Store {
   void end_run(std::string_view run, const std::string& status, Millis ended) override;
   bool give_verdict(std::string_view run, const VerdictRow& verdict) override;
   std::vector<VerdictRow> take_verdicts(std::string_view run) override;
-  std::vector<std::pair<std::string, Millis>> typical_durations(std::string_view workflow) override;
+  std::vector<std::pair<std::string, Millis>> typical_durations(std::string_view workflow,
+                                                                Millis started_before) override;
   /// Checkpoints on a connection of its own, on another thread, so that closing the store
   /// (which checkpoints what is left, with an fsync or two) is quick.
   void settle_in_background() override;
