@@ -52,4 +52,22 @@ std::string did_you_mean(std::string_view word, const std::vector<std::string_vi
   return best ? "did you mean '" + *best + "'?" : std::string();
 }
 
+std::string did_you_mean_nearest(std::string_view word,
+                                 const std::vector<std::string_view>& candidates) {
+  if (auto typo = did_you_mean(word, candidates); !typo.empty() || candidates.empty()) return typo;
+  constexpr std::size_t kShown = 3;
+  std::vector<std::pair<std::size_t, std::size_t>> by_distance;  // (distance, index)
+  for (std::size_t i = 0; i < candidates.size(); ++i) {
+    by_distance.emplace_back(edit_distance(word.substr(0, 128), candidates[i].substr(0, 128)), i);
+  }
+  auto shown = std::min(kShown, by_distance.size());
+  std::partial_sort(by_distance.begin(), by_distance.begin() + static_cast<std::ptrdiff_t>(shown),
+                    by_distance.end());
+  std::string names;
+  for (std::size_t k = 0; k < shown; ++k) {
+    names += (k == 0 ? "'" : ", '") + std::string(candidates[by_distance[k].second]) + "'";
+  }
+  return shown == 1 ? "did you mean " + names + "?" : "did you mean one of " + names + "?";
+}
+
 }  // namespace baton::load

@@ -17,4 +17,9 @@ std::optional<std::string> closest(std::string_view word,
 /// `did you mean 'x'?` for the closest candidate, or empty.
 std::string did_you_mean(std::string_view word, const std::vector<std::string_view>& candidates);
 
+/// As did_you_mean, but never empty while there are candidates: with no plausible typo, `did
+/// you mean one of 'a', 'b', 'c'?` for the (at most) three nearest, ties in the given order.
+std::string did_you_mean_nearest(std::string_view word,
+                                 const std::vector<std::string_view>& candidates);
+
 }  // namespace baton::load

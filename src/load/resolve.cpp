@@ -75,10 +75,16 @@ std::optional<NodeIndex> Resolver::resolve(const model::Reference& ref, NodeInde
   by_path_.for_each([&names](std::string_view path, NodeIndex) {
     if (path.find('.') != std::string_view::npos) names.push_back(path);
   });
-  std::sort(names.begin(), names.end());  // deterministic suggestion among equals
+  // Not the node itself: it cannot need itself. Sorted: a deterministic pick among equals.
+  if (from != model::kRoot) {
+    std::erase_if(names, [&](std::string_view name) {
+      return name == nodes[from].id || name == nodes[from].path;
+    });
+  }
+  std::sort(names.begin(), names.end());
   sink_.error(ref.pos,
               fmt::format("unknown task '{}' in '{}' of {}", shown(ref.text), where, label(from)),
-              did_you_mean(ref.text, names));
+              did_you_mean_nearest(ref.text, names));
   return std::nullopt;
 }
 

@@ -78,5 +78,20 @@ TEST(DidYouMean, QuotesTheSuggestion) {
 
 TEST(DidYouMean, IsEmptyWithoutASuggestion) { EXPECT_EQ(did_you_mean("banana", kTaskKeys), ""); }
 
+TEST(DidYouMeanNearest, GivesTheTypoFixWhenThereIsOne) {
+  EXPECT_EQ(did_you_mean_nearest("bild", Candidates{"test", "build", "deploy"}),
+            "did you mean 'build'?");
+}
+
+TEST(DidYouMeanNearest, OtherwiseNamesTheThreeNearestTiesInOrder) {
+  // SPEC 1.1: an unknown reference always suggests the closest ids.
+  // Edit distances 12, 6, 5, 6 and 8; none is a plausible typo of an 8-letter word.
+  EXPECT_EQ(
+      did_you_mean_nearest("abcdefgh", Candidates{"zzzzzzzzzzzz", "ab", "abcz", "abzzzz", "q"}),
+      "did you mean one of 'abcz', 'ab', 'abzzzz'?");
+  EXPECT_EQ(did_you_mean_nearest("qqqqqqq", Candidates{"deploy"}), "did you mean 'deploy'?");
+  EXPECT_EQ(did_you_mean_nearest("qqqqqqq", Candidates{}), "");
+}
+
 }  // namespace
 }  // namespace baton::load
