@@ -18,6 +18,7 @@
 #include "model/duration.hpp"
 #include "model/enums.hpp"
 #include "model/templates.hpp"
+#include "model/utf8.hpp"
 #include "store/run_id.hpp"
 
 namespace baton::cli {
@@ -74,6 +75,11 @@ std::string apply_overrides(model::Workflow& workflow, const std::vector<std::st
       return fmt::format("--set expects KEY=VALUE, got '{}'", entry);
     }
     std::string key = entry.substr(0, eq), value = entry.substr(eq + 1);
+    // As a workflow file must be (YAML is UTF-8): the value reaches the store and JSON reports.
+    if (!model::is_utf8(entry)) {
+      return fmt::format("--set {}: the value is not UTF-8 text",
+                         model::is_utf8(key) ? key : "KEY");
+    }
     if (key == "concurrency") {
       int n = std::atoi(value.c_str());
       if (n < 1 || std::to_string(n) != value) {

@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <cstdio>
 
+#include "model/utf8.hpp"
+
 namespace baton::report::html {
 namespace {
 
@@ -52,7 +54,20 @@ std::string printf_string(const char* format, double a, double b = 0, double c =
 std::string escape(std::string_view s) {
   std::string out;
   out.reserve(s.size() + s.size() / 8);
-  for (char c : s) {
+  for (std::size_t at = 0; at < s.size(); ++at) {
+    const char c = s[at];
+    if (static_cast<unsigned char>(c) >= 0x80) {
+      // The page says it is UTF-8: a byte that is not part of a character becomes U+FFFD, as in
+      // report.json.
+      std::size_t length = model::utf8_char_length(s, at);
+      if (length == 0) {
+        out += model::kReplacementCharacter;
+      } else {
+        out.append(s.substr(at, length));
+        at += length - 1;
+      }
+      continue;
+    }
     switch (c) {
       case '&':
         out += "&amp;";

@@ -460,6 +460,9 @@ TEST(CliRunSet, RefusesWhatTheFileWouldRefuse) {
   auto empty = s.run(yaml, {"--set", "name="});
   EXPECT_EQ(empty.exit_code, 2) << describe(empty);
   EXPECT_THAT(empty.err, ::testing::HasSubstr("--set name is empty"));
+  auto latin1 = s.run(yaml, {"--set", "env.V=caf\xe9"});
+  EXPECT_EQ(latin1.exit_code, 2) << describe(latin1);
+  EXPECT_THAT(latin1.err, ::testing::HasSubstr("--set env.V: the value is not UTF-8 text"));
   auto run_id = s.run(yaml, {"--set", "env.V=${{ run.id }}"});
   EXPECT_EQ(run_id.exit_code, 0) << describe(run_id);
 }

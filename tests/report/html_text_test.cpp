@@ -12,6 +12,15 @@ TEST(HtmlText, EscapesMarkupAndQuotes) {
   EXPECT_EQ(escape("plain"), "plain");
 }
 
+TEST(HtmlText, KeepsCharactersAndReplacesBytesThatAreNotUtf8) {
+  // The page declares UTF-8: a task's Latin-1 output must not make it invalid.
+  EXPECT_EQ(escape("caf\xe9 <b>"), "caf\xEF\xBF\xBD &lt;b&gt;");
+  EXPECT_EQ(escape("é…€𝄞"), "é…€𝄞");
+  EXPECT_EQ(escape("\xC0\xAF \xED\xA0\x80 \xF4\x90\x80\x80 \xE2\x82"),
+            "\xEF\xBF\xBD\xEF\xBF\xBD \xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD "
+            "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD \xEF\xBF\xBD\xEF\xBF\xBD");
+}
+
 TEST(HtmlText, TruncatesByCharacterNotByte) {
   EXPECT_EQ(truncate("abcdef", 6), "abcdef");
   EXPECT_EQ(truncate("abcdef", 4), "abc…");
