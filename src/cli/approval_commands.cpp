@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <iostream>
@@ -46,6 +47,15 @@ std::vector<std::string> gate_paths(const model::Workflow& workflow) {
 // An instance's path without its fan-out indices: `fg[1].sign` → `fg.sign`, its node's path.
 std::string without_indices(const std::string& path) {
   return std::regex_replace(path, std::regex(R"(\[[0-9]+\])"), "");
+}
+
+// The fan-out indices in an instance's path, outermost first: `a[1].b[10]` → {1, 10}.
+std::vector<long> indices_of(const std::string& path) {
+  std::vector<long> out;
+  for (std::size_t at = path.find('['); at != std::string::npos; at = path.find('[', at + 1)) {
+    out.push_back(std::strtol(path.c_str() + at + 1, nullptr, 10));
+  }
+  return out;
 }
 
 // True if the node at `model_path` (or one of its groups) fans out: its gates are instances.
@@ -100,9 +110,14 @@ void execute(const VerdictOptions& opts, bool approved, int& exit_code) {
         names.push_back(gate);
         continue;
       }
+      std::vector<std::pair<std::vector<long>, std::string>> instances;  // By their indices.
       for (const auto& task : recorded) {
-        if (without_indices(task.row.path) == gate) names.push_back(task.row.path);
+        if (without_indices(task.row.path) == gate) {
+          instances.emplace_back(indices_of(task.row.path), task.row.path);
+        }
       }
+      std::sort(instances.begin(), instances.end());
+      for (auto& [indices, path] : instances) names.push_back(std::move(path));
     }
     if (gates.empty()) {
       std::cerr << " (it has none)";

@@ -51,6 +51,9 @@ std::optional<NextStep> step_for(const RunReport& report, const Task& task) {
     step.reason = "failed: " + task.detail();
     step.command = resume;
     with_log(step, task.attempts);
+  } else if (task.state == "failed") {  // Ignored: it failed all the same (SPEC 6 lists it).
+    step.reason = "failed, ignored (on_failure: ignore): " + task.detail();
+    with_log(step, task.attempts);
   } else if (task.state == "compensation_failed") {
     step.reason = "was not undone: " + task.detail();
     step.command = report.command("logs", shell_word(task.path) + " --compensation");

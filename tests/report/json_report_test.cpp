@@ -120,10 +120,14 @@ TEST(JsonReport, BreakersCompensationsAndNextSteps) {
   EXPECT_EQ(j["compensations"][0]["start"], "2027-01-15T08:00:01.500Z");
   EXPECT_EQ(j["compensations"][0]["end"], "2027-01-15T08:00:01.750Z");
   const auto& steps = j["next_steps"];
-  ASSERT_EQ(steps.size(), 2u);
+  ASSERT_EQ(steps.size(), 3u);
   EXPECT_EQ(steps[0]["path"], "b");
   EXPECT_EQ(steps[0]["command"], "baton resume 20270115-080000-abcd --state /srv/state");
-  EXPECT_TRUE(steps[1]["path"].is_null()) << "the step about the whole run";
+  // An ignored failure is still a failure to look at (SPEC 6), with nothing to resume.
+  EXPECT_EQ(steps[1]["path"], "c");
+  EXPECT_EQ(steps[1]["reason"], "failed, ignored (on_failure: ignore): exit 1");
+  EXPECT_TRUE(steps[1]["command"].is_null() || steps[1]["command"] == "") << steps[1];
+  EXPECT_TRUE(steps[2]["path"].is_null()) << "the step about the whole run";
 }
 
 TEST(JsonReport, ARunWithoutAnEndHasNullsWhereTimesAreUnknown) {

@@ -156,7 +156,8 @@ constexpr std::string_view kFailedRun = R"md(## Orchestration Report
 
 ### Next Steps
 
-1. `ship.push` failed: circuit_open: breaker 'registry' is open; 2 attempts.
+1. `build.lint` failed, ignored (on_failure: ignore): exit 2.
+2. `ship.push` failed: circuit_open: breaker 'registry' is open; 2 attempts.
 
    The end of its log (`LOG`):
 
@@ -165,8 +166,8 @@ constexpr std::string_view kFailedRun = R"md(## Orchestration Report
    registry: 503
    ```
 
-2. `ship.announce` was skipped: upstream_failed: ship.push.
-3. Once the cause is fixed, continue the run; succeeded tasks do not run again: `baton resume 20270115-080000-abcd --state /srv/state`
+3. `ship.announce` was skipped: upstream_failed: ship.push.
+4. Once the cause is fixed, continue the run; succeeded tasks do not run again: `baton resume 20270115-080000-abcd --state /srv/state`
 )md";
 
 TEST_F(MarkdownReport, AFailedRun) {
