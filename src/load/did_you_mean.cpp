@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "load/yaml_fields.hpp"
+
 namespace baton::load {
 namespace {
 
@@ -49,7 +51,7 @@ std::optional<std::string> closest(std::string_view word,
 
 std::string did_you_mean(std::string_view word, const std::vector<std::string_view>& candidates) {
   auto best = closest(word, candidates);
-  return best ? "did you mean '" + *best + "'?" : std::string();
+  return best ? "did you mean '" + shown(*best) + "'?" : std::string();
 }
 
 std::string did_you_mean_nearest(std::string_view word,
@@ -60,14 +62,14 @@ std::string did_you_mean_nearest(std::string_view word,
   for (std::size_t i = 0; i < candidates.size(); ++i) {
     by_distance.emplace_back(edit_distance(word.substr(0, 128), candidates[i].substr(0, 128)), i);
   }
-  auto shown = std::min(kShown, by_distance.size());
-  std::partial_sort(by_distance.begin(), by_distance.begin() + static_cast<std::ptrdiff_t>(shown),
+  auto count = std::min(kShown, by_distance.size());
+  std::partial_sort(by_distance.begin(), by_distance.begin() + static_cast<std::ptrdiff_t>(count),
                     by_distance.end());
   std::string names;
-  for (std::size_t k = 0; k < shown; ++k) {
-    names += (k == 0 ? "'" : ", '") + std::string(candidates[by_distance[k].second]) + "'";
+  for (std::size_t k = 0; k < count; ++k) {
+    names += (k == 0 ? "'" : ", '") + shown(candidates[by_distance[k].second]) + "'";
   }
-  return shown == 1 ? "did you mean " + names + "?" : "did you mean one of " + names + "?";
+  return count == 1 ? "did you mean " + names + "?" : "did you mean one of " + names + "?";
 }
 
 }  // namespace baton::load

@@ -75,12 +75,12 @@ std::optional<NodeIndex> Resolver::resolve(const model::Reference& ref, NodeInde
   by_path_.for_each([&names](std::string_view path, NodeIndex) {
     if (path.find('.') != std::string_view::npos) names.push_back(path);
   });
-  // Not the node itself: it cannot need itself. Sorted: a deterministic pick among equals.
-  if (from != model::kRoot) {
-    std::erase_if(names, [&](std::string_view name) {
-      return name == nodes[from].id || name == nodes[from].path;
-    });
-  }
+  // Not the node itself: it cannot need itself; nor a placeholder for a missing id (`#2`),
+  // which is written nowhere. Sorted: a deterministic pick among equals.
+  std::erase_if(names, [&](std::string_view name) {
+    return name.find('#') != std::string_view::npos ||
+           (from != model::kRoot && (name == nodes[from].id || name == nodes[from].path));
+  });
   std::sort(names.begin(), names.end());
   sink_.error(ref.pos,
               fmt::format("unknown task '{}' in '{}' of {}", shown(ref.text), where, label(from)),
