@@ -93,8 +93,11 @@ class TreePrinter {
       line(indent, "[ ]", label, "pending", "");
       return;
     }
-    line(indent, mark({&it->second.row}, style_), label, state_text(it->second.row),
-         detail(it->second));
+    // A leaf's box says how its own step went, as the report's does: an ignored failure is a
+    // failure there, though its group counts it done.
+    const auto& row = it->second.row;
+    line(indent, row.state == "failed" ? style_.red("[!]") : mark({&row}, style_), label,
+         state_text(row), detail(it->second));
   }
 
   /// A group or a fan-out: one line for all the tasks recorded under `prefix`, with the state
@@ -105,7 +108,8 @@ class TreePrinter {
          it != records_.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {
       rows.push_back(&it->second.row);
     }
-    line(indent, mark(rows, style_), style_.bold(label), report::group_state(rows, run_live_), "");
+    line(indent, mark(rows, style_), label, report::group_state(rows, run_live_), "",
+         /*bold=*/true);
   }
 
   /// The instances of a fan-out, as recorded, named from `base` on: `shards[0] (a)`,
@@ -130,11 +134,18 @@ class TreePrinter {
   }
 
  private:
+  // Padded by what shows, not by bytes: the bold codes of a heading and the bytes of a
+  // non-ASCII item take no column.
   void line(int indent, const std::string& box, const std::string& label, const std::string& state,
-            const std::string& more) {
+            const std::string& more, bool bold = false) {
     std::string head = std::string(static_cast<std::size_t>(indent) * 4, ' ') + label;
-    std::cout << fmt::format("{} {:<40} {:<19} {}\n", box, head, state, more);
+    std::size_t columns = 0;
+    for (char c : head) columns += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
+    std::string padding(columns < kLabelColumns ? kLabelColumns - columns : 0, ' ');
+    std::cout << fmt::format("{} {}{} {:<19} {}\n", box, bold ? style_.bold(head) : head, padding,
+                             state, more);
   }
+  static constexpr std::size_t kLabelColumns = 40;
   const Records& records_;
   const std::map<std::string, std::size_t>& order_;
   const Style& style_;

@@ -205,7 +205,7 @@ tasks:
                           "[x] compile succeeded T",          //
                           "[x] test succeeded attempt 2, T",  //
                           "[!] charge failed exit 1 — T",     //
-                          "[x] lint failed (ignored) exit 4 — T",  //
+                          "[!] lint failed (ignored) exit 4 — T",  //
                           "[-] publish skipped upstream_failed: charge",
                           "breaker pay: closed -> open at DATE (1 consecutive failed attempt)"))
       << r.out;
@@ -259,6 +259,29 @@ tasks:
   ASSERT_EQ(lines.size(), 5u) << describe(r);
   EXPECT_EQ(lines[0], "Run " + id + " — live — succeeded (started DATE, T)");
   EXPECT_EQ(lines[3], "[x] after succeeded T");
+}
+
+TEST(CliStatus, AnIgnoredFailureIsMarkedFailedAndItsGroupDoneInOneColumn) {
+  Scratch s;
+  ASSERT_EQ(s.run(R"(name: marks
+tasks:
+  - id: checks
+    tasks:
+      - { id: lint, run: 'exit 4', on_failure: ignore }
+      - { id: unit_tests_with_a_long_name, run: 'true' }
+)")
+                .exit_code,
+            0);
+  auto r = baton_on(s, {"status", "last"});
+  EXPECT_THAT(shapes(r.out), ElementsAre(::testing::StartsWith("Run "), "[x] checks succeeded",
+                                         "[!] lint failed (ignored) exit 4 — T",
+                                         "[x] unit_tests_with_a_long_name succeeded T"))
+      << r.out;
+  // The state column starts at the same place on every line, group or task.
+  auto lines = split_lines(r.out);
+  ASSERT_GE(lines.size(), 4u);
+  EXPECT_EQ(lines[1].find("succeeded"), lines[3].find("succeeded")) << r.out;
+  EXPECT_EQ(lines[1].find("succeeded"), lines[2].find("failed")) << r.out;
 }
 
 TEST(CliStatus, ATaskWaitingForASlotIsReady) {
