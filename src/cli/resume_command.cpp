@@ -16,6 +16,7 @@
 #include "cli/workflow_input.hpp"
 #include "engine/run_graph.hpp"
 #include "exec/leftovers.hpp"
+#include "report/next_steps.hpp"
 #include "store/run_recorder.hpp"
 
 namespace baton::cli {
@@ -118,8 +119,8 @@ void execute(const ResumeOptions& opts, int& exit_code) {
   if (run->status == "rolled_back") {
     std::cerr << fmt::format(
         "{}: run {} was rolled back: its compensations undid what it did, so there is nothing "
-        "to resume; start a new run with `baton run {}{}`\n",
-        command, run->id, run->file, state_flag(opts.state));
+        "to resume; start a new run with `{}`\n",
+        command, run->id, report::new_run_command(*run, state_flag(opts.state)));
     exit_code = kExitInvalid;
     return;
   }

@@ -97,9 +97,7 @@ NextStep run_step(const RunReport& report, std::size_t task_steps) {
     step.reason =
         "The run was rolled back: every compensation succeeded, so there is nothing to resume. "
         "Once the cause is fixed, start a new run";
-    step.command = "baton run " + shell_quote(report.run.file);
-    for (const auto& o : report.run.overrides) step.command += " --set " + shell_quote(o);
-    step.command += report.state_flag;
+    step.command = new_run_command(report.run, report.state_flag);
   } else if (report.interrupted) {
     step.reason =
         "baton stopped while the run was going (killed, crashed, or the machine restarted). "
@@ -124,6 +122,12 @@ NextStep run_step(const RunReport& report, std::size_t task_steps) {
 
 // Only the end of the log is read: a task may print gigabytes, all on one line. A line that
 // starts before that window is shown from where the window starts, after "…".
+std::string new_run_command(const store::RunRow& run, const std::string& state_flag) {
+  std::string command = "baton run " + shell_quote(run.file);
+  for (const auto& o : run.overrides) command += " --set " + shell_quote(o);
+  return command + state_flag;
+}
+
 std::vector<std::string> last_lines(const std::string& path, std::size_t count) {
   constexpr std::streamoff kWindow = 64 * 1024;
   std::ifstream in(path, std::ios::binary | std::ios::ate);

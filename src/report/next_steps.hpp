@@ -21,6 +21,10 @@ struct NextStep {
 /// In file order, then the run's own step. Reads the logs of failed attempts.
 std::vector<NextStep> next_steps(const RunReport& report);
 
+/// `baton run FILE --set …` with the run's own overrides: how to start again a run that cannot
+/// be resumed (rolled back). `state_flag` is " --state DIR" or empty.
+std::string new_run_command(const store::RunRow& run, const std::string& state_flag);
+
 /// The last `count` lines of the file at `path` (none if it cannot be read).
 std::vector<std::string> last_lines(const std::string& path, std::size_t count);
 

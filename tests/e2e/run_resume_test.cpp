@@ -300,18 +300,20 @@ TEST(CliRunResume, RolledBackRunIsRefusedWithExit2) {
   auto first = s.run(R"(name: saga
 tasks:
   - { id: book, run: 'echo booked >> book.count', compensate: 'echo undone >> book.undo' }
-  - { id: pay, needs: book, run: 'exit 3' }
-)");
+  - { id: pay, needs: book, run: 'exit "$CODE"' }
+)",
+                     {"--set", "env.CODE=3"});
   ASSERT_EQ(first.exit_code, 1) << describe(first);
   ASSERT_EQ(run_status(s), "rolled_back");
   auto id = only_run_id(s);
 
+  // The new run it suggests is the report's: with the run's own overrides.
   auto r = resume(s, "last");
   EXPECT_EQ(r.exit_code, 2) << describe(r);
   EXPECT_EQ(r.err, "baton resume: run " + id +
                        " was rolled back: its compensations undid what it did, so there is "
                        "nothing to resume; start a new run with `baton run " +
-                       s.at("wf.yaml").string() + " --state " + s.state() + "`\n");
+                       s.at("wf.yaml").string() + " --set env.CODE=3 --state " + s.state() + "`\n");
   EXPECT_EQ(r.out, "");
   EXPECT_EQ(s.read("book.count"), "booked\n");
   EXPECT_EQ(s.read("book.undo"), "undone\n");
