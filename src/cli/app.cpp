@@ -40,7 +40,8 @@ int print_help(CLI::App& app, int argc, char** argv) {
     std::cout << app.help();
     return kExitOk;
   }
-  if (std::string_view(argv[2]) == "help") {
+  if (std::string_view(argv[2]) == "help" || std::string_view(argv[2]) == "--help" ||
+      std::string_view(argv[2]) == "-h") {
     std::cout << "Usage: baton help [COMMAND]\nPrints the help of baton, or of COMMAND: the same "
                  "as 'baton --help' or 'baton COMMAND --help'.\n";
     return kExitOk;
@@ -57,18 +58,19 @@ std::optional<std::string> unknown_option(CLI::App& app, int argc, char** argv) 
   if (argc < 3) return std::nullopt;
   auto* sub = command_named(app, argv[1]);
   if (!sub) return std::nullopt;
-  std::vector<std::string> names;
+  std::vector<std::string> names;  // Without their dashes, so that a hint is a close name.
   for (const auto* option : sub->get_options()) {
-    for (const auto& name : option->get_lnames()) names.push_back("--" + name);
+    for (const auto& name : option->get_lnames()) names.push_back(name);
   }
   for (int i = 2; i < argc; ++i) {
     std::string_view word = argv[i];
     if (word == "--") break;
     if (!word.starts_with("--")) continue;
     std::string name(word.substr(0, word.find('=')));
-    if (std::find(names.begin(), names.end(), name) != names.end()) continue;
+    if (std::find(names.begin(), names.end(), name.substr(2)) != names.end()) continue;
     std::vector<std::string_view> candidates(names.begin(), names.end());
-    std::string hint = load::did_you_mean(name, candidates);
+    auto closest = load::closest(name.substr(2), candidates);
+    std::string hint = closest ? "did you mean '--" + *closest + "'?" : "";
     return fmt::format("baton {}: unknown option '{}'{}\nRun 'baton {} --help' for its options.\n",
                        argv[1], name, hint.empty() ? "" : " (" + hint + ")", argv[1]);
   }
@@ -138,6 +140,8 @@ int run(int argc, char** argv) {
   add_plan_command(app, exit_code);
   add_graph_command(app, exit_code);
   add_schema_command(app, exit_code);
+  // Listed with the others; `baton help ...` is answered before parsing (print_help).
+  app.add_subcommand("help", "Print the help of baton, or of a command: baton help run");
   auto words = command_first(app, argc, argv);
   std::vector<char*> reordered;
   for (auto& word : words) reordered.push_back(word.data());
@@ -156,8 +160,8 @@ int run(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    auto message =
-        dynamic_cast<const CLI::ExtrasError*>(&e) ? unknown_option(app, argc, argv) : std::nullopt;
+    // An unknown option first: a missing FILE is often a consequence of it.
+    auto message = unknown_option(app, argc, argv);
     if (message) {
       std::cerr << *message;
     } else if (argc > 1 && command_named(app, argv[1])) {  // Said as every command says it.

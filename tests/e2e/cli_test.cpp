@@ -243,6 +243,26 @@ TEST(CliUsage, MisspeltOptionSuggestsTheNearestOneOfItsCommand) {
                                "'--progress'?)"));
 }
 
+TEST(CliUsage, AnUnknownOptionIsNamedBeforeAMissingFileAndHintsOnlyAtCloseNames) {
+  auto missing = run_baton({"run", "--nope"});
+  EXPECT_EQ(missing.exit_code, 2) << describe(missing);
+  EXPECT_EQ(missing.err,
+            "baton run: unknown option '--nope'\nRun 'baton run --help' for its options.\n");
+  auto far = run_baton({"run", "--bogus", kRelease});
+  EXPECT_EQ(far.exit_code, 2) << describe(far);
+  EXPECT_EQ(far.err,
+            "baton run: unknown option '--bogus'\nRun 'baton run --help' for its options.\n");
+}
+
+TEST(CliHelp, HelpIsACommandWithItsOwnHelp) {
+  EXPECT_THAT(run_baton({"--help"}).out, ::testing::ContainsRegex("\n  help +Print the help"));
+  for (const char* flag : {"--help", "-h"}) {
+    auto r = run_baton({"help", flag});
+    EXPECT_EQ(r.exit_code, 0) << describe(r);
+    EXPECT_THAT(r.out, HasSubstr("Usage: baton help [COMMAND]"));
+  }
+}
+
 // As git and docker take them: `baton --state DIR runs` is `baton runs --state DIR`.
 TEST(CliUsage, OptionsBeforeTheCommandAreTheCommands) {
   auto dir = std::filesystem::temp_directory_path() /
