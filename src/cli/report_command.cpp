@@ -2,6 +2,8 @@
 // recorded run (SPEC 5, 6, 8), finished, still going in another process, or crashed.
 #include <fmt/format.h>
 
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -43,11 +45,13 @@ void execute(const ReportOptions& opts, int& exit_code) {
     std::cout << text;
     return;
   }
+  errno = 0;
   std::ofstream out(opts.output, std::ios::binary | std::ios::trunc);
   out << text;
   out.close();
   if (!out) {
-    std::cerr << fmt::format("{}: cannot write {}\n", command, opts.output);
+    std::cerr << fmt::format("{}: cannot write {}{}\n", command, opts.output,
+                             errno != 0 ? std::string(": ") + std::strerror(errno) : "");
     exit_code = kExitFailed;
   }
 }

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <future>
 
@@ -33,10 +35,15 @@ Rendered read(store::Store& store, const store::RunRow& run, const std::string& 
 }
 
 Result<void> write_file(const std::filesystem::path& path, const std::string& text) {
+  errno = 0;
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out << text;
   out.close();
-  if (!out) return unexpected(Error::io(fmt::format("cannot write {}", path.string())));
+  if (!out) {
+    return unexpected(
+        Error::io(fmt::format("cannot write {}{}", path.string(),
+                              errno != 0 ? std::string(": ") + std::strerror(errno) : "")));
+  }
   return {};
 }
 

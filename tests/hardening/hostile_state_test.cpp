@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <fstream>
 #include <string>
 
 #include "hardening/hostile.hpp"
@@ -54,6 +55,22 @@ mode_t mode_of(const fs::path& path) {
 }
 
 constexpr const char* kWorkflow = "name: one\ntasks: [{id: a, run: \"true\"}]\n";
+
+TEST(CliHostileState, AFileWhereTheStateFolderGoesAndAnUnwritableReportSayWhy) {
+  Scratch s;
+  auto file = s.write_workflow(kWorkflow);
+  std::ofstream(s.at("afile")) << "";
+  auto r = hostile::baton(s.path(), {"run", file, "--state", s.at("afile").string()});
+  EXPECT_EQ(r.exit_code, 1) << r.describe();
+  EXPECT_EQ(r.err, "baton run: cannot create the state folder " + s.at("afile").string() +
+                       ": Not a directory\n");
+
+  ASSERT_EQ(hostile::baton(s.path(), {"run", file, "--state", s.state(), "--quiet"}).exit_code, 0);
+  auto nowhere = (s.at("missing") / "r.md").string();
+  auto report = hostile::baton(s.path(), {"report", "last", "--state", s.state(), "-o", nowhere});
+  EXPECT_EQ(report.exit_code, 1) << report.describe();
+  EXPECT_EQ(report.err, "baton report: cannot write " + nowhere + ": No such file or directory\n");
+}
 
 TEST(CliHostileState, ReadOnlyStateFolderIsRefusedClearly) {
   Scratch s;

@@ -442,6 +442,9 @@ Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& state_dir,
       ec = std::error_code(errno, std::generic_category());
     }
   }
+  if (!ec && !std::filesystem::is_directory(state_dir, ec) && !ec) {
+    ec = std::make_error_code(std::errc::not_a_directory);  // A file where the folder goes.
+  }
   if (ec) {
     return unexpected(
         Error::io(fmt::format("cannot create the state folder {}: {}", state_dir, ec.message())));
