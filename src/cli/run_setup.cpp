@@ -143,6 +143,25 @@ int analyze_default_jobs(const model::Workflow& workflow) {
   return analyze::default_jobs(workflow);
 }
 
+namespace {
+
+// A dynamic fan-out's items are known only at run time: a dry run stands one instance for them,
+// shown as `ID[*]`, as `baton plan` shows it. Sets `dynamic` when it does.
+std::string dry_run_path(const engine::RunGraph& graph, const engine::Unit& leaf, bool& dynamic) {
+  std::string path = leaf.path;
+  for (const engine::Unit* u = &leaf; u->parent != engine::kNoUnit; u = &graph.unit(u->parent)) {
+    const auto& parent = graph.unit(u->parent);
+    const auto& fanout = graph.node_of(u->parent).foreach;
+    if (parent.kind == engine::UnitKind::kFanout && fanout && fanout->is_dynamic()) {
+      path = parent.path + "[*]" + path.substr(u->path.size());
+      dynamic = true;
+    }
+  }
+  return path;
+}
+
+}  // namespace
+
 int dry_run(const model::Workflow& workflow, engine::RunOptions options) {
   std::error_code ec;
   auto scratch = std::filesystem::temp_directory_path() / ("baton-dry-run-" + store::new_run_id());
@@ -150,16 +169,18 @@ int dry_run(const model::Workflow& workflow, engine::RunOptions options) {
   options.run_dir = scratch;
   options.dry_run = true;
   int step = 0;
-  options.on_event = [&step](const engine::RunEvent& event) {
+  bool dynamic = false;
+  options.on_event = [&step, &dynamic](const engine::RunEvent& event) {
     if (event.kind == engine::RunEventKind::kTaskStarted) {
-      fmt::print("{:>4}. {}\n", ++step, event.unit->path);
+      fmt::print("{:>4}. {}\n", ++step, dry_run_path(*event.graph, *event.unit, dynamic));
     }
   };
   DryRunExecutor executor;
   engine::Scheduler scheduler(workflow, executor, options);
   scheduler.run();
   std::filesystem::remove_all(scratch, ec);
-  fmt::print("{} task{} would run (--dry-run: nothing was started)\n", step, step == 1 ? "" : "s");
+  fmt::print("{} task{} would run{} (--dry-run: nothing was started)\n", step, step == 1 ? "" : "s",
+             dynamic ? ", a [*] one once per item of a fan-out known only at run time" : "");
   return kExitOk;
 }
 
