@@ -6,24 +6,31 @@
 namespace baton::report {
 namespace {
 
-// The most intervals [start, end) open at once: a sweep over sorted endpoints, O(n log n). An
-// end sorts before a start at the same millisecond, so back-to-back attempts do not overlap; an
-// attempt shorter than the clock's grain lasts one millisecond, so that it counts at all.
+// The most intervals [start, end) open at once: a sweep over sorted endpoints, O(n log n).
 int peak_of(const RunReport& report, Millis until) {
-  std::vector<std::pair<Millis, int>> edges;
+  // At one millisecond: ends first, then attempts shorter than the clock's grain (each counted
+  // alone, over what spans that millisecond), then starts. So back-to-back attempts, a chain of
+  // sub-millisecond tasks included, never count as overlapping.
+  enum Order { kEnd, kInstant, kStart };
+  std::vector<std::pair<Millis, Order>> edges;
   for (const auto& task : report.tasks) {
     for (const auto& a : task.attempts) {
       if (a.start <= 0) continue;
-      Millis end = std::max(a.end > 0 ? a.end : until, a.start + 1);
-      edges.emplace_back(a.start, +1);
-      edges.emplace_back(end, -1);
+      Millis end = a.end > 0 ? a.end : until;
+      if (end <= a.start) {
+        edges.emplace_back(a.start, kInstant);
+        continue;
+      }
+      edges.emplace_back(a.start, kStart);
+      edges.emplace_back(end, kEnd);
     }
   }
   std::sort(edges.begin(), edges.end());
   int running = 0, peak = 0;
-  for (const auto& [at, delta] : edges) {
-    running += delta;
-    peak = std::max(peak, running);
+  for (const auto& [at, order] : edges) {
+    if (order == kEnd) --running;
+    if (order == kStart) ++running;
+    peak = std::max(peak, running + (order == kInstant ? 1 : 0));
   }
   return peak;
 }

@@ -127,6 +127,27 @@ tasks:
   EXPECT_EQ(run.metrics().peak_parallelism, 1) << "back-to-back attempts are not parallel";
 }
 
+TEST(Metrics, AChainOfSubMillisecondTasksIsNeverParallel) {
+  // `true` takes less than the clock's grain: a ends at 10 and b starts at 10; b lasts 0 ms,
+  // c starts at 10 too. One at a time (was: a peak of 2, halving the parallel efficiency).
+  RecordedRun run{
+      R"(name: quick
+tasks:
+  - { id: a, run: "true" }
+  - { id: b, needs: a, run: "true" }
+  - { id: c, needs: b, run: "true" }
+  - { id: d, needs: c, run: "true" }
+)",
+      "succeeded",
+      12,
+      {task("a", "succeeded", {attempt(1, 9, 10)}), task("b", "succeeded", {attempt(1, 10, 10)}),
+       task("c", "succeeded", {attempt(1, 10, 11)}), task("d", "succeeded", {attempt(1, 11, 11)})}};
+  EXPECT_EQ(run.metrics().peak_parallelism, 1);
+  // An instant inside another attempt still counts beside it.
+  run.tasks.push_back(task("e", "succeeded", {attempt(1, 5, 12)}));
+  EXPECT_EQ(run.metrics().peak_parallelism, 2);
+}
+
 TEST(Metrics, ARunWhoseBatonCrashedEndsAtTheLastTimeItRecorded) {
   // b was running when baton died; the last thing recorded is a breaker opening at 700ms.
   RecordedRun run{
