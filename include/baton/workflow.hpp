@@ -8,6 +8,7 @@
 //   auto test = wf.command("test", {"make", "check"}).retry({.max_attempts = 3});
 //   auto ship = wf.task("ship", [](baton::Context& ctx) { deploy(ctx.input("build", "version")); });
 //   build >> test >> ship;
+//   ship.needs(build);  // It reads build's output: outputs reach the tasks that need their task.
 #pragma once
 
 #include <cstdint>
