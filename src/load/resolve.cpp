@@ -22,9 +22,11 @@ Resolver::Resolver(model::Workflow& workflow, DiagnosticSink& sink)
     const auto& parent_path = nodes[nodes[i].parent].path;
     std::string scope = parent_path.empty() ? std::string("the top-level tasks")
                                             : fmt::format("the tasks of '{}'", parent_path);
+    // A workflow built in code has no lines to point at.
+    const int line = nodes[first].id_pos.line;
     sink_.error(nodes[i].id_pos,
-                fmt::format("duplicate id '{}' among {} (first defined at line {})", nodes[i].id,
-                            scope, nodes[first].id_pos.line));
+                fmt::format("duplicate id '{}' among {}{}", nodes[i].id, scope,
+                            line > 0 ? fmt::format(" (first defined at line {})", line) : ""));
   }
 }
 

@@ -190,6 +190,15 @@ TEST(LibraryTest, TemplatesBuiltInCodeAreCheckedAsInAFile) {
   EXPECT_THROW(run(wf), std::invalid_argument);
 }
 
+TEST(LibraryTest, ADuplicateIdBuiltInCodeNamesNoLine) {
+  baton::Workflow wf("dup");
+  wf.task("a", [](baton::Context&) {});
+  wf.task("a", [](baton::Context&) {});
+  auto diagnostics = wf.validate();
+  ASSERT_EQ(diagnostics.size(), 1u);
+  EXPECT_EQ(diagnostics[0].message, "duplicate id 'a' among the top-level tasks");
+}
+
 TEST(LibraryTest, DynamicFanOutFromACallable) {
   std::mutex mutex;
   std::vector<std::string> seen;
