@@ -181,6 +181,7 @@ Task Task::on_failure(OnFailure action) {
   return *this;
 }
 Task Task::estimate(Duration typical) {
+  require_not_negative(typical, "estimate");
   node_of(state_, node_).estimate = typical;
   return *this;
 }

@@ -206,6 +206,14 @@ WorkflowState::Built WorkflowState::to_model() const {
   std::vector<load::TemplateSite> sites;
   for (NodeIndex n = 0; n < wf.nodes.size(); ++n) add_template_sites(wf.nodes[n], n, sites);
   resolver.resolve_templates(sites);
+  for (NodeIndex n = 1; n < wf.nodes.size(); ++n) {
+    if (wf.nodes[n].is_group() && wf.nodes[n].children.empty()) {
+      sink.error(
+          {},
+          fmt::format("group '{}' has no tasks: a group must hold at least one", wf.nodes[n].path),
+          "add tasks to it, or make it a task");
+    }
+  }
   for (const auto& node : wf.nodes) {
     if (!node.own) continue;
     if (node.own->pool && !wf.pools.count(*node.own->pool)) {

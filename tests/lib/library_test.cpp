@@ -199,6 +199,17 @@ TEST(LibraryTest, ADuplicateIdBuiltInCodeNamesNoLine) {
   EXPECT_EQ(diagnostics[0].message, "duplicate id 'a' among the top-level tasks");
 }
 
+TEST(LibraryTest, ValuesAFileCouldNotHoldAreRefusedInCodeToo) {
+  baton::Workflow wf("values");
+  auto a = wf.task("a", [](baton::Context&) {});
+  EXPECT_THROW(a.estimate(std::chrono::milliseconds(-1)), std::invalid_argument);
+  wf.group("empty");
+  auto diagnostics = wf.validate();
+  ASSERT_EQ(diagnostics.size(), 1u);
+  EXPECT_EQ(diagnostics[0].message, "group 'empty' has no tasks: a group must hold at least one");
+  EXPECT_THROW(run(wf), std::invalid_argument);
+}
+
 TEST(LibraryTest, DynamicFanOutFromACallable) {
   std::mutex mutex;
   std::vector<std::string> seen;
