@@ -136,6 +136,14 @@ void execute(const ResumeOptions& opts, int& exit_code) {
     exit_code = kExitInvalid;
     return;
   }
+  if (run->workflow_text.empty()) {
+    std::cerr << fmt::format(
+        "{}: run {} was made by a program with the C++ library, which records no workflow to "
+        "resume; once the cause is fixed, run that program again\n",
+        command, run->id);
+    exit_code = kExitInvalid;
+    return;
+  }
   auto workflow = load_text_or_report(run->workflow_text, run->file, exit_code);
   if (!workflow) return;
   if (auto error = apply_overrides(*workflow, run->overrides); !error.empty()) {

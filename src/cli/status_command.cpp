@@ -168,11 +168,17 @@ void execute(const StatusOptions& opts, int& exit_code) {
   std::cout << fmt::format("{} {} — {} — {} (started {}, {})\n", style.bold("Run"), run->id,
                            run->workflow, display_status(*run), local_date_time(run->started),
                            run_duration(*run, *store));
+  // A run of the C++ library records no workflow text: its recorded tasks are all there is.
   int ignored = 0;
-  auto workflow = load_text_or_report(run->workflow_text, run->file, ignored);
+  auto workflow = run->workflow_text.empty()
+                      ? std::nullopt
+                      : load_text_or_report(run->workflow_text, run->file, ignored);
   TreePrinter tree(records, order, style, display_status(*run) == "running");
-  if (!workflow) {  // Cannot happen for a run baton started; list what was recorded.
-    for (const auto& [path, task] : records) tree.leaf(path, path, 0);
+  if (!workflow) {  // In the order the run recorded them.
+    std::vector<std::pair<std::size_t, std::string>> paths;
+    for (const auto& [path, index] : order) paths.emplace_back(index, path);
+    std::sort(paths.begin(), paths.end());
+    for (const auto& [index, path] : paths) tree.leaf(path, path, 0);
     return;
   }
   // The workflow's own tree, in file order; a fan-out lists the instances that were recorded.

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "baton/baton.hpp"
+#include "support/run_process.hpp"
 
 namespace {
 
@@ -321,6 +322,28 @@ TEST(LibraryTest, AStateFolderMakesTheRunDurable) {
   std::string command =
       std::string(BATON_BINARY) + " runs --state " + dir.string() + " | grep -q " + result.id();
   EXPECT_EQ(std::system(command.c_str()), 0);
+  std::filesystem::remove_all(dir);
+}
+
+TEST(LibraryTest, TheCliShowsAFinishedLibraryRunAndSaysWhyItCannotResumeIt) {
+  auto dir = std::filesystem::temp_directory_path() /
+             ("baton-lib-" + std::to_string(::getpid()) + "-after");
+  std::filesystem::remove_all(dir);
+  baton::Workflow wf("after");
+  wf.task("zeta", [](baton::Context&) {});
+  wf.task("alpha", [](baton::Context&) { throw std::runtime_error("no"); });
+  auto result = run(wf, {.concurrency = 1, .state_dir = dir.string()});
+  ASSERT_FALSE(result.succeeded());
+  auto status =
+      baton::testing::run_process({BATON_BINARY, "status", "last", "--state", dir.string()});
+  EXPECT_EQ(status.exit_code, 0) << status.err;
+  EXPECT_EQ(status.err, "") << "no workflow text to parse, no error about it";
+  EXPECT_LT(status.out.find("zeta"), status.out.find("alpha")) << "in the order they ran";
+  auto resume =
+      baton::testing::run_process({BATON_BINARY, "resume", "last", "--state", dir.string()});
+  EXPECT_EQ(resume.exit_code, 2) << resume.err;
+  EXPECT_NE(resume.err.find("was made by a program with the C++ library"), std::string::npos)
+      << resume.err;
   std::filesystem::remove_all(dir);
 }
 
