@@ -142,11 +142,8 @@ class JsonProgress : public Progress {
                           event.kind == K::kCompensationFinished ||
                           unit.state == TaskState::kCompensating;
       const auto& attempts = compensation ? unit.compensations : unit.attempts;
-      // Numbers go on across a resume (SPEC 4): the attempt's own, not a count of this session's.
-      int attempt = attempts.empty() ? 0 : attempts.back().number;
-      extra = {{"task", unit.path}, {"attempt", attempt}};
+      extra = {{"task", unit.path}, {"attempt", engine::event_attempt(event)}};
       if (event.kind == K::kTaskRetrying) {
-        extra["attempt"] = attempt + 1;  // The one due next.
         extra["next_attempt_at"] = clock_time(unit.next_attempt_at);
       }
       if (event.kind == K::kCompensationFinished) {

@@ -1,6 +1,19 @@
 #include "engine/run_event.hpp"
 
+#include "engine/run_graph.hpp"
+
 namespace baton::engine {
+
+int event_attempt(const RunEvent& event) {
+  if (!event.unit) return 0;
+  const Unit& unit = *event.unit;
+  bool compensation = event.kind == RunEventKind::kCompensationStarted ||
+                      event.kind == RunEventKind::kCompensationFinished ||
+                      unit.state == TaskState::kCompensating;
+  const auto& attempts = compensation ? unit.compensations : unit.attempts;
+  int attempt = attempts.empty() ? 0 : attempts.back().number;
+  return event.kind == RunEventKind::kTaskRetrying ? attempt + 1 : attempt;
+}
 
 std::string_view to_string(RunEventKind kind) {
   switch (kind) {

@@ -31,6 +31,12 @@ enum class RunEventKind {
 /// `task_started`, ..., `compensation_finished` (SPEC 8).
 std::string_view to_string(RunEventKind kind);
 
+struct RunEvent;
+/// The attempt an event is about, as SPEC 8's `attempt` field gives it: the attempt's own number
+/// (numbers go on across a resume, SPEC 4), the compensation's for a compensation event, and the
+/// one due next for `task_retrying`; 0 before any.
+int event_attempt(const RunEvent& event);
+
 /// A breaker's change of state, as recorded for the report.
 struct BreakerTransition {
   std::string breaker;

@@ -48,7 +48,7 @@ RunEvent public_event(const engine::RunEvent& event) {
   out.at = event.at;
   if (event.unit) {
     out.task = event.unit->path;
-    out.attempt = static_cast<int>(event.unit->attempts.size());
+    out.attempt = engine::event_attempt(event);  // As `--progress json` gives it.
     out.state = std::string(engine::to_string(event.unit->state));
     out.reason = event.unit->reason;
   } else if (event.transition) {

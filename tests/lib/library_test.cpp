@@ -119,6 +119,29 @@ TEST(LibraryTest, RetriesUntilAnAttemptSucceeds) {
   EXPECT_EQ(flaky.output<int>("attempt"), 3);
 }
 
+TEST(LibraryTest, EventsNumberAttemptsAsTheCommandLineDoes) {
+  // task_retrying carries the attempt due next, as `--progress json` does (SPEC 8).
+  baton::Workflow wf("numbers");
+  wf.task("flaky", [](baton::Context& ctx) {
+      if (ctx.attempt() < 3) throw std::runtime_error("not yet");
+    }).retry({.strategy = baton::RetryStrategy::kFixed, .max_attempts = 3, .delay = 10ms});
+  std::mutex mutex;
+  std::vector<std::pair<std::string, int>> seen;
+  baton::EngineOptions options;
+  options.on_event = [&](const baton::RunEvent& e) {
+    std::lock_guard lock(mutex);
+    if (e.task == "flaky") seen.emplace_back(e.event, e.attempt);
+  };
+  ASSERT_TRUE(run(wf, options).succeeded());
+  using Seen = std::vector<std::pair<std::string, int>>;
+  EXPECT_EQ(seen, (Seen{{"task_started", 1},
+                        {"task_retrying", 2},
+                        {"task_started", 2},
+                        {"task_retrying", 3},
+                        {"task_started", 3},
+                        {"task_succeeded", 3}}));
+}
+
 TEST(LibraryTest, AFailureSkipsDependentsAndFailsTheRun) {
   baton::Workflow wf("fail");
   auto broken = wf.task("broken", [](baton::Context&) { throw std::runtime_error("disk full"); });
