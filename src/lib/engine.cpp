@@ -1,6 +1,7 @@
 #include "baton/engine.hpp"
 
 #include <fmt/format.h>
+#include <signal.h>
 
 #include <exception>
 #include <mutex>
@@ -108,7 +109,16 @@ bool RunHandle::done() const { return thread_->done.load(std::memory_order_acqui
 
 RunResult RunHandle::wait() {
   std::lock_guard lock(thread_->mutex);
+  // While this thread waits, SIGINT and SIGTERM are left to the run, which reads them and
+  // cancels (as `baton cancel` expects): else their default action would end the process here
+  // and leave the run's commands running.
+  sigset_t stop, before;
+  sigemptyset(&stop);
+  sigaddset(&stop, SIGINT);
+  sigaddset(&stop, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop, &before);
   if (thread_->thread.joinable()) thread_->thread.join();
+  pthread_sigmask(SIG_SETMASK, &before, nullptr);
   if (thread_->error) std::rethrow_exception(thread_->error);
   return RunResult(thread_->record);
 }

@@ -1,6 +1,7 @@
 // The C++ library (SPEC 7) end to end: workflows built in code, run on the real engine with
 // callables on the worker pool and commands as real processes.
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include <atomic>
 #include <chrono>
@@ -140,6 +141,37 @@ TEST(LibraryTest, EventsNumberAttemptsAsTheCommandLineDoes) {
                         {"task_retrying", 3},
                         {"task_started", 3},
                         {"task_succeeded", 3}}));
+}
+
+TEST(LibraryTest, SigtermWhileWaitingForAStartedRunCancelsItAndItsCommands) {
+  // As `baton cancel` sends it: the run stops its commands and ends cancelled (was: the
+  // default action ended the program and orphaned the command).
+  auto dir = std::filesystem::temp_directory_path() /
+             ("baton-lib-" + std::to_string(::getpid()) + "-sigterm");
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  auto pid_file = (dir / "pid").string();
+  baton::Workflow wf("sigterm");
+  wf.shell("cmd", "echo $$ > '" + pid_file + "'; exec sleep 30");
+  auto handle = baton::Engine({.concurrency = 2}).start(wf);
+  std::thread sender([&] {
+    sigset_t all;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, nullptr);  // So that it never takes the signal itself.
+    for (int i = 0; i < 1000 && !std::filesystem::exists(pid_file); ++i) {
+      std::this_thread::sleep_for(5ms);
+    }
+    std::this_thread::sleep_for(20ms);
+    ::kill(::getpid(), SIGTERM);
+  });
+  auto result = handle.wait();
+  sender.join();
+  EXPECT_EQ(result.status(), baton::RunStatus::kCancelled);
+  pid_t pid = 0;
+  std::ifstream(pid_file) >> pid;
+  ASSERT_GT(pid, 0);
+  EXPECT_NE(::kill(pid, 0), 0) << "the command outlived the run";
+  std::filesystem::remove_all(dir);
 }
 
 TEST(LibraryTest, AFailureSkipsDependentsAndFailsTheRun) {
