@@ -76,6 +76,11 @@ void execute(const LogsOptions& opts, const std::string& state, int& exit_code) 
         return;
       }
     }
+    if (chosen->log.empty() && run->workflow_text.empty()) {  // A library's callable.
+      std::cerr << fmt::format("{}: attempt {} of {} logged nothing{}\n", command, chosen->number,
+                               opts.path, chosen->error.empty() ? "" : ": " + chosen->error);
+      return;
+    }
     if (chosen->log.empty()) {  // It failed before a process started: a template, a cwd.
       std::cerr << fmt::format("{}: attempt {} of {} started no process, so it has no log{}\n",
                                command, chosen->number, opts.path,

@@ -36,6 +36,7 @@ struct CallInput {
 struct CallResult {
   std::map<std::string, std::string> outputs;
   std::string error;
+  bool logged = false;  ///< Its log file exists: a callable's is made when it first logs.
 };
 
 /// One attempt of a task, as one process in its own process group, or one call of a callable.

@@ -482,6 +482,7 @@ void Scheduler::on_exit(UnitIndex leaf, const AttemptExited& exited) {
   auto& attempt = unit.attempts.back();
   record_exit(attempt, exited);
   auto call = executor_.take_call_result(exited.id);
+  if (call && !call->logged) attempt.log_path.clear();  // As the fast path: no file, no path.
   const model::Node& node = graph_.node_of(leaf);
   if (cancelled_ || (unit.state == TaskState::kCancelled)) {
     settle_breaker(leaf, std::nullopt);

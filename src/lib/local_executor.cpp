@@ -74,6 +74,7 @@ void LocalExecutor::run_call(std::uint64_t id, std::int32_t callable,
   }
   exited.end = engine::Clock::now();
   result->outputs = std::move(state->outputs);
+  result->logged = state->log != nullptr;
   state.reset();  // Closes the log before the engine reads it.
   {
     std::lock_guard lock(finished_mutex_);

@@ -174,6 +174,30 @@ TEST(LibraryTest, SigtermWhileWaitingForAStartedRunCancelsItAndItsCommands) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(LibraryTest, ACallableThatNeverLoggedHasNoLogInEitherWay) {
+  // The engine's way (an event listener) as the fast path: no file, so no path (was: a path
+  // to a file that was never made, in the JSON report).
+  for (bool listen : {false, true}) {
+    baton::Workflow wf("quiet");
+    wf.task("quiet", [](baton::Context&) {});
+    wf.task("talk", [](baton::Context& ctx) { ctx.log("hello"); });
+    baton::EngineOptions options;
+    if (listen) options.on_event = [](const baton::RunEvent&) {};
+    auto result = run(wf, options);
+    ASSERT_TRUE(result.succeeded());
+    auto json = nlohmann::json::parse(result.report(baton::ReportFormat::kJson));
+    for (const auto& task : json["tasks"]) {
+      const auto& log = task["attempts"][0]["log"];
+      if (task["path"] == "quiet") {
+        EXPECT_TRUE(log.is_null()) << "listen " << listen << ": " << log;
+      } else {
+        ASSERT_TRUE(log.is_string()) << "listen " << listen;
+        EXPECT_TRUE(std::filesystem::exists(log.get<std::string>()));
+      }
+    }
+  }
+}
+
 TEST(LibraryTest, AFailureSkipsDependentsAndFailsTheRun) {
   baton::Workflow wf("fail");
   auto broken = wf.task("broken", [](baton::Context&) { throw std::runtime_error("disk full"); });
