@@ -6,9 +6,11 @@
 //   baton::Workflow wf("release");
 //   auto build = wf.task("build", [](baton::Context& ctx) { ctx.set_output("version", "1.4.0"); });
 //   auto test = wf.command("test", {"make", "check"}).retry({.max_attempts = 3});
-//   auto ship = wf.task("ship", [](baton::Context& ctx) { deploy(ctx.input("build", "version")); });
+//   auto ship = wf.task("ship", [](baton::Context& ctx) {
+//     deploy(ctx.input("build", "version"));
+//   });
 //   build >> test >> ship;
-//   ship.needs(build);  // It reads build's output: outputs reach the tasks that need their task.
+//   ship.needs(build);  // It reads build's output, which reaches the tasks that need build.
 #pragma once
 
 #include <cstdint>
