@@ -11,7 +11,6 @@
 #include <cstdlib>
 #include <iostream>
 #include <memory>
-#include <regex>
 
 #include "cli/commands.hpp"
 #include "cli/run_setup.hpp"
@@ -42,11 +41,6 @@ std::vector<std::string> gate_paths(const model::Workflow& workflow) {
     if (node.is_leaf() && node.action == model::ActionKind::kApproval) gates.push_back(node.path);
   }
   return gates;
-}
-
-// An instance's path without its fan-out indices: `fg[1].sign` → `fg.sign`, its node's path.
-std::string without_indices(const std::string& path) {
-  return std::regex_replace(path, std::regex(R"(\[[0-9]+\])"), "");
 }
 
 // The fan-out indices in an instance's path, outermost first: `a[1].b[10]` → {1, 10}.

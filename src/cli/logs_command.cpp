@@ -28,15 +28,7 @@ std::vector<std::string> instances_of(const std::string& model_path,
                                       const std::vector<std::string>& recorded) {
   std::vector<std::string> out;
   for (const auto& path : recorded) {
-    std::string without_indices;
-    for (std::size_t i = 0; i < path.size(); ++i) {
-      if (path[i] != '[') {
-        without_indices += path[i];
-        continue;
-      }
-      while (i < path.size() && path[i] != ']') ++i;
-    }
-    if (without_indices == model_path && path != model_path) out.push_back(path);
+    if (path != model_path && without_indices(path) == model_path) out.push_back(path);
   }
   return out;
 }

@@ -138,10 +138,8 @@ class JsonProgress : public Progress {
                {"why", t.why}};
     } else {
       const Unit& unit = *event.unit;
-      bool compensation = event.kind == K::kCompensationStarted ||
-                          event.kind == K::kCompensationFinished ||
-                          unit.state == TaskState::kCompensating;
-      const auto& attempts = compensation ? unit.compensations : unit.attempts;
+      const auto& attempts = engine::event_attempts(event);
+      const bool compensation = &attempts == &unit.compensations;  // About the compensation.
       extra = {{"task", unit.path}, {"attempt", engine::event_attempt(event)}};
       if (event.kind == K::kTaskRetrying) {
         extra["next_attempt_at"] = clock_time(unit.next_attempt_at);

@@ -71,6 +71,21 @@ int apply_store_history(model::Workflow& workflow, store::Store& store, store::M
   return analyze::apply_history(workflow, recorded);
 }
 
+std::string without_indices(std::string_view path) {
+  std::string out;
+  out.reserve(path.size());
+  for (std::size_t i = 0; i < path.size(); ++i) {
+    std::size_t close = path[i] == '[' ? path.find(']', i) : std::string_view::npos;
+    if (close != std::string_view::npos && close > i + 1 &&
+        path.find_first_not_of("0123456789", i + 1) == close) {
+      i = close;  // An index: dropped.
+      continue;
+    }
+    out += path[i];
+  }
+  return out;
+}
+
 std::string display_status(const store::RunRow& run) {
   if (run.status == "running" && !run_process_alive(run)) return "interrupted";
   return run.status;

@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "model/workflow.hpp"
 #include "store/store.hpp"
@@ -37,6 +38,10 @@ int apply_store_history(model::Workflow& workflow, store::Store& store,
 /// The run's status for display: its recorded status, except `interrupted` for a run recorded
 /// as running whose baton process is gone (killed, crashed, or on a machine that rebooted).
 std::string display_status(const store::RunRow& run);
+
+/// A recorded instance's path without its fan-out indices, which is its node's path:
+/// `region[1].deploy` → `region.deploy`. Only `[digits]` is an index.
+std::string without_indices(std::string_view path);
 
 /// "2026-11-25 22:38:41", local time.
 std::string local_date_time(store::Millis ms);

@@ -4,13 +4,17 @@
 
 namespace baton::engine {
 
-int event_attempt(const RunEvent& event) {
-  if (!event.unit) return 0;
+const std::vector<AttemptRecord>& event_attempts(const RunEvent& event) {
   const Unit& unit = *event.unit;
   bool compensation = event.kind == RunEventKind::kCompensationStarted ||
                       event.kind == RunEventKind::kCompensationFinished ||
                       unit.state == TaskState::kCompensating;
-  const auto& attempts = compensation ? unit.compensations : unit.attempts;
+  return compensation ? unit.compensations : unit.attempts;
+}
+
+int event_attempt(const RunEvent& event) {
+  if (!event.unit) return 0;
+  const auto& attempts = event_attempts(event);
   int attempt = attempts.empty() ? 0 : attempts.back().number;
   return event.kind == RunEventKind::kTaskRetrying ? attempt + 1 : attempt;
 }

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "engine/breaker/circuit_breaker.hpp"
 
@@ -32,6 +33,10 @@ enum class RunEventKind {
 std::string_view to_string(RunEventKind kind);
 
 struct RunEvent;
+struct AttemptRecord;
+/// The attempts an event is about: the unit's compensations for a compensation event (or while
+/// it compensates), else its attempts. Requires a unit.
+const std::vector<AttemptRecord>& event_attempts(const RunEvent& event);
 /// The attempt an event is about, as SPEC 8's `attempt` field gives it: the attempt's own number
 /// (numbers go on across a resume, SPEC 4), the compensation's for a compensation event, and the
 /// one due next for `task_retrying`; 0 before any.
