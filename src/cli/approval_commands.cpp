@@ -125,7 +125,9 @@ void execute(const VerdictOptions& opts, bool approved, int& exit_code) {
     exit_code = kExitInvalid;
     return;
   }
+  bool gate_waits = false;
   for (const auto& task : recorded) {
+    if (task.row.path == opts.path) gate_waits = task.row.state == "waiting";
     if (task.row.path == opts.path && task.row.state != "waiting" && task.row.state != "pending" &&
         task.row.state != "ready") {
       std::cerr << fmt::format("{}: {} is already {}{}\n", command, opts.path, task.row.state,
@@ -143,6 +145,12 @@ void execute(const VerdictOptions& opts, bool approved, int& exit_code) {
     return;
   }
   const char* done = approved ? "approved" : "rejected";
+  // A verdict given ahead (a sign-off known in advance) is kept for when the gate is reached.
+  if (!gate_waits) {
+    std::cout << fmt::format(
+        "note: {} is not waiting yet; the verdict applies as soon as its upstreams are done\n",
+        opts.path);
+  }
   // A library's process looks for verdicts itself: SIGUSR1 could end a program whose other
   // threads do not block it.
   if (run_process_alive(*run) &&

@@ -24,7 +24,8 @@ constexpr auto kWaitForEnd = std::chrono::seconds(30);
 
 // A run whose baton died: what it recorded as going ends now, cancelled, so that the run's
 // record says nothing runs any more (an attempt without an end would read as running).
-void close_what_was_going(store::Store& store, const store::RunRow& run, store::Millis now) {
+// False if another process (a resume) took the run over meanwhile.
+bool close_what_was_going(store::Store& store, const store::RunRow& run, store::Millis now) {
   store::Batch batch;
   for (auto& task : store.tasks(run.id)) {
     const auto& state = task.row.state;
@@ -42,9 +43,9 @@ void close_what_was_going(store::Store& store, const store::RunRow& run, store::
       }
     }
   }
-  if (batch.empty()) return;
-  store.claim_run(run);  // This process now writes the run's rows.
+  if (!store.claim_run(run, run)) return false;  // This process now writes the run's rows.
   store.write(batch);
+  return true;
 }
 
 void execute(const std::string& run_id, const std::string& state, int& exit_code) {
@@ -62,7 +63,13 @@ void execute(const std::string& run_id, const std::string& state, int& exit_code
     // Its tasks may still run (baton was killed with -9): stop them first.
     int leftovers = exec::kill_run_leftovers(run->id);
     auto now = store::to_millis(std::chrono::system_clock::now());
-    close_what_was_going(*store, *run, now);
+    if (!close_what_was_going(*store, *run, now)) {
+      std::cerr << fmt::format("{}: run {} was just resumed by another baton process; cancel "
+                               "it again to stop that one\n",
+                               command, run->id);
+      exit_code = kExitInvalid;
+      return;
+    }
     store->end_run(run->id, "cancelled", now);
     // Its reports, as the run itself would have written them at its end.
     if (auto ended = store->find_run(run->id)) {

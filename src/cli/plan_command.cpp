@@ -31,11 +31,7 @@ int history_from_state(model::Workflow& workflow, const std::string& option) {
     if (!env || !*env) return 0;
     dir = env;
   }
-  std::error_code ec;
-  if (!std::filesystem::exists(std::filesystem::path(dir) / "baton.db", ec)) return 0;
-  auto store = store::open_sqlite_store(dir);
-  if (!store) return 0;
-  return apply_store_history(workflow, **store);
+  return apply_folder_history(workflow, dir);
 }
 
 }  // namespace

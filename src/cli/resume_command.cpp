@@ -50,24 +50,45 @@ engine::AttemptRecord to_attempt(const store::AttemptRow& row) {
   return a;
 }
 
-// The highest attempt number of each task among the run's log files (`PATH.N.log`). An attempt
-// started just before a crash may have its log and no record yet (the store commits starts
-// lazily, SPEC 4's at-least-once): its number is taken all the same, so no log is overwritten.
-std::map<std::string, int> logged_attempts(const std::filesystem::path& logs) {
-  std::map<std::string, int> highest;
+// The highest attempt numbers of each task among the run's log files (`PATH.N.log` and
+// `PATH.compensate.N.log`). An attempt started just before a crash may have its log and no
+// record yet (the store commits starts lazily, SPEC 4's at-least-once): its number is taken all
+// the same, so no log is overwritten.
+struct Logged {
+  int attempts = 0, compensations = 0;
+};
+std::map<std::string, Logged> logged_attempts(const std::filesystem::path& logs) {
+  std::map<std::string, Logged> highest;
   std::error_code ec;
   for (const auto& entry : std::filesystem::directory_iterator(logs, ec)) {
     std::string name = entry.path().filename().string();
-    if (!name.ends_with(".log") || name.find(".compensate.") != std::string::npos) continue;
+    if (!name.ends_with(".log")) continue;
     name.resize(name.size() - 4);
     auto dot = name.rfind('.');
     if (dot == std::string::npos) continue;
     int n = std::atoi(name.c_str() + dot + 1);
     if (n <= 0) continue;
-    int& slot = highest[name.substr(0, dot)];
+    name.resize(dot);
+    constexpr std::string_view kCompensate = ".compensate";
+    bool compensation = name.ends_with(kCompensate);
+    if (compensation) name.resize(name.size() - kCompensate.size());
+    int& slot = compensation ? highest[name].compensations : highest[name].attempts;
     slot = std::max(slot, n);
   }
   return highest;
+}
+
+// Appends a placeholder for each attempt whose log exists but whose record was lost, up to
+// `logged`, so that the next attempt takes a fresh number.
+void add_lost(std::vector<engine::AttemptRecord>& attempts, int logged,
+              const std::filesystem::path& logs_dir, const std::string& stem) {
+  while (static_cast<int>(attempts.size()) < logged) {
+    engine::AttemptRecord lost;
+    lost.number = static_cast<int>(attempts.size()) + 1;
+    lost.error = "baton stopped before recording this attempt";
+    lost.log_path = (logs_dir / fmt::format("{}.{}.log", stem, lost.number)).string();
+    attempts.push_back(lost);
+  }
 }
 
 // Puts a leaf back as the run recorded it: a success stays done with its outputs (SPEC 4: a task
@@ -76,27 +97,27 @@ std::map<std::string, int> logged_attempts(const std::filesystem::path& logs) {
 // undone, and anything else start over, their attempts kept for numbering. Returns true when
 // the leaf is no longer as recorded.
 std::function<bool(engine::Unit&)> restorer(std::map<std::string, store::TaskRecord> recorded,
-                                            std::map<std::string, int> logged,
+                                            std::map<std::string, Logged> logged,
                                             std::filesystem::path logs_dir) {
   auto tasks = std::make_shared<std::map<std::string, store::TaskRecord>>(std::move(recorded));
-  auto logs = std::make_shared<std::map<std::string, int>>(std::move(logged));
+  auto logs = std::make_shared<std::map<std::string, Logged>>(std::move(logged));
   return [tasks, logs, logs_dir](engine::Unit& unit) {
     if (unit.kind != engine::UnitKind::kLeaf) return false;
     auto it = tasks->find(unit.path);
     if (it != tasks->end()) {
       for (const auto& row : it->second.attempts) unit.attempts.push_back(to_attempt(row));
       for (const auto& row : it->second.waits) unit.waits.push_back(to_attempt(row));
-    }
-    if (auto log = logs->find(unit.path); log != logs->end()) {
-      while (static_cast<int>(unit.attempts.size()) < log->second) {
-        engine::AttemptRecord lost;
-        lost.number = static_cast<int>(unit.attempts.size()) + 1;
-        lost.error = "baton stopped before recording this attempt";
-        lost.log_path = (logs_dir / fmt::format("{}.{}.log", unit.path, lost.number)).string();
-        unit.attempts.push_back(lost);
+      for (const auto& row : it->second.compensations) {
+        unit.compensations.push_back(to_attempt(row));
       }
     }
+    if (auto log = logs->find(unit.path); log != logs->end()) {
+      add_lost(unit.attempts, log->second.attempts, logs_dir, unit.path);
+      add_lost(unit.compensations, log->second.compensations, logs_dir,
+               unit.path + ".compensate");
+    }
     unit.attempt_base = static_cast<int>(unit.attempts.size());
+    unit.compensation_base = static_cast<int>(unit.compensations.size());
     if (it == tasks->end()) return false;
     const store::TaskRecord& task = it->second;
     const std::string& state = task.row.state;
@@ -154,6 +175,20 @@ void execute(const ResumeOptions& opts, int& exit_code) {
   // The past as the run saw it when it started, not its own first session: the same
   // estimates as then, and as its reports show.
   apply_store_history(*workflow, *store, run->started);
+  // Taken over before anything is killed or started: of two resumes started at once, the one
+  // that loses stops here, and no task runs twice (SPEC 4).
+  const store::RunRow as_seen = *run;
+  run->status = "running";
+  run->ended = 0;
+  run->jobs = opts.jobs > 0 ? opts.jobs : (as_seen.jobs > 0 ? as_seen.jobs : 1);
+  stamp_process(*run);
+  if (!store->claim_run(*run, as_seen)) {
+    std::cerr << fmt::format("{}: run {} was just taken over by another baton process; see "
+                             "`baton status {}{}`\n",
+                             command, run->id, run->id, state_flag(opts.state));
+    exit_code = kExitInvalid;
+    return;
+  }
   // Whatever the crashed session left running is killed before its task starts over.
   int leftovers = exec::kill_run_leftovers(run->id);
   if (leftovers > 0) {
@@ -164,7 +199,7 @@ void execute(const ResumeOptions& opts, int& exit_code) {
   std::map<std::string, store::TaskRecord> recorded;
   for (auto& task : store->tasks(run->id)) recorded.emplace(task.row.path, std::move(task));
   engine::RunOptions options;
-  options.jobs = opts.jobs > 0 ? opts.jobs : (run->jobs > 0 ? run->jobs : 1);
+  options.jobs = run->jobs;
   options.run_id = run->id;
   auto state = state_dir(opts.state);
   options.run_dir = state / "runs" / run->id;
@@ -175,11 +210,6 @@ void execute(const ResumeOptions& opts, int& exit_code) {
   std::error_code ec;
   std::filesystem::create_directories(options.run_dir / "logs", ec);
 
-  run->status = "running";
-  run->ended = 0;
-  run->jobs = options.jobs;
-  stamp_process(*run);
-  store->claim_run(*run);
   exit_code = run_session(*workflow, std::move(options), *store, std::move(*run),
                           {opts.progress, opts.quiet, state_flag(opts.state)});
 }

@@ -33,7 +33,8 @@ void execute(const RunCommandOptions& opts, int& exit_code) {
   run.jobs = opts.jobs > 0 ? opts.jobs : analyze_default_jobs(*workflow);
   run.workflow_dir = std::filesystem::absolute(opts.file).parent_path();
   run.base_env = current_environment();
-  if (opts.dry_run) {
+  if (opts.dry_run) {  // In the order the run would take: past durations included (SPEC 2.3).
+    apply_folder_history(*workflow, state_dir(opts.state));
     exit_code = dry_run(*workflow, run);
     return;
   }

@@ -22,6 +22,14 @@ double seconds_between(std::chrono::system_clock::time_point a,
   return std::chrono::duration<double>(b - a).count();
 }
 
+// The makespan as report.json gives it (SPEC 8): both ends at the store's millisecond.
+double makespan_seconds(const engine::RunResult& result) {
+  const auto millis = [](std::chrono::system_clock::time_point t) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+  };
+  return static_cast<double>(millis(result.ended) - millis(result.started)) / 1000.0;
+}
+
 std::string clock_time(std::chrono::system_clock::time_point t) {
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()) % 1000;
   return fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:03}Z",
@@ -47,7 +55,7 @@ class PlainProgress : public Progress {
  public:
   PlainProgress(std::string run_id, std::string state_flag)
       : run_id_(std::move(run_id)), state_flag_(std::move(state_flag)) {}
-  void run_started(const std::string& workflow) override {
+  void run_started(const std::string& workflow, std::chrono::system_clock::time_point) override {
     fmt::print(stderr, "run {} started\n", workflow);
   }
   void on_event(const engine::RunEvent& event) override {
@@ -124,8 +132,8 @@ class JsonProgress : public Progress {
  public:
   JsonProgress(std::string run_id, std::string state_flag)
       : run_id_(std::move(run_id)), state_flag_(std::move(state_flag)) {}
-  void run_started(const std::string& workflow) override {
-    emit("run_started", event_time_now(), {{"workflow", workflow}});
+  void run_started(const std::string& workflow, std::chrono::system_clock::time_point at) override {
+    emit("run_started", at, {{"workflow", workflow}});
   }
   void on_event(const engine::RunEvent& event) override {
     using K = engine::RunEventKind;
@@ -140,7 +148,11 @@ class JsonProgress : public Progress {
       const Unit& unit = *event.unit;
       const auto& attempts = engine::event_attempts(event);
       const bool compensation = &attempts == &unit.compensations;  // About the compensation.
-      extra = {{"task", unit.path}, {"attempt", engine::event_attempt(event)}};
+      // An event of a task that never had an attempt (skipped, a gate, a fan-out that could
+      // not expand) has none to name: null, as on the run's own events.
+      nlohmann::ordered_json attempt = nullptr;
+      if (int number = engine::event_attempt(event); number > 0) attempt = number;
+      extra = {{"task", unit.path}, {"attempt", attempt}};
       if (event.kind == K::kTaskRetrying) {
         extra["next_attempt_at"] = clock_time(unit.next_attempt_at);
       }
@@ -167,7 +179,7 @@ class JsonProgress : public Progress {
   void run_finished(const engine::RunResult& result) override {
     emit("run_finished", event_time_now(),
          {{"status", engine::to_string(result.status)},
-          {"makespan_s", seconds_between(result.started, result.ended)}});
+          {"makespan_s", makespan_seconds(result)}});
   }
 
  private:
@@ -196,7 +208,7 @@ class NoProgress : public Progress {
  public:
   NoProgress(std::string run_id, std::string state_flag)
       : run_id_(std::move(run_id)), state_flag_(std::move(state_flag)) {}
-  void run_started(const std::string&) override {}
+  void run_started(const std::string&, std::chrono::system_clock::time_point) override {}
   void on_event(const engine::RunEvent& event) override {
     if (event.kind == engine::RunEventKind::kTaskWaiting && is_approval_gate(*event.unit)) {
       fmt::print(stderr, "{}: {}\n", event.unit->path,

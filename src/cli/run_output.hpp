@@ -7,6 +7,8 @@
 #include <string>
 
 #include "engine/run_event.hpp"
+#include <chrono>
+
 #include "engine/run_graph.hpp"
 #include "engine/scheduler.hpp"
 
@@ -15,7 +17,9 @@ namespace baton::cli {
 class Progress {
  public:
   virtual ~Progress() = default;
-  virtual void run_started(const std::string& workflow) = 0;
+  /// `at`: when the run started, as recorded (a resumed session: when it resumed).
+  virtual void run_started(const std::string& workflow,
+                           std::chrono::system_clock::time_point at) = 0;
   virtual void on_event(const engine::RunEvent& event) = 0;
   virtual void run_finished(const engine::RunResult& result) = 0;
 };

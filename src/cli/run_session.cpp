@@ -95,7 +95,12 @@ int run_session(const model::Workflow& workflow, engine::RunOptions options, sto
   options.journal = &recorder;
   exec::ProcessExecutor executor;
   engine::Scheduler scheduler(workflow, executor, options);
-  progress->run_started(workflow.name);
+  // The run's recorded start; a resumed session's is now (row.started is the run's first).
+  auto now = std::chrono::system_clock::now();
+  progress->run_started(workflow.name,
+                        options.restore ? now
+                                        : std::chrono::system_clock::time_point(
+                                              std::chrono::milliseconds(row.started)));
   engine::RunResult result;
   try {
     result = scheduler.run();

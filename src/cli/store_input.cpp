@@ -71,6 +71,14 @@ int apply_store_history(model::Workflow& workflow, store::Store& store, store::M
   return analyze::apply_history(workflow, recorded);
 }
 
+int apply_folder_history(model::Workflow& workflow, const std::filesystem::path& state) {
+  std::error_code ec;
+  if (!std::filesystem::exists(state / "baton.db", ec)) return 0;
+  auto store = store::open_sqlite_store(state.string());
+  if (!store) return 0;
+  return apply_store_history(workflow, **store);
+}
+
 std::string without_indices(std::string_view path) {
   std::string out;
   out.reserve(path.size());

@@ -2,6 +2,7 @@
 // the run a user named (an id or `last`), with the messages and exit codes of SPEC 5.
 #pragma once
 
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
@@ -34,6 +35,10 @@ bool run_process_alive(const store::RunRow& run);
 /// before `before`) replace their estimates. Returns how many tasks took one.
 int apply_store_history(model::Workflow& workflow, store::Store& store,
                         store::Millis before = store::kForever);
+
+/// apply_store_history() from the store in `state`, if there is one: a folder without a store is
+/// not an error, and none is created (`plan --state`, `run --dry-run`).
+int apply_folder_history(model::Workflow& workflow, const std::filesystem::path& state);
 
 /// The run's status for display: its recorded status, except `interrupted` for a run recorded
 /// as running whose baton process is gone (killed, crashed, or on a machine that rebooted).

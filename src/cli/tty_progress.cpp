@@ -155,7 +155,7 @@ class TtyProgress : public Progress {
     write_all(live_.clear());
   }
 
-  void run_started(const std::string& workflow) override {
+  void run_started(const std::string& workflow, std::chrono::system_clock::time_point) override {
     {
       std::lock_guard lock(mutex_);
       live_.log(fmt::format("run {} started ({})", workflow, run_id_));

@@ -57,6 +57,11 @@ class TemplateValues {
         if (text == ref) target = index;
       }
     }
+    if (target != model::kNoNode && graph_.unit(leaf_).node == target) {  // Its compensation.
+      const auto& own = graph_.unit(leaf_).outputs;
+      if (auto it = own.find(key); it != own.end()) return it->second;
+      return std::nullopt;
+    }
     for (UnitIndex u = leaf_; u != kNoUnit; u = graph_.unit(u).parent) {
       for (UnitIndex up : graph_.unit(u).upstream) {
         const auto& node = graph_.node_of(up);

@@ -74,6 +74,7 @@ struct Unit {
   bool deadline_exceeded = false;  ///< The running attempt is being stopped by the deadline.
   std::optional<BreakerTicket> breaker_ticket;  ///< The running attempt's, if it has a breaker.
   std::vector<AttemptRecord> compensations;     ///< Attempts of its `compensate` step.
+  int compensation_base = 0;  ///< Compensation attempts before a resume, as attempt_base.
   /// The spans it spent `waiting` (a gate for its verdict, a task for an open breaker): only
   /// `number`, `start` and `end` (unset while it waits) mean something. For the report's times.
   std::vector<AttemptRecord> waits;

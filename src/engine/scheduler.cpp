@@ -75,11 +75,13 @@ bool Scheduler::ReadyOrder::operator()(const Ready& a, const Ready& b) const {
   // std::push_heap keeps the largest on top: "a < b" means b starts first.
   if (a.priority != b.priority) return a.priority < b.priority;
   if (a.remaining != b.remaining) return a.remaining < b.remaining;
-  return a.unit > b.unit;  // File order.
+  if (a.node != b.node) return a.node > b.node;  // File order.
+  return a.unit > b.unit;
 }
 
 Scheduler::Ready Scheduler::ready_entry(UnitIndex leaf) const {
-  return {graph_.node_of(leaf).settings().priority.value_or(0), remaining_[graph_.unit(leaf).node],
+  const Unit& unit = graph_.unit(leaf);
+  return {graph_.node_of(leaf).settings().priority.value_or(0), remaining_[unit.node], unit.node,
           leaf};
 }
 

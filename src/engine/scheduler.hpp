@@ -130,7 +130,8 @@ class Scheduler {
   struct Ready {
     int priority;
     Duration remaining;
-    UnitIndex unit;
+    model::NodeIndex node;  ///< File order: a dynamic fan-out's instances are added late.
+    UnitIndex unit;         ///< Then instance order.
   };
   struct ReadyOrder {
     bool operator()(const Ready& a, const Ready& b) const;

@@ -149,8 +149,9 @@ void Scheduler::fail_leaf(UnitIndex leaf, std::string reason) {
 }
 
 // failure_mode stop/cancel: tasks held by a breaker or waiting out a backoff will not start
-// (unless `always`), so they go back to pending now — resumable — rather than keep the run
-// alive until their timers fire.
+// (unless `always`), and approval gates waiting for a verdict will not let anything start after
+// them, so they go back to pending now — resumable — rather than keep the run alive until their
+// timers fire or somebody answers.
 void Scheduler::begin_stopping() {
   stopping_ = true;
   for (UnitIndex u = 0; u < graph_.units().size(); ++u) {
@@ -174,6 +175,13 @@ void Scheduler::begin_stopping() {
       return true;
     });
   }
+  std::erase_if(gates_waiting_, [&](const auto& entry) {
+    UnitIndex gate = entry.second;
+    if (graph_.node_of(gate).trigger == TriggerRule::kAlways) return false;
+    --waiting_;
+    hold_back(gate, "the run is stopping after a failure");
+    return true;
+  });
   for (UnitIndex u = 0; u < graph_.units().size(); ++u) {
     if (graph_.unit(u).state != TaskState::kRetrying ||
         graph_.node_of(u).trigger == TriggerRule::kAlways) {
@@ -261,6 +269,7 @@ void Scheduler::on_interrupt(const Interrupted& interrupted) {
   for (UnitIndex u = 0; u < graph_.units().size(); ++u) {
     auto state = graph_.unit(u).state;
     if (state != TaskState::kRetrying && state != TaskState::kWaiting) continue;
+    if (state == TaskState::kRetrying) overrule_retry(graph_.unit(u), "the run was cancelled");
     graph_.unit(u).reason = "cancelled";
     set_leaf_state(u, TaskState::kCancelled);
     finish(u);

@@ -51,7 +51,9 @@ TriggerDecision evaluate_trigger(TriggerRule rule, std::span<const UpstreamOutco
   // The two rules that fire early, as in Airflow.
   if (rule == TriggerRule::kOneSuccess) {
     if (t.succeeded > 0) return run();
-    return t.unfinished > 0 ? wait() : skip_not_met(rule);
+    if (t.unfinished > 0) return wait();
+    // Nothing succeeded and something failed: Airflow's upstream_failed, passed on as a failure.
+    return t.failed > 0 ? skip_upstream_failed(t.first_failed) : skip_not_met(rule);
   }
   if (rule == TriggerRule::kOneFailed) {
     if (t.failed > 0) return run();

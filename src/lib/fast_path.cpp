@@ -635,7 +635,9 @@ class DeferredStore final : public store::Store {
 
   void create_run(const store::RunRow& run) override { filled().create_run(run); }
   void write(const store::Batch& batch) override { filled().write(batch); }
-  void claim_run(const store::RunRow& run) override { filled().claim_run(run); }
+  bool claim_run(const store::RunRow& run, const store::RunRow& as_seen) override {
+    return filled().claim_run(run, as_seen);
+  }
   std::optional<store::RunRow> find_run(std::string_view id) override {
     return filled().find_run(id);
   }

@@ -282,7 +282,10 @@ void Resolver::resolve_templates(const std::vector<TemplateSite>& sites) {
                                     fmt::join(outputs, ", ")),
                         did_you_mean(meaning.key, keys));
           }
-          add_edge(site.node, *target, at, site.key);
+          // A task's undo step may read the task's own outputs: they are known when it runs.
+          if (!(site.key == "compensate" && *target == site.node)) {
+            add_edge(site.node, *target, at, site.key);
+          }
           auto& refs = workflow_.nodes[site.node].output_refs;
           if (std::find_if(refs.begin(), refs.end(),
                            [&](const auto& r) { return r.first == meaning.ref; }) == refs.end()) {

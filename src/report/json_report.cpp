@@ -229,11 +229,11 @@ ordered_json compensations_json(const RunReport& report) {
   for (const auto& task : report.tasks) {
     if (task.compensations.empty()) continue;
     out.push_back({{"path", task.path},
-                   {"status", task.state},
+                   {"status", task.compensation_state()},
                    {"start", time_or_null(task.compensations.front().start)},
                    {"end", time_or_null(task.compensations.back().end)},
                    {"attempts", task.compensations.size()},
-                   {"reason", task.state == "compensated" ? "" : task.reason}});
+                   {"reason", task.compensation_reason()}});
   }
   return out;
 }

@@ -114,7 +114,10 @@ std::string hierarchy_status(const Task& task) {
   if (s == "compensation_failed")
     return "Completed, compensation failed" + in_parens(task.detail());
   if (s == "failed") {
-    return (task.failure_ignored ? "Failed, ignored" : "Failed") + in_parens(task.detail());
+    if (task.failure_ignored) {  // SPEC 6's words for it.
+      return task.detail().empty() ? "Failed (ignored)" : "Failed (ignored): " + task.detail();
+    }
+    return "Failed" + in_parens(task.detail());
   }
   if (s == "skipped") return "Skipped" + in_parens(task.reason);
   if (s == "cancelled") return "Cancelled";
@@ -249,8 +252,8 @@ void outcomes(const RunReport& report, const Metrics& m, std::string& out) {
     if (task.compensations.empty() || ++listed > kMaxListed) continue;
     Millis undo = 0;
     for (const auto& a : task.compensations) undo += attempt_duration(a, report.end_time());
-    std::string why = task.state == "compensated" ? "" : in_parens(task.detail());
-    out += fmt::format("  - {}: {} in {}{}\n", task.path, task.state, short_duration(undo), why);
+    out += fmt::format("  - {}: {} in {}{}\n", task.path, task.compensation_state(),
+                       short_duration(undo), in_parens(task.compensation_reason()));
   }
   std::vector<std::string> ignored;
   for (const auto& task : report.tasks) {

@@ -100,11 +100,32 @@ Millis first_start(const Task& task) {
   return first;
 }
 
+namespace {
+
+// Where the task's last session began (SPEC 4: a resume starts a task over after an attempt
+// that no retry followed): 0, or the end of the attempt before it. The time between sessions
+// is no part of the task's duration.
+Millis last_session_from(const Task& task) {
+  const auto& attempts = task.attempts;
+  for (std::size_t i = attempts.size(); i-- > 1;) {
+    const auto& before = attempts[i - 1];
+    if (before.decision.rfind("retry in", 0) != 0) return std::max(before.start, before.end);
+  }
+  if (attempts.empty() && task.waits.size() > 1) {  // A gate: one wait per session.
+    return task.waits[task.waits.size() - 2].end;
+  }
+  return 0;
+}
+
+}  // namespace
+
 Millis task_duration(const Task& task, Millis until) {
-  Millis first = first_start(task), last = 0;
+  Millis from = last_session_from(task), first = 0, last = 0;
   for (const auto* spans : {&task.attempts, &task.waits}) {
     for (const auto& a : *spans) {
-      if (a.start > 0) last = std::max(last, a.end > 0 ? a.end : until);
+      if (a.start <= 0 || a.start < from) continue;
+      if (first == 0 || a.start < first) first = a.start;
+      last = std::max(last, a.end > 0 ? a.end : until);
     }
   }
   return first == 0 ? 0 : std::max<Millis>(0, last - first);
@@ -134,8 +155,9 @@ Metrics compute_metrics(const RunReport& report) {
     }
     if (!task.compensations.empty()) {
       ++m.compensations;
-      if (task.state == "compensated") ++m.compensations_succeeded;
-      if (task.state == "compensation_failed") ++m.compensations_failed;
+      std::string outcome = task.compensation_state();
+      if (outcome == "compensated") ++m.compensations_succeeded;
+      if (outcome == "compensation_failed") ++m.compensations_failed;
     }
   }
   for (const auto& b : report.breakers) {

@@ -52,8 +52,9 @@ Millis attempt_duration(const store::AttemptRow& attempt, Millis until);
 Millis first_start(const Task& task);
 
 /// A task's duration: from its first attempt or wait to the end of its last (0 without any), so
-/// that a gate's wait for its verdict counts on the critical path. Task time for parallel
-/// efficiency is its attempts' alone: a wait holds no slot.
+/// that a gate's wait for its verdict counts on the critical path; after a resume, of the last
+/// session that ran it only. Task time for parallel efficiency is its attempts' alone: a wait
+/// holds no slot.
 Millis task_duration(const Task& task, Millis until);
 
 /// The number of attempts of `task` that its retry policy followed with another.

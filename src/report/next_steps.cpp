@@ -52,7 +52,7 @@ std::optional<NextStep> step_for(const RunReport& report, const Task& task) {
     step.command = resume;
     with_log(step, task.attempts);
   } else if (task.state == "failed") {  // Ignored: it failed all the same (SPEC 6 lists it).
-    step.reason = "failed, ignored (on_failure: ignore): " + task.detail();
+    step.reason = "failed (ignored), as its on_failure says: " + task.detail();
     with_log(step, task.attempts);
   } else if (task.state == "compensation_failed") {
     step.reason = "was not undone: " + task.detail();

@@ -2,7 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
+#include <string_view>
+#include <unordered_map>
 
 #include "model/duration.hpp"
 #include "model/enums.hpp"
@@ -141,6 +144,7 @@ void retry_lines(const RunReport& report, std::vector<std::string>& out) {
   struct Use {
     std::size_t tasks = 0;
     int retries = 0;
+    bool failed = false;  ///< An attempt failed: a retry was called for, if not made.
     std::vector<std::string> where, paths;
   };
   std::vector<std::pair<std::string, Use>> uses;
@@ -152,6 +156,9 @@ void retry_lines(const RunReport& report, std::vector<std::string>& out) {
     auto it = std::find_if(uses.begin(), uses.end(), [&](auto& u) { return u.first == text; });
     if (it == uses.end()) it = uses.insert(uses.end(), {text, Use{}});
     ++it->second.tasks;
+    it->second.failed |= std::any_of(task.attempts.begin(), task.attempts.end(), [](auto& a) {
+      return a.end > 0 && (a.exit_code != 0 || a.signal != 0 || a.timed_out);
+    });
     if (int n = retries_of(task); n > 0) {
       it->second.retries += n;
       it->second.where.push_back(fmt::format("{} ({})", task.path, n));
@@ -163,7 +170,7 @@ void retry_lines(const RunReport& report, std::vector<std::string>& out) {
     // "acted 2 times on deploy", "acted 3 times on a (2) and b (1)".
     std::string acted =
         use.retries == 0
-            ? "never needed"
+            ? (use.failed ? "no retry made" : "never needed")
             : fmt::format("acted {} on {}", times(use.retries),
                           use.paths.size() == 1 ? use.paths[0] : name_list(use.where, 5));
     out.push_back(fmt::format("{} on {}: {}", text, count_of(use.tasks, "task", "tasks"), acted));
@@ -242,11 +249,30 @@ void breaker_lines(const RunReport& report, std::vector<std::string>& out) {
 // What failure_mode did in this run, from what its tasks did after the first failure that was
 // not ignored (SPEC 2.6): who started after it, who was held back, who was cancelled.
 std::string failure_mode_acted(const RunReport& report) {
+  std::unordered_map<std::string_view, const Task*> by_path;
+  for (const auto& task : report.tasks) by_path.emplace(task.path, &task);
+  const auto last_end = [](const std::vector<store::AttemptRow>& spans) {
+    return spans.empty() ? store::Millis{0} : spans.back().end;
+  };
+  // When it failed: its last attempt's end, a gate's last wait's end, or, for a task that failed
+  // before it could start (a fan-out whose items were unusable), when its upstreams were done.
+  const auto failed_when = [&](const Task& task) {
+    if (store::Millis end = std::max(last_end(task.attempts), last_end(task.waits)); end != 0) {
+      return end;
+    }
+    store::Millis upstreams_done = 0;
+    for (const auto& dependency : task.dependencies) {
+      if (auto it = by_path.find(dependency); it != by_path.end()) {
+        upstreams_done = std::max(upstreams_done, last_end(it->second->attempts));
+      }
+    }
+    return upstreams_done;
+  };
   const Task* first = nullptr;
   store::Millis failed_at = 0;
   for (const auto& task : report.tasks) {
     if (!task.failed()) continue;
-    store::Millis end = task.attempts.empty() ? 0 : task.attempts.back().end;
+    store::Millis end = failed_when(task);
     if (first == nullptr || (end != 0 && (failed_at == 0 || end < failed_at))) {
       first = &task;
       failed_at = end;
@@ -264,7 +290,7 @@ std::string failure_mode_acted(const RunReport& report) {
     if (task.state == "cancelled") cancelled.push_back(task.path);
   }
   auto started_text = [&](const char* none) {
-    if (failed_at == 0) return std::string();  // A gate: no time to compare starts with.
+    if (failed_at == 0) return std::string();  // No time to compare starts with.
     if (started_after.empty()) return std::string(none);
     return fmt::format("{} started after it ({})", count_of(started_after.size(), "task", "tasks"),
                        name_list(started_after));
@@ -337,7 +363,7 @@ void saga_line(const RunReport& report, const Metrics& metrics, std::vector<std:
   std::vector<std::string> failed;
   for (const auto& task : report.tasks) {
     if (task.node != model::kNoNode && report.workflow->node(task.node).compensate) ++compensable;
-    if (task.state == "compensation_failed") failed.push_back(task.path);
+    if (task.compensation_state() == "compensation_failed") failed.push_back(task.path);
   }
   if (compensable == 0) return;
   std::string acted;

@@ -354,6 +354,28 @@ std::string Task::state_text() const {
   return state == "failed" && failure_ignored ? "failed (ignored)" : state;
 }
 
+std::string Task::compensation_state() const {
+  if (compensations.empty()) return "";
+  if (state == "compensating" || state == "compensated" || state == "compensation_failed") {
+    return state;
+  }
+  const auto& last = compensations.back();
+  bool undone = last.end > 0 && last.exit_code == 0 && last.signal == 0 && !last.timed_out &&
+                last.error.empty();
+  return undone ? "compensated" : "compensation_failed";
+}
+
+std::string Task::compensation_reason() const {
+  std::string outcome = compensation_state();
+  if (outcome != "compensation_failed") return "";
+  if (outcome == state) return detail();
+  const auto& last = compensations.back();
+  if (!last.error.empty()) return "compensation: " + last.error;
+  if (last.timed_out) return "compensation timed out";
+  if (last.signal != 0) return fmt::format("compensation killed by signal {}", last.signal);
+  return fmt::format("compensation exit {}", last.exit_code);
+}
+
 bool Task::completed() const {
   return state == "succeeded" || state == "compensating" || state == "compensated" ||
          state == "compensation_failed";

@@ -52,6 +52,12 @@ struct Task {
   /// compensation_failed (only a succeeded task is compensated).
   bool completed() const;
   bool failed() const { return state == "failed" && !failure_ignored; }
+  /// How its compensation ended: the task's own state while it is in the saga, else (a task
+  /// compensated in a session before a resume, which then ran again) read from its last
+  /// compensation attempt: `compensated` or `compensation_failed`. Empty if never compensated.
+  std::string compensation_state() const;
+  /// Why its compensation failed, or empty.
+  std::string compensation_reason() const;
 };
 
 /// A section of the Task Hierarchy: a top-level group, a run of top-level leaves between

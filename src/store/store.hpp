@@ -24,8 +24,10 @@ class Store {
   virtual void create_run(const RunRow& run) = 0;
   /// One transaction: what a scheduler turn changed.
   virtual void write(const Batch& batch) = 0;
-  /// Marks the run as taken over by this process (resume).
-  virtual void claim_run(const RunRow& run) = 0;
+  /// Takes the run over for this process (resume; cancel of a run whose baton died), in one
+  /// transaction, if its status and baton process are still those of `as_seen`; false if another
+  /// process took it meanwhile (two resumes started at once: only one may run it).
+  virtual bool claim_run(const RunRow& run, const RunRow& as_seen) = 0;
 
   /// A run by id, or the most recently started one for "last".
   virtual std::optional<RunRow> find_run(std::string_view id_or_last) = 0;

@@ -60,6 +60,29 @@ std::string start_and_reach(const Scratch& s, BackgroundRun& run,
 }
 
 // ---------------------------------------------------------------------------------------------
+// A run that fails while a gate waits (SPEC 3.4, 3.5)
+
+// failure_mode stop starts nothing new: a gate still waiting would only hold the run open, so it
+// goes back to pending and the saga follows at once, without anybody's verdict.
+TEST(CliGate, AFailureUnderStopSendsAWaitingGateBackToPendingAndTheSagaFollows) {
+  Scratch s;
+  auto r = s.run(R"(name: gate-stop
+failure_mode: stop
+tasks:
+  - { id: provision, run: "true", compensate: touch undone }
+  - { id: sign_off, approval: true, needs: provision }
+  - { id: boom, needs: provision, run: sleep 0.2; exit 1 }
+  - { id: deploy, needs: sign_off, run: touch deployed }
+)");
+  EXPECT_EQ(r.exit_code, 1) << describe(r);
+  EXPECT_TRUE(s.exists("undone")) << describe(r);
+  EXPECT_FALSE(s.exists("deployed"));
+  EXPECT_TRUE(task_line(r, "sign_off", "pending", "not started: the run is stopping after a "
+                                                  "failure"))
+      << describe(r);
+}
+
+// ---------------------------------------------------------------------------------------------
 // What the foreground run prints
 
 TEST(CliGate, ForegroundRunPrintsTheExactCommandsToApproveOrReject) {
@@ -245,6 +268,11 @@ tasks:
   ASSERT_TRUE(eventually([&] { return s.exists("started"); }, kPatience)) << run.describe();
   auto approved = verdict(s, "approve", "last", "ship");
   EXPECT_EQ(approved.exit_code, 0) << describe(approved);
+  EXPECT_NE(approved.out.find("note: ship is not waiting yet; the verdict applies as soon as its "
+                              "upstreams are done"),
+            std::string::npos)
+      << "who signs off early is told so\n"
+      << describe(approved);
   std::ofstream(s.at("go")) << "";
 
   auto code = run.wait_for(kPatience);

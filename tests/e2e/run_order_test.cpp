@@ -123,11 +123,8 @@ tasks:
 )";
   const std::vector<std::string> expected{"high",          "est",   "head", "tail1",
                                           "first_in_file", "tail2", "low"};
-  auto r = s.run(kPriorities);
-  ASSERT_EQ(r.exit_code, 0) << describe(r);
-  EXPECT_EQ(split_lines(s.read("order")), expected);
-
-  r = s.run(kPriorities, {"--dry-run"});
+  // The dry run first: once the run is recorded, its durations replace the estimates.
+  auto r = s.run(kPriorities, {"--dry-run"});
   ASSERT_EQ(r.exit_code, 0) << describe(r);
   std::vector<std::pair<int, std::string>> listed;
   for (const auto& task : expected) listed.emplace_back(line_index(r.out, task), task);
@@ -135,6 +132,42 @@ tasks:
   std::vector<std::string> dry_order;
   for (const auto& [index, task] : listed) dry_order.push_back(task);
   EXPECT_EQ(dry_order, expected) << describe(r);
+
+  r = s.run(kPriorities);
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_EQ(split_lines(s.read("order")), expected);
+}
+
+// With history, a dry run lists the tasks in the order the run takes them: the longer first.
+TEST(CliRunOrder, DryRunOrdersByPastDurationsAsTheRunDoes) {
+  Scratch s;
+  constexpr std::string_view kTwo = R"(name: history-order
+concurrency: 1
+tasks:
+  - { id: quick, run: 'sleep 0.01' }
+  - { id: slow, run: 'sleep 0.2' }
+)";
+  ASSERT_EQ(s.run(kTwo).exit_code, 0);  // Records how long each took.
+  auto r = s.run(kTwo, {"--dry-run"});
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_LT(line_index(r.out, "slow"), line_index(r.out, "quick")) << describe(r);
+}
+
+// A dynamic fan-out's instances exist only once its source has run, after every static task:
+// still, file order decides among equals (SPEC 2.3), and instances go in item order.
+TEST(CliRunOrder, DynamicFanOutInstancesKeepTheirPlaceInFileOrder) {
+  Scratch s;
+  auto r = s.run(R"(name: late-instances
+concurrency: 1
+tasks:
+  - { id: src, run: 'echo "items=[\"1\",\"2\"]" >> "$BATON_OUTPUT"' }
+  - { id: first, foreach: { from: src, output: items }, run: 'echo "first $ITEM" >> order', env: { ITEM: "${{ item }}" } }
+  - { id: second, foreach: { from: src, output: items }, run: 'echo "second $ITEM" >> order', env: { ITEM: "${{ item }}" } }
+  - { id: third, needs: src, run: echo third >> order }
+)");
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_EQ(split_lines(s.read("order")),
+            (std::vector<std::string>{"first 1", "first 2", "second 1", "second 2", "third"}));
 }
 
 // ---------------------------------------------------------------------------------------------

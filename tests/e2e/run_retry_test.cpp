@@ -339,6 +339,8 @@ tasks:
     auto kind = event.value("event", "");
     if (kind.rfind("task_", 0) != 0) {
       EXPECT_TRUE(event["task"].is_null() && event["attempt"].is_null()) << event.dump();
+    } else if (!event["attempt"].is_null()) {
+      EXPECT_GE(event["attempt"].get<int>(), 1) << event.dump();
     }
   }
 
@@ -381,6 +383,8 @@ tasks:
   auto skipped = events_of(events, "task_skipped", "blocked");
   ASSERT_EQ(skipped.size(), 1u) << describe(r);
   EXPECT_EQ(skipped[0].value("reason", ""), "upstream_failed: doomed");
+  // A task that never made an attempt has none to name: null, never a 0 that no attempt has.
+  EXPECT_TRUE(skipped[0]["attempt"].is_null()) << skipped[0].dump();
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -279,6 +279,22 @@ tasks:
   EXPECT_THAT(read_file(s.logs() / "make-vm.1.log"), Not(HasSubstr("deleting")));
 }
 
+// The undo step's argv may name the task's own outputs: they are known when it runs, and a
+// template is no shell string (SPEC 1.4), so the value reaches it as one argument.
+TEST(CliRunSaga, CompensationArgvTemplatesItsTasksOwnOutputs) {
+  Scratch s;
+  auto r = s.run(R"(name: saga-template
+tasks:
+  - id: make-vm
+    run: echo "vm-id=vm 7; rm -rf x" >> "$BATON_OUTPUT"
+    compensate: [sh, -c, 'printf "%s|" "$@" > undo.args', sh, "${{ tasks.make-vm.outputs.vm-id }}"]
+  - { id: bad, needs: make-vm, run: exit 3 }
+)");
+  EXPECT_EQ(r.exit_code, 1) << describe(r);
+  EXPECT_TRUE(task_line(r, "make-vm", "compensated")) << describe(r);
+  EXPECT_EQ(s.read("undo.args"), "vm 7; rm -rf x|");
+}
+
 // ---------------------------------------------------------------------------------------------
 // Interruption during compensation (SPEC 2.6, 3.4)
 

@@ -64,8 +64,18 @@ TEST(TriggerRule, AllFailedNeedsEveryUpstreamFailed) {
 TEST(TriggerRule, OneSuccessFiresAsSoonAsOneSucceeds) {
   EXPECT_EQ(decide(TriggerRule::kOneSuccess, {kOk, kOpen, kOpen}).kind, Kind::kRun);
   EXPECT_EQ(decide(TriggerRule::kOneSuccess, {kFail, kOpen}).kind, Kind::kWait);
-  EXPECT_EQ(decide(TriggerRule::kOneSuccess, {kFail, kSkip}).reason,
+  EXPECT_EQ(decide(TriggerRule::kOneSuccess, {kSkip, kSkip}).reason,
             "trigger_rule: one_success not met");
+}
+
+// As Airflow's trigger_rule_dep: nothing succeeded and something failed is upstream_failed, which
+// the task's own dependents count as a failure (a none_failed join after it must not run).
+TEST(TriggerRule, OneSuccessWithNoSuccessAndAFailureIsUpstreamFailed) {
+  auto d = decide(TriggerRule::kOneSuccess, {kSkip, kFail});
+  EXPECT_EQ(d.kind, Kind::kSkip);
+  EXPECT_EQ(d.reason, "upstream_failed: b");
+  EXPECT_TRUE(d.upstream_failed);
+  EXPECT_FALSE(decide(TriggerRule::kOneSuccess, {kSkip, kSkip}).upstream_failed);
 }
 
 TEST(TriggerRule, OneFailedFiresAsSoonAsOneFails) {

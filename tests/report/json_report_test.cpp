@@ -125,7 +125,7 @@ TEST(JsonReport, BreakersCompensationsAndNextSteps) {
   EXPECT_EQ(steps[0]["command"], "baton resume 20270115-080000-abcd --state /srv/state");
   // An ignored failure is still a failure to look at (SPEC 6), with nothing to resume.
   EXPECT_EQ(steps[1]["path"], "c");
-  EXPECT_EQ(steps[1]["reason"], "failed, ignored (on_failure: ignore): exit 1");
+  EXPECT_EQ(steps[1]["reason"], "failed (ignored), as its on_failure says: exit 1");
   EXPECT_TRUE(steps[1]["command"].is_null() || steps[1]["command"] == "") << steps[1];
   EXPECT_TRUE(steps[2]["path"].is_null()) << "the step about the whole run";
 }

@@ -119,7 +119,7 @@ constexpr std::string_view kFailedRun = R"md(## Orchestration Report
 
 - [x] 1.1 build.compile[0] (amd64) — Completed
 - [x] 1.2 build.compile[1] (arm64) — Completed
-- [ ] 1.3 build.lint — Failed, ignored (exit 2)
+- [ ] 1.3 build.lint — Failed (ignored): exit 2
 
 #### Phase 2: Ship
 
@@ -156,7 +156,7 @@ constexpr std::string_view kFailedRun = R"md(## Orchestration Report
 
 ### Next Steps
 
-1. `build.lint` failed, ignored (on_failure: ignore): exit 2.
+1. `build.lint` failed (ignored), as its on_failure says: exit 2.
 2. `ship.push` failed: circuit_open: breaker 'registry' is open; 2 attempts.
 
    The end of its log (`LOG`):

@@ -54,7 +54,9 @@ class WatchedStore : public Store {
     inner_->write(batch);
     writes.push_back({batch, executor_.started.size()});
   }
-  void claim_run(const RunRow& run) override { inner_->claim_run(run); }
+  bool claim_run(const RunRow& run, const RunRow& as_seen) override {
+    return inner_->claim_run(run, as_seen);
+  }
   std::optional<RunRow> find_run(std::string_view id) override { return inner_->find_run(id); }
   std::vector<RunRow> list_runs(int limit) override { return inner_->list_runs(limit); }
   std::vector<TaskRecord> tasks(std::string_view run) override { return inner_->tasks(run); }

@@ -242,6 +242,23 @@ TEST(StoreRuns, EndRunCancelsTheTasksRecordedAsActive) {
                                   "broken=failed: exit 1", "pending=pending"));
 }
 
+// Two `baton resume` of one run started at once: both saw the crashed baton's pid; only the
+// first claim may take the run, so that no task runs twice.
+TEST(StoreRuns, OnlyOneOfTwoProcessesClaimingARunAsTheySawItTakesIt) {
+  StoreFile file;
+  auto run = run_row("r", 1000);
+  run.pid = 4242;  // The baton that crashed.
+  file.open()->create_run(run);
+  auto one = file.open(), two = file.open();
+  const RunRow seen = *one->find_run("r");
+  RunRow by_one = seen, by_two = seen;
+  by_one.pid = 1111;
+  by_two.pid = 2222;
+  EXPECT_TRUE(one->claim_run(by_one, seen));
+  EXPECT_FALSE(two->claim_run(by_two, seen));
+  EXPECT_EQ(file.open()->find_run("r")->pid, 1111);
+}
+
 TEST(StoreRuns, ClaimRunTakesTheRunOverAndKeepsItsTasksInFirstRecordedOrder) {
   StoreFile file;
   auto run = run_row("r", 1000);
@@ -253,9 +270,10 @@ TEST(StoreRuns, ClaimRunTakesTheRunOverAndKeepsItsTasksInFirstRecordedOrder) {
     first->write(batch);
   }
   auto resumed = file.open();  // A later `baton resume`, another process.
+  const RunRow seen = run;
   run.pid = 5151;
   run.pid_start = 1234;
-  resumed->claim_run(run);
+  ASSERT_TRUE(resumed->claim_run(run, seen));
   Batch batch;
   batch.tasks = {task_row("z", "running"), task_row("y", "succeeded")};
   resumed->write(batch);
@@ -666,7 +684,7 @@ TEST(StoreSchema, AVersion1StoreIsMigratedAndItsRowsStayReadable) {
   auto resumed = *old;
   resumed.status = "running";
   resumed.pid_start = 555;
-  store->claim_run(resumed);
+  ASSERT_TRUE(store->claim_run(resumed, *old));
   EXPECT_EQ(store->find_run("old")->pid_start, 555);
 }
 

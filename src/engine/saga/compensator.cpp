@@ -79,7 +79,7 @@ void Compensator::start(std::size_t step) {
   record.start = std::chrono::system_clock::now();
   record.log_path = prepared.spec.log_path;
   unit.compensations.push_back(record);
-  if (attempt == 1) {
+  if (attempt == unit.compensation_base + 1) {
     first_start_[step] = Clock::now();
     unit.state = TaskState::kCompensating;
   }
@@ -143,8 +143,9 @@ void Compensator::on_exit(UnitIndex leaf, bool succeeded, std::string reason, in
   }
   const auto& settings = graph_.node_of(leaf).settings();
   const auto& policy = settings.retry;
-  int made = static_cast<int>(unit.compensations.size());
-  auto verdict = decide_retry(policy, made, {exit_code, timed_out});
+  // Attempts of a session before a resume keep their numbers but not the budget (SPEC 4).
+  int made = static_cast<int>(unit.compensations.size()) - unit.compensation_base;
+  auto verdict = decide_retry(policy, made, {exit_code, timed_out}, unit.compensation_base);
   std::uniform_real_distribution<double> unit_random(0.0, 1.0);
   Duration delay = verdict.retry ? retry_delay(policy, made, unit_random(random_)) : Duration(0);
   // Unlimited retries (allowed only with a deadline) stop at the task's deadline, counted from
@@ -161,8 +162,10 @@ void Compensator::on_exit(UnitIndex leaf, bool succeeded, std::string reason, in
     return;
   }
   int budget = policy.max_attempts.value_or(1);
-  std::string next = budget == 0 ? fmt::format("attempt {}", made + 1)
-                                 : fmt::format("attempt {} of {}", made + 1, budget);
+  int number = unit.compensation_base + made + 1;
+  std::string next = budget == 0
+                         ? fmt::format("attempt {}", number)
+                         : fmt::format("attempt {} of {}", number, unit.compensation_base + budget);
   record.decision = fmt::format("retry in {} ({})", model::format_duration(delay), next);
   unit.reason =
       fmt::format("compensation {}; {} in {}", reason, next, model::format_duration(delay));

@@ -52,9 +52,15 @@ void MemoryStore::write(const Batch& batch) {
   run->breakers.insert(run->breakers.end(), batch.breakers.begin(), batch.breakers.end());
 }
 
-void MemoryStore::claim_run(const RunRow& run) {
+bool MemoryStore::claim_run(const RunRow& run, const RunRow& as_seen) {
   std::lock_guard lock(mutex_);
-  if (Run* found = find(run.id)) found->row = run;
+  Run* found = find(run.id);
+  if (!found || found->row.status != as_seen.status || found->row.pid != as_seen.pid ||
+      found->row.pid_start != as_seen.pid_start) {
+    return false;
+  }
+  found->row = run;
+  return true;
 }
 
 std::optional<RunRow> MemoryStore::find_run(std::string_view id_or_last) {

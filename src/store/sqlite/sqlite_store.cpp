@@ -141,8 +141,15 @@ void SqliteStore::create_run(const RunRow& run) {
   run_id_ = run.id;
 }
 
-void SqliteStore::claim_run(const RunRow& run) {
+bool SqliteStore::claim_run(const RunRow& run, const RunRow& as_seen) {
   SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+  SQLite::Statement now(db_, "SELECT status, pid, pid_start FROM runs WHERE id = ?");
+  now.bind(1, run.id);
+  if (!now.executeStep() || now.getColumn(0).getString() != as_seen.status ||
+      now.getColumn(1).getInt64() != as_seen.pid ||
+      now.getColumn(2).getInt64() != as_seen.pid_start) {
+    return false;  // The transaction rolls back.
+  }
   upsert_run(run);
   tx.commit();
   run_id_ = run.id;
@@ -155,6 +162,7 @@ void SqliteStore::claim_run(const RunRow& run) {
   q.bind(1, run.id);
   q.executeStep();
   next_breaker_seq_ = q.getColumn(0).getInt();
+  return true;
 }
 
 // A failed commit (a full disk, an I/O error) says which file could not be written; the

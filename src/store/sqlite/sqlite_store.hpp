@@ -23,7 +23,7 @@ class SqliteStore : public Store {
 
   void create_run(const RunRow& run) override;
   void write(const Batch& batch) override;
-  void claim_run(const RunRow& run) override;
+  bool claim_run(const RunRow& run, const RunRow& as_seen) override;
   std::optional<RunRow> find_run(std::string_view id_or_last) override;
   std::vector<RunRow> list_runs(int limit) override;
   std::vector<TaskRecord> tasks(std::string_view run) override;
