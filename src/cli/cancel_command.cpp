@@ -64,9 +64,10 @@ void execute(const std::string& run_id, const std::string& state, int& exit_code
     int leftovers = exec::kill_run_leftovers(run->id);
     auto now = store::to_millis(std::chrono::system_clock::now());
     if (!close_what_was_going(*store, *run, now)) {
-      std::cerr << fmt::format("{}: run {} was just resumed by another baton process; cancel "
-                               "it again to stop that one\n",
-                               command, run->id);
+      std::cerr << fmt::format(
+          "{}: run {} was just resumed by another baton process; cancel "
+          "it again to stop that one\n",
+          command, run->id);
       exit_code = kExitInvalid;
       return;
     }

@@ -10,6 +10,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/store_input.hpp"
+#include "load/did_you_mean.hpp"
 #include "load/load.hpp"
 
 namespace baton::cli {
@@ -124,6 +125,9 @@ void execute(const LogsOptions& opts, const std::string& state, int& exit_code) 
   std::cerr << fmt::format("{}: run {} has no task '{}'", command, run->id, opts.path);
   if (!known.empty() && known.size() <= 10) {
     std::cerr << fmt::format("; its tasks: {}", fmt::join(known, ", "));
+  } else if (!known.empty()) {  // Too many to list: the nearest names.
+    std::vector<std::string_view> names(known.begin(), known.end());
+    std::cerr << " (" << load::did_you_mean_nearest(opts.path, names) << ")";
   }
   std::cerr << '\n';
   exit_code = kExitInvalid;

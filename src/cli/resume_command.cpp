@@ -113,8 +113,7 @@ std::function<bool(engine::Unit&)> restorer(std::map<std::string, store::TaskRec
     }
     if (auto log = logs->find(unit.path); log != logs->end()) {
       add_lost(unit.attempts, log->second.attempts, logs_dir, unit.path);
-      add_lost(unit.compensations, log->second.compensations, logs_dir,
-               unit.path + ".compensate");
+      add_lost(unit.compensations, log->second.compensations, logs_dir, unit.path + ".compensate");
     }
     unit.attempt_base = static_cast<int>(unit.attempts.size());
     unit.compensation_base = static_cast<int>(unit.compensations.size());
@@ -152,8 +151,8 @@ void execute(const ResumeOptions& opts, int& exit_code) {
   }
   if (run->status == "running" && run_process_alive(*run)) {
     std::cerr << fmt::format(
-        "{}: run {} is still running (baton pid {}); stop it first with `baton cancel {}`\n",
-        command, run->id, run->pid, run->id);
+        "{}: run {} is still running (baton pid {}); stop it first with `baton cancel {}{}`\n",
+        command, run->id, run->pid, run->id, state_flag(opts.state));
     exit_code = kExitInvalid;
     return;
   }
@@ -183,9 +182,10 @@ void execute(const ResumeOptions& opts, int& exit_code) {
   run->jobs = opts.jobs > 0 ? opts.jobs : (as_seen.jobs > 0 ? as_seen.jobs : 1);
   stamp_process(*run);
   if (!store->claim_run(*run, as_seen)) {
-    std::cerr << fmt::format("{}: run {} was just taken over by another baton process; see "
-                             "`baton status {}{}`\n",
-                             command, run->id, run->id, state_flag(opts.state));
+    std::cerr << fmt::format(
+        "{}: run {} was just taken over by another baton process; see "
+        "`baton status {}{}`\n",
+        command, run->id, run->id, state_flag(opts.state));
     exit_code = kExitInvalid;
     return;
   }

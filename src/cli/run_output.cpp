@@ -178,8 +178,7 @@ class JsonProgress : public Progress {
   }
   void run_finished(const engine::RunResult& result) override {
     emit("run_finished", event_time_now(),
-         {{"status", engine::to_string(result.status)},
-          {"makespan_s", makespan_seconds(result)}});
+         {{"status", engine::to_string(result.status)}, {"makespan_s", makespan_seconds(result)}});
   }
 
  private:

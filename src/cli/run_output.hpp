@@ -3,12 +3,11 @@
 // 8). The Orchestration Report at the end is report_output's.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <string>
 
 #include "engine/run_event.hpp"
-#include <chrono>
-
 #include "engine/run_graph.hpp"
 #include "engine/scheduler.hpp"
 

@@ -97,10 +97,10 @@ int run_session(const model::Workflow& workflow, engine::RunOptions options, sto
   engine::Scheduler scheduler(workflow, executor, options);
   // The run's recorded start; a resumed session's is now (row.started is the run's first).
   auto now = std::chrono::system_clock::now();
-  progress->run_started(workflow.name,
-                        options.restore ? now
-                                        : std::chrono::system_clock::time_point(
-                                              std::chrono::milliseconds(row.started)));
+  progress->run_started(workflow.name, options.restore
+                                           ? now
+                                           : std::chrono::system_clock::time_point(
+                                                 std::chrono::milliseconds(row.started)));
   engine::RunResult result;
   try {
     result = scheduler.run();

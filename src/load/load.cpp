@@ -215,8 +215,10 @@ class DocumentParser {
     }
     for (auto item : value.items()) {
       if (!item.is_scalar()) {
-        reader_.error(item,
-                      fmt::format("'flow' expects chains as strings, got {}", describe(item)));
+        // `- [a, b] >> c` unquoted is a YAML list: the chain needs quotes.
+        reader_.error(
+            item, fmt::format("'flow' expects chains as strings, got {}", describe(item)),
+            item.is_sequence() ? "quote a chain that starts with '[': - \"[a, b] >> c\"" : "");
         continue;
       }
       auto start = item.pos();
@@ -289,8 +291,8 @@ LoadResult load_workflow_text(std::string text, const std::string& file) {
     doc.reset();
     parser.resolve();
   }
+  result.diagnostics = sink.take();  // Before count(): take() drops repeats.
   result.error_count = sink.count();
-  result.diagnostics = sink.take();
   if (result.diagnostics.empty()) result.workflow = std::move(workflow);
   return result;
 }

@@ -300,7 +300,8 @@ bool NodeParser::parse_setting(std::string_view key, const yaml::Node& value,
   } else if (key == "timeout" || key == "deadline" || key == "kill_grace") {
     auto d = reader_.duration(value, key);
     if (d && d->count() == 0 && key != "kill_grace") {
-      reader_.error(value, fmt::format("'{}' must be longer than 0", key));
+      // Kept in whole milliseconds: 0.4ms rounds to 0, which is why the bound is said so.
+      reader_.error(value, fmt::format("'{}' must be at least 1ms", key));
       d.reset();
     }
     (key == "timeout"    ? settings().timeout
@@ -326,7 +327,11 @@ bool NodeParser::parse_setting(std::string_view key, const yaml::Node& value,
 }
 
 void NodeParser::parse_retry(const yaml::Node& value, RetryPolicy& retry) {
-  if (value.is_plain()) {
+  const auto is_number = [](std::string_view text) {
+    if (!text.empty() && (text.front() == '+' || text.front() == '-')) text.remove_prefix(1);
+    return !text.empty() && text.find_first_not_of("0123456789") == std::string_view::npos;
+  };
+  if (value.is_plain() && is_number(value.scalar())) {
     if (auto n = reader_.integer(value, "retry", 0, kIntMax)) retry.max_attempts = int(*n);
     return;
   }

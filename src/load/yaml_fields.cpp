@@ -7,6 +7,9 @@
 #include <cmath>
 #include <cstdlib>
 #include <limits>
+#include <set>
+#include <string_view>
+#include <tuple>
 
 #include "model/duration.hpp"
 
@@ -25,6 +28,20 @@ Diagnostics DiagnosticSink::take() {
   std::stable_sort(out.begin(), out.end(), [](const Diagnostic& a, const Diagnostic& b) {
     return std::pair(a.line, a.column) < std::pair(b.line, b.column);
   });
+  // Once each: a YAML alias reuses its anchor's nodes, whose errors would repeat word for word.
+  std::set<std::tuple<int, int, std::string_view>> seen;
+  std::vector<bool> repeated(out.size(), false);
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    repeated[i] = !seen.emplace(out[i].line, out[i].column, out[i].message).second;
+  }
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    if (repeated[i]) continue;
+    if (kept != i) out[kept] = std::move(out[i]);
+    ++kept;
+  }
+  count_ -= out.size() - kept;
+  out.resize(kept);
   if (count_ > out.size()) {
     out.push_back({file_,
                    0,

@@ -77,8 +77,9 @@ tasks:
   EXPECT_EQ(r.exit_code, 1) << describe(r);
   EXPECT_TRUE(s.exists("undone")) << describe(r);
   EXPECT_FALSE(s.exists("deployed"));
-  EXPECT_TRUE(task_line(r, "sign_off", "pending", "not started: the run is stopping after a "
-                                                  "failure"))
+  EXPECT_TRUE(task_line(r, "sign_off", "pending",
+                        "not started: the run is stopping after a "
+                        "failure"))
       << describe(r);
 }
 

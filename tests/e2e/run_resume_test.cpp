@@ -432,7 +432,8 @@ tasks:
   EXPECT_EQ(r.exit_code, 2) << describe(r);
   EXPECT_EQ(r.err, "baton resume: run " + id + " is still running (baton pid " +
                        std::to_string(baton.pid()) + "); stop it first with `baton cancel " + id +
-                       "`\n");
+                       " --state " + s.state() + "`\n")
+      << "the command as it must be typed";
   EXPECT_TRUE(baton::testing::process_alive(baton.pid())) << "resume leaves the run alone";
   baton.signal(SIGINT);
   EXPECT_EQ(baton.wait_for(milliseconds(5000)), std::optional<int>(130));

@@ -444,6 +444,22 @@ TEST(CliLogs, AnUnknownTaskExits2ListingTheRunsTasks) {
             "baton logs: run " + id + " has no task 'nope'; its tasks: flaky, pay, boom, gate\n");
 }
 
+// Too many tasks to list: the nearest names instead, so a typo is still one step from the fix.
+TEST(CliLogs, AnUnknownTaskOfALargeRunExits2WithTheNearestNames) {
+  Scratch s;
+  std::string yaml = "name: many\ntasks:\n";
+  for (const char* id : {"alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel",
+                         "india", "juliet", "kilo", "shipping_dispatch"}) {
+    yaml += std::string("  - { id: ") + id + ", run: 'true' }\n";
+  }
+  ASSERT_EQ(s.run(yaml).exit_code, 0);
+  auto id = newest_run_id(s);
+  auto r = baton_on(s, {"logs", "last", "shiping_dispatch"});
+  EXPECT_EQ(r.exit_code, 2) << describe(r);
+  EXPECT_EQ(r.err, "baton logs: run " + id +
+                       " has no task 'shiping_dispatch' (did you mean 'shipping_dispatch'?)\n");
+}
+
 TEST(CliLogs, AnAttemptThatStartedNoProcessSaysWhyAndABadAttemptNumberIsNamed) {
   Scratch s;
   auto r = s.run(R"(name: no-process
