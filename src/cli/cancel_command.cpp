@@ -74,8 +74,8 @@ void execute(const std::string& run_id, const std::string& state, int& exit_code
     store->end_run(run->id, "cancelled", now);
     // Its reports, as the run itself would have written them at its end.
     if (auto ended = store->find_run(run->id)) {
-      auto written = write_run_reports(*store, *ended, state_flag(state),
-                                       state_dir(state) / "runs" / run->id, nullptr);
+      auto written =
+          write_run_reports(*store, *ended, state_flag(state), state_dir(state) / "runs" / run->id);
       if (!written) std::cerr << command << ": " << written.error().message << '\n';
     }
     std::cout << fmt::format(

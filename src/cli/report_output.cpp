@@ -23,13 +23,17 @@ struct Rendered {
 };
 
 Rendered read(store::Store& store, const store::RunRow& run, const std::string& state_flag,
-              const model::Workflow* workflow = nullptr) {
+              RunAtHand at_hand = {}) {
   report::ReportContext context;
-  context.workflow = workflow;
+  context.workflow = at_hand.workflow;
   context.state_flag = state_flag;
   context.process_alive = run.status == "running" && run_process_alive(run);
   context.apply_overrides = apply_overrides;
-  Rendered r{report::read_run_report(store, run, context), {}};
+  Rendered r{
+      at_hand.workflow && at_hand.tasks
+          ? report::make_run_report(run, std::move(*at_hand.tasks), store.breakers(run.id), context)
+          : report::read_run_report(store, run, context),
+      {}};
   r.metrics = report::compute_metrics(r.report);
   return r;
 }
@@ -65,9 +69,8 @@ std::string render_report(store::Store& store, const store::RunRow& run,
 
 Result<std::string> write_run_reports(store::Store& store, const store::RunRow& run,
                                       const std::string& state_flag,
-                                      const std::filesystem::path& dir,
-                                      const model::Workflow* workflow) {
-  auto r = read(store, run, state_flag, workflow);
+                                      const std::filesystem::path& dir, RunAtHand at_hand) {
+  auto r = read(store, run, state_flag, std::move(at_hand));
   const auto document = report::report_json(r.report, r.metrics);
   // The HTML page takes as long as the other two together; the run's processes are done, so a
   // core is free for it. Both threads only read the document.

@@ -4,7 +4,9 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "baton/result.hpp"
 #include "model/workflow.hpp"
@@ -19,12 +21,16 @@ enum class ReportFormat { kMarkdown, kJson, kHtml };
 std::string render_report(store::Store& store, const store::RunRow& run,
                           const std::string& state_flag, ReportFormat format);
 
+/// What the process that ran a run still has of it, so that it is not parsed or read back.
+struct RunAtHand {
+  const model::Workflow* workflow = nullptr;  ///< As it ran, with its overrides.
+  /// Its tasks as the store holds them (store::RunRecorder::take_committed()); with `workflow`.
+  std::optional<std::vector<store::TaskRecord>> tasks;
+};
+
 /// Writes report.md, report.json and report.html of `run` into `dir`; returns the Markdown.
-/// `workflow`, if given, is the one the run ran (with its overrides), so that it is not parsed
-/// again from the recorded text.
 Result<std::string> write_run_reports(store::Store& store, const store::RunRow& run,
                                       const std::string& state_flag,
-                                      const std::filesystem::path& dir,
-                                      const model::Workflow* workflow = nullptr);
+                                      const std::filesystem::path& dir, RunAtHand at_hand = {});
 
 }  // namespace baton::cli

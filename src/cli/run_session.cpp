@@ -37,10 +37,12 @@ int exit_code_of(engine::RunStatus status) {
 // SPEC 6: the Orchestration Report, read back from the store like `baton report` reads it, on
 // stdout (unless --quiet) and as report.md, report.json and report.html in the run's folder.
 void print_report(store::Store& store, const engine::RunOptions& options,
-                  const SessionOutput& output, const model::Workflow& workflow) {
+                  const SessionOutput& output, const model::Workflow& workflow,
+                  std::vector<store::TaskRecord> tasks) {
   auto run = store.find_run(options.run_id);
   if (!run) return;
-  auto markdown = write_run_reports(store, *run, output.state_flag, options.run_dir, &workflow);
+  auto markdown = write_run_reports(store, *run, output.state_flag, options.run_dir,
+                                    {&workflow, std::move(tasks)});
   if (!markdown) {
     std::cerr << fmt::format("baton: run {}: {}\n", options.run_id, markdown.error().message);
     if (!output.quiet) {
@@ -92,6 +94,8 @@ int run_session(const model::Workflow& workflow, engine::RunOptions options, sto
   };
   options.on_event = [&progress](const engine::RunEvent& event) { progress->on_event(event); };
   store::RunRecorder recorder(store, row);
+  // What the run commits is kept for its report (a resume: on top of what the store holds).
+  recorder.keep_committed(options.restore ? store.tasks(row.id) : std::vector<store::TaskRecord>{});
   options.journal = &recorder;
   exec::ProcessExecutor executor;
   engine::Scheduler scheduler(workflow, executor, options);
@@ -124,7 +128,7 @@ int run_session(const model::Workflow& workflow, engine::RunOptions options, sto
                  std::chrono::system_clock::time_point(std::chrono::milliseconds(row.started)));
   }
   progress->run_finished(result);
-  print_report(store, options, output, workflow);
+  print_report(store, options, output, workflow, recorder.take_committed());
   return exit_code_of(result.status);
 }
 

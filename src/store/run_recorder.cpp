@@ -84,7 +84,12 @@ void RunRecorder::commit() {
   dirty_.clear();
   if (pending_.empty()) return;
   store_.write(pending_);
+  if (committed_) committed_->apply(std::move(pending_));
   pending_ = Batch{};
+}
+
+void RunRecorder::keep_committed(std::vector<TaskRecord> earlier) {
+  committed_.emplace(std::move(earlier));
 }
 
 void RunRecorder::finish(const engine::RunResult& result) {

@@ -2,10 +2,12 @@
 // new attempts, outputs and the breaker transitions, in one transaction per commit().
 #pragma once
 
+#include <optional>
 #include <vector>
 
 #include "engine/journal.hpp"
 #include "engine/scheduler.hpp"
+#include "store/committed_tasks.hpp"
 #include "store/store.hpp"
 
 namespace baton::store {
@@ -26,6 +28,15 @@ class RunRecorder : public engine::Journal {
   /// Records how the run ended.
   void finish(const engine::RunResult& result);
 
+  /// From now on also keeps in memory what it commits, on top of `earlier` (what the store held
+  /// of the run before: a resumed run's first sessions), for take_committed().
+  void keep_committed(std::vector<TaskRecord> earlier);
+  /// The run's tasks as the store now holds them (Store::tasks()), if keep_committed() was
+  /// called; empty otherwise.
+  std::vector<TaskRecord> take_committed() {
+    return committed_ ? committed_->take() : std::vector<TaskRecord>{};
+  }
+
  private:
   Store& store_;
   RunRow run_;
@@ -35,6 +46,7 @@ class RunRecorder : public engine::Journal {
   /// Per unit: attempts already written as ended (those are never written again).
   std::vector<std::size_t> attempts_final_, compensations_final_, waits_final_;
   Batch pending_;
+  std::optional<CommittedTasks> committed_;
 };
 
 }  // namespace baton::store
