@@ -33,6 +33,12 @@ bool close_what_was_going(store::Store& store, const store::RunRow& run, store::
       task.row.state = "cancelled";
       task.row.reason = "cancelled (its baton process was gone)";
       batch.tasks.push_back(task.row);
+    } else if (state == "compensating") {
+      // Its success was committed and its undo cut short: it stays done (SPEC 4), as a
+      // compensation interrupted by SIGINT leaves it, so that a resume never runs it again.
+      task.row.state = "compensation_failed";
+      task.row.reason = "compensation interrupted: its baton process was gone";
+      batch.tasks.push_back(task.row);
     }
     for (auto* rows : {&task.attempts, &task.compensations, &task.waits}) {
       for (auto& attempt : *rows) {

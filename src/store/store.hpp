@@ -39,7 +39,8 @@ class Store {
   /// How many of the run's recorded tasks are in each state.
   virtual std::map<std::string, int> count_states(std::string_view run) = 0;
   /// Records how a run ended when the process running it is gone (`baton cancel` of a crashed
-  /// run): its status and end time, and no process; tasks recorded as active become cancelled.
+  /// run): its status and end time, and no process; tasks recorded as active become cancelled,
+  /// and those recorded as compensating compensation_failed (their success stands).
   virtual void end_run(std::string_view run, const std::string& status, Millis ended) = 0;
 
   /// Records a verdict on a waiting approval gate; false if one was already given.

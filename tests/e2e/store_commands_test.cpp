@@ -654,6 +654,34 @@ TEST(CliCancel, StopsTheTasksOfARunWhoseBatonIsGone) {
   EXPECT_THAT(report, Not(HasSubstr("so far"))) << report;
 }
 
+// SPEC 4: a success that was committed never runs again. baton died while `charge` was being
+// undone; cancelling that run must not turn the charge into a task to start over.
+TEST(CliCancel, ATaskWhoseUndoWasCutShortKeepsItsSuccessThroughCancelAndResume) {
+  Scratch s;
+  BackgroundRun run(s, R"(name: cut-short
+tasks:
+  - id: charge
+    run: echo charge >> ledger
+    compensate: echo refund >> ledger; sleep 30
+    kill_grace: 100ms
+  - { id: ship, needs: charge, run: test -f fixed }
+)");
+  ASSERT_TRUE(eventually([&] { return s.read("ledger") == "charge\nrefund\n"; }, kPatience))
+      << run.describe();
+  run.process().signal(SIGKILL);
+  ASSERT_TRUE(run.wait_for(kPatience).has_value());
+
+  auto cancelled = baton_on(s, {"cancel", "last"});
+  ASSERT_EQ(cancelled.exit_code, 0) << describe(cancelled);
+  auto status = baton_on(s, {"status", "last"});
+  EXPECT_THAT(status.out, HasSubstr("compensation interrupted: its baton process was gone"))
+      << status.out;
+  std::ofstream(s.at("fixed")) << "";
+  auto resumed = baton_on(s, {"resume", "last", "--progress", "plain"});
+  EXPECT_EQ(resumed.exit_code, 0) << describe(resumed);
+  EXPECT_EQ(s.read("ledger"), "charge\nrefund\n") << "charged once\n" << describe(resumed);
+}
+
 TEST(CliCancel, ARunThatEndedExits2) {
   Scratch s;
   ASSERT_EQ(s.run("name: done\ntasks:\n  - { id: a, run: 'true' }\n").exit_code, 0);

@@ -239,7 +239,9 @@ TEST(StoreRuns, EndRunCancelsTheTasksRecordedAsActive) {
   }
   EXPECT_THAT(states, ElementsAre("ready=cancelled: cancelled", "running=cancelled: cancelled",
                                   "retrying=cancelled: cancelled", "waiting=cancelled: cancelled",
-                                  "undoing=cancelled: cancelled", "done=succeeded",
+                                  "undoing=compensation_failed: compensation interrupted: its "
+                                  "baton process was gone",
+                                  "done=succeeded",
                                   "broken=failed: exit 1", "pending=pending"));
 }
 

@@ -376,9 +376,16 @@ void SqliteStore::end_run(std::string_view run, const std::string& status, Milli
   q.exec();
   SQLite::Statement tasks(db_, R"sql(
     UPDATE tasks SET state = 'cancelled', reason = 'cancelled'
-    WHERE run_id = ? AND state IN ('ready', 'running', 'retrying', 'waiting', 'compensating'))sql");
+    WHERE run_id = ? AND state IN ('ready', 'running', 'retrying', 'waiting'))sql");
   tasks.bind(1, std::string(run));
   tasks.exec();
+  // A task whose undo was cut short keeps its committed success (SPEC 4): never run again.
+  SQLite::Statement undoing(db_, R"sql(
+    UPDATE tasks SET state = 'compensation_failed',
+                     reason = 'compensation interrupted: its baton process was gone'
+    WHERE run_id = ? AND state = 'compensating')sql");
+  undoing.bind(1, std::string(run));
+  undoing.exec();
   tx.commit();
 }
 
