@@ -87,10 +87,13 @@ void stamp_process(store::RunRow& row) {
 int run_session(const model::Workflow& workflow, engine::RunOptions options, store::Store& store,
                 store::RunRow row, const SessionOutput& output) {
   auto progress = make_progress(output.progress, options.run_id, output.state_flag, options.jobs);
-  options.take_verdicts = [&store, id = options.run_id] {
+  options.verdicts = [&store, id = options.run_id] {
     std::vector<engine::Verdict> verdicts;
-    for (auto& v : store.take_verdicts(id)) verdicts.push_back({v.path, v.approved, v.by});
+    for (auto& v : store.untaken_verdicts(id)) verdicts.push_back({v.path, v.approved, v.by});
     return verdicts;
+  };
+  options.verdict_taken = [&store, id = options.run_id](const std::string& path) {
+    store.take_verdict(id, path);
   };
   options.on_event = [&progress](const engine::RunEvent& event) { progress->on_event(event); };
   store::RunRecorder recorder(store, row);

@@ -41,10 +41,12 @@ struct RunOptions {
   /// returns true when the unit is not as recorded (a success whose compensation failed is a
   /// success again), so that the journal writes it again. Default: none.
   std::function<bool(Unit&)> restore;
-  /// Verdicts on approval gates given since the last call (from the store). Asked when a gate
-  /// starts waiting and when the executor reports a Wakeup. Default: none, gates wait until
-  /// their timeout or deadline.
-  std::function<std::vector<Verdict>()> take_verdicts;
+  /// The verdicts on approval gates not taken yet (from the store). Asked when a gate starts
+  /// waiting and when the executor reports a Wakeup. Default: none, gates wait until their
+  /// timeout or deadline.
+  std::function<std::vector<Verdict>()> verdicts;
+  /// Told when a gate is decided by its verdict, which is then taken for good.
+  std::function<void(const std::string& path)> verdict_taken;
   /// Also asked every this often while a gate waits: for a process that cannot be nudged with
   /// SIGUSR1 (a program using the library, whose other threads may not block it). Default:
   /// never, the Wakeup is enough.

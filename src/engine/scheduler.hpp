@@ -115,7 +115,7 @@ class Scheduler {
   /// Takes new verdicts and applies those for waiting gates.
   void apply_verdicts();
   void on_approval_timeout(UnitIndex gate);
-  void take_verdicts();  ///< Adds the verdicts given since the last call to verdicts_.
+  void take_verdicts();  ///< Adds the verdicts not taken yet to verdicts_.
   void poll_verdicts();  ///< Sets the next RunOptions::verdict_poll timer, if none is due.
   void on_verdict_poll();
 

@@ -44,8 +44,8 @@ void Scheduler::on_verdict_poll() {
 }
 
 void Scheduler::take_verdicts() {
-  if (options_.take_verdicts) {
-    for (auto& verdict : options_.take_verdicts()) verdicts_[verdict.path] = verdict;
+  if (options_.verdicts) {
+    for (auto& verdict : options_.verdicts()) verdicts_[verdict.path] = verdict;
   }
 }
 
@@ -61,6 +61,7 @@ void Scheduler::apply_verdicts() {
     gates_waiting_.erase(gate);
     --waiting_;
     const Verdict& verdict = it->second;
+    if (options_.verdict_taken) options_.verdict_taken(verdict.path);
     std::string by = verdict.by.empty() ? std::string() : " by " + verdict.by;
     if (verdict.approved) {
       graph_.unit(u).reason = "approved" + by;

@@ -70,8 +70,11 @@ class DeferredStore final : public store::Store {
   bool give_verdict(std::string_view run, const store::VerdictRow& verdict) override {
     return filled().give_verdict(run, verdict);
   }
-  std::vector<store::VerdictRow> take_verdicts(std::string_view run) override {
-    return filled().take_verdicts(run);
+  std::vector<store::VerdictRow> untaken_verdicts(std::string_view run) override {
+    return filled().untaken_verdicts(run);
+  }
+  void take_verdict(std::string_view run, const std::string& path) override {
+    filled().take_verdict(run, path);
   }
   std::vector<std::pair<std::string, store::Millis>> typical_durations(
       std::string_view workflow, store::Millis started_before) override {

@@ -164,10 +164,13 @@ std::shared_ptr<const RunRecord> run_workflow(const WorkflowState& state,
   }
   run.verdict_poll =
       std::chrono::milliseconds(200);  // `baton approve` does not signal a library's process.
-  run.take_verdicts = [store = record->store, id = run.run_id] {
+  run.verdicts = [store = record->store, id = run.run_id] {
     std::vector<engine::Verdict> verdicts;
-    for (auto& v : store->take_verdicts(id)) verdicts.push_back({v.path, v.approved, v.by});
+    for (auto& v : store->untaken_verdicts(id)) verdicts.push_back({v.path, v.approved, v.by});
     return verdicts;
+  };
+  run.verdict_taken = [store = record->store, id = run.run_id](const std::string& path) {
+    store->take_verdict(id, path);
   };
 
   store::RunRow row;

@@ -43,10 +43,14 @@ class Store {
   /// and those recorded as compensating compensation_failed (their success stands).
   virtual void end_run(std::string_view run, const std::string& status, Millis ended) = 0;
 
-  /// Records a verdict on a waiting approval gate; false if one was already given.
+  /// Records a verdict on an approval gate; false if the gate has one its run has not taken
+  /// yet. One the run took may be replaced: its gate is waiting again after a resume.
   virtual bool give_verdict(std::string_view run, const VerdictRow& verdict) = 0;
-  /// Verdicts not yet taken by the run, which takes them now.
-  virtual std::vector<VerdictRow> take_verdicts(std::string_view run) = 0;
+  /// The verdicts the run has not taken yet, given early ones included.
+  virtual std::vector<VerdictRow> untaken_verdicts(std::string_view run) = 0;
+  /// The run has decided the gate at `path` by its verdict: taken once and for all, so that a
+  /// crash before that keeps it for the resume.
+  virtual void take_verdict(std::string_view run, const std::string& path) = 0;
 
   /// Per task path: the mean duration of its succeeded attempts in the last runs of the
   /// workflow called `workflow` that started before `started_before` (ms since the epoch), so

@@ -404,6 +404,65 @@ TEST(CliGate, AVerdictGivenWhileTheBatonIsGoneIsTakenOnResume) {
                                                                 "that was given already";
 }
 
+// A rejected gate starts over on resume (SPEC 4) and waits: a new verdict decides it.
+TEST(CliGate, ARejectedGateWaitsAgainAfterAResumeAndTakesANewVerdict) {
+  Scratch s;
+  constexpr std::string_view kOne = R"(name: second-chance
+tasks:
+  - { id: ship, approval: true }
+  - { id: deploy, needs: ship, run: touch deploy.marker }
+)";
+  {
+    BackgroundRun run(s, kOne);
+    auto id = start_and_reach(s, run, {"ship"});
+    ASSERT_FALSE(id.empty());
+    ASSERT_EQ(verdict(s, "reject", id, "ship").exit_code, 0);
+    auto code = run.wait_for(kPatience);
+    ASSERT_TRUE(code.has_value()) << run.describe();
+    ASSERT_EQ(*code, 1) << run.describe();
+  }
+  BackgroundProcess resumed(
+      {BATON_BINARY, "resume", "last", "--state", s.state(), "--progress", "plain"},
+      s.at("resume.out").string(), s.at("resume.err").string(), {"NO_COLOR=1"});
+  ASSERT_TRUE(eventually(
+      [&] { return s.read("resume.err").find(waiting_line("ship")) != std::string::npos; },
+      kPatience))
+      << s.read("resume.err");
+  auto approved = verdict(s, "approve", "last", "ship");
+  EXPECT_EQ(approved.exit_code, 0) << describe(approved);
+  auto code = resumed.wait_for(kPatience);
+  ASSERT_TRUE(code.has_value()) << s.read("resume.err");
+  EXPECT_EQ(*code, 0) << s.read("resume.err");
+  EXPECT_TRUE(s.exists("deploy.marker"));
+}
+
+// A verdict given early and never used (its gate was skipped) is still there after a resume:
+// the gate passes as soon as its upstreams are done, as `approve` said it would.
+TEST(CliGate, AnEarlyVerdictOfAGateThatNeverWaitedServesAfterAResume) {
+  Scratch s;
+  constexpr std::string_view kEarly = R"(name: early-then-resumed
+tasks:
+  - { id: build, run: 'touch started; while [ ! -f go ]; do sleep 0.01; done; test -f fixed' }
+  - { id: ship, approval: true, needs: build }
+  - { id: deploy, needs: ship, run: touch deploy.marker }
+)";
+  {
+    BackgroundRun run(s, kEarly);
+    ASSERT_TRUE(eventually([&] { return s.exists("started"); }, kPatience)) << run.describe();
+    ASSERT_EQ(verdict(s, "approve", "last", "ship").exit_code, 0);
+    std::ofstream(s.at("go")) << "";
+    auto code = run.wait_for(kPatience);
+    ASSERT_TRUE(code.has_value()) << run.describe();
+    ASSERT_EQ(*code, 1) << "build fails, ship is skipped\n" << run.describe();
+  }
+  std::ofstream(s.at("fixed")) << "";
+  auto r = baton_on(s, {"resume", "last", "--progress", "plain"});
+  EXPECT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_TRUE(task_line(r, "ship", "succeeded", "approved by alice"));
+  EXPECT_TRUE(s.exists("deploy.marker"));
+  EXPECT_THAT(r.err, Not(HasSubstr("waiting for approval"))) << describe(r);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Gates in a fan-out
 

@@ -70,8 +70,11 @@ class WatchedStore : public Store {
   bool give_verdict(std::string_view run, const VerdictRow& verdict) override {
     return inner_->give_verdict(run, verdict);
   }
-  std::vector<VerdictRow> take_verdicts(std::string_view run) override {
-    return inner_->take_verdicts(run);
+  std::vector<VerdictRow> untaken_verdicts(std::string_view run) override {
+    return inner_->untaken_verdicts(run);
+  }
+  void take_verdict(std::string_view run, const std::string& path) override {
+    inner_->take_verdict(run, path);
   }
   std::vector<std::pair<std::string, Millis>> typical_durations(std::string_view workflow,
                                                                 Millis started_before) override {

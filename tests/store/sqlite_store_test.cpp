@@ -241,8 +241,7 @@ TEST(StoreRuns, EndRunCancelsTheTasksRecordedAsActive) {
                                   "retrying=cancelled: cancelled", "waiting=cancelled: cancelled",
                                   "undoing=compensation_failed: compensation interrupted: its "
                                   "baton process was gone",
-                                  "done=succeeded",
-                                  "broken=failed: exit 1", "pending=pending"));
+                                  "done=succeeded", "broken=failed: exit 1", "pending=pending"));
 }
 
 // Two `baton resume` of one run started at once: both saw the crashed baton's pid; only the
@@ -485,7 +484,7 @@ TEST(StoreBatch, AnEmptyBatchChangesNothing) {
 // ---------------------------------------------------------------------------------------------
 // Approval verdicts (SPEC 3.6)
 
-TEST(StoreVerdicts, AGateTakesOneVerdictOnly) {
+TEST(StoreVerdicts, AGateHasOneVerdictUntilItsRunTakesIt) {
   StoreFile file;
   auto store = file.open();
   store->create_run(run_row("r", 1000));
@@ -493,17 +492,33 @@ TEST(StoreVerdicts, AGateTakesOneVerdictOnly) {
   EXPECT_FALSE(store->give_verdict("r", {"deploy.gate", false, "bob", 200}))
       << "a second verdict on the same gate is refused";
 
-  auto taken = store->take_verdicts("r");
-  ASSERT_EQ(taken.size(), 1u);
-  EXPECT_EQ(taken[0].path, "deploy.gate");
-  EXPECT_TRUE(taken[0].approved);
-  EXPECT_EQ(taken[0].by, "ann");
-  EXPECT_EQ(taken[0].at, 100);
-  EXPECT_FALSE(store->give_verdict("r", {"deploy.gate", false, "bob", 300}))
-      << "nor is one accepted after the first was taken";
+  auto untaken = store->untaken_verdicts("r");
+  ASSERT_EQ(untaken.size(), 1u);
+  EXPECT_EQ(untaken[0].path, "deploy.gate");
+  EXPECT_TRUE(untaken[0].approved);
+  EXPECT_EQ(untaken[0].by, "ann");
+  EXPECT_EQ(untaken[0].at, 100);
+  EXPECT_EQ(store->untaken_verdicts("r").size(), 1u) << "reading a verdict does not take it";
+  EXPECT_FALSE(store->give_verdict("r", {"deploy.gate", false, "bob", 300}));
 }
 
-TEST(StoreVerdicts, EachVerdictIsTakenOnceAndOnlyByItsRun) {
+// A gate decided by its verdict, then started over by a resume (a rejected gate, say), waits
+// for a new verdict: the taken one gives way to it.
+TEST(StoreVerdicts, AVerdictTakenByItsGateGivesWayToANewOne) {
+  StoreFile file;
+  auto store = file.open();
+  store->create_run(run_row("r", 1000));
+  ASSERT_TRUE(store->give_verdict("r", {"gate", false, "ann", 1}));
+  store->take_verdict("r", "gate");
+  EXPECT_THAT(store->untaken_verdicts("r"), IsEmpty()) << "a verdict is taken once";
+  ASSERT_TRUE(store->give_verdict("r", {"gate", true, "bob", 2}));
+  auto again = store->untaken_verdicts("r");
+  ASSERT_EQ(again.size(), 1u);
+  EXPECT_TRUE(again[0].approved);
+  EXPECT_EQ(again[0].by, "bob");
+}
+
+TEST(StoreVerdicts, EachRunSeesOnlyItsOwnVerdicts) {
   StoreFile file;
   auto store = file.open();
   store->create_run(run_row("r", 1000));
@@ -512,18 +527,17 @@ TEST(StoreVerdicts, EachVerdictIsTakenOnceAndOnlyByItsRun) {
   ASSERT_TRUE(store->give_verdict("r", {"b", false, "bob", 2}));
   ASSERT_TRUE(store->give_verdict("other", {"a", false, "cy", 3}));
 
-  auto first = store->take_verdicts("r");
   std::vector<std::string> paths;
-  for (const auto& v : first) paths.push_back(v.path + (v.approved ? " approved" : " rejected"));
+  for (const auto& v : store->untaken_verdicts("r")) {
+    paths.push_back(v.path + (v.approved ? " approved" : " rejected"));
+  }
   EXPECT_THAT(paths, UnorderedElementsAre("a approved", "b rejected"));
-  EXPECT_THAT(store->take_verdicts("r"), IsEmpty()) << "a verdict is taken once";
+  store->take_verdict("r", "a");
+  auto left = store->untaken_verdicts("r");
+  ASSERT_EQ(left.size(), 1u);
+  EXPECT_EQ(left[0].path, "b");
 
-  ASSERT_TRUE(store->give_verdict("r", {"c", true, "ann", 4}));
-  auto later = store->take_verdicts("r");
-  ASSERT_EQ(later.size(), 1u);
-  EXPECT_EQ(later[0].path, "c");
-
-  auto others = store->take_verdicts("other");
+  auto others = store->untaken_verdicts("other");
   ASSERT_EQ(others.size(), 1u);
   EXPECT_EQ(others[0].by, "cy");
 }
@@ -534,8 +548,9 @@ TEST(StoreVerdicts, AVerdictGivenFromAnotherConnectionReachesTheRun) {
   auto approver = file.open();  // `baton approve` in another shell.
   run->create_run(run_row("r", 1000));
   ASSERT_TRUE(approver->give_verdict("r", {"gate", true, "ann", 1}));
-  EXPECT_EQ(run->take_verdicts("r").size(), 1u);
-  EXPECT_THAT(approver->take_verdicts("r"), IsEmpty());
+  EXPECT_EQ(run->untaken_verdicts("r").size(), 1u);
+  run->take_verdict("r", "gate");
+  EXPECT_THAT(approver->untaken_verdicts("r"), IsEmpty());
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -780,7 +795,8 @@ void write_run(const StoreFile& file, const std::string& run, int batches) {
     store->write(batch);
     if (i % 25 == 0) {
       store->give_verdict(run, {"gate" + std::to_string(i), true, "ann", i});
-      store->take_verdicts(run);
+      store->untaken_verdicts(run);
+      store->take_verdict(run, "gate" + std::to_string(i));
     }
   }
 }

@@ -112,18 +112,28 @@ bool MemoryStore::give_verdict(std::string_view id, const VerdictRow& verdict) {
   std::lock_guard lock(mutex_);
   Run* run = find(id);
   if (!run) return false;
-  for (const auto& given : run->verdicts) {
-    if (given.path == verdict.path) return false;
-  }
-  run->verdicts.push_back(verdict);
+  const auto same_gate = [&](const VerdictRow& given) { return given.path == verdict.path; };
+  if (std::any_of(run->untaken.begin(), run->untaken.end(), same_gate)) return false;
+  std::erase_if(run->taken, same_gate);  // Its gate waits again after a resume.
   run->untaken.push_back(verdict);
   return true;
 }
 
-std::vector<VerdictRow> MemoryStore::take_verdicts(std::string_view id) {
+std::vector<VerdictRow> MemoryStore::untaken_verdicts(std::string_view id) {
   std::lock_guard lock(mutex_);
   Run* run = find(id);
-  return run ? std::exchange(run->untaken, {}) : std::vector<VerdictRow>{};
+  return run ? run->untaken : std::vector<VerdictRow>{};
+}
+
+void MemoryStore::take_verdict(std::string_view id, const std::string& path) {
+  std::lock_guard lock(mutex_);
+  Run* run = find(id);
+  if (!run) return;
+  auto it = std::find_if(run->untaken.begin(), run->untaken.end(),
+                         [&](const VerdictRow& given) { return given.path == path; });
+  if (it == run->untaken.end()) return;
+  run->taken.push_back(std::move(*it));
+  run->untaken.erase(it);
 }
 
 std::vector<std::pair<std::string, Millis>> MemoryStore::typical_durations(std::string_view,

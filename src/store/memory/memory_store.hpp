@@ -23,7 +23,8 @@ class MemoryStore : public Store {
   std::map<std::string, int> count_states(std::string_view run) override;
   void end_run(std::string_view run, const std::string& status, Millis ended) override;
   bool give_verdict(std::string_view run, const VerdictRow& verdict) override;
-  std::vector<VerdictRow> take_verdicts(std::string_view run) override;
+  std::vector<VerdictRow> untaken_verdicts(std::string_view run) override;
+  void take_verdict(std::string_view run, const std::string& path) override;
   std::vector<std::pair<std::string, Millis>> typical_durations(std::string_view workflow,
                                                                 Millis started_before) override;
 
@@ -33,7 +34,7 @@ class MemoryStore : public Store {
     std::vector<TaskRecord> tasks;  ///< In the order first recorded.
     std::map<std::string, std::size_t, std::less<>> task_index;
     std::vector<BreakerRow> breakers;
-    std::vector<VerdictRow> verdicts, untaken;
+    std::vector<VerdictRow> taken, untaken;
   };
   Run* find(std::string_view id);
   TaskRecord& task(Run& run, const std::string& path);

@@ -393,7 +393,9 @@ bool SqliteStore::give_verdict(std::string_view run, const VerdictRow& verdict) 
   SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
   SQLite::Statement q(db_, R"sql(
     INSERT INTO verdicts (run_id, path, approved, by_user, at_ms) VALUES (?, ?, ?, ?, ?)
-    ON CONFLICT (run_id, path) DO NOTHING)sql");
+    ON CONFLICT (run_id, path) DO UPDATE SET approved = excluded.approved,
+      by_user = excluded.by_user, at_ms = excluded.at_ms, taken = 0
+    WHERE verdicts.taken = 1)sql");
   q.bind(1, std::string(run));
   q.bind(2, verdict.path);
   q.bind(3, verdict.approved ? 1 : 0);
@@ -404,8 +406,7 @@ bool SqliteStore::give_verdict(std::string_view run, const VerdictRow& verdict) 
   return given;
 }
 
-std::vector<VerdictRow> SqliteStore::take_verdicts(std::string_view run) {
-  SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+std::vector<VerdictRow> SqliteStore::untaken_verdicts(std::string_view run) {
   SQLite::Statement q(db_, R"sql(
     SELECT path, approved, by_user, at_ms FROM verdicts WHERE run_id = ? AND taken = 0)sql");
   q.bind(1, std::string(run));
@@ -414,11 +415,16 @@ std::vector<VerdictRow> SqliteStore::take_verdicts(std::string_view run) {
     out.push_back({q.getColumn(0).getString(), q.getColumn(1).getInt() != 0,
                    q.getColumn(2).getString(), q.getColumn(3).getInt64()});
   }
-  SQLite::Statement mark(db_, "UPDATE verdicts SET taken = 1 WHERE run_id = ? AND taken = 0");
-  mark.bind(1, std::string(run));
-  mark.exec();
-  tx.commit();
   return out;
+}
+
+void SqliteStore::take_verdict(std::string_view run, const std::string& path) {
+  SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+  SQLite::Statement q(db_, "UPDATE verdicts SET taken = 1 WHERE run_id = ? AND path = ?");
+  q.bind(1, std::string(run));
+  q.bind(2, path);
+  q.exec();
+  tx.commit();
 }
 
 std::vector<std::pair<std::string, Millis>> SqliteStore::typical_durations(

@@ -31,7 +31,8 @@ class SqliteStore : public Store {
   std::map<std::string, int> count_states(std::string_view run) override;
   void end_run(std::string_view run, const std::string& status, Millis ended) override;
   bool give_verdict(std::string_view run, const VerdictRow& verdict) override;
-  std::vector<VerdictRow> take_verdicts(std::string_view run) override;
+  std::vector<VerdictRow> untaken_verdicts(std::string_view run) override;
+  void take_verdict(std::string_view run, const std::string& path) override;
   std::vector<std::pair<std::string, Millis>> typical_durations(std::string_view workflow,
                                                                 Millis started_before) override;
   /// Checkpoints on a connection of its own, on another thread, so that closing the store
