@@ -75,13 +75,20 @@ bool Scheduler::ReadyOrder::operator()(const Ready& a, const Ready& b) const {
   // std::push_heap keeps the largest on top: "a < b" means b starts first.
   if (a.priority != b.priority) return a.priority < b.priority;
   if (a.remaining != b.remaining) return a.remaining < b.remaining;
-  if (a.node != b.node) return a.node > b.node;  // File order.
+  if (a.place != b.place) return a.place > b.place;  // File order.
   return a.unit > b.unit;
 }
 
+// Units are made in file order, an instance's units before the next instance's, except the
+// instances of a dynamic fan-out, made when its source has run: they take the fan-out's place.
 Scheduler::Ready Scheduler::ready_entry(UnitIndex leaf) const {
   const Unit& unit = graph_.unit(leaf);
-  return {graph_.node_of(leaf).settings().priority.value_or(0), remaining_[unit.node], unit.node,
+  UnitIndex place = leaf;
+  for (UnitIndex u = unit.parent; u != kNoUnit; u = graph_.unit(u).parent) {
+    const Unit& up = graph_.unit(u);
+    if (up.kind == UnitKind::kFanout && graph_.node_of(u).foreach->is_dynamic()) place = u;
+  }
+  return {graph_.node_of(leaf).settings().priority.value_or(0), remaining_[unit.node], place,
           leaf};
 }
 

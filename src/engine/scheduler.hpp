@@ -130,8 +130,8 @@ class Scheduler {
   struct Ready {
     int priority;
     Duration remaining;
-    model::NodeIndex node;  ///< File order: a dynamic fan-out's instances are added late.
-    UnitIndex unit;         ///< Then instance order.
+    UnitIndex place;  ///< File order: the unit, or the dynamic fan-out it is an instance in.
+    UnitIndex unit;   ///< Then the order the units were made in.
   };
   struct ReadyOrder {
     bool operator()(const Ready& a, const Ready& b) const;

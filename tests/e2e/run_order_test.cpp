@@ -170,6 +170,25 @@ tasks:
             (std::vector<std::string>{"first 1", "first 2", "second 1", "second 2", "third"}));
 }
 
+// The instances of a fanned-out group go one after the other, each in file order, as the plan
+// and the report list them, not step by step across instances.
+TEST(CliRunOrder, AGroupFanOutRunsInstanceByInstance) {
+  Scratch s;
+  auto r = s.run(R"(name: instances
+concurrency: 1
+tasks:
+  - id: g
+    foreach: [a, b]
+    tasks:
+      - { id: one, run: 'echo "$BATON_TASK" >> order' }
+      - { id: two, run: 'echo "$BATON_TASK" >> order' }
+  - { id: last, run: 'echo "$BATON_TASK" >> order' }
+)");
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_EQ(split_lines(s.read("order")),
+            (std::vector<std::string>{"g[0].one", "g[0].two", "g[1].one", "g[1].two", "last"}));
+}
+
 // ---------------------------------------------------------------------------------------------
 // Concurrency
 
