@@ -54,6 +54,33 @@ bool close_what_was_going(store::Store& store, const store::RunRow& run, store::
   return true;
 }
 
+// The run's baton is gone (killed with -9, or it died before it could read the SIGTERM sent to
+// it): what it left running is killed, and the run is recorded as cancelled, with its reports.
+void cancel_without_its_baton(store::Store& store, const store::RunRow& run,
+                              const std::string& state, int& exit_code) {
+  const std::string command = "baton cancel";
+  int leftovers = exec::kill_run_leftovers(run.id);
+  auto now = store::to_millis(std::chrono::system_clock::now());
+  if (!close_what_was_going(store, run, now)) {
+    std::cerr << fmt::format(
+        "{}: run {} was just resumed by another baton process; cancel it again to stop that "
+        "one\n",
+        command, run.id);
+    exit_code = kExitInvalid;
+    return;
+  }
+  store.end_run(run.id, "cancelled", now);
+  // Its reports, as the run itself would have written them at its end.
+  if (auto ended = store.find_run(run.id)) {
+    auto written =
+        write_run_reports(store, *ended, state_flag(state), state_dir(state) / "runs" / run.id);
+    if (!written) std::cerr << command << ": " << written.error().message << '\n';
+  }
+  std::cout << fmt::format(
+      "run {} cancelled (its baton process was gone{})\n", run.id,
+      leftovers > 0 ? fmt::format("; {} of its processes were killed", leftovers) : "");
+}
+
 void execute(const std::string& run_id, const std::string& state, int& exit_code) {
   const std::string command = "baton cancel";
   auto store = open_store_or_report(command, state, exit_code);
@@ -66,27 +93,7 @@ void execute(const std::string& run_id, const std::string& state, int& exit_code
     return;
   }
   if (!run_process_alive(*run)) {
-    // Its tasks may still run (baton was killed with -9): stop them first.
-    int leftovers = exec::kill_run_leftovers(run->id);
-    auto now = store::to_millis(std::chrono::system_clock::now());
-    if (!close_what_was_going(*store, *run, now)) {
-      std::cerr << fmt::format(
-          "{}: run {} was just resumed by another baton process; cancel "
-          "it again to stop that one\n",
-          command, run->id);
-      exit_code = kExitInvalid;
-      return;
-    }
-    store->end_run(run->id, "cancelled", now);
-    // Its reports, as the run itself would have written them at its end.
-    if (auto ended = store->find_run(run->id)) {
-      auto written =
-          write_run_reports(*store, *ended, state_flag(state), state_dir(state) / "runs" / run->id);
-      if (!written) std::cerr << command << ": " << written.error().message << '\n';
-    }
-    std::cout << fmt::format(
-        "run {} cancelled (its baton process was gone{})\n", run->id,
-        leftovers > 0 ? fmt::format("; {} of its processes were killed", leftovers) : "");
+    cancel_without_its_baton(*store, *run, state, exit_code);
     return;
   }
   if (::kill(static_cast<pid_t>(run->pid), SIGTERM) != 0) {
@@ -101,6 +108,17 @@ void execute(const std::string& run_id, const std::string& state, int& exit_code
     auto now = store->find_run(run->id);
     if (now && now->status != "running") {
       std::cout << fmt::format("run {} {}\n", run->id, now->status);
+      return;
+    }
+    // A baton that was still starting (a resume before it reads signals) dies of the SIGTERM
+    // and records nothing: finish the cancel for it.
+    if (now && !run_process_alive(*now)) {
+      auto after = store->find_run(run->id);  // It may have recorded its end as it exited.
+      if (after && after->status != "running") {
+        std::cout << fmt::format("run {} {}\n", run->id, after->status);
+      } else if (after) {
+        cancel_without_its_baton(*store, *after, state, exit_code);
+      }
       return;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));

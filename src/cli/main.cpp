@@ -10,5 +10,9 @@ int main(int argc, char** argv) {
   sigemptyset(&nudge);
   sigaddset(&nudge, SIGUSR1);
   sigprocmask(SIG_BLOCK, &nudge, nullptr);
+  // A reader of stderr or stdout that goes away (`baton run … 2>&1 | head`) must not kill baton
+  // with SIGPIPE and leave its tasks running: the write fails instead, and the run goes on.
+  // Tasks get the default back (exec/spawn.cpp).
+  signal(SIGPIPE, SIG_IGN);
   return baton::cli::run(argc, argv);
 }

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <iostream>
 #include <sstream>
+#include <system_error>
 
 #include "cli/commands.hpp"
 #include "cli/report_output.hpp"
@@ -95,7 +96,19 @@ int run_session(const model::Workflow& workflow, engine::RunOptions options, sto
   options.verdict_taken = [&store, id = options.run_id](const std::string& path) {
     store.take_verdict(id, path);
   };
-  options.on_event = [&progress](const engine::RunEvent& event) { progress->on_event(event); };
+  // Progress goes to stderr, which may close under the run (`2>&1 | head`) or fill a disk. A
+  // failed write (fmt throws) ends the progress, not the run: stopping would leave its tasks.
+  const auto tell = [&progress](const auto& what) {
+    if (!progress) return;
+    try {
+      what(*progress);
+    } catch (const std::system_error&) {
+      progress.reset();
+    }
+  };
+  options.on_event = [&tell](const engine::RunEvent& event) {
+    tell([&](Progress& p) { p.on_event(event); });
+  };
   store::RunRecorder recorder(store, row);
   // What the run commits is kept for its report (a resume: on top of what the store holds).
   recorder.keep_committed(options.restore ? store.tasks(row.id) : std::vector<store::TaskRecord>{});
@@ -103,11 +116,11 @@ int run_session(const model::Workflow& workflow, engine::RunOptions options, sto
   exec::ProcessExecutor executor;
   engine::Scheduler scheduler(workflow, executor, options);
   // The run's recorded start; a resumed session's is now (row.started is the run's first).
-  auto now = std::chrono::system_clock::now();
-  progress->run_started(workflow.name, options.restore
-                                           ? now
-                                           : std::chrono::system_clock::time_point(
-                                                 std::chrono::milliseconds(row.started)));
+  auto started =
+      options.restore
+          ? std::chrono::system_clock::now()
+          : std::chrono::system_clock::time_point(std::chrono::milliseconds(row.started));
+  tell([&](Progress& p) { p.run_started(workflow.name, started); });
   engine::RunResult result;
   try {
     result = scheduler.run();
@@ -130,7 +143,7 @@ int run_session(const model::Workflow& workflow, engine::RunOptions options, sto
         std::min(result.started,
                  std::chrono::system_clock::time_point(std::chrono::milliseconds(row.started)));
   }
-  progress->run_finished(result);
+  tell([&](Progress& p) { p.run_finished(result); });
   print_report(store, options, output, workflow, recorder.take_committed());
   return exit_code_of(result.status);
 }

@@ -160,8 +160,8 @@ class TtyProgress : public Progress {
       std::lock_guard lock(mutex_);
       live_.log(fmt::format("run {} started ({})", workflow, run_id_));
     }
-    // The drawing thread takes no signal: the executor reads SIGINT, SIGTERM and SIGCHLD from a
-    // signalfd, which sees only those that every thread blocks.
+    // The drawing thread takes no signal: the executor reads SIGINT, SIGTERM, SIGHUP and SIGCHLD
+    // from a signalfd, which sees only those that every thread blocks.
     sigset_t all, old;
     sigfillset(&all);
     pthread_sigmask(SIG_BLOCK, &all, &old);

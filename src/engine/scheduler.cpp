@@ -88,8 +88,7 @@ Scheduler::Ready Scheduler::ready_entry(UnitIndex leaf) const {
     const Unit& up = graph_.unit(u);
     if (up.kind == UnitKind::kFanout && graph_.node_of(u).foreach->is_dynamic()) place = u;
   }
-  return {graph_.node_of(leaf).settings().priority.value_or(0), remaining_[unit.node], place,
-          leaf};
+  return {graph_.node_of(leaf).settings().priority.value_or(0), remaining_[unit.node], place, leaf};
 }
 
 void Scheduler::push_ready(UnitIndex leaf) {

@@ -66,13 +66,16 @@ std::string too_big(const LaunchSpec& spec) {
          "); pass big values in a file";
 }
 
-// SIGINT, SIGTERM and SIGUSR1 always; SIGCHLD only while orphans are awaited (see
-// watch_orphans).
+// SIGINT, SIGTERM, SIGHUP and SIGUSR1 always; SIGCHLD only while orphans are awaited (see
+// watch_orphans). SIGHUP (the terminal or the SSH connection went away) stops the run as SIGTERM
+// does: left to its default, it would kill baton and leave the attempts, each in a process group
+// of its own, running.
 sigset_t handled_signals(bool with_child) {
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, SIGINT);
   sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGHUP);
   sigaddset(&set, SIGUSR1);
   if (with_child) sigaddset(&set, SIGCHLD);
   return set;

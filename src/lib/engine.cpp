@@ -109,13 +109,14 @@ bool RunHandle::done() const { return thread_->done.load(std::memory_order_acqui
 
 RunResult RunHandle::wait() {
   std::lock_guard lock(thread_->mutex);
-  // While this thread waits, SIGINT and SIGTERM are left to the run, which reads them and
-  // cancels (as `baton cancel` expects): else their default action would end the process here
-  // and leave the run's commands running.
+  // While this thread waits, SIGINT, SIGTERM and SIGHUP are left to the run, which reads them
+  // and cancels (as `baton cancel` expects): else their default action would end the process
+  // here and leave the run's commands running.
   sigset_t stop, before;
   sigemptyset(&stop);
   sigaddset(&stop, SIGINT);
   sigaddset(&stop, SIGTERM);
+  sigaddset(&stop, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &stop, &before);
   if (thread_->thread.joinable()) thread_->thread.join();
   pthread_sigmask(SIG_SETMASK, &before, nullptr);

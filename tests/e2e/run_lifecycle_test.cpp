@@ -168,6 +168,42 @@ TEST(CliRunInterrupt, SigtermExits130AndLeavesNoProcessBehind) {
   kill_leftovers({pid, grandchild});
 }
 
+// The terminal or the SSH connection went away: SIGHUP stops the run as SIGTERM does, rather than
+// kill baton and leave its tasks (each in a process group of its own) running.
+TEST(CliRunInterrupt, SighupStopsTheRunAndLeavesNoProcessBehind) {
+  Scratch s;
+  auto result = run_and_interrupt(s, kFamily, {"pid", "grandchild"}, SIGHUP);
+  auto pid = read_pid(s, "pid");
+  auto grandchild = read_pid(s, "grandchild");
+  ASSERT_TRUE(result.exit_code.has_value()) << "baton did not exit after SIGHUP";
+  EXPECT_EQ(*result.exit_code, 130) << s.read("baton.out") << s.read("baton.err");
+  EXPECT_TRUE(wait_until_gone(pid, milliseconds(200)));
+  EXPECT_TRUE(wait_until_gone(grandchild, milliseconds(200)));
+  EXPECT_THAT(s.read("baton.out"), HasSubstr("cancelled"));
+  kill_leftovers({pid, grandchild});
+}
+
+// `baton run … 2>&1 | head -1`: the reader of the progress goes away. The run goes on to its
+// end, with its report, instead of dying of SIGPIPE with its tasks running.
+TEST(CliRunInterrupt, AReaderOfTheProgressThatGoesAwayDoesNotStopTheRun) {
+  Scratch s;
+  auto file = s.write_workflow(R"(name: unread
+tasks:
+  - { id: a, run: 'sleep 0.2' }
+  - { id: b, needs: a, run: 'sleep 0.2; touch b.marker' }
+)");
+  auto r = baton::testing::run_process(
+      {"sh", "-c",
+       "{ \"$0\" run \"$1\" --state \"$2\" --progress plain 2>&1 >/dev/null; "
+       "echo $? > \"$3\"; } | head -c 1 >/dev/null",
+       BATON_BINARY, file, s.state(), s.at("rc").string()});
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_EQ(trim(s.read("rc")), "0") << "baton must finish the run";
+  EXPECT_TRUE(s.exists("b.marker"));
+  ASSERT_EQ(s.runs().size(), 1u);
+  EXPECT_TRUE(fs::exists(s.runs()[0] / "report.md"));
+}
+
 TEST(CliRunInterrupt, ATaskIgnoringSigtermIsKilledAfterKillGrace) {
   Scratch s;
   auto result = run_and_interrupt(s, R"(name: stubborn
