@@ -208,7 +208,7 @@ std::string FastRun::log_path(std::uint32_t node) const {
 
 // The calling thread starts the workers, then ticks the clock (a precise clock read costs
 // ~70 ns on this kind of VM, twice a task's budget; see docs/benchmarks.md) and watches the
-// cancel signal and SIGINT/SIGTERM until the workers are done.
+// cancel signal and SIGINT/SIGTERM/SIGHUP until the workers are done.
 void FastRun::execute(int threads, lib::CancelSignal& cancel) {
   cancel_ = &cancel;
   started_ = std::chrono::system_clock::now();
@@ -225,6 +225,7 @@ void FastRun::execute(int threads, lib::CancelSignal& cancel) {
   sigemptyset(&handled);
   sigaddset(&handled, SIGINT);
   sigaddset(&handled, SIGTERM);
+  sigaddset(&handled, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &handled, &old_mask);
   int signal_fd = ::signalfd(-1, &handled, SFD_NONBLOCK | SFD_CLOEXEC);
   sigfillset(&all);  // Workers take no signal: those meant for the run reach this thread.
