@@ -64,7 +64,11 @@ void critical_chain(const RunReport& report, Millis until, Metrics& m) {
     best[t] += task_duration(tasks[t], until);
     if (end == SIZE_MAX || best[t] > best[end] || (best[t] == best[end] && t < end)) end = t;
     for (std::size_t d : dependents[t]) {
-      if (via[d] == SIZE_MAX || best[t] > best[d]) {  // Until popped: the best upstream.
+      // An upstream that a task did not wait for (one_success fired on another) is no link of
+      // a chain: chains of actual durations never outlast the run.
+      Millis started = session_span(tasks[d], until).first;
+      bool waited = started == 0 || session_span(tasks[t], until).second <= started;
+      if (waited && (via[d] == SIZE_MAX || best[t] > best[d])) {  // Until popped: the best.
         best[d] = best[t];
         via[d] = t;
       }
@@ -102,32 +106,45 @@ Millis first_start(const Task& task) {
 
 namespace {
 
-// Where the task's last session began (SPEC 4: a resume starts a task over after an attempt
-// that no retry followed): 0, or the end of the attempt before it. The time between sessions
-// is no part of the task's duration.
-Millis last_session_from(const Task& task) {
+// The task's last session (SPEC 4: a resume starts a task over after an attempt that no retry
+// followed; the time between sessions is no part of its duration): the index of its first
+// attempt there, and the end of the attempt before, after which its waits count.
+struct LastSession {
+  std::size_t first_attempt = 0;
+  Millis after = -1;
+};
+
+LastSession last_session(const Task& task) {
   const auto& attempts = task.attempts;
   for (std::size_t i = attempts.size(); i-- > 1;) {
     const auto& before = attempts[i - 1];
-    if (before.decision.rfind("retry in", 0) != 0) return std::max(before.start, before.end);
+    if (before.decision.rfind("retry in", 0) != 0) return {i, std::max(before.start, before.end)};
   }
   if (attempts.empty() && task.waits.size() > 1) {  // A gate: one wait per session.
-    return task.waits[task.waits.size() - 2].end;
+    return {0, task.waits[task.waits.size() - 2].start};
   }
-  return 0;
+  return {};
 }
 
 }  // namespace
 
-Millis task_duration(const Task& task, Millis until) {
-  Millis from = last_session_from(task), first = 0, last = 0;
-  for (const auto* spans : {&task.attempts, &task.waits}) {
-    for (const auto& a : *spans) {
-      if (a.start <= 0 || a.start < from) continue;
-      if (first == 0 || a.start < first) first = a.start;
-      last = std::max(last, a.end > 0 ? a.end : until);
-    }
+std::pair<Millis, Millis> session_span(const Task& task, Millis until) {
+  const LastSession session = last_session(task);
+  Millis first = 0, last = 0;
+  const auto add = [&](const store::AttemptRow& a) {
+    if (a.start <= 0) return;
+    if (first == 0 || a.start < first) first = a.start;
+    last = std::max(last, a.end > 0 ? a.end : until);
+  };
+  for (std::size_t i = session.first_attempt; i < task.attempts.size(); ++i) add(task.attempts[i]);
+  for (const auto& wait : task.waits) {
+    if (wait.start > session.after) add(wait);
   }
+  return {first, last};
+}
+
+Millis task_duration(const Task& task, Millis until) {
+  auto [first, last] = session_span(task, until);
   return first == 0 ? 0 : std::max<Millis>(0, last - first);
 }
 

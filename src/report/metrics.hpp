@@ -51,6 +51,10 @@ Millis attempt_duration(const store::AttemptRow& attempt, Millis until);
 /// When a task first started or began to wait (a gate, or for an open breaker); 0 if never.
 Millis first_start(const Task& task);
 
+/// When the task's last session began and ended: its first attempt's (or wait's) start there and
+/// its last one's end (`until` for one still going); {0, 0} if it never started.
+std::pair<Millis, Millis> session_span(const Task& task, Millis until);
+
 /// A task's duration: from its first attempt or wait to the end of its last (0 without any), so
 /// that a gate's wait for its verdict counts on the critical path; after a resume, of the last
 /// session that ran it only. Task time for parallel efficiency is its attempts' alone: a wait

@@ -74,6 +74,45 @@ tasks:
   EXPECT_THAT(m.retries_by_task, ElementsAre(Pair("flaky", 2)));
 }
 
+// d (one_success) started when fast ended, while slow still ran: slow -> d is no chain, since d
+// did not wait for slow. The longest chain is fast -> d: 0.1s + 0.3s, within the 0.4s run.
+TEST(Metrics, AnUpstreamATaskDidNotWaitForIsNoLinkOfTheChain) {
+  RecordedRun run{
+      R"(name: first-wins
+tasks:
+  - { id: fast, run: "true" }
+  - { id: slow, run: "true" }
+  - { id: d, needs: [fast, slow], trigger: one_success, run: "true" }
+)",
+      "succeeded",
+      400,
+      {task("fast", "succeeded", {attempt(1, 0, 100)}),
+       task("slow", "succeeded", {attempt(1, 0, 300)}),
+       task("d", "succeeded", {attempt(1, 100, 400)})}};
+  auto m = run.metrics();
+  EXPECT_EQ(m.critical_path, 400);
+  EXPECT_THAT(m.critical_path_tasks, ElementsAre("fast", "d"));
+  EXPECT_DOUBLE_EQ(*m.critical_path_efficiency, 1.0);
+}
+
+// a's first attempt was cut short by a crash (restored with its end at its start), then a resume
+// ran it again 5s later: a's duration is its second attempt's, not the gap.
+TEST(Metrics, TheTimeBetweenSessionsIsNoTasksWork) {
+  RecordedRun run{
+      R"(name: crashed
+tasks:
+  - { id: a, run: "true" }
+  - { id: b, needs: a, run: "true" }
+)",
+      "succeeded",
+      5600,
+      {task("a", "succeeded", {attempt(1, 0, 0), attempt(2, 5000, 5300)}),
+       task("b", "succeeded", {attempt(1, 5300, 5600)})}};
+  auto m = run.metrics();
+  EXPECT_EQ(m.critical_path, 600);  // a 0.3s + b 0.3s.
+  EXPECT_EQ(task_duration(run.report().tasks[0], run.report().end_time()), 300);
+}
+
 TEST(Metrics, CompletedCountsTasksWhoseOwnStepSucceededEvenIfCompensatedLater) {
   auto compensated = task("c", "compensated", {attempt(1, 0, 10)});
   compensated.compensations = {attempt(1, 50, 60)};
