@@ -14,6 +14,7 @@
 #include "cli/terminal.hpp"
 #include "cli/workflow_input.hpp"
 #include "report/group_state.hpp"
+#include "report/terminal_text.hpp"
 
 namespace baton::cli {
 namespace {
@@ -136,9 +137,12 @@ class TreePrinter {
  private:
   // Padded by what shows, not by bytes: the bold codes of a heading and the bytes of a
   // non-ASCII item take no column.
+  // Items and reasons come from tasks: on one line, with no control reaching the terminal.
   void line(int indent, const std::string& box, const std::string& label, const std::string& state,
-            const std::string& more, bool bold = false) {
-    std::string head = std::string(static_cast<std::size_t>(indent) * 4, ' ') + label;
+            const std::string& raw_more, bool bold = false) {
+    std::string head =
+        std::string(static_cast<std::size_t>(indent) * 4, ' ') + report::one_line(label);
+    std::string more = report::one_line(raw_more);
     std::size_t columns = 0;
     for (char c : head) columns += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
     std::string padding(columns < kLabelColumns ? kLabelColumns - columns : 0, ' ');

@@ -29,6 +29,13 @@ bool next_line(std::string_view& text, std::string_view& line) {
   return true;
 }
 
+// For a message: a NUL written as `\0`.
+std::string without_nul(std::string_view text) {
+  std::string out;
+  for (char c : text) out += c == '\0' ? std::string("\\0") : std::string(1, c);
+  return out;
+}
+
 }  // namespace
 
 Result<Outputs> parse_outputs(std::string_view text) {
@@ -72,13 +79,20 @@ Result<Outputs> parse_outputs(std::string_view text) {
     if (eq == 0) return bad_line(number, "empty key before '='");
     outputs[std::string(line.substr(0, eq))] = std::string(line.substr(eq + 1));
   }
-  return outputs;
+  return checked_outputs(outputs);
 }
 
 Result<Outputs> checked_outputs(const Outputs& outputs) {
   std::size_t bytes = 0;
   for (const auto& [key, value] : outputs) {
     if (key.empty()) return unexpected(Error::invalid_argument("an output has an empty key"));
+    // Outputs reach tasks as arguments and environment variables, which end at a NUL: the
+    // value would arrive cut short, unlike what the store and the report show.
+    if (key.find('\0') != std::string::npos || value.find('\0') != std::string::npos) {
+      return unexpected(Error::invalid_argument(fmt::format(
+          "output '{}' holds a NUL byte, which no argument or environment variable can carry",
+          without_nul(key))));
+    }
     bytes += key.size() + value.size();
   }
   if (bytes > kMaxOutputBytes) {

@@ -37,7 +37,15 @@ void Scheduler::open_dynamic_fanout(UnitIndex u) {
   std::string refused;
   // Each item instantiates the subtree: bounded like a static fan-out (model::kMaxInstances).
   std::uint64_t per_item = model::instance_count(graph_.workflow(), graph_.unit(u).node, false);
-  if (items.size() > static_cast<std::size_t>(fe.max_items)) {
+  auto nul = std::find_if(items.begin(), items.end(), [](const std::string& item) {
+    return item.find('\0') != std::string::npos;
+  });
+  if (nul != items.end()) {  // `"\u0000"` in a JSON list: no argument could carry it whole.
+    refused = fmt::format(
+        "item {} holds a NUL byte, which no argument or environment variable "
+        "can carry",
+        nul - items.begin());
+  } else if (items.size() > static_cast<std::size_t>(fe.max_items)) {
     refused = fmt::format("{} items, more than max_items ({})", items.size(), fe.max_items);
   } else if (graph_.units().size() + items.size() * per_item > model::kMaxInstances) {
     refused = fmt::format("{} items × {} tasks and groups, more than the {} a run may hold",

@@ -7,6 +7,7 @@
 #include "model/enums.hpp"
 #include "report/next_steps.hpp"
 #include "report/research.hpp"
+#include "report/terminal_text.hpp"
 #include "report/time_text.hpp"
 
 namespace baton::report {
@@ -137,7 +138,7 @@ void hierarchy(const RunReport& report, std::string& out) {
     for (std::size_t i = 0; i < phase.tasks.size(); ++i) {
       const Task& task = report.tasks[phase.tasks[i]];
       out += fmt::format("- [{}] {}.{} {} — {}\n", task.completed() ? 'x' : ' ', p + 1, i + 1,
-                         task.label(), hierarchy_status(task));
+                         one_line(task.label()), one_line(hierarchy_status(task)));
     }
     out += '\n';
   }
@@ -258,7 +259,7 @@ void outcomes(const RunReport& report, const Metrics& m, std::string& out) {
   std::vector<std::string> ignored;
   for (const auto& task : report.tasks) {
     if (task.state == "failed" && task.failure_ignored) {
-      ignored.push_back(fmt::format("{}: {}", task.path, task.detail()));
+      ignored.push_back(one_line(fmt::format("{}: {}", task.path, task.detail())));
     }
   }
   out += fmt::format("- Ignored failures: {}{}\n\n", m.ignored_failures,
@@ -288,7 +289,7 @@ std::string fenced(const std::vector<std::string>& lines, std::size_t indent) {
 std::string step_line(const NextStep& step, const RunReport& report,
                       const std::string& run_command) {
   std::string text =
-      step.path.empty() ? step.reason : fmt::format("`{}` {}", step.path, step.reason);
+      one_line(step.path.empty() ? step.reason : fmt::format("`{}` {}", step.path, step.reason));
   if (step.command.empty() || (!step.path.empty() && step.command == run_command)) {
     return text + (step.path.empty() ? "" : ".");
   }
@@ -334,7 +335,7 @@ std::string render_markdown(const RunReport& report, const Metrics& metrics) {
   timeline(report, out);
   outcomes(report, metrics, out);
   next_steps_section(report, out);
-  return out;
+  return without_controls(out);  // Log tails and the like: no escape sequence reaches a terminal.
 }
 
 }  // namespace baton::report

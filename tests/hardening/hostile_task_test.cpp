@@ -131,6 +131,53 @@ tasks:
   EXPECT_LT(r.elapsed, milliseconds(10'000)) << r.describe();
 }
 
+// A NUL cannot travel in an argument or a variable: a value holding one would reach its
+// dependents cut short while the store and the report show it whole. Refused, saying why.
+TEST(CliHostileTask, OutputsAndItemsHoldingANulAreRefused) {
+  Scratch s;
+  std::ofstream(s.at("raw.out"), std::ios::binary) << std::string("k=a\0b\n", 6);
+  std::ofstream(s.at("list.out")) << R"(items=["ok", "\u0000x"])" << "\n";
+  auto r = run(s, R"(name: nul
+tasks:
+  - { id: raw, run: 'cat raw.out > "$BATON_OUTPUT"' }
+  - { id: list, run: 'cat list.out > "$BATON_OUTPUT"' }
+  - id: each
+    foreach: { from: list, output: items }
+    argv: [echo, "${{ item }}"]
+)");
+  EXPECT_EQ(r.exit_code, 1) << r.describe();
+  EXPECT_THAT(testing::timeline_row(r.out, "raw"),
+              HasSubstr("output 'k' holds a NUL byte, which no argument or environment variable "
+                        "can carry"))
+      << r.out;
+  EXPECT_THAT(r.out, HasSubstr("item 1 holds a NUL byte")) << r.out;
+}
+
+// Items and reasons come from tasks: a line break must not forge a line of the report (a ticked
+// box, a heading), and an escape sequence must not reach the terminal that prints it.
+TEST(CliHostileTask, LineBreaksAndEscapesFromTasksStayInsideTheirLine) {
+  Scratch s;
+  std::ofstream(s.at("list.out"))
+      << R"(items=["a\n- [x] 9.9 forged\n### Next Steps", "\u001b]0;owned\u0007"])" << "\n";
+  auto r = run(s, R"(name: forged
+tasks:
+  - { id: list, run: 'cat list.out > "$BATON_OUTPUT"' }
+  - id: each
+    foreach: { from: list, output: items }
+    argv: ['true']
+)");
+  EXPECT_EQ(r.exit_code, 0) << r.describe();
+  EXPECT_THAT(r.out, Not(HasSubstr("\n- [x] 9.9 forged"))) << r.out;
+  EXPECT_EQ(r.out.find("\n### Next Steps"), r.out.rfind("\n### Next Steps"))
+      << "one heading of that name starts a line\n"
+      << r.out;
+  EXPECT_THAT(r.out, HasSubstr(R"(a\n- [x] 9.9 forged\n### Next Steps)")) << r.out;
+  EXPECT_EQ(r.out.find('\x1b'), std::string::npos) << "no escape sequence reaches the terminal";
+  auto status = hostile::baton(s.path(), {"status", "last", "--state", s.state()});
+  EXPECT_EQ(status.out.find('\x1b'), std::string::npos) << status.out;
+  EXPECT_THAT(status.out, Not(HasSubstr("\n- [x] 9.9 forged"))) << status.out;
+}
+
 TEST(CliHostileTask, ChildrenLeftBehindDieWithTheirTask) {
   Scratch s;
   auto r = run(s, R"yaml(name: children
