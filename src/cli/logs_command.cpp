@@ -2,6 +2,7 @@
 // from the log file the store names for it.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 #include <filesystem>
 #include <fstream>
@@ -118,6 +119,14 @@ void execute(const LogsOptions& opts, const std::string& state, int& exit_code) 
         std::cerr << fmt::format("{}: {} has no attempts in run {} (pending: it never started)\n",
                                  command, opts.path, run->id);
       }
+      exit_code = kExitInvalid;
+      return;
+    }
+    // A fan-out instance's task that never started (`regions[1].deploy`).
+    auto pending = unrecorded_leaves(*workflow.workflow, known);
+    if (std::find(pending.begin(), pending.end(), opts.path) != pending.end()) {
+      std::cerr << fmt::format("{}: {} has no attempts in run {} (pending: it never started)\n",
+                               command, opts.path, run->id);
       exit_code = kExitInvalid;
       return;
     }

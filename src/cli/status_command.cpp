@@ -177,6 +177,19 @@ void execute(const StatusOptions& opts, int& exit_code) {
   auto workflow = run->workflow_text.empty()
                       ? std::nullopt
                       : load_text_or_report(run->workflow_text, run->file, ignored);
+  if (workflow) {
+    // The tasks it never recorded are pending (SPEC 2.4): listed, and counted in their groups'
+    // states, so that no group looks done before its last task.
+    std::vector<std::string> recorded;
+    for (const auto& [path, record] : records) recorded.push_back(path);
+    for (auto& path : unrecorded_leaves(*workflow, std::move(recorded))) {
+      store::TaskRecord pending;
+      pending.row.path = path;
+      pending.row.state = "pending";
+      order.emplace(path, order.size());
+      records.emplace(std::move(path), std::move(pending));
+    }
+  }
   TreePrinter tree(records, order, style, display_status(*run) == "running");
   if (!workflow) {  // In the order the run recorded them.
     std::vector<std::pair<std::size_t, std::string>> paths;

@@ -9,6 +9,7 @@
 #include <iostream>
 
 #include "analyze/history.hpp"
+#include "analyze/leaf_graph.hpp"
 #include "cli/commands.hpp"
 #include "cli/run_session.hpp"
 #include "cli/run_setup.hpp"
@@ -122,6 +123,37 @@ std::string run_duration(const store::RunRow& run, store::Store& store) {
   auto whole = static_cast<long long>(seconds);
   if (whole < 3600) return fmt::format("{}m{:02}s", whole / 60, whole % 60);
   return fmt::format("{}h{:02}m", whole / 3600, whole / 60 % 60);
+}
+
+std::vector<std::string> unrecorded_leaves(const model::Workflow& workflow,
+                                           std::vector<std::string> recorded) {
+  std::sort(recorded.begin(), recorded.end());
+  const auto has = [&](const std::string& path) {
+    return std::binary_search(recorded.begin(), recorded.end(), path);
+  };
+  const auto has_prefix = [&](const std::string& prefix) {
+    auto it = std::lower_bound(recorded.begin(), recorded.end(), prefix);
+    return it != recorded.end() && it->starts_with(prefix);
+  };
+  std::vector<std::string> out;
+  for (const auto& leaf : analyze::build_leaf_graph(workflow).leaves) {
+    auto star = leaf.path.find("[*]");
+    if (star == std::string::npos) {
+      if (!has(leaf.path)) out.push_back(leaf.path);
+      continue;
+    }
+    if (leaf.path.find("[*]", star + 3) != std::string::npos) continue;  // Nested: unknown.
+    // A dynamic fan-out's instances are those the run recorded a task of: `fan[2].x` says
+    // `fan[2]` exists, and so does its task `fan[2].y`.
+    const std::string fanout = leaf.path.substr(0, star);
+    const std::string suffix = leaf.path.substr(star + 3);
+    for (long index = 0;; ++index) {
+      const std::string instance = fanout + "[" + std::to_string(index) + "]";
+      if (!has_prefix(instance)) break;
+      if (!has(instance + suffix)) out.push_back(instance + suffix);
+    }
+  }
+  return out;
 }
 
 }  // namespace baton::cli

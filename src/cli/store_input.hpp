@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "model/workflow.hpp"
 #include "store/store.hpp"
@@ -39,6 +40,12 @@ int apply_store_history(model::Workflow& workflow, store::Store& store,
 /// apply_store_history() from the store in `state`, if there is one: a folder without a store is
 /// not an error, and none is created (`plan --state`, `run --dry-run`).
 int apply_folder_history(model::Workflow& workflow, const std::filesystem::path& state);
+
+/// The leaves of `workflow` that a run has and never recorded (SPEC 2.4: they are pending), in
+/// file order: static fan-out instances included, and the tasks of the dynamic fan-out
+/// instances of which the run recorded a task. `recorded`: the run's recorded paths.
+std::vector<std::string> unrecorded_leaves(const model::Workflow& workflow,
+                                           std::vector<std::string> recorded);
 
 /// The run's status for display: its recorded status, except `interrupted` for a run recorded
 /// as running whose baton process is gone (killed, crashed, or on a machine that rebooted).

@@ -126,7 +126,12 @@ std::string hierarchy_status(const Task& task) {
   if (s == "retrying") return "Retrying" + in_parens(task.reason);
   if (s == "waiting") return "Waiting" + in_parens(task.reason);
   if (s == "ready") return "Ready";
-  if (s == "pending") return "Not started" + in_parens(task.reason);
+  if (s == "pending") {  // "not started: the run is stopping after a failure" says it twice.
+    constexpr std::string_view kSaid = "not started: ";
+    std::string_view why = task.reason;
+    if (why.starts_with(kSaid)) why.remove_prefix(kSaid.size());
+    return "Not started" + in_parens(std::string(why));
+  }
   return s + in_parens(task.reason);
 }
 

@@ -17,6 +17,7 @@ using baton::testing::eventually;
 using baton::testing::newest_run_id;
 using baton::testing::process_alive;
 using baton::testing::wait_for_status;
+using ::testing::Contains;
 using ::testing::ElementsAre;
 
 constexpr milliseconds kPatience{5000};
@@ -383,6 +384,40 @@ tasks:
                           "[x] regions[0].package (eu) succeeded T",
                           "[x] regions[0].deploy (eu) succeeded T"))
       << r.out;
+}
+
+// Tasks that never started were never recorded; status lists them all the same, pending, in
+// static and dynamic fan-outs alike, and their group is not done; `logs` says they never started.
+TEST(CliStatus, TasksThatNeverStartedArePendingAndHoldTheirGroupBack) {
+  Scratch s;
+  auto r = s.run(R"(name: stopped
+failure_mode: stop
+tasks:
+  - id: regions
+    foreach: [eu, us]
+    tasks:
+      - { id: stage, run: 'sleep 0.1' }
+      - { id: deploy, needs: stage, run: 'true' }
+  - { id: list, run: 'echo "items=[\"a\"]" >> "$BATON_OUTPUT"' }
+  - id: shards
+    foreach: { from: list, output: items }
+    tasks:
+      - { id: copy, run: 'sleep 0.1' }
+      - { id: check, needs: copy, run: 'true' }
+  - { id: boom, run: 'sleep 0.05; exit 1' }
+)",
+                 {"--jobs", "5"});
+  ASSERT_EQ(r.exit_code, 1) << describe(r);
+  auto status = baton_on(s, {"status", "last"});
+  EXPECT_EQ(status.exit_code, 0) << describe(status);
+  auto lines = shapes(status.out);
+  EXPECT_THAT(lines, Contains("[ ] regions pending")) << status.out;
+  EXPECT_THAT(lines, Contains("[ ] regions[1].deploy pending")) << status.out;
+  EXPECT_THAT(lines, Contains("[ ] shards[0].check pending")) << status.out;
+  auto logs = baton_on(s, {"logs", "last", "regions[1].deploy"});
+  EXPECT_EQ(logs.exit_code, 2) << describe(logs);
+  EXPECT_THAT(logs.err, HasSubstr("regions[1].deploy has no attempts in run")) << logs.err;
+  EXPECT_THAT(logs.err, HasSubstr("(pending: it never started)")) << logs.err;
 }
 
 TEST(CliStatus, AnUnknownRunExits2) {

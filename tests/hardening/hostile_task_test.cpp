@@ -136,7 +136,8 @@ tasks:
 TEST(CliHostileTask, OutputsAndItemsHoldingANulAreRefused) {
   Scratch s;
   std::ofstream(s.at("raw.out"), std::ios::binary) << std::string("k=a\0b\n", 6);
-  std::ofstream(s.at("list.out")) << R"(items=["ok", "\u0000x"])" << "\n";
+  std::ofstream(s.at("list.out")) << R"(items=["ok", "\u0000x"])"
+                                  << "\n";
   auto r = run(s, R"(name: nul
 tasks:
   - { id: raw, run: 'cat raw.out > "$BATON_OUTPUT"' }
@@ -158,7 +159,8 @@ tasks:
 TEST(CliHostileTask, LineBreaksAndEscapesFromTasksStayInsideTheirLine) {
   Scratch s;
   std::ofstream(s.at("list.out"))
-      << R"(items=["a\n- [x] 9.9 forged\n### Next Steps", "\u001b]0;owned\u0007"])" << "\n";
+      << R"(items=["a\n- [x] 9.9 forged\n### Next Steps", "\u001b]0;owned\u0007"])"
+      << "\n";
   auto r = run(s, R"(name: forged
 tasks:
   - { id: list, run: 'cat list.out > "$BATON_OUTPUT"' }
