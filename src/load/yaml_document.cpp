@@ -199,7 +199,24 @@ class DocumentBuilder {
       problem += fmt::format(" ({} that starts at line {}, column {})", context,
                              parser.context_mark.line + 1, parser.context_mark.column + 1);
     }
+    // `- [a, b] >> c` unquoted: YAML reads a list, then `>` as the start of a folded string.
+    if (context == "while scanning a block scalar" &&
+        line_at(parser.problem_mark).find("] >") != std::string_view::npos) {
+      problem += "; a `flow` chain that starts with '[' needs quotes: - \"[a, b] >> c\"";
+    }
     fail(problem, parser.problem_mark);
+  }
+
+  // The text of the line `mark` is on.
+  std::string_view line_at(const yaml_mark_t& mark) const {
+    std::size_t start = 0;
+    for (std::size_t line = 0; line < mark.line && start != std::string_view::npos; ++line) {
+      start = text_.find('\n', start);
+      if (start != std::string_view::npos) ++start;
+    }
+    if (start == std::string_view::npos || start > text_.size()) return {};
+    std::string_view rest = text_.substr(start);
+    return rest.substr(0, rest.find('\n'));
   }
 
   // libyaml's reader (bad UTF-8, control characters: binary files) gives a byte offset, not a
