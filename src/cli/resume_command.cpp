@@ -196,8 +196,9 @@ void execute(const ResumeOptions& opts, int& exit_code) {
                              leftovers, leftovers == 1 ? "" : "es", run->id);
   }
 
+  auto tasks = store->tasks(run->id);  // Read once: for the restorer, and for the report.
   std::map<std::string, store::TaskRecord> recorded;
-  for (auto& task : store->tasks(run->id)) recorded.emplace(task.row.path, std::move(task));
+  for (const auto& task : tasks) recorded.emplace(task.row.path, task);
   engine::RunOptions options;
   options.jobs = run->jobs;
   options.run_id = run->id;
@@ -211,7 +212,7 @@ void execute(const ResumeOptions& opts, int& exit_code) {
   std::filesystem::create_directories(options.run_dir / "logs", ec);
 
   exit_code = run_session(*workflow, std::move(options), *store, std::move(*run),
-                          {opts.progress, opts.quiet, state_flag(opts.state)});
+                          {opts.progress, opts.quiet, state_flag(opts.state)}, std::move(tasks));
 }
 
 }  // namespace

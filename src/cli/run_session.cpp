@@ -86,7 +86,8 @@ void stamp_process(store::RunRow& row) {
 }
 
 int run_session(const model::Workflow& workflow, engine::RunOptions options, store::Store& store,
-                store::RunRow row, const SessionOutput& output) {
+                store::RunRow row, const SessionOutput& output,
+                std::vector<store::TaskRecord> recorded) {
   auto progress = make_progress(output.progress, options.run_id, output.state_flag, options.jobs);
   options.verdicts = [&store, id = options.run_id] {
     std::vector<engine::Verdict> verdicts;
@@ -111,7 +112,7 @@ int run_session(const model::Workflow& workflow, engine::RunOptions options, sto
   };
   store::RunRecorder recorder(store, row);
   // What the run commits is kept for its report (a resume: on top of what the store holds).
-  recorder.keep_committed(options.restore ? store.tasks(row.id) : std::vector<store::TaskRecord>{});
+  recorder.keep_committed(std::move(recorded));
   options.journal = &recorder;
   exec::ProcessExecutor executor;
   engine::Scheduler scheduler(workflow, executor, options);

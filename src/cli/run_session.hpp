@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "engine/run_options.hpp"
 #include "model/workflow.hpp"
@@ -18,8 +19,10 @@ struct SessionOutput {
 };
 
 /// Runs `workflow` as the run `row` (already in the store); returns the exit code of SPEC 5.
+/// `recorded`: what the store holds of the run already (a resume), as Store::tasks() reads it.
 int run_session(const model::Workflow& workflow, engine::RunOptions options, store::Store& store,
-                store::RunRow row, const SessionOutput& output);
+                store::RunRow row, const SessionOutput& output,
+                std::vector<store::TaskRecord> recorded = {});
 
 /// This process's identity for the runs table: pid, start time, host.
 void stamp_process(store::RunRow& row);
