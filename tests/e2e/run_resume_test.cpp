@@ -264,7 +264,10 @@ tasks:
   std::ofstream(s.at("fixed")) << "";
   auto done = resume(s, "last");
   ASSERT_EQ(done.exit_code, 0) << describe(done);
-  auto report = nlohmann::json::parse(baton_on(s, {"report", "last", "--format", "json"}).out);
+  auto as_stored = baton_on(s, {"report", "last", "--format", "json"}).out;
+  // The report the resume wrote from what it kept in memory is the one the store gives back.
+  EXPECT_EQ(baton::testing::read_file(s.runs()[0] / "report.json"), as_stored);
+  auto report = nlohmann::json::parse(as_stored);
   std::map<std::string, std::string> outcome;
   for (const auto& entry : report["compensations"]) outcome[entry["path"]] = entry["status"];
   // Both tasks end `succeeded` (a ran again; c kept its success), their compensations not.
