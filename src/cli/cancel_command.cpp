@@ -12,6 +12,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/report_output.hpp"
+#include "cli/run_session.hpp"
 #include "cli/run_setup.hpp"
 #include "cli/store_input.hpp"
 #include "exec/leftovers.hpp"
@@ -24,8 +25,7 @@ constexpr auto kWaitForEnd = std::chrono::seconds(30);
 
 // A run whose baton died: what it recorded as going ends now, cancelled, so that the run's
 // record says nothing runs any more (an attempt without an end would read as running).
-// False if another process (a resume) took the run over meanwhile.
-bool close_what_was_going(store::Store& store, const store::RunRow& run, store::Millis now) {
+void close_what_was_going(store::Store& store, const store::RunRow& run, store::Millis now) {
   store::Batch batch;
   for (auto& task : store.tasks(run.id)) {
     const auto& state = task.row.state;
@@ -49,9 +49,7 @@ bool close_what_was_going(store::Store& store, const store::RunRow& run, store::
       }
     }
   }
-  if (!store.claim_run(run, run)) return false;  // This process now writes the run's rows.
   store.write(batch);
-  return true;
 }
 
 // The run's baton is gone (killed with -9, or it died before it could read the SIGTERM sent to
@@ -59,9 +57,11 @@ bool close_what_was_going(store::Store& store, const store::RunRow& run, store::
 void cancel_without_its_baton(store::Store& store, const store::RunRow& run,
                               const std::string& state, int& exit_code) {
   const std::string command = "baton cancel";
-  int leftovers = exec::kill_run_leftovers(run.id);
-  auto now = store::to_millis(std::chrono::system_clock::now());
-  if (!close_what_was_going(store, run, now)) {
+  // Taken over first, with this process's pid: a resume started at the same moment then finds
+  // the run taken and stops, and nothing of a resume that won is killed here.
+  store::RunRow mine = run;
+  stamp_process(mine);
+  if (!store.claim_run(mine, run)) {
     std::cerr << fmt::format(
         "{}: run {} was just resumed by another baton process; cancel it again to stop that "
         "one\n",
@@ -69,6 +69,9 @@ void cancel_without_its_baton(store::Store& store, const store::RunRow& run,
     exit_code = kExitInvalid;
     return;
   }
+  int leftovers = exec::kill_run_leftovers(run.id);
+  auto now = store::to_millis(std::chrono::system_clock::now());
+  close_what_was_going(store, run, now);
   store.end_run(run.id, "cancelled", now);
   // Its reports, as the run itself would have written them at its end.
   if (auto ended = store.find_run(run.id)) {

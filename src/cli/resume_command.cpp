@@ -125,8 +125,13 @@ std::function<bool(engine::Unit&)> restorer(std::map<std::string, store::TaskRec
     }
     unit.state = engine::TaskState::kSucceeded;
     unit.outputs = task.outputs;
-    // "not compensated: …" and the like described the rollback of the session before.
-    return state != "succeeded" || !task.row.reason.empty();
+    // "not compensated: …" and the like described the rollback of the session before; any
+    // other reason ("approved by ann") still holds.
+    const std::string& reason = task.row.reason;
+    bool of_the_rollback =
+        reason.starts_with("not compensated") || reason.starts_with("compensation");
+    if (state == "succeeded" && !of_the_rollback) unit.reason = reason;
+    return state != "succeeded" || of_the_rollback;
   };
 }
 

@@ -10,6 +10,7 @@
 #include "cli/terminal.hpp"
 #include "cli/tty_progress.hpp"
 #include "model/duration.hpp"
+#include "report/terminal_text.hpp"
 
 namespace baton::cli {
 namespace {
@@ -67,35 +68,37 @@ class PlainProgress : public Progress {
       return;
     }
     const Unit& unit = *event.unit;
+    // A reason may quote a task's bytes (an output key, an item): no escape reaches the terminal.
+    const std::string reason = report::one_line(unit.reason);
     switch (event.kind) {
       case K::kTaskStarted:
         fmt::print(stderr, "  started    {} (attempt {})\n", unit.path, unit.attempts.size());
         break;
       case K::kTaskSucceeded:
         if (unit.attempts.empty()) {  // An approval gate.
-          fmt::print(stderr, "  succeeded  {} ({})\n", unit.path, unit.reason);
+          fmt::print(stderr, "  succeeded  {} ({})\n", unit.path, reason);
         } else {
           fmt::print(stderr, "  succeeded  {} ({:.2f}s)\n", unit.path, duration(unit.attempts));
         }
         break;
       case K::kTaskFailed: {
         std::string decision = last_decision(unit);
-        fmt::print(stderr, "  failed     {}: {}{}\n", unit.path, unit.reason,
+        fmt::print(stderr, "  failed     {}: {}{}\n", unit.path, reason,
                    decision.empty() ? "" : " (" + decision + ")");
         break;
       }
       case K::kTaskRetrying:
         fmt::print(stderr, "  retrying   {}{}: {} (next attempt at {})\n", unit.path,
-                   unit.state == TaskState::kCompensating ? " compensation" : "", unit.reason,
+                   unit.state == TaskState::kCompensating ? " compensation" : "", reason,
                    local_time(unit.next_attempt_at));
         break;
       case K::kTaskWaiting:
-        fmt::print(stderr, "  waiting    {}: {}\n", unit.path,
-                   is_approval_gate(unit) ? approval_commands(run_id_, unit.path, state_flag_)
-                                          : unit.reason);
+        fmt::print(
+            stderr, "  waiting    {}: {}\n", unit.path,
+            is_approval_gate(unit) ? approval_commands(run_id_, unit.path, state_flag_) : reason);
         break;
       case K::kTaskSkipped:
-        fmt::print(stderr, "  skipped    {}: {}\n", unit.path, unit.reason);
+        fmt::print(stderr, "  skipped    {}: {}\n", unit.path, reason);
         break;
       case K::kTaskCancelled:
         fmt::print(stderr, "  cancelled  {}\n", unit.path);
@@ -108,7 +111,7 @@ class PlainProgress : public Progress {
           fmt::print(stderr, "  compensated  {} ({:.2f}s)\n", unit.path,
                      duration(unit.compensations));
         } else {
-          fmt::print(stderr, "  compensation failed {}: {}\n", unit.path, unit.reason);
+          fmt::print(stderr, "  compensation failed {}: {}\n", unit.path, reason);
         }
         break;
       case K::kBreaker:

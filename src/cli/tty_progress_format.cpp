@@ -6,9 +6,14 @@
 
 #include "cli/run_output.hpp"
 #include "engine/run_graph.hpp"
+#include "report/terminal_text.hpp"
 
 namespace baton::cli {
 namespace {
+
+// A reason may quote a task's bytes (an output key, an item): on one line, with no escape
+// sequence of its own reaching the terminal.
+std::string reason_of(const engine::Unit& unit) { return report::one_line(unit.reason); }
 
 using std::chrono::milliseconds;
 using K = engine::RunEventKind;
@@ -82,7 +87,7 @@ std::string attempt_text(const engine::Unit& unit, const engine::AttemptRecord& 
 std::string succeeded_line(const engine::RunEvent& event, int max_attempts, const Style& style) {
   const engine::Unit& unit = *event.unit;
   std::string line = fmt::format("{} {}  ", style.green("✓"), unit.path);
-  if (unit.attempts.empty()) return line + unit.reason;  // An approval gate: `approved by …`.
+  if (unit.attempts.empty()) return line + reason_of(unit);  // An approval gate: `approved by …`.
   line += last_took(unit.attempts, event.at);
   if (unit.attempts.back().number > 1) {
     line += fmt::format(" ({})", attempt_text(unit, unit.attempts.back(), max_attempts));
@@ -92,7 +97,7 @@ std::string succeeded_line(const engine::RunEvent& event, int max_attempts, cons
 
 std::string failed_line(const engine::RunEvent& event, int max_attempts, const Style& style) {
   const engine::Unit& unit = *event.unit;
-  std::string line = fmt::format("{} {}  {}", style.red("✗"), unit.path, unit.reason);
+  std::string line = fmt::format("{} {}  {}", style.red("✗"), unit.path, reason_of(unit));
   if (unit.failure_ignored) line += " (ignored)";
   if (unit.attempts.empty()) return line;
   const auto& last = unit.attempts.back();
@@ -112,10 +117,10 @@ std::string failed_line(const engine::RunEvent& event, int max_attempts, const S
 std::string retrying_line(const engine::Unit& unit, const Style& style) {
   bool compensation = unit.state == engine::TaskState::kCompensating;
   const auto& attempts = compensation ? unit.compensations : unit.attempts;
-  std::string detail = unit.reason;
+  std::string detail = reason_of(unit);
   if (!attempts.empty() && !attempts.back().decision.empty()) {
-    auto cut = unit.reason.rfind("; ");
-    detail = (cut == std::string::npos ? unit.reason : unit.reason.substr(0, cut)) + ", " +
+    auto cut = reason_of(unit).rfind("; ");
+    detail = (cut == std::string::npos ? reason_of(unit) : reason_of(unit).substr(0, cut)) + ", " +
              attempts.back().decision;
   }
   return fmt::format("{} {}  {}", style.yellow("↻"), unit.path, detail);
@@ -124,7 +129,7 @@ std::string retrying_line(const engine::Unit& unit, const Style& style) {
 std::string compensation_line(const engine::RunEvent& event, const Style& style) {
   const engine::Unit& unit = *event.unit;
   if (unit.state != engine::TaskState::kCompensated) {
-    return fmt::format("{} {}  {}", style.red("✗"), unit.path, unit.reason);
+    return fmt::format("{} {}  {}", style.red("✗"), unit.path, reason_of(unit));
   }
   std::string line = fmt::format("↩ {}  compensated", unit.path);
   if (!unit.compensations.empty()) line += "  " + last_took(unit.compensations, event.at);
@@ -212,9 +217,9 @@ std::string log_line(const engine::RunEvent& event, int max_attempts, const LogC
       return fmt::format("{} {}  {}", style.yellow("⏸"), unit.path,
                          is_approval_gate(unit)
                              ? approval_commands(context.run_id, unit.path, context.state_flag)
-                             : "waiting: " + unit.reason);
+                             : "waiting: " + reason_of(unit));
     case K::kTaskSkipped:
-      return fmt::format("{} {}  skipped: {}", style.dim("-"), unit.path, unit.reason);
+      return fmt::format("{} {}  skipped: {}", style.dim("-"), unit.path, reason_of(unit));
     case K::kTaskCancelled:
       return fmt::format("{} {}  cancelled", style.dim("-"), unit.path);
     case K::kCompensationFinished:

@@ -463,6 +463,28 @@ tasks:
   EXPECT_THAT(r.err, Not(HasSubstr("waiting for approval"))) << describe(r);
 }
 
+// A gate approved in a session that then failed stays approved, by whom it was, after a resume.
+TEST(CliGate, WhoApprovedAGateIsKeptAcrossAResume) {
+  Scratch s;
+  {
+    BackgroundRun run(s, R"(name: keep-approval
+tasks:
+  - { id: ship, approval: true }
+  - { id: deploy, needs: ship, run: test -f fixed }
+)");
+    auto id = start_and_reach(s, run, {"ship"});
+    ASSERT_FALSE(id.empty());
+    ASSERT_EQ(verdict(s, "approve", id, "ship").exit_code, 0);
+    auto code = run.wait_for(kPatience);
+    ASSERT_TRUE(code.has_value()) << run.describe();
+    ASSERT_EQ(*code, 1) << run.describe();
+  }
+  std::ofstream(s.at("fixed")) << "";
+  auto r = baton_on(s, {"resume", "last"});
+  EXPECT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_TRUE(task_line(r, "ship", "succeeded", "approved by alice"));
+}
+
 // ---------------------------------------------------------------------------------------------
 // Gates in a fan-out
 
