@@ -42,7 +42,13 @@ void execute(const ReportOptions& opts, int& exit_code) {
   if (!run) return;
   auto text = render_report(*store, *run, state_flag(opts.state), format_of(opts));
   if (opts.output.empty() || opts.output == "-") {
-    std::cout << text;
+    errno = 0;
+    std::cout << text << std::flush;
+    if (!std::cout) {  // A full disk, a closed pipe: the report did not get out.
+      std::cerr << fmt::format("{}: cannot write the report to stdout{}\n", command,
+                               errno != 0 ? std::string(": ") + std::strerror(errno) : "");
+      exit_code = kExitFailed;
+    }
     return;
   }
   errno = 0;

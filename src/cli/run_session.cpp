@@ -4,7 +4,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -35,8 +37,9 @@ int exit_code_of(engine::RunStatus status) {
   }
 }
 
-// SPEC 6: the Orchestration Report, read back from the store like `baton report` reads it, on
-// stdout (unless --quiet) and as report.md, report.json and report.html in the run's folder.
+// SPEC 6: the Orchestration Report, from what the run committed (the rows `baton report` reads
+// from the store), on stdout (unless --quiet) and as report.md, report.json and report.html in
+// the run's folder.
 void print_report(store::Store& store, const engine::RunOptions& options,
                   const SessionOutput& output, const model::Workflow& workflow,
                   std::vector<store::TaskRecord> tasks) {
@@ -51,7 +54,15 @@ void print_report(store::Store& store, const engine::RunOptions& options,
     }
     return;
   }
-  if (!output.quiet) std::cout << *markdown;
+  if (output.quiet) return;
+  errno = 0;
+  std::cout << *markdown << std::flush;
+  if (!std::cout) {  // The run's outcome is its exit code; the files in its folder are whole.
+    std::cerr << fmt::format("baton: run {}: cannot write the report to stdout{}; it is in {}\n",
+                             options.run_id,
+                             errno != 0 ? std::string(": ") + std::strerror(errno) : "",
+                             (options.run_dir / "report.md").string());
+  }
 }
 
 // SPEC 2.6, no child outlives baton: an attempt's process group is killed when the attempt

@@ -70,6 +70,12 @@ TEST(CliHostileState, AFileWhereTheStateFolderGoesAndAnUnwritableReportSayWhy) {
   auto report = hostile::baton(s.path(), {"report", "last", "--state", s.state(), "-o", nowhere});
   EXPECT_EQ(report.exit_code, 1) << report.describe();
   EXPECT_EQ(report.err, "baton report: cannot write " + nowhere + ": No such file or directory\n");
+
+  // A stdout that takes nothing (a full disk): said, and exit 1, not a silent success.
+  auto full = testing::run_process(
+      {"sh", "-c", "\"$0\" report last --state \"$1\" > /dev/full", BATON_BINARY, s.state()});
+  EXPECT_EQ(full.exit_code, 1) << full.err;
+  EXPECT_EQ(full.err, "baton report: cannot write the report to stdout: No space left on device\n");
 }
 
 TEST(CliHostileState, ReadOnlyStateFolderIsRefusedClearly) {
