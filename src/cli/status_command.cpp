@@ -8,6 +8,7 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <unordered_map>
 
 #include "cli/commands.hpp"
 #include "cli/store_input.hpp"
@@ -78,6 +79,33 @@ std::string state_text(const store::TaskRow& row) {
 // The number after `prefix` in `shards[12].x`: which instance a path belongs to.
 long instance_index(const std::string& path, std::size_t prefix) {
   return std::strtol(path.c_str() + prefix, nullptr, 10);
+}
+
+// The item of the fan-out instance that a task the run never recorded is in, for its label as
+// recorded tasks have theirs: a recorded task of the same instance says it, else the fan-out's
+// static list. Empty outside a fan-out.
+std::string instance_item(const std::string& path, const Records& records,
+                          const std::unordered_map<std::string, const model::Node*>& nodes) {
+  auto close = path.rfind(']');
+  if (close == std::string::npos) return {};
+  const std::string instance = path.substr(0, close + 1);  // `regions[1]`
+  for (auto it = records.lower_bound(instance);
+       it != records.end() && it->first.starts_with(instance); ++it) {
+    if (!it->second.row.item.empty()) return it->second.row.item;
+  }
+  auto open = path.rfind('[', close);
+  std::string fanout;  // Its model path: `a[0].b` is `a.b`.
+  for (std::size_t i = 0; i < open; ++i) {
+    if (path[i] == '[')
+      i = path.find(']', i);
+    else
+      fanout += path[i];
+  }
+  auto node = nodes.find(fanout);
+  if (node == nodes.end() || !node->second->foreach) return {};
+  auto index = static_cast<std::size_t>(std::strtoul(path.c_str() + open + 1, nullptr, 10));
+  const auto& items = node->second->foreach->items;
+  return index < items.size() ? items[index] : std::string();
 }
 
 class TreePrinter {
@@ -182,10 +210,13 @@ void execute(const StatusOptions& opts, int& exit_code) {
     // states, so that no group looks done before its last task.
     std::vector<std::string> recorded;
     for (const auto& [path, record] : records) recorded.push_back(path);
+    std::unordered_map<std::string, const model::Node*> nodes;
+    for (const auto& node : workflow->nodes) nodes.emplace(node.path, &node);
     for (auto& path : unrecorded_leaves(*workflow, std::move(recorded))) {
       store::TaskRecord pending;
       pending.row.path = path;
       pending.row.state = "pending";
+      pending.row.item = instance_item(path, records, nodes);
       order.emplace(path, order.size());
       records.emplace(std::move(path), std::move(pending));
     }

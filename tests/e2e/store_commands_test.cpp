@@ -412,8 +412,8 @@ tasks:
   EXPECT_EQ(status.exit_code, 0) << describe(status);
   auto lines = shapes(status.out);
   EXPECT_THAT(lines, Contains("[ ] regions pending")) << status.out;
-  EXPECT_THAT(lines, Contains("[ ] regions[1].deploy pending")) << status.out;
-  EXPECT_THAT(lines, Contains("[ ] shards[0].check pending")) << status.out;
+  EXPECT_THAT(lines, Contains("[ ] regions[1].deploy (us) pending")) << status.out;
+  EXPECT_THAT(lines, Contains("[ ] shards[0].check (a) pending")) << status.out;
   auto logs = baton_on(s, {"logs", "last", "regions[1].deploy"});
   EXPECT_EQ(logs.exit_code, 2) << describe(logs);
   EXPECT_THAT(logs.err, HasSubstr("regions[1].deploy has no attempts in run")) << logs.err;
