@@ -94,14 +94,7 @@ std::string instance_item(const std::string& path, const Records& records,
     if (!it->second.row.item.empty()) return it->second.row.item;
   }
   auto open = path.rfind('[', close);
-  std::string fanout;  // Its model path: `a[0].b` is `a.b`.
-  for (std::size_t i = 0; i < open; ++i) {
-    if (path[i] == '[')
-      i = path.find(']', i);
-    else
-      fanout += path[i];
-  }
-  auto node = nodes.find(fanout);
+  auto node = nodes.find(without_indices(std::string_view(path).substr(0, open)));  // `a[0].b`: a.b
   if (node == nodes.end() || !node->second->foreach) return {};
   auto index = static_cast<std::size_t>(std::strtoul(path.c_str() + open + 1, nullptr, 10));
   const auto& items = node->second->foreach->items;

@@ -6,6 +6,16 @@
 namespace baton::report {
 namespace {
 
+// How long a span lasted: 0 for a task that never started.
+Millis length_of(std::pair<Millis, Millis> span) {
+  return span.first == 0 ? 0 : std::max<Millis>(0, span.second - span.first);
+}
+
+// Its retry policy followed the attempt with another (the decision says when).
+bool followed_by_retry(const store::AttemptRow& attempt) {
+  return attempt.decision.rfind("retry in", 0) == 0;
+}
+
 // The most intervals [start, end) open at once: a sweep over sorted endpoints, O(n log n).
 int peak_of(const RunReport& report, Millis until) {
   // At one millisecond: ends first, then attempts shorter than the clock's grain (each counted
@@ -55,19 +65,21 @@ void critical_chain(const RunReport& report, Millis until, Metrics& m) {
   for (std::size_t t = 0; t < tasks.size(); ++t) {
     if (waiting[t] == 0) ready.push_back(t);
   }
+  // Each task's span once: an edge looks at both of its ends.
+  std::vector<std::pair<Millis, Millis>> span(tasks.size());
+  for (std::size_t t = 0; t < tasks.size(); ++t) span[t] = session_span(tasks[t], until);
   std::vector<Millis> best(tasks.size(), 0);
   std::vector<std::size_t> via(tasks.size(), SIZE_MAX);
   std::size_t end = SIZE_MAX;
   while (!ready.empty()) {
     std::size_t t = ready.back();
     ready.pop_back();
-    best[t] += task_duration(tasks[t], until);
+    best[t] += length_of(span[t]);
     if (end == SIZE_MAX || best[t] > best[end] || (best[t] == best[end] && t < end)) end = t;
     for (std::size_t d : dependents[t]) {
       // An upstream that a task did not wait for (one_success fired on another) is no link of
       // a chain: chains of actual durations never outlast the run.
-      Millis started = session_span(tasks[d], until).first;
-      bool waited = started == 0 || session_span(tasks[t], until).second <= started;
+      bool waited = span[d].first == 0 || span[t].second <= span[d].first;
       if (waited && (via[d] == SIZE_MAX || best[t] > best[d])) {  // Until popped: the best.
         best[d] = best[t];
         via[d] = t;
@@ -118,7 +130,7 @@ LastSession last_session(const Task& task) {
   const auto& attempts = task.attempts;
   for (std::size_t i = attempts.size(); i-- > 1;) {
     const auto& before = attempts[i - 1];
-    if (before.decision.rfind("retry in", 0) != 0) return {i, std::max(before.start, before.end)};
+    if (!followed_by_retry(before)) return {i, std::max(before.start, before.end)};
   }
   if (attempts.empty() && task.waits.size() > 1) {  // A gate: one wait per session.
     return {0, task.waits[task.waits.size() - 2].start};
@@ -144,14 +156,12 @@ std::pair<Millis, Millis> session_span(const Task& task, Millis until) {
 }
 
 Millis task_duration(const Task& task, Millis until) {
-  auto [first, last] = session_span(task, until);
-  return first == 0 ? 0 : std::max<Millis>(0, last - first);
+  return length_of(session_span(task, until));
 }
 
 int retries_of(const Task& task) {
-  return static_cast<int>(std::count_if(task.attempts.begin(), task.attempts.end(), [](auto& a) {
-    return a.decision.rfind("retry in", 0) == 0;
-  }));
+  return static_cast<int>(
+      std::count_if(task.attempts.begin(), task.attempts.end(), followed_by_retry));
 }
 
 Metrics compute_metrics(const RunReport& report) {
