@@ -125,7 +125,8 @@ int run_session(const model::Workflow& workflow, engine::RunOptions options, sto
   // What the run commits is kept for its report (a resume: on top of what the store holds).
   recorder.keep_committed(std::move(recorded));
   options.journal = &recorder;
-  exec::ProcessExecutor executor;
+  // Every child of the baton command is an attempt of this run: it may reap any child.
+  exec::ProcessExecutor executor(exec::Reaping::kAnyChild);
   engine::Scheduler scheduler(workflow, executor, options);
   // The run's recorded start; a resumed session's is now (row.started is the run's first).
   auto started =

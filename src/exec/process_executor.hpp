@@ -8,6 +8,7 @@ namespace baton::exec {
 
 class ProcessExecutor : public engine::Executor {
  public:
+  explicit ProcessExecutor(Reaping reaping = Reaping::kPidfdPerAttempt) : set_(reaping) {}
   std::int64_t start(const LaunchSpec& spec) override { return set_.start(spec); }
   void terminate(std::uint64_t id) override { set_.terminate(id); }
   void kill(std::uint64_t id) override { set_.kill(id); }

@@ -1,5 +1,6 @@
-// The process executor (see process_set.hpp). One epoll set holds the timerfd, the signalfd and
-// one pidfd per running attempt; wait() is the only call that blocks. Timeouts, kill-grace
+// The process executor (see process_set.hpp). One epoll set holds the timerfd, the signalfd and,
+// with Reaping::kPidfdPerAttempt, one pidfd per running attempt; wait() is the only call that
+// blocks. Timeouts, kill-grace
 // escalations and user timers share one min-heap, and the timerfd is armed for its top.
 #include "exec/process_set.hpp"
 
@@ -169,9 +170,9 @@ std::string search_path(std::string_view dirs, const std::string& name, const st
 
 }  // namespace
 
-ProcessSet::ProcessSet() {
+ProcessSet::ProcessSet(Reaping reaping) : reaping_(reaping) {
   const sigset_t handled = handled_signals(true);
-  const sigset_t read_now = handled_signals(false);
+  const sigset_t read_now = handled_signals(reaping == Reaping::kAnyChild);
   try {
     epoll_fd_ = ::epoll_create1(EPOLL_CLOEXEC);
     if (epoll_fd_ < 0) fail("epoll_create1");
@@ -185,9 +186,11 @@ ProcessSet::ProcessSet() {
         !epoll_add(epoll_fd_, signal_fd_, kSignalKey)) {
       fail("epoll_ctl");
     }
-    int probe = pidfd_open(::getpid());
-    if (probe < 0) fail("pidfd_open (Linux 5.3 or later is needed)");
-    ::close(probe);
+    if (reaping == Reaping::kPidfdPerAttempt) {
+      int probe = pidfd_open(::getpid());
+      if (probe < 0) fail("pidfd_open (Linux 5.3 or later is needed)");
+      ::close(probe);
+    }
     if (::prctl(PR_GET_CHILD_SUBREAPER, &old_subreaper_) != 0 ||
         ::prctl(PR_SET_CHILD_SUBREAPER, 1) != 0) {
       fail("prctl PR_SET_CHILD_SUBREAPER");
@@ -264,8 +267,11 @@ pid_t ProcessSet::start(const LaunchSpec& spec) {
   const pid_t pid = *spawned;
 
   std::uint32_t slot = new_slot();
-  int pidfd = pidfd_open(pid);
-  if (pidfd < 0 || !epoll_add(epoll_fd_, pidfd, kFirstSlotKey + slot)) {
+  int pidfd = -1;
+  if (reaping_ == Reaping::kAnyChild) {
+    by_pid_.emplace(pid, slot);
+  } else if ((pidfd = pidfd_open(pid)) < 0 ||
+             !epoll_add(epoll_fd_, pidfd, kFirstSlotKey + slot)) {
     // Out of descriptors or memory: an attempt baton cannot watch must not run.
     int error = errno;
     if (pidfd >= 0) ::close(pidfd);
@@ -490,6 +496,7 @@ void ProcessSet::on_exit(std::uint32_t slot, Clock::time_point now) {
     reap_orphans();
   }
   close_fd(attempt.pidfd);  // Also takes it out of the epoll set.
+  if (reaping_ == Reaping::kAnyChild) by_pid_.erase(attempt.pid);
   by_id_.erase(attempt.id);
   attempt.serial = 0;
   free_slots_.push_back(slot);
@@ -511,11 +518,12 @@ void ProcessSet::watch_orphans(bool on) {
   // SIGCHLD stays blocked throughout, so one sent while it is not read stays pending and
   // wakes the loop as soon as it is read again. Reading it only while orphans are awaited
   // spares the loop a wake-up and a read for every attempt that leaves nothing behind.
+  if (reaping_ == Reaping::kAnyChild) return;  // SIGCHLD is always read.
   const sigset_t set = handled_signals(on);
   ::signalfd(signal_fd_, &set, 0);
 }
 
-void ProcessSet::on_signals() {
+void ProcessSet::on_signals(Clock::time_point now) {
   std::array<signalfd_siginfo, 8> infos;
   bool child = false;
   ssize_t n = 0;
@@ -532,7 +540,30 @@ void ProcessSet::on_signals() {
       }
     }
   } while (n == static_cast<ssize_t>(sizeof infos));
+  if (child && reaping_ == Reaping::kAnyChild) reap_exited_children(now);
   if (child && !orphan_groups_.empty()) reap_orphans();
+}
+
+void ProcessSet::reap_exited_children(Clock::time_point now) {
+  // One SIGCHLD may stand for several exits, so ask until no child is left to reap.
+  for (;;) {
+    siginfo_t info{};
+    // WNOWAIT: an attempt's leader stays a zombie, pinning its group's id, until on_exit() has
+    // killed the rest of the group.
+    if (::waitid(P_ALL, 0, &info, WEXITED | WNOHANG | WNOWAIT) != 0) {
+      if (errno == EINTR) continue;
+      return;  // ECHILD: no child at all.
+    }
+    if (info.si_pid == 0) return;  // Children, none of them exited.
+    if (auto it = by_pid_.find(info.si_pid); it != by_pid_.end()) {
+      on_exit(it->second, now);
+      continue;
+    }
+    // Not an attempt: an orphan of one, re-parented to this subreaper. Reap it.
+    const auto pid = static_cast<id_t>(info.si_pid);
+    while (::waitid(P_PID, pid, &info, WEXITED) != 0 && errno == EINTR) {
+    }
+  }
 }
 
 std::vector<Event> ProcessSet::wait(std::optional<Clock::time_point> deadline) {
@@ -558,7 +589,7 @@ std::vector<Event> ProcessSet::wait(std::optional<Clock::time_point> deadline) {
         std::uint64_t expirations = 0;
         if (::read(timer_fd_, &expirations, sizeof expirations) > 0) armed_.reset();
       } else if (key == kSignalKey) {
-        on_signals();
+        on_signals(now);
       } else {
         on_exit(static_cast<std::uint32_t>(key - kFirstSlotKey), now);
       }

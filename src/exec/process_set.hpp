@@ -1,6 +1,7 @@
 // The process executor: runs attempts as process groups and reports exits, timers and signals
-// through one epoll loop on one thread (a pidfd per child, one timerfd, one signalfd), so that
-// the scheduler never polls, sleeps or needs a thread per task.
+// through one epoll loop on one thread (one timerfd, one signalfd, and a pidfd per child unless
+// the process's every child is the set's), so that the scheduler never polls, sleeps or needs a
+// thread per task.
 #pragma once
 
 #include <signal.h>
@@ -18,6 +19,18 @@
 #include "exec/spawn.hpp"
 
 namespace baton::exec {
+
+/// How a ProcessSet learns that an attempt exited.
+enum class Reaping {
+  /// A pidfd per attempt in the epoll set: only the set's own children are ever reaped, so the
+  /// rest of the process may have children of its own (a program using the library).
+  kPidfdPerAttempt,
+  /// SIGCHLD on the signalfd, then waitid(P_ALL): no pidfd per attempt (on Linux 6.18 opening,
+  /// registering and closing one costs ~10 µs, as much as creating the attempt's log file), but
+  /// any child of the process is reaped. Only for a process whose every child is the set's:
+  /// the baton command.
+  kAnyChild,
+};
 
 /// Starts and supervises task attempts. Each attempt is a process started by a Spawner in a
 /// process group of its own, stdin from /dev/null, stdout and stderr appended to its log file
@@ -40,7 +53,7 @@ class ProcessSet {
  public:
   /// Sets up epoll, the timerfd and the signalfd. Throws std::runtime_error if the kernel
   /// refuses (Linux 5.3 or later is needed for pidfds); nothing else fails.
-  ProcessSet();
+  explicit ProcessSet(Reaping reaping = Reaping::kPidfdPerAttempt);
   ~ProcessSet();
   ProcessSet(const ProcessSet&) = delete;
   ProcessSet& operator=(const ProcessSet&) = delete;
@@ -114,13 +127,15 @@ class ProcessSet {
   void arm_timerfd();
   void fire_due_timers(Clock::time_point now);
   void on_exit(std::uint32_t slot, Clock::time_point now);
-  void on_signals();
+  void on_signals(Clock::time_point now);
+  void reap_exited_children(Clock::time_point now);
   void reap_orphans();
   void watch_orphans(bool on);
   void signal_group(Attempt& attempt, int signal);
   bool begin_terminate(Attempt& attempt, Clock::time_point now);  // false: terminating already
   Attempt* find(std::uint64_t id);
 
+  Reaping reaping_;
   int epoll_fd_ = -1;
   int timer_fd_ = -1;
   int signal_fd_ = -1;
@@ -133,6 +148,7 @@ class ProcessSet {
   std::vector<Attempt> slots_;
   std::vector<std::uint32_t> free_slots_;
   std::unordered_map<std::uint64_t, std::uint32_t> by_id_;
+  std::unordered_map<pid_t, std::uint32_t> by_pid_;  // Reaping::kAnyChild only.
   std::uint64_t next_serial_ = 1;
 
   std::vector<Timer> timers_;  // A min-heap by TimerLater; entries of ended attempts are stale.

@@ -102,9 +102,19 @@ double ms_between(Clock::time_point a, Clock::time_point b) {
   return std::chrono::duration<double, std::milli>(b - a).count();
 }
 
-TEST(ProcessSet, ReportsExitCodeZero) {
+// Every test runs with both ways of noticing exits: a pidfd per attempt (the library) and
+// SIGCHLD with waitid(P_ALL) (the baton command).
+class ProcessSetTest : public ::testing::TestWithParam<Reaping> {};
+
+INSTANTIATE_TEST_SUITE_P(, ProcessSetTest,
+                         ::testing::Values(Reaping::kPidfdPerAttempt, Reaping::kAnyChild),
+                         [](const auto& param_info) {
+                           return param_info.param == Reaping::kAnyChild ? "AnyChild" : "Pidfd";
+                         });
+
+TEST_P(ProcessSetTest, ReportsExitCodeZero) {
   TempDir dir;
-  ProcessSet set;
+  ProcessSet set(GetParam());
   auto exited = run_one(set, spec(1, {"true"}, dir));
   EXPECT_EQ(exited.id, 1u);
   EXPECT_EQ(exited.exit_code, 0);
@@ -116,9 +126,9 @@ TEST(ProcessSet, ReportsExitCodeZero) {
   EXPECT_EQ(set.running(), 0u);
 }
 
-TEST(ProcessSet, ReportsExitCodeThree) {
+TEST_P(ProcessSetTest, ReportsExitCodeThree) {
   TempDir dir;
-  ProcessSet set;
+  ProcessSet set(GetParam());
   auto exited = run_one(set, spec(7, {"/bin/sh", "-c", "exit 3"}, dir));
   EXPECT_EQ(exited.id, 7u);
   EXPECT_EQ(exited.exit_code, 3);
@@ -126,9 +136,9 @@ TEST(ProcessSet, ReportsExitCodeThree) {
   EXPECT_FALSE(exited.succeeded());
 }
 
-TEST(ProcessSet, ReportsTheSignalThatEndedTheChild) {
+TEST_P(ProcessSetTest, ReportsTheSignalThatEndedTheChild) {
   TempDir dir;
-  ProcessSet set;
+  ProcessSet set(GetParam());
   auto killed = run_one(set, spec(1, {"/bin/sh", "-c", "kill -KILL $$"}, dir));
   EXPECT_EQ(killed.exit_code, -1);
   EXPECT_EQ(killed.signal, SIGKILL);
@@ -138,9 +148,9 @@ TEST(ProcessSet, ReportsTheSignalThatEndedTheChild) {
   EXPECT_EQ(termed.signal, SIGTERM);
 }
 
-TEST(ProcessSet, KillEndsTheAttemptAtOnce) {
+TEST_P(ProcessSetTest, KillEndsTheAttemptAtOnce) {
   TempDir dir;
-  ProcessSet set;
+  ProcessSet set(GetParam());
   set.start(spec(1, {"sleep", "10"}, dir));
   EXPECT_EQ(set.running(), 1u);
   set.kill(1);
@@ -150,9 +160,9 @@ TEST(ProcessSet, KillEndsTheAttemptAtOnce) {
   EXPECT_LT(ms_between(exited.start, exited.end), 1000);
 }
 
-TEST(ProcessSet, AppendsStdoutAndStderrToTheLogAcrossAttempts) {
+TEST_P(ProcessSetTest, AppendsStdoutAndStderrToTheLogAcrossAttempts) {
   TempDir dir;
-  ProcessSet set;
+  ProcessSet set(GetParam());
   auto first = spec(1, {"/bin/sh", "-c", "echo out; echo err >&2"}, dir);
   auto second = first;
   second.id = 2;
@@ -166,19 +176,19 @@ TEST(ProcessSet, AppendsStdoutAndStderrToTheLogAcrossAttempts) {
   EXPECT_EQ(info.st_mode & 0777, 0644u & ~umask);
 }
 
-TEST(ProcessSet, CreatesTheLogFolder) {
+TEST_P(ProcessSetTest, CreatesTheLogFolder) {
   TempDir dir;
-  ProcessSet set;
+  ProcessSet set(GetParam());
   auto s = spec(1, {"/bin/sh", "-c", "echo hello"}, dir);
   s.log_path = (dir.path() / "runs" / "r1" / "logs" / "a.1.log").string();
   EXPECT_EQ(run_one(set, s).exit_code, 0);
   EXPECT_EQ(read_file(s.log_path), "hello\n");
 }
 
-TEST(ProcessSet, HonoursWorkingDirectoryAndEnvironment) {
+TEST_P(ProcessSetTest, HonoursWorkingDirectoryAndEnvironment) {
   TempDir dir;
   std::filesystem::create_directory(dir.path() / "work");
-  ProcessSet set;
+  ProcessSet set(GetParam());
   auto s = spec(1, {"/bin/sh", "-c", "pwd; echo $FOO; echo ${HOME:-no home}"}, dir);
   s.cwd = (dir.path() / "work").string();
   s.env.push_back("FOO=bar baz");
@@ -187,21 +197,21 @@ TEST(ProcessSet, HonoursWorkingDirectoryAndEnvironment) {
   EXPECT_EQ(read_file(s.log_path), work + "\nbar baz\nno home\n");
 }
 
-TEST(ProcessSet, LooksTheProgramUpInTheTasksPath) {
+TEST_P(ProcessSetTest, LooksTheProgramUpInTheTasksPath) {
   TempDir dir;
   std::filesystem::create_directory(dir.path() / "bin");
   auto tool = dir.write("bin/baton-test-tool", "#!/bin/sh\necho tool ran\n");
   std::filesystem::permissions(tool, std::filesystem::perms::owner_all);
-  ProcessSet set;
+  ProcessSet set(GetParam());
   auto s = spec(1, {"baton-test-tool"}, dir);
   s.env = {"PATH=/nonexistent:" + (dir.path() / "bin").string()};
   EXPECT_EQ(run_one(set, s).exit_code, 0);
   EXPECT_EQ(read_file(s.log_path), "tool ran\n");
 }
 
-TEST(ProcessSet, StdinIsDevNull) {
+TEST_P(ProcessSetTest, StdinIsDevNull) {
   TempDir dir;
-  ProcessSet set;
+  ProcessSet set(GetParam());
   auto cat = run_one(set, spec(1, {"cat"}, dir));
   EXPECT_EQ(cat.exit_code, 0);
   EXPECT_LT(ms_between(cat.start, cat.end), 2000);
@@ -210,9 +220,9 @@ TEST(ProcessSet, StdinIsDevNull) {
   EXPECT_EQ(read_file(s.log_path), "/dev/null\n");
 }
 
-TEST(ProcessSet, ChildrenInheritNoOtherDescriptor) {
+TEST_P(ProcessSetTest, ChildrenInheritNoOtherDescriptor) {
   TempDir dir;
-  ProcessSet set;
+  ProcessSet set(GetParam());
   auto s = spec(1, {"ls", "/proc/self/fd"}, dir);
   run_one(set, s);
   // 0, 1, 2 and the directory ls itself opens to list them; not even descriptors that the
@@ -220,9 +230,9 @@ TEST(ProcessSet, ChildrenInheritNoOtherDescriptor) {
   EXPECT_EQ(read_file(s.log_path), "0\n1\n2\n3\n");
 }
 
-TEST(ProcessSet, AMissingProgramIsASpawnFailure) {
+TEST_P(ProcessSetTest, AMissingProgramIsASpawnFailure) {
   TempDir dir;
-  ProcessSet set;
+  ProcessSet set(GetParam());
   set.start(spec(4, {"baton-no-such-program", "x"}, dir));
   EXPECT_EQ(set.running(), 0u);
   auto failed = collect<SpawnFailed>(set, 1).at(0);
@@ -234,9 +244,9 @@ TEST(ProcessSet, AMissingProgramIsASpawnFailure) {
             "cannot run '/nonexistent/tool': No such file or directory");
 }
 
-TEST(ProcessSet, AMissingWorkingDirectoryIsASpawnFailure) {
+TEST_P(ProcessSetTest, AMissingWorkingDirectoryIsASpawnFailure) {
   TempDir dir;
-  ProcessSet set;
+  ProcessSet set(GetParam());
   auto s = spec(1, {"true"}, dir);
   s.cwd = (dir.path() / "nope").string();
   set.start(s);
@@ -244,9 +254,9 @@ TEST(ProcessSet, AMissingWorkingDirectoryIsASpawnFailure) {
             "cannot change to directory '" + s.cwd + "': No such file or directory");
 }
 
-TEST(ProcessSet, AnUnopenableLogIsASpawnFailure) {
+TEST_P(ProcessSetTest, AnUnopenableLogIsASpawnFailure) {
   TempDir dir;
-  ProcessSet set;
+  ProcessSet set(GetParam());
   auto s = spec(1, {"true"}, dir);
   s.log_path = dir.path().string();
   set.start(s);
@@ -254,9 +264,9 @@ TEST(ProcessSet, AnUnopenableLogIsASpawnFailure) {
             "cannot open log '" + s.log_path + "': Is a directory");
 }
 
-TEST(ProcessSet, ASpawnFailureIsReportedWithoutBlocking) {
+TEST_P(ProcessSetTest, ASpawnFailureIsReportedWithoutBlocking) {
   TempDir dir;
-  ProcessSet set;
+  ProcessSet set(GetParam());
   set.start(spec(1, {"baton-no-such-program"}, dir));
   auto before = Clock::now();
   auto events = set.wait();  // No deadline: must not block with an event queued.
@@ -265,9 +275,9 @@ TEST(ProcessSet, ASpawnFailureIsReportedWithoutBlocking) {
   EXPECT_TRUE(std::holds_alternative<SpawnFailed>(events[0]));
 }
 
-TEST(ProcessSet, RunsChildrenInParallel) {
+TEST_P(ProcessSetTest, RunsChildrenInParallel) {
   TempDir dir;
-  ProcessSet set;
+  ProcessSet set(GetParam());
   set.start(spec(1, {"sleep", "0.1"}, dir));
   set.start(spec(2, {"sleep", "0.1"}, dir));
   EXPECT_EQ(set.running(), 2u);
@@ -277,9 +287,55 @@ TEST(ProcessSet, RunsChildrenInParallel) {
   EXPECT_GE(ms_between(exits[0].start, exits[0].end), 90);
 }
 
-TEST(ProcessSet, ATimeoutTerminatesTheProcessGroup) {
+TEST_P(ProcessSetTest, ReportsEveryExitWhenManyEndTogether) {
+  // Exits that land together (one SIGCHLD for several, with Reaping::kAnyChild) are each
+  // reported once, with their own status.
   TempDir dir;
-  ProcessSet set;
+  ProcessSet set(GetParam());
+  constexpr std::uint64_t kCount = 24;
+  for (std::uint64_t id = 1; id <= kCount; ++id) {
+    set.start(spec(id, {"/bin/sh", "-c", "exit " + std::to_string(id % 3)}, dir));
+  }
+  auto exits = collect<AttemptExited>(set, kCount);
+  ASSERT_EQ(exits.size(), kCount);
+  std::vector<bool> seen(kCount + 1, false);
+  for (const auto& exited : exits) {
+    ASSERT_GE(exited.id, 1u);
+    ASSERT_LE(exited.id, kCount);
+    EXPECT_FALSE(seen[exited.id]) << exited.id;
+    seen[exited.id] = true;
+    EXPECT_EQ(exited.exit_code, static_cast<int>(exited.id % 3)) << exited.id;
+  }
+  EXPECT_EQ(set.running(), 0u);
+}
+
+TEST_P(ProcessSetTest, AProcessThatLeftItsGroupIsReapedWhenItEnds) {
+  // A setsid child escapes the group kill and is re-parented to the set (a subreaper) when the
+  // attempt exits. It must not stay a zombie once it ends, nor be taken for an attempt.
+  TempDir dir;
+  ProcessSet set(GetParam());
+  auto pidfile = (dir.path() / "pid").string();
+  // The attempt waits until the child has left its group, or the group's SIGKILL takes it.
+  auto exited = run_one(set, spec(1,
+                                  {"/bin/sh", "-c",
+                                   "setsid sh -c 'echo $$ > " + pidfile + "; sleep 0.1' & " +
+                                       "until [ -s " + pidfile + " ]; do sleep 0.01; done"},
+                                  dir));
+  EXPECT_EQ(exited.exit_code, 0);
+  pid_t escaped = read_pid(pidfile);
+  ASSERT_GT(escaped, 0);
+  auto second = run_one(set, spec(2, {"sleep", "0.3"}, dir));  // The escaped one ends meanwhile.
+  EXPECT_EQ(second.id, 2u);
+  EXPECT_EQ(second.exit_code, 0);
+  if (GetParam() == Reaping::kAnyChild) {
+    EXPECT_EQ(::kill(escaped, 0), -1);  // Reaped: not even a zombie.
+    EXPECT_EQ(errno, ESRCH);
+  }
+}
+
+TEST_P(ProcessSetTest, ATimeoutTerminatesTheProcessGroup) {
+  TempDir dir;
+  ProcessSet set(GetParam());
   auto s = spec(1, {"sleep", "10"}, dir);
   s.timeout = 50ms;
   auto exited = run_one(set, s);
@@ -291,9 +347,9 @@ TEST(ProcessSet, ATimeoutTerminatesTheProcessGroup) {
   EXPECT_LT(ms_between(exited.start, exited.end), 1000);
 }
 
-TEST(ProcessSet, AChildIgnoringSigtermIsKilledAfterTheGrace) {
+TEST_P(ProcessSetTest, AChildIgnoringSigtermIsKilledAfterTheGrace) {
   TempDir dir;
-  ProcessSet set;
+  ProcessSet set(GetParam());
   // The timeout leaves the shell ample time to set its trap before the SIGTERM comes.
   auto s = spec(1, {"/bin/sh", "-c", "trap '' TERM; sleep 10"}, dir);
   s.timeout = 200ms;
@@ -305,9 +361,9 @@ TEST(ProcessSet, AChildIgnoringSigtermIsKilledAfterTheGrace) {
   EXPECT_LT(ms_between(exited.start, exited.end), 1500);
 }
 
-TEST(ProcessSet, TerminateEscalatesWithoutMarkingATimeout) {
+TEST_P(ProcessSetTest, TerminateEscalatesWithoutMarkingATimeout) {
   TempDir dir;
-  ProcessSet set;
+  ProcessSet set(GetParam());
   auto ready = (dir.path() / "ready").string();
   auto s = spec(1, {"/bin/sh", "-c", "trap '' TERM; echo > " + ready + "; sleep 10"}, dir);
   s.kill_grace = 50ms;
@@ -323,9 +379,9 @@ TEST(ProcessSet, TerminateEscalatesWithoutMarkingATimeout) {
   EXPECT_LT(ms_between(asked, exited.end), 1000);
 }
 
-TEST(ProcessSet, NothingAnAttemptStartedOutlivesIt) {
+TEST_P(ProcessSetTest, NothingAnAttemptStartedOutlivesIt) {
   TempDir dir;
-  ProcessSet set;
+  ProcessSet set(GetParam());
   auto pidfile = (dir.path() / "pid").string();
   auto exited = run_one(set, spec(1, {"/bin/sh", "-c", "sleep 30 & echo $! > " + pidfile}, dir));
   EXPECT_EQ(exited.exit_code, 0);
@@ -340,12 +396,12 @@ TEST(ProcessSet, NothingAnAttemptStartedOutlivesIt) {
   EXPECT_EQ(errno, ESRCH);
 }
 
-TEST(ProcessSet, DestroyingTheSetLeavesNoProcessAlive) {
+TEST_P(ProcessSetTest, DestroyingTheSetLeavesNoProcessAlive) {
   TempDir dir;
   auto pidfile = (dir.path() / "pids").string();
   pid_t leader = 0, grandchild = 0, stubborn = 0;
   {
-    ProcessSet set;
+    ProcessSet set(GetParam());
     set.start(spec(1, {"/bin/sh", "-c", "sleep 30 & echo $$ $! > " + pidfile + "; wait"}, dir));
     set.start(
         spec(2, {"/bin/sh", "-c", "trap '' TERM; echo $$ > " + pidfile + ".2; sleep 30"}, dir));
@@ -364,8 +420,8 @@ TEST(ProcessSet, DestroyingTheSetLeavesNoProcessAlive) {
   }
 }
 
-TEST(ProcessSet, TimersFireInOrder) {
-  ProcessSet set;
+TEST_P(ProcessSetTest, TimersFireInOrder) {
+  ProcessSet set(GetParam());
   auto now = Clock::now();
   set.add_timer(now + 60ms, 3);
   set.add_timer(now + 20ms, 1);
@@ -379,8 +435,8 @@ TEST(ProcessSet, TimersFireInOrder) {
   EXPECT_GE(ms_between(now, Clock::now()), 55);
 }
 
-TEST(ProcessSet, SigintAndSigtermArriveAsCountedInterrupts) {
-  ProcessSet set;
+TEST_P(ProcessSetTest, SigintAndSigtermArriveAsCountedInterrupts) {
+  ProcessSet set(GetParam());
   ASSERT_EQ(::kill(::getpid(), SIGINT), 0);
   auto first = collect<Interrupted>(set, 1).at(0);
   EXPECT_EQ(first.signal, SIGINT);
@@ -393,12 +449,12 @@ TEST(ProcessSet, SigintAndSigtermArriveAsCountedInterrupts) {
   EXPECT_EQ(collect<Interrupted>(set, 1).at(0).count, 3);
 }
 
-TEST(ProcessSet, RestoresTheSignalMaskAndDropsUnreportedInterrupts) {
+TEST_P(ProcessSetTest, RestoresTheSignalMaskAndDropsUnreportedInterrupts) {
   sigset_t before;
   pthread_sigmask(SIG_SETMASK, nullptr, &before);
   ASSERT_FALSE(sigismember(&before, SIGINT));
   {
-    ProcessSet set;
+    ProcessSet set(GetParam());
     sigset_t during;
     pthread_sigmask(SIG_SETMASK, nullptr, &during);
     EXPECT_TRUE(sigismember(&during, SIGINT));
@@ -412,9 +468,9 @@ TEST(ProcessSet, RestoresTheSignalMaskAndDropsUnreportedInterrupts) {
   }
 }
 
-TEST(ProcessSet, WaitReturnsNothingAtTheDeadline) {
+TEST_P(ProcessSetTest, WaitReturnsNothingAtTheDeadline) {
   TempDir dir;
-  ProcessSet set;
+  ProcessSet set(GetParam());
   set.start(spec(1, {"sleep", "10"}, dir));
   auto before = Clock::now();
   auto events = set.wait(before + 50ms);
@@ -436,13 +492,13 @@ double cpu_seconds() {
 // writes no logs). Every attempt appends to one log, so that the cost of creating files, which
 // varies a lot with the disk, stays out; BATON_EXEC_BENCH_LOG_PER_ATTEMPT=1 gives each attempt
 // its own log as baton does. BATON_EXEC_BENCH_TASKS changes the count (default 2000).
-TEST(ProcessSet, ThroughputOfTrueTwoAtATime) {
+TEST_P(ProcessSetTest, ThroughputOfTrueTwoAtATime) {
   const char* count_text = std::getenv("BATON_EXEC_BENCH_TASKS");
   const std::uint64_t total = count_text ? std::strtoull(count_text, nullptr, 10) : 2000;
   const char* per_attempt_text = std::getenv("BATON_EXEC_BENCH_LOG_PER_ATTEMPT");
   const bool per_attempt = per_attempt_text && std::string(per_attempt_text) == "1";
   TempDir dir;
-  ProcessSet set;
+  ProcessSet set(GetParam());
   std::uint64_t started = 0, finished = 0, failed = 0;
   LaunchSpec s = spec(0, {"/bin/true"}, dir);
   auto launch = [&] {
