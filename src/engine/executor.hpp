@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "engine/launch.hpp"
@@ -28,6 +29,10 @@ class Executor {
   /// A TimerFired{token} event at `when` (backoffs, breaker resets).
   virtual void add_timer(Clock::time_point when, std::uint64_t token) = 0;
   virtual std::size_t running() const = 0;
+  /// A hint from a scheduler with nothing to start: an attempt that logs to `log_path` is
+  /// likely to start soon (the dependent of the only task running, in a chain). An executor may
+  /// create the log now, while it waits, rather than on the way from one task to the next.
+  virtual void prepare_log(const std::string& /*log_path*/) {}
   /// What an in-process attempt that has just exited reported (its outputs, why it failed),
   /// taken once, right after its AttemptExited event; null for a process, which writes its
   /// outputs to a file.

@@ -93,6 +93,8 @@ RunResult Scheduler::run() {
       continue;
     }
     if (running_ == 0 && retrying_ == 0 && waiting_ == 0) break;
+    if (ready_.empty()) prepare_next_logs();
+    started_this_turn_.clear();
     for (const Event& event : executor_.wait(commit_due())) on_event(event);
     drain();
   }

@@ -73,6 +73,10 @@ class Scheduler {
   bool admit(UnitIndex leaf) const;
   void take_limits(UnitIndex leaf, int sign);
   void start(UnitIndex leaf);
+  /// Nothing is ready: the next start waits for a running task's end. Has the logs of its
+  /// likely successors created meanwhile (Executor::prepare_log).
+  void prepare_next_logs();
+  bool likely_next(UnitIndex leaf) const;
 
   // Executor events.
   void on_event(const Event& event);
@@ -142,6 +146,7 @@ class Scheduler {
   std::vector<UnitIndex> held_;       ///< Ready but held back by a group, fan-out or pool limit.
   std::vector<UnitIndex> worklist_;   ///< Units to evaluate or finish, drained iteratively.
   std::vector<LaunchSpec> launches_;  ///< Decided this turn; started once it is committed.
+  std::vector<UnitIndex> started_this_turn_;
   std::uint32_t epoch_ = 1;           ///< Bumped by every commit.
   Clock::time_point last_commit_ = Clock::now();
   bool verdict_poll_due_ = false;  ///< A kVerdictPoll timer is set.

@@ -18,6 +18,7 @@ class ProcessExecutor : public engine::Executor {
     set_.add_timer(when, token);
   }
   std::size_t running() const override { return set_.running(); }
+  void prepare_log(const std::string& log_path) override { set_.prepare_log(log_path); }
   std::vector<Event> wait(std::optional<Clock::time_point> deadline) override {
     return set_.wait(deadline);
   }

@@ -109,8 +109,8 @@ int above_stdio(int fd) {
   return moved;
 }
 
-int open_log(const std::string& path) {
-  constexpr int kFlags = O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC;
+int open_log(const std::string& path, int extra_flags = 0) {
+  const int kFlags = O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | extra_flags;
   int fd = ::open(path.c_str(), kFlags, 0644);
   if (fd >= 0 || errno != ENOENT) return above_stdio(fd);
   auto folder = std::filesystem::path(path).parent_path();
@@ -222,6 +222,10 @@ ProcessSet::~ProcessSet() {
     }
   }
   ::prctl(PR_SET_CHILD_SUBREAPER, old_subreaper_);
+  for (auto& [path, fd] : prepared_logs_) {  // Their attempts never started.
+    ::close(fd);
+    ::unlink(path.c_str());
+  }
 
   // Signals received but never reported would be delivered by the unblocking; drop them.
   watch_orphans(true);
@@ -242,7 +246,8 @@ pid_t ProcessSet::start(const LaunchSpec& spec) {
     ready_.push_back(SpawnFailed{spec.id, "nothing to run: the command is empty"});
     return 0;
   }
-  int log_fd = open_log(spec.log_path);
+  int log_fd = take_prepared_log(spec.log_path);
+  if (log_fd < 0) log_fd = open_log(spec.log_path);
   if (log_fd < 0) {
     ready_.push_back(SpawnFailed{spec.id, describe("cannot open log", spec.log_path, errno)});
     return 0;
@@ -369,6 +374,26 @@ Result<pid_t> ProcessSet::spawn(const LaunchSpec& spec, int log_fd, int& shell_s
     return as_shell_would(failure.error);  // What dash exits 127 or 126 on.
   }
   return unexpected(Error::io(describe("cannot run", name, failure.error)));
+}
+
+void ProcessSet::prepare_log(const std::string& log_path) {
+  if (prepared_logs_.size() >= kMaxPreparedLogs) return;
+  for (const auto& [path, fd] : prepared_logs_) {
+    if (path == log_path) return;
+  }
+  // O_EXCL: only a file made here may be removed unused, never an earlier session's log.
+  int fd = open_log(log_path, O_EXCL);
+  if (fd >= 0) prepared_logs_.emplace_back(log_path, fd);
+}
+
+int ProcessSet::take_prepared_log(const std::string& log_path) {
+  for (auto it = prepared_logs_.begin(); it != prepared_logs_.end(); ++it) {
+    if (it->first != log_path) continue;
+    int fd = it->second;
+    prepared_logs_.erase(it);
+    return fd;
+  }
+  return -1;
 }
 
 std::uint32_t ProcessSet::new_slot() {

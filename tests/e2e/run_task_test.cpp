@@ -136,6 +136,30 @@ tasks:
   EXPECT_THAT(r.out, Not(HasSubstr("to-stdout"))) << "a task's output goes to its log";
 }
 
+TEST(CliRunLogs, OnlyAttemptsThatRanHaveLogFiles) {
+  // In a chain, the next task's log is created while the task before it runs: it must hold that
+  // task's output when it runs, and be gone when it never does.
+  Scratch s;
+  auto r = s.run(R"(name: chain
+failure_mode: continue
+tasks:
+  - { id: a, run: echo from-a }
+  - { id: b, run: echo from-b, needs: [a] }
+  - { id: c, run: sh -c 'echo from-c; exit 3', needs: [b] }
+  - { id: d, run: echo from-d, needs: [c] }
+  - { id: e, run: echo from-e, needs: [d] }
+)");
+  ASSERT_EQ(r.exit_code, 1) << describe(r);
+  auto runs = s.runs();
+  ASSERT_EQ(runs.size(), 1u) << describe(r);
+  for (std::string id : {"a", "b", "c"}) {
+    EXPECT_EQ(read_file(runs[0] / "logs" / (id + ".1.log")), "from-" + id + "\n") << id;
+  }
+  for (std::string id : {"d", "e"}) {  // Skipped: upstream_failed.
+    EXPECT_FALSE(fs::exists(runs[0] / "logs" / (id + ".1.log"))) << id;
+  }
+}
+
 TEST(CliRunLogs, StateFolderComesFromBatonStateThenDotBaton) {
   Scratch s;
   auto file = s.write_workflow("name: where\ntasks:\n  - { id: t, run: echo hello }\n");

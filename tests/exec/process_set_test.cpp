@@ -176,6 +176,46 @@ TEST_P(ProcessSetTest, AppendsStdoutAndStderrToTheLogAcrossAttempts) {
   EXPECT_EQ(info.st_mode & 0777, 0644u & ~umask);
 }
 
+TEST_P(ProcessSetTest, APreparedLogIsTheOneTheAttemptWritesTo) {
+  TempDir dir;
+  auto log = (dir.path() / "logs" / "t.1.log").string();
+  ProcessSet set(GetParam());
+  set.prepare_log(log);  // Creates the folder too.
+  ASSERT_TRUE(std::filesystem::exists(log));
+  auto s = spec(1, {"/bin/sh", "-c", "echo written"}, dir);
+  s.log_path = log;
+  EXPECT_EQ(run_one(set, s).exit_code, 0);
+  EXPECT_EQ(read_file(log), "written\n");
+}
+
+TEST_P(ProcessSetTest, APreparedLogNoAttemptUsedIsRemovedButAnOlderLogIsKept) {
+  TempDir dir;
+  auto unused = (dir.path() / "unused.1.log").string();
+  auto older = (dir.path() / "older.1.log").string();
+  std::ofstream(older) << "an earlier session's output\n";
+  {
+    ProcessSet set(GetParam());
+    set.prepare_log(unused);
+    set.prepare_log(older);  // Exists: left alone, not taken over.
+    EXPECT_TRUE(std::filesystem::exists(unused));
+  }
+  EXPECT_FALSE(std::filesystem::exists(unused));
+  EXPECT_EQ(read_file(older), "an earlier session's output\n");
+}
+
+TEST_P(ProcessSetTest, KeepsAtMostAFewPreparedLogs) {
+  TempDir dir;
+  ProcessSet set(GetParam());
+  for (std::size_t i = 0; i < ProcessSet::kMaxPreparedLogs + 3; ++i) {
+    set.prepare_log((dir.path() / ("t" + std::to_string(i) + ".log")).string());
+  }
+  std::size_t files = 0;
+  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(dir.path())) {
+    ++files;
+  }
+  EXPECT_EQ(files, ProcessSet::kMaxPreparedLogs);
+}
+
 TEST_P(ProcessSetTest, CreatesTheLogFolder) {
   TempDir dir;
   ProcessSet set(GetParam());

@@ -126,10 +126,15 @@ TEST(CliHostileState, LogFolderThatBecomesReadOnlyFailsTheNextTaskClearly) {
 tasks:
   - id: lock
     run: chmod 555 "$(dirname "$BATON_OUTPUT")/../logs"
-  - id: next
+  - id: between
     needs: [lock]
+    run: "true"
+  - id: next
+    needs: [between]
     run: echo next
 )");
+  // `between`'s log is created while `lock` runs, before the chmod (Scheduler::
+  // prepare_next_logs); `next`'s cannot be, neither then nor when it starts.
   auto r = baton_unprivileged(s, {"run", file, "--state", s.state(), "--progress", "plain"});
   EXPECT_EQ(r.exit_code, 1) << r.describe();
   auto logs = s.logs();
