@@ -2,6 +2,7 @@
 #include "report/html_text.hpp"
 
 #include <array>
+#include <charconv>
 #include <cctype>
 #include <cmath>
 #include <cstdint>
@@ -207,9 +208,13 @@ std::string format_percent(double fraction) {
 
 std::string format_number(double value, int decimals) {
   if (!std::isfinite(value)) return "—";
-  std::array<char, 64> buffer{};
-  std::snprintf(buffer.data(), buffer.size(), "%.*f", decimals, value);
-  std::string out = buffer.data();
+  // to_chars rounds exactly as printf's %.*f does, at a fraction of its cost: the HTML page
+  // writes several numbers per task (SVG coordinates, durations).
+  std::array<char, 352> buffer;  // The longest fixed-notation double, with decimals to spare.
+  auto [end, error] = std::to_chars(buffer.data(), buffer.data() + buffer.size(), value,
+                                    std::chars_format::fixed, decimals);
+  if (error != std::errc{}) return "—";
+  std::string out(buffer.data(), end);
   if (out.find('.') != std::string::npos) {
     while (out.back() == '0') out.pop_back();
     if (out.back() == '.') out.pop_back();

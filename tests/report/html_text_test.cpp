@@ -3,6 +3,13 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
+#include <cmath>
+#include <cstdio>
+#include <random>
+#include <string>
+#include <vector>
+
 namespace baton::report::html {
 namespace {
 
@@ -58,6 +65,32 @@ TEST(HtmlText, FormatsDurationsAndTicks) {
   EXPECT_EQ(format_percent(0.473), "47%");
   EXPECT_EQ(format_percent(0.052), "5.2%");
   EXPECT_EQ(format_number(1.90, 2), "1.9");
+}
+
+TEST(HtmlText, NumbersRoundAsPrintfDoesWithoutTrailingZeros) {
+  // format_number writes with std::to_chars; printf's %.*f is the reference it must match.
+  auto reference = [](double value, int decimals) {
+    std::array<char, 400> buffer{};
+    std::snprintf(buffer.data(), buffer.size(), "%.*f", decimals, value);
+    std::string out = buffer.data();
+    if (out.find('.') != std::string::npos) {
+      while (out.back() == '0') out.pop_back();
+      if (out.back() == '.') out.pop_back();
+    }
+    return out == "-0" ? std::string("0") : out;
+  };
+  std::mt19937_64 random(7);
+  std::uniform_real_distribution<double> small(-2000, 2000);
+  std::vector<double> values = {0.0,    -0.0,  0.5,  1.5,   2.5,   0.125, 0.005,  1.005,
+                                2.675,  1e-9,  -1e-9, 99.995, 1e15, 1e300, -123.456};
+  for (int i = 0; i < 20000; ++i) values.push_back(small(random));
+  for (double value : values) {
+    for (int decimals : {0, 1, 2, 3}) {
+      ASSERT_EQ(format_number(value, decimals), reference(value, decimals))
+          << value << " with " << decimals << " decimals";
+    }
+  }
+  EXPECT_EQ(format_number(std::nan(""), 2), "—");
 }
 
 TEST(HtmlText, ClassifiesStatuses) {
