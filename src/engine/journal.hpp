@@ -24,7 +24,9 @@ class Journal {
   /// A unit's state, reason, attempts or outputs changed.
   virtual void unit_changed(const RunGraph& graph, UnitIndex unit) = 0;
   virtual void breaker_changed(const BreakerTransition& transition) = 0;
-  /// Makes every change recorded so far durable. Throws if the store cannot be written.
+  /// Makes every change recorded so far durable, except that the rows of leaves that have
+  /// only become ready (never started) may follow in later commits: nothing waits for those.
+  /// Throws if the store cannot be written.
   virtual void commit() = 0;
   /// True if changes are recorded and not yet committed.
   virtual bool pending() const = 0;

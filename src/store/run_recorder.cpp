@@ -1,6 +1,7 @@
 #include "store/run_recorder.hpp"
 
 #include <algorithm>
+#include <cstdint>
 
 namespace baton::store {
 namespace {
@@ -54,15 +55,23 @@ void RunRecorder::breaker_changed(const engine::BreakerTransition& t) {
                                std::string(engine::to_string(t.to)), t.why, to_millis(t.at)});
 }
 
-void RunRecorder::commit() {
+void RunRecorder::write_changes(std::size_t ready_rows) {
   if (graph_) {
     attempts_final_.resize(graph_->units().size(), 0);
     compensations_final_.resize(graph_->units().size(), 0);
     waits_final_.resize(graph_->units().size(), 0);
   }
+  std::vector<engine::UnitIndex> later;
   for (engine::UnitIndex u : dirty_) {
-    is_dirty_[u] = 0;
     const engine::Unit& unit = graph_->unit(u);
+    if (unit.state == engine::TaskState::kReady && unit.attempts.empty()) {
+      if (ready_rows == 0) {
+        later.push_back(u);
+        continue;
+      }
+      --ready_rows;
+    }
+    is_dirty_[u] = 0;
     TaskRow row;
     row.path = unit.path;
     row.state = std::string(engine::to_string(unit.state));
@@ -81,7 +90,7 @@ void RunRecorder::commit() {
       pending_.outputs.emplace_back(unit.path, unit.outputs);
     }
   }
-  dirty_.clear();
+  dirty_ = std::move(later);
   if (pending_.empty()) return;
   store_.write(pending_);
   if (committed_) committed_->apply(std::move(pending_));
@@ -93,7 +102,7 @@ void RunRecorder::keep_committed(std::vector<TaskRecord> earlier) {
 }
 
 void RunRecorder::finish(const engine::RunResult& result) {
-  commit();
+  write_changes(SIZE_MAX);
   run_.status = std::string(engine::to_string(result.status));
   run_.ended = to_millis(result.ended);
   run_.pid = 0;

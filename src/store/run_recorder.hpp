@@ -22,10 +22,15 @@ class RunRecorder : public engine::Journal {
 
   void unit_changed(const engine::RunGraph& graph, engine::UnitIndex unit) override;
   void breaker_changed(const engine::BreakerTransition& transition) override;
-  void commit() override;
+  /// Writes every change but those of leaves that have only become ready (never started):
+  /// at most kReadyRowsPerCommit of those per commit, the rest in the next ones. Nothing
+  /// depends on them (SPEC 4's rule is about outcomes), and 10,000 of them in one transaction
+  /// held the loop for ~20 ms while its slots stood idle.
+  void commit() override { write_changes(kReadyRowsPerCommit); }
   bool pending() const override { return !dirty_.empty() || !pending_.empty(); }
+  static constexpr std::size_t kReadyRowsPerCommit = 500;
 
-  /// Records how the run ended.
+  /// Writes what is left and records how the run ended.
   void finish(const engine::RunResult& result);
 
   /// From now on also keeps in memory what it commits, on top of `earlier` (what the store held
@@ -38,6 +43,8 @@ class RunRecorder : public engine::Journal {
   }
 
  private:
+  void write_changes(std::size_t ready_rows);
+
   Store& store_;
   RunRow run_;
   const engine::RunGraph* graph_ = nullptr;

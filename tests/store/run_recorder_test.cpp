@@ -171,6 +171,59 @@ TEST(StoreRecorder, OneSchedulerTurnIsOneTransactionNotOnePerTask) {
   EXPECT_EQ(r.store->count_states("run1"), (std::map<std::string, int>{{"succeeded", 40}}));
 }
 
+TEST(StoreRecorder, LeavesThatOnlyBecameReadyAreWrittenAFewHundredACommit) {
+  constexpr std::size_t kLeaves = 1200;
+  std::string yaml = "name: wide\ntasks:\n";
+  for (std::size_t i = 0; i < kLeaves; ++i) {
+    yaml += "  - { id: t" + std::to_string(i) + ", run: x }\n";
+  }
+  RecordedRun r(yaml);
+  engine::RunGraph graph(r.workflow);
+  RunRecorder recorder(*r.store, r.row);
+  std::vector<engine::UnitIndex> leaves;
+  for (engine::UnitIndex u = 0; u < graph.units().size(); ++u) {
+    if (graph.unit(u).kind == engine::UnitKind::kLeaf) leaves.push_back(u);
+  }
+  ASSERT_EQ(leaves.size(), kLeaves);
+  for (engine::UnitIndex u : leaves) {
+    graph.unit(u).state = engine::TaskState::kReady;
+    recorder.unit_changed(graph, u);
+  }
+  // One started and failed, waiting to be retried: its attempt is written at once.
+  graph.unit(leaves.back()).attempts.push_back({.number = 1, .exit_code = 1});
+  graph.unit(leaves[0]).state = engine::TaskState::kSucceeded;  // An outcome: never deferred.
+
+  recorder.commit();
+  auto states = r.store->count_states("run1");
+  EXPECT_EQ(states["succeeded"], 1);
+  EXPECT_EQ(states["ready"], static_cast<int>(RunRecorder::kReadyRowsPerCommit) + 1);
+  EXPECT_TRUE(recorder.pending());
+  recorder.commit();
+  EXPECT_EQ(r.store->count_states("run1")["ready"],
+            static_cast<int>(2 * RunRecorder::kReadyRowsPerCommit) + 1);
+  recorder.commit();
+  EXPECT_EQ(r.store->count_states("run1")["ready"], static_cast<int>(kLeaves) - 1);
+  EXPECT_FALSE(recorder.pending());
+}
+
+TEST(StoreRecorder, FinishWritesTheReadyLeavesLeft) {
+  std::string yaml = "name: wide\ntasks:\n";
+  for (int i = 0; i < 700; ++i) yaml += "  - { id: t" + std::to_string(i) + ", run: x }\n";
+  RecordedRun r(yaml);
+  engine::RunGraph graph(r.workflow);
+  RunRecorder recorder(*r.store, r.row);
+  for (engine::UnitIndex u = 0; u < graph.units().size(); ++u) {
+    if (graph.unit(u).kind != engine::UnitKind::kLeaf) continue;
+    graph.unit(u).state = engine::TaskState::kReady;
+    recorder.unit_changed(graph, u);
+  }
+  engine::RunResult result;
+  result.status = engine::RunStatus::kCancelled;
+  recorder.finish(result);
+  EXPECT_EQ(r.store->count_states("run1"), (std::map<std::string, int>{{"ready", 700}}));
+  EXPECT_FALSE(recorder.pending());
+}
+
 TEST(StoreRecorder, EachEndedAttemptIsWrittenOnce) {
   RecordedRun r(R"(
 name: retries
