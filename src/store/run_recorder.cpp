@@ -35,6 +35,13 @@ void add_attempts(const std::string& path, StepKind step,
   }
 }
 
+// Running, with an attempt that has neither a pid nor an end: decided, not started yet.
+bool not_started_yet(const engine::Unit& unit) {
+  if (unit.state != engine::TaskState::kRunning || unit.attempts.empty()) return false;
+  const auto& last = unit.attempts.back();
+  return last.pid == 0 && last.end.time_since_epoch().count() == 0;
+}
+
 }  // namespace
 
 Millis to_millis(std::chrono::system_clock::time_point t) {
@@ -55,8 +62,9 @@ void RunRecorder::breaker_changed(const engine::BreakerTransition& t) {
                                std::string(engine::to_string(t.to)), t.why, to_millis(t.at)});
 }
 
-void RunRecorder::write_changes(std::size_t ready_rows) {
+void RunRecorder::write_changes(std::size_t ready_rows, bool hold_starts) {
   if (graph_) {
+    start_held_.resize(graph_->units().size(), 0);
     attempts_final_.resize(graph_->units().size(), 0);
     compensations_final_.resize(graph_->units().size(), 0);
     waits_final_.resize(graph_->units().size(), 0);
@@ -71,6 +79,12 @@ void RunRecorder::write_changes(std::size_t ready_rows) {
       }
       --ready_rows;
     }
+    if (hold_starts && !start_held_[u] && not_started_yet(unit)) {
+      start_held_[u] = 1;
+      later.push_back(u);
+      continue;
+    }
+    start_held_[u] = 0;
     is_dirty_[u] = 0;
     TaskRow row;
     row.path = unit.path;
@@ -102,7 +116,7 @@ void RunRecorder::keep_committed(std::vector<TaskRecord> earlier) {
 }
 
 void RunRecorder::finish(const engine::RunResult& result) {
-  write_changes(SIZE_MAX);
+  write_changes(SIZE_MAX, /*hold_starts=*/false);
   run_.status = std::string(engine::to_string(result.status));
   run_.ended = to_millis(result.ended);
   run_.pid = 0;

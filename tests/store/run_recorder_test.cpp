@@ -159,6 +159,33 @@ tasks:
   }
 }
 
+TEST(StoreRecorder, AnAttemptIsWrittenOnlyOnceItHasStarted) {
+  // The commit before a start carries the upstream's outcome, not the start itself: a running
+  // row is written after the executor has started the attempt (with its pid, for a process).
+  RecordedRun r(R"(
+name: chain
+tasks:
+  - { id: a, run: x }
+  - { id: other, run: x }
+  - { id: b, run: x, needs: a }
+  - { id: c, run: x, needs: b }
+)");
+  r.run(2);  // One ends per wait, the earliest started first: a, other, b, c.
+  ASSERT_EQ(r.result.status, engine::RunStatus::kSucceeded);
+  int running_rows = 0;
+  for (const auto& w : r.store->writes) {
+    for (const auto& t : w.batch.tasks) {
+      if (t.state != "running") continue;
+      ++running_rows;
+      auto started = r.executor.started.begin() + static_cast<std::ptrdiff_t>(w.starts_before);
+      EXPECT_NE(std::find(r.executor.started.begin(), started, t.path), started)
+          << t.path << " was written as running before it started";
+    }
+  }
+  EXPECT_GT(running_rows, 0) << "a task still running at a commit is written as running";
+  EXPECT_EQ(r.store->count_states("run1"), (std::map<std::string, int>{{"succeeded", 4}}));
+}
+
 TEST(StoreRecorder, OneSchedulerTurnIsOneTransactionNotOnePerTask) {
   std::string yaml = "name: wide\ntasks:\n";
   for (int i = 0; i < 40; ++i) yaml += "  - { id: t" + std::to_string(i) + ", run: x }\n";
