@@ -98,7 +98,7 @@ RunTiming time_run(const model::Workflow& workflow, const std::string& state, in
     journal = std::make_unique<CountingJournal>(*recorder);
     options.journal = journal.get();
   }
-  exec::ProcessExecutor executor;
+  exec::ProcessExecutor executor(exec::Reaping::kAnyChild);  // As `baton run` reaps.
   engine::Scheduler scheduler(workflow, executor, options);
   auto result = scheduler.run();
   if (recorder) recorder->finish(result);
