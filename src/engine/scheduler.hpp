@@ -146,8 +146,8 @@ class Scheduler {
   std::vector<UnitIndex> held_;       ///< Ready but held back by a group, fan-out or pool limit.
   std::vector<UnitIndex> worklist_;   ///< Units to evaluate or finish, drained iteratively.
   std::vector<LaunchSpec> launches_;  ///< Decided this turn; started once it is committed.
-  std::vector<UnitIndex> started_this_turn_;
-  std::uint32_t epoch_ = 1;           ///< Bumped by every commit.
+  std::vector<UnitIndex> started_this_turn_;  ///< For prepare_next_logs().
+  std::uint32_t epoch_ = 1;                   ///< Bumped by every commit.
   Clock::time_point last_commit_ = Clock::now();
   bool verdict_poll_due_ = false;  ///< A kVerdictPoll timer is set.
   std::map<std::string, int> pool_in_use_;

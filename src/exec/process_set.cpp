@@ -222,10 +222,7 @@ ProcessSet::~ProcessSet() {
     }
   }
   ::prctl(PR_SET_CHILD_SUBREAPER, old_subreaper_);
-  for (auto& [path, fd] : prepared_logs_) {  // Their attempts never started.
-    ::close(fd);
-    ::unlink(path.c_str());
-  }
+  for (const auto& prepared : prepared_logs_) discard_prepared_log(prepared);  // Never started.
 
   // Signals received but never reported would be delivered by the unblocking; drop them.
   watch_orphans(true);
@@ -275,8 +272,7 @@ pid_t ProcessSet::start(const LaunchSpec& spec) {
   int pidfd = -1;
   if (reaping_ == Reaping::kAnyChild) {
     by_pid_.emplace(pid, slot);
-  } else if ((pidfd = pidfd_open(pid)) < 0 ||
-             !epoll_add(epoll_fd_, pidfd, kFirstSlotKey + slot)) {
+  } else if ((pidfd = pidfd_open(pid)) < 0 || !epoll_add(epoll_fd_, pidfd, kFirstSlotKey + slot)) {
     // Out of descriptors or memory: an attempt baton cannot watch must not run.
     int error = errno;
     if (pidfd >= 0) ::close(pidfd);
@@ -377,13 +373,24 @@ Result<pid_t> ProcessSet::spawn(const LaunchSpec& spec, int log_fd, int& shell_s
 }
 
 void ProcessSet::prepare_log(const std::string& log_path) {
-  if (prepared_logs_.size() >= kMaxPreparedLogs) return;
   for (const auto& [path, fd] : prepared_logs_) {
     if (path == log_path) return;
   }
   // O_EXCL: only a file made here may be removed unused, never an earlier session's log.
   int fd = open_log(log_path, O_EXCL);
-  if (fd >= 0) prepared_logs_.emplace_back(log_path, fd);
+  if (fd < 0) return;
+  if (prepared_logs_.size() == kMaxPreparedLogs) {
+    // The oldest was most likely a wrong guess (its task was skipped): it goes, so that wrong
+    // guesses never use up the room. Were its task to start after all, it makes its log anew.
+    discard_prepared_log(prepared_logs_.front());
+    prepared_logs_.erase(prepared_logs_.begin());
+  }
+  prepared_logs_.emplace_back(log_path, fd);
+}
+
+void ProcessSet::discard_prepared_log(const std::pair<std::string, int>& prepared) {
+  ::close(prepared.second);
+  ::unlink(prepared.first.c_str());
 }
 
 int ProcessSet::take_prepared_log(const std::string& log_path) {

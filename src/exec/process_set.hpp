@@ -78,8 +78,8 @@ class ProcessSet {
   /// Creates the log file at `log_path` now, for the attempt that will start() with it, if it
   /// does not exist yet: a scheduler with nothing else to do takes the file's creation (~10 µs
   /// on ext4, far more in a folder emptied recently) off the way from one task to the next.
-  /// A prepared log that no attempt used is removed when the set is destroyed. At most
-  /// kMaxPreparedLogs are kept; past that, and on any error, it does nothing.
+  /// A prepared log that no attempt used is removed when the set is destroyed, or to make room:
+  /// at most kMaxPreparedLogs are kept, the oldest goes first. On any error it does nothing.
   void prepare_log(const std::string& log_path);
   static constexpr std::size_t kMaxPreparedLogs = 8;
 
@@ -131,6 +131,7 @@ class ProcessSet {
 
   Result<pid_t> spawn(const LaunchSpec& spec, int log_fd, int& shell_status);
   int take_prepared_log(const std::string& log_path);  // -1 if it was not prepared.
+  static void discard_prepared_log(const std::pair<std::string, int>& prepared);
   std::uint32_t new_slot();
   void push_timer(Clock::time_point when, TimerKind kind, std::uint64_t key, std::uint32_t slot);
   bool is_stale(const Timer& timer) const;

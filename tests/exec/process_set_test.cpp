@@ -203,17 +203,21 @@ TEST_P(ProcessSetTest, APreparedLogNoAttemptUsedIsRemovedButAnOlderLogIsKept) {
   EXPECT_EQ(read_file(older), "an earlier session's output\n");
 }
 
-TEST_P(ProcessSetTest, KeepsAtMostAFewPreparedLogs) {
+TEST_P(ProcessSetTest, KeepsAFewPreparedLogsTheNewestFirst) {
   TempDir dir;
   ProcessSet set(GetParam());
-  for (std::size_t i = 0; i < ProcessSet::kMaxPreparedLogs + 3; ++i) {
-    set.prepare_log((dir.path() / ("t" + std::to_string(i) + ".log")).string());
+  auto log = [&](std::size_t i) {
+    return (dir.path() / ("t" + std::to_string(i) + ".log")).string();
+  };
+  const std::size_t count = ProcessSet::kMaxPreparedLogs + 3;
+  for (std::size_t i = 0; i < count; ++i) set.prepare_log(log(i));
+  for (std::size_t i = 0; i < count; ++i) {
+    EXPECT_EQ(std::filesystem::exists(log(i)), i >= 3) << "the three oldest made room: " << i;
   }
-  std::size_t files = 0;
-  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(dir.path())) {
-    ++files;
-  }
-  EXPECT_EQ(files, ProcessSet::kMaxPreparedLogs);
+  auto s = spec(1, {"/bin/sh", "-c", "echo late"}, dir);
+  s.log_path = log(0);  // Its guess was dropped; it starts all the same.
+  EXPECT_EQ(run_one(set, s).exit_code, 0);
+  EXPECT_EQ(read_file(log(0)), "late\n");
 }
 
 TEST_P(ProcessSetTest, CreatesTheLogFolder) {

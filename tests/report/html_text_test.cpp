@@ -81,8 +81,8 @@ TEST(HtmlText, NumbersRoundAsPrintfDoesWithoutTrailingZeros) {
   };
   std::mt19937_64 random(7);
   std::uniform_real_distribution<double> small(-2000, 2000);
-  std::vector<double> values = {0.0,    -0.0,  0.5,  1.5,   2.5,   0.125, 0.005,  1.005,
-                                2.675,  1e-9,  -1e-9, 99.995, 1e15, 1e300, -123.456};
+  std::vector<double> values = {0.0,   -0.0, 0.5,   1.5,    2.5,  0.125, 0.005,   1.005,
+                                2.675, 1e-9, -1e-9, 99.995, 1e15, 1e300, -123.456};
   for (int i = 0; i < 20000; ++i) values.push_back(small(random));
   for (double value : values) {
     for (int decimals : {0, 1, 2, 3}) {
