@@ -6,7 +6,6 @@
 #include <cstring>
 #include <fstream>
 #include <future>
-#include <utility>
 
 #include "cli/run_setup.hpp"
 #include "cli/store_input.hpp"
@@ -72,22 +71,16 @@ Result<std::string> write_run_reports(store::Store& store, const store::RunRow& 
                                       const std::string& state_flag,
                                       const std::filesystem::path& dir, RunAtHand at_hand) {
   auto r = read(store, run, state_flag, std::move(at_hand));
-  // The run's processes are done, so both cores are free: the Markdown, which needs only the
-  // reading, is written while the JSON document is built; then the HTML page, drawn from the
-  // document, while its JSON text is written. Every thread only reads what it shares.
-  auto markdown = std::async(std::launch::async, [&r, &dir] {
-    auto text = report::render_markdown(r.report, r.metrics);
-    auto written = write_file(dir / "report.md", text);
-    return std::pair(std::move(text), std::move(written));
-  });
   const auto document = report::report_json(r.report, r.metrics);
+  // The HTML page takes as long as the other two together; the run's processes are done, so a
+  // core is free for it. Both threads only read the document.
   auto html = std::async(std::launch::async, [&document] { return report::render_html(document); });
-  auto json_written = write_file(dir / "report.json", report::json_text(document));
-  auto [text, written] = markdown.get();
-  if (written) written = std::move(json_written);
+  auto markdown = report::render_markdown(r.report, r.metrics);
+  auto written = write_file(dir / "report.md", markdown);
+  if (written) written = write_file(dir / "report.json", report::json_text(document));
   if (written) written = write_file(dir / "report.html", html.get());
   if (!written) return unexpected(written.error());
-  return std::move(text);
+  return markdown;
 }
 
 }  // namespace baton::cli
