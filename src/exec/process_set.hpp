@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -129,7 +130,10 @@ class ProcessSet {
     }
   };
 
+  // process_set_spawn.cpp: the child started, or why not.
   Result<pid_t> spawn(const LaunchSpec& spec, int log_fd, int& shell_status);
+  /// "WHAT 'NAME': strerror(error)", the wording of every failure to start.
+  static std::string describe(std::string_view what, std::string_view name, int error);
   int take_prepared_log(const std::string& log_path);  // -1 if it was not prepared.
   static void discard_prepared_log(const std::pair<std::string, int>& prepared);
   std::uint32_t new_slot();
