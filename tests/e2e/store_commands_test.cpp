@@ -8,12 +8,6 @@ namespace baton {
 namespace {
 
 using namespace store_e2e;  // NOLINT(google-build-using-namespace): the tests' shared vocabulary.
-using baton::testing::BackgroundRun;
-using baton::testing::baton_on;
-using baton::testing::eventually;
-using baton::testing::newest_run_id;
-using ::testing::Contains;
-using ::testing::ElementsAre;
 
 // ---------------------------------------------------------------------------------------------
 // baton runs

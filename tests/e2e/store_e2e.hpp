@@ -16,9 +16,13 @@ namespace baton::store_e2e {
 
 using namespace run_e2e;  // NOLINT(google-build-using-namespace): the tests' shared vocabulary.
 using baton::testing::BackgroundRun;
+using baton::testing::baton_on;
 using baton::testing::eventually;
+using baton::testing::newest_run_id;
 using baton::testing::process_alive;
 using baton::testing::wait_for_status;
+using ::testing::Contains;
+using ::testing::ElementsAre;
 
 inline constexpr milliseconds kPatience{5000};
 
