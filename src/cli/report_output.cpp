@@ -7,6 +7,7 @@
 #include <fstream>
 #include <future>
 
+#include "cli/left_to_exit.hpp"
 #include "cli/run_setup.hpp"
 #include "cli/store_input.hpp"
 #include "report/html.hpp"
@@ -38,10 +39,12 @@ Rendered read(store::Store& store, const store::RunRow& run, const std::string& 
   return r;
 }
 
-Result<void> write_file(const std::filesystem::path& path, const std::string& text) {
+// Writes the file with `write(out)`.
+template <typename Write>
+Result<void> write_file_with(const std::filesystem::path& path, Write write) {
   errno = 0;
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << text;
+  write(out);
   out.close();
   if (!out) {
     return unexpected(
@@ -49,6 +52,10 @@ Result<void> write_file(const std::filesystem::path& path, const std::string& te
                               errno != 0 ? std::string(": ") + std::strerror(errno) : "")));
   }
   return {};
+}
+
+Result<void> write_file(const std::filesystem::path& path, const std::string& text) {
+  return write_file_with(path, [&text](std::ostream& out) { out << text; });
 }
 
 }  // namespace
@@ -71,14 +78,21 @@ Result<std::string> write_run_reports(store::Store& store, const store::RunRow& 
                                       const std::string& state_flag,
                                       const std::filesystem::path& dir, RunAtHand at_hand) {
   auto r = read(store, run, state_flag, std::move(at_hand));
-  const auto document = report::report_json(r.report, r.metrics);
+  auto document = report::report_json(r.report, r.metrics);
   // The HTML page takes as long as the other two together; the run's processes are done, so a
   // core is free for it. Both threads only read the document.
   auto html = std::async(std::launch::async, [&document] { return report::render_html(document); });
   auto markdown = report::render_markdown(r.report, r.metrics);
   auto written = write_file(dir / "report.md", markdown);
-  if (written) written = write_file(dir / "report.json", report::json_text(document));
+  if (written) {
+    written = write_file_with(dir / "report.json", [&document](std::ostream& out) {
+      report::write_json_text(document, out);
+    });
+  }
   if (written) written = write_file(dir / "report.html", html.get());
+  if (html.valid()) html.wait();  // Its thread reads the document.
+  leave_to_exit(std::move(document));
+  leave_to_exit(std::move(r));
   if (!written) return unexpected(written.error());
   return markdown;
 }

@@ -28,7 +28,8 @@ struct RunAtHand {
   std::optional<std::vector<store::TaskRecord>> tasks;
 };
 
-/// Writes report.md, report.json and report.html of `run` into `dir`; returns the Markdown.
+/// Writes report.md, report.json and report.html of `run` into `dir`; returns the Markdown. For
+/// the end of a command: the report it builds is left to the process's exit (left_to_exit.hpp).
 Result<std::string> write_run_reports(store::Store& store, const store::RunRow& run,
                                       const std::string& state_flag,
                                       const std::filesystem::path& dir, RunAtHand at_hand = {});

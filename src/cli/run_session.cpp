@@ -9,10 +9,12 @@
 #include <cstring>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <sstream>
 #include <system_error>
 
 #include "cli/commands.hpp"
+#include "cli/left_to_exit.hpp"
 #include "cli/report_output.hpp"
 #include "cli/run_output.hpp"
 #include "engine/scheduler.hpp"
@@ -127,7 +129,7 @@ int run_session(const model::Workflow& workflow, engine::RunOptions options, sto
   options.journal = &recorder;
   // Every child of the baton command is an attempt of this run: it may reap any child.
   exec::ProcessExecutor executor(exec::Reaping::kAnyChild);
-  engine::Scheduler scheduler(workflow, executor, options);
+  auto scheduler = std::make_unique<engine::Scheduler>(workflow, executor, options);
   // The run's recorded start; a resumed session's is now (row.started is the run's first).
   auto started =
       options.restore
@@ -136,7 +138,7 @@ int run_session(const model::Workflow& workflow, engine::RunOptions options, sto
   tell([&](Progress& p) { p.run_started(workflow.name, started); });
   engine::RunResult result;
   try {
-    result = scheduler.run();
+    result = scheduler->run();
     recorder.finish(result);
   } catch (const std::exception& e) {
     // The store could not be written (a full disk, say): stop everything, say so; what was
@@ -158,6 +160,7 @@ int run_session(const model::Workflow& workflow, engine::RunOptions options, sto
   }
   tell([&](Progress& p) { p.run_finished(result); });
   print_report(store, options, output, workflow, recorder.take_committed());
+  leave_to_exit(std::move(scheduler));  // With its graph: this process ends now.
   return exit_code_of(result.status);
 }
 

@@ -2,12 +2,27 @@
 
 #include <charconv>
 #include <cmath>
+#include <ostream>
 #include <string_view>
 
 namespace baton::report {
 namespace {
 
 using json = nlohmann::ordered_json;
+
+// The text so far, handed to `sink` (if any) in pieces of about kPiece bytes: a 10,000-task
+// report is 10 MB, which as one string cost a page fault for every 4 KB of it.
+struct Text {
+  static constexpr std::size_t kPiece = 64 * 1024;
+  std::string out;
+  std::ostream* sink = nullptr;
+
+  void hand_over() {
+    if (!sink || out.size() < kPiece) return;
+    sink->write(out.data(), static_cast<std::streamsize>(out.size()));
+    out.clear();
+  }
+};
 
 std::string dump_one(const json& value) {
   return value.dump(-1, ' ', false, json::error_handler_t::replace);
@@ -51,7 +66,8 @@ void append_float(std::string& out, double value) {
   out.append(digits, static_cast<std::size_t>(end - digits));
 }
 
-void append(std::string& out, const json& value, int depth) {
+void append(Text& text, const json& value, int depth) {
+  std::string& out = text.out;
   const auto newline_and_indent = [&out](int level) {
     out += '\n';
     out.append(static_cast<std::size_t>(level) * 2, ' ');
@@ -71,7 +87,8 @@ void append(std::string& out, const json& value, int depth) {
         newline_and_indent(depth + 1);
         append_string(out, key);
         out += ": ";
-        append(out, member, depth + 1);
+        append(text, member, depth + 1);
+        text.hand_over();
       }
       newline_and_indent(depth);
       out += '}';
@@ -88,7 +105,8 @@ void append(std::string& out, const json& value, int depth) {
         if (!first) out += ',';
         first = false;
         newline_and_indent(depth + 1);
-        append(out, element, depth + 1);
+        append(text, element, depth + 1);
+        text.hand_over();
       }
       newline_and_indent(depth);
       out += ']';
@@ -121,10 +139,18 @@ void append(std::string& out, const json& value, int depth) {
 }  // namespace
 
 std::string json_text(const nlohmann::ordered_json& document) {
-  std::string out;
-  append(out, document, 0);
-  out += '\n';
-  return out;
+  Text text;
+  append(text, document, 0);
+  text.out += '\n';
+  return std::move(text.out);
+}
+
+void write_json_text(const nlohmann::ordered_json& document, std::ostream& out) {
+  Text text{.out = {}, .sink = &out};
+  text.out.reserve(2 * Text::kPiece);
+  append(text, document, 0);
+  text.out += '\n';
+  out.write(text.out.data(), static_cast<std::streamsize>(text.out.size()));
 }
 
 }  // namespace baton::report

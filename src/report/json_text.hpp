@@ -5,6 +5,7 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <ostream>
 #include <string>
 
 namespace baton::report {
@@ -13,5 +14,8 @@ namespace baton::report {
 /// newline. Logs, outputs and items are a task's bytes, not necessarily UTF-8, which JSON must
 /// be: a stray byte becomes U+FFFD rather than failing the report.
 std::string json_text(const nlohmann::ordered_json& document);
+
+/// The same text, written to `out` as it is made, a piece at a time.
+void write_json_text(const nlohmann::ordered_json& document, std::ostream& out);
 
 }  // namespace baton::report

@@ -108,6 +108,8 @@ class TaskListBuilder {
 
   void build() {
     tasks_of_.resize(graph_.leaves.size());
+    report_.tasks.reserve(graph_.leaves.size());  // A Task is large to move.
+    vertex_of_.reserve(graph_.leaves.size());
     for (Vertex v = 0; v < graph_.leaves.size(); ++v) add_leaf(v);
     for (Vertex v = 0; v < graph_.leaves.size(); ++v) {
       for (std::size_t t : tasks_of_[v]) link(t, v);

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <limits>
 #include <random>
+#include <sstream>
 
 #include "report/json_report.hpp"
 #include "report/recorded_run.hpp"
@@ -82,6 +83,24 @@ tasks:
   auto report = run.report();
   const auto document = report_json(report, compute_metrics(report));
   EXPECT_EQ(json_text(document), reference(document));
+}
+
+// report.json is written as it is made, in pieces: the file holds exactly the text.
+TEST(JsonText, WrittenPieceByPieceIsTheSameText) {
+  json tasks = json::array();
+  for (int i = 0; i < 3000; ++i) {  // ~300 KB: several pieces.
+    tasks.push_back({{"path", "story.task_" + std::to_string(i)},
+                     {"attempts", json::array({{{"n", 1}, {"log", "logs/t.1.log"}}})},
+                     {"note", i % 7 == 0 ? "tab\there \xff" : "plain"}});
+  }
+  const json document = {{"run", {{"id", "r"}}}, {"tasks", tasks}};
+  std::ostringstream out;
+  write_json_text(document, out);
+  EXPECT_GT(out.str().size(), 200'000u);
+  EXPECT_EQ(out.str(), reference(document));
+  std::ostringstream small;
+  write_json_text(json::object(), small);
+  EXPECT_EQ(small.str(), "{}\n");
 }
 
 }  // namespace
