@@ -205,6 +205,26 @@ TEST(HtmlReport, ShowsPhasesInsteadOfTasksInALargeGraph) {
   EXPECT_EQ(occurrences(html, "class=\"bar attempt "), 250U);
 }
 
+// A chain of top-level tasks is a phase per task: too many phases to draw either.
+TEST(HtmlReport, SaysWhenEvenThePhasesAreTooManyToDraw) {
+  json report = small_report();
+  json tasks = json::array();
+  for (int i = 0; i < 250; ++i) {
+    const std::string path = "t" + std::to_string(i);
+    tasks.push_back(
+        {{"path", path},
+         {"phase", "Stage " + std::to_string(i + 1)},
+         {"status", "succeeded"},
+         {"dependencies", i == 0 ? json::array() : json{"t" + std::to_string(i - 1)}},
+         {"attempts", {attempt(1, "2026-01-01T00:00:00.000Z", "2026-01-01T00:00:01.000Z", 0)}}});
+  }
+  report["tasks"] = tasks;
+  const std::string html = render_html(report);
+  EXPECT_THAT(html, HasSubstr("250 tasks in 250 phases: too many to draw"));
+  EXPECT_EQ(occurrences(html, "<g class=\"node "), 0U);
+  EXPECT_EQ(occurrences(html, "class=\"bar attempt "), 250U);
+}
+
 TEST(HtmlReport, RendersTheSampleFixtureWithEveryAttempt) {
   std::ifstream in(std::string(BATON_SOURCE_DIR) + "/tests/data/report/sample-report.json");
   ASSERT_TRUE(in.good());
