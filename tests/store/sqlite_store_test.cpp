@@ -362,6 +362,41 @@ TEST(StoreBatch, RunsKeepTheirOwnTasks) {
   EXPECT_THAT(store->tasks("three"), IsEmpty());
 }
 
+// write() binds a row's text without copying it; nothing may read it once the batch is gone
+// (ASan and the values read back would both tell).
+TEST(StoreBatch, RowsStayWholeAfterTheirBatchIsGone) {
+  StoreFile file;
+  auto store = file.open();
+  store->create_run(run_row("r", 1000));
+  const std::string long_path =
+      "release.regions[eu-west-1].deploy-the-service-" + std::string(40, 'x');
+  {
+    Batch batch;
+    auto task = task_row(long_path, "failed");
+    task.reason = "exit 3: " + std::string(100, 'r');
+    task.item = std::string(64, 'i');
+    batch.tasks = {task};
+    auto attempt = attempt_row(long_path, 1, 100, 200, 3);
+    attempt.decision = "retry in 1s (attempt 2 of 3) " + std::string(50, 'd');
+    batch.attempts = {attempt};
+    batch.outputs = {{long_path, {{"key-" + std::string(30, 'k'), std::string(200, 'v')}}}};
+    store->write(batch);
+  }
+  std::vector<std::string> noise(100, std::string(300, '#'));  // Reuses the freed memory.
+  Batch later;
+  later.outputs = {{"other", {{"k", "v"}}}};
+  store->write(later);
+
+  auto tasks = store->tasks("r");
+  ASSERT_EQ(tasks.size(), 1u);
+  EXPECT_EQ(tasks[0].row.path, long_path);
+  EXPECT_EQ(tasks[0].row.reason, "exit 3: " + std::string(100, 'r'));
+  EXPECT_EQ(tasks[0].row.item, std::string(64, 'i'));
+  ASSERT_EQ(tasks[0].attempts.size(), 1u);
+  EXPECT_EQ(tasks[0].attempts[0].decision, "retry in 1s (attempt 2 of 3) " + std::string(50, 'd'));
+  EXPECT_EQ(tasks[0].outputs.at("key-" + std::string(30, 'k')), std::string(200, 'v'));
+}
+
 TEST(StoreBatch, AnEmptyBatchChangesNothing) {
   StoreFile file;
   auto store = file.open();

@@ -196,17 +196,23 @@ void SqliteStore::write(const Batch& batch) try {
       if (armed) db.tryExec("ROLLBACK");
     }
   } rollback{db_};
+  // A row's text is bound without a copy: the batch and run_id_ outlive every step, and each
+  // step binds all of its row's values anew. reset() keeps the bindings, so the run's id is
+  // bound once a batch.
+  for (auto* q : {upsert_task_.get(), upsert_attempt_.get(), upsert_output_.get()}) {
+    q->reset();
+    q->bindNoCopy(1, run_id_);
+  }
   for (const auto& t : batch.tasks) {
     auto& q = *upsert_task_;
     q.reset();
-    q.bind(1, run_id_);
-    q.bind(2, t.path);
+    q.bindNoCopy(2, t.path);
     q.bind(3, next_task_seq_++);
-    q.bind(4, t.state);
-    q.bind(5, t.reason);
+    q.bindNoCopy(4, t.state);
+    q.bindNoCopy(5, t.reason);
     q.bind(6, t.failure_ignored ? 1 : 0);
     q.bind(7, t.skipped_upstream_failed ? 1 : 0);
-    q.bind(8, t.item);
+    q.bindNoCopy(8, t.item);
     q.bind(9, t.item_index);
     q.bind(10, t.attempt_base);
     q.exec();
@@ -214,8 +220,7 @@ void SqliteStore::write(const Batch& batch) try {
   for (const auto& a : batch.attempts) {
     auto& q = *upsert_attempt_;
     q.reset();
-    q.bind(1, run_id_);
-    q.bind(2, a.path);
+    q.bindNoCopy(2, a.path);
     q.bind(3, static_cast<int>(a.step));  // The `step` column: 0, 1 or 2, as StepKind.
     q.bind(4, a.number);
     q.bind(5, a.pid);
@@ -224,19 +229,18 @@ void SqliteStore::write(const Batch& batch) try {
     q.bind(8, a.exit_code);
     q.bind(9, a.signal);
     q.bind(10, a.timed_out ? 1 : 0);
-    q.bind(11, a.log);
-    q.bind(12, a.error);
-    q.bind(13, a.decision);
+    q.bindNoCopy(11, a.log);
+    q.bindNoCopy(12, a.error);
+    q.bindNoCopy(13, a.decision);
     q.exec();
   }
   for (const auto& [path, outputs] : batch.outputs) {
     for (const auto& [key, value] : outputs) {
       auto& q = *upsert_output_;
       q.reset();
-      q.bind(1, run_id_);
-      q.bind(2, path);
-      q.bind(3, key);
-      q.bind(4, value);
+      q.bindNoCopy(2, path);
+      q.bindNoCopy(3, key);
+      q.bindNoCopy(4, value);
       q.exec();
     }
   }
