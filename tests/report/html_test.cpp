@@ -186,23 +186,39 @@ TEST(HtmlReport, ExtendsAnUnfinishedAttemptToTheEndOfTheRun) {
   EXPECT_THAT(html, HasSubstr("still running"));
 }
 
-TEST(HtmlReport, ShowsPhasesInsteadOfTasksInALargeGraph) {
+// Two phases of `count` shards, the second's all needing the first's first shard.
+json two_stage_report(int count) {
   json report = small_report();
   json tasks = json::array();
-  for (int i = 0; i < 250; ++i) {
+  for (int i = 0; i < count; ++i) {
     tasks.push_back(
         {{"path", "shards[" + std::to_string(i) + "]"},
-         {"phase", i < 125 ? "Stage 1" : "Stage 2"},
+         {"phase", i < count / 2 ? "Stage 1" : "Stage 2"},
          {"status", "succeeded"},
-         {"dependencies", i < 125 ? json::array() : json{"shards[0]"}},
+         {"dependencies", i < count / 2 ? json::array() : json{"shards[0]"}},
          {"attempts", {attempt(1, "2026-01-01T00:00:00.000Z", "2026-01-01T00:00:01.000Z", 0)}}});
   }
   report["tasks"] = tasks;
-  const std::string html = render_html(report);
+  return report;
+}
+
+TEST(HtmlReport, ShowsPhasesInsteadOfTasksInALargeGraph) {
+  const std::string html = render_html(two_stage_report(250));
   EXPECT_THAT(html, HasSubstr("250 tasks: the graph shows one box per phase"));
   EXPECT_EQ(occurrences(html, "<g class=\"node "), 2U);
   EXPECT_EQ(occurrences(html, "<path class=\"edge\""), 1U);
   EXPECT_EQ(occurrences(html, "class=\"bar attempt "), 250U);
+}
+
+// From 2,000 tasks on, the graph is drawn on a thread of its own while the rest is written.
+TEST(HtmlReport, DrawsAVeryLargeRunsGraphInItsPlace) {
+  const std::string html = render_html(two_stage_report(2400));
+  EXPECT_THAT(html, HasSubstr("2400 tasks: the graph shows one box per phase"));
+  EXPECT_EQ(occurrences(html, "<g class=\"node "), 2U);
+  EXPECT_EQ(occurrences(html, "<path class=\"edge\""), 1U);
+  EXPECT_EQ(occurrences(html, "class=\"bar attempt "), 2000U) << "the timeline's first 2,000";
+  EXPECT_LT(html.find("id=\"timeline\""), html.find("id=\"graph\""));
+  EXPECT_LT(html.find("id=\"graph\""), html.find("<g class=\"node "));
 }
 
 // A chain of top-level tasks is a phase per task: too many phases to draw either.

@@ -142,5 +142,26 @@ TEST(JsonReport, ARunWithoutAnEndHasNullsWhereTimesAreUnknown) {
   EXPECT_THAT(j["phases"][0]["tasks"], ElementsAre("a"));
 }
 
+// A large report builds its tasks' entries in two halves at once; they join in report order.
+TEST(JsonReport, ALargeRunsTasksComeInReportOrderEachWithItsOwnAttempts) {
+  constexpr int kTasks = 2501;
+  std::string yaml = "name: wide\ntasks:\n";
+  std::vector<store::TaskRecord> records;
+  for (int i = 0; i < kTasks; ++i) {
+    const std::string id = "t" + std::to_string(i);
+    yaml += "  - { id: " + id + ", run: 'true' }\n";
+    records.push_back(task(id, "succeeded", {attempt(1, i, i + 1 + i % 7)}));
+  }
+  auto j = json_of(RecordedRun(yaml, "succeeded", 10'000, records));
+
+  ASSERT_EQ(j["tasks"].size(), std::size_t{kTasks});
+  for (int i = 0; i < kTasks; ++i) {
+    const auto& entry = j["tasks"][static_cast<std::size_t>(i)];
+    ASSERT_EQ(entry["path"], "t" + std::to_string(i));
+    ASSERT_EQ(entry["attempts"].size(), 1u);
+    ASSERT_DOUBLE_EQ(entry["duration_s"].get<double>(), (1 + i % 7) / 1000.0) << entry["path"];
+  }
+}
+
 }  // namespace
 }  // namespace baton::report
