@@ -23,8 +23,11 @@ OutputsWatch::~OutputsWatch() {
 
 bool OutputsWatch::may_exist(const std::string& name) {
   if (fd_ < 0 || overflowed_) return true;
-  drain();
-  if (overflowed_) return true;
+  if (behind_) {
+    drain();
+    behind_ = false;
+    if (overflowed_) return true;
+  }
   return created_.erase(name) > 0;
 }
 

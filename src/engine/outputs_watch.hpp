@@ -20,14 +20,20 @@ class OutputsWatch {
   OutputsWatch& operator=(const OutputsWatch&) = delete;
 
   /// False only if no file called `name` appeared in the folder since the watch began. A file
-  /// created before the call is always seen: the kernel queues the event within the creating
-  /// call, so one made by a task that has exited is already queued. Each name answers true once.
+  /// created before the last attempts_exited() call (or the watch's start) is always seen: the
+  /// kernel queues the event within the creating call, so one made by a task that has exited is
+  /// already queued. Each name answers true once.
   bool may_exist(const std::string& name);
+
+  /// Attempts have exited since the last look: the next may_exist() reads the kernel's queue
+  /// first. Called once per batch of exits, so that several exits cost one read(), not one each.
+  void attempts_exited() { behind_ = true; }
 
  private:
   void drain();
 
   int fd_ = -1;
+  bool behind_ = true;       ///< Events may be queued that have not been read.
   bool overflowed_ = false;  ///< Events were lost: every name may exist.
   std::unordered_set<std::string> created_;
 };

@@ -95,7 +95,9 @@ RunResult Scheduler::run() {
     if (running_ == 0 && retrying_ == 0 && waiting_ == 0) break;
     if (ready_.empty()) prepare_next_logs();
     started_this_turn_.clear();
-    for (const Event& event : executor_.wait(commit_due())) on_event(event);
+    const auto events = executor_.wait(commit_due());
+    outputs_watch_->attempts_exited();  // The exits among them were reaped before it returned.
+    for (const Event& event : events) on_event(event);
     drain();
   }
   finish_run();

@@ -38,6 +38,20 @@ TEST(OutputsWatch, SeesAFileMovedIntoTheFolderAndOneWrittenByAnotherProcess) {
   EXPECT_TRUE(watch.may_exist("shell.2")) << "the event is queued before the writer exits";
 }
 
+// The queue is read once per batch of exits: a file made after that read waits for the next.
+TEST(OutputsWatch, LooksAgainOnlyAfterMoreAttemptsExited) {
+  TempDir dir;
+  OutputsWatch watch(dir.path());
+  std::ofstream(dir.path() / "first.1") << "k=v\n";
+  EXPECT_TRUE(watch.may_exist("first.1"));
+  std::ofstream(dir.path() / "second.1") << "k=v\n";
+  EXPECT_FALSE(watch.may_exist("second.1")) << "not looked for since the last exits";
+  std::ofstream(dir.path() / "third.1") << "k=v\n";
+  watch.attempts_exited();
+  EXPECT_TRUE(watch.may_exist("third.1"));
+  EXPECT_TRUE(watch.may_exist("second.1")) << "both were queued before the exits were told";
+}
+
 TEST(OutputsWatch, WithoutAWatchEveryNameMayExist) {
   TempDir dir;
   OutputsWatch watch(dir.path() / "missing");
