@@ -93,7 +93,7 @@ RunResult Scheduler::run() {
       continue;
     }
     if (running_ == 0 && retrying_ == 0 && waiting_ == 0) break;
-    if (ready_.empty()) prepare_next_logs();
+    prepare_next_logs();
     started_this_turn_.clear();
     const auto events = executor_.wait(commit_due());
     outputs_watch_->attempts_exited();  // The exits among them were reaped before it returned.

@@ -73,9 +73,13 @@ class Scheduler {
   bool admit(UnitIndex leaf) const;
   void take_limits(UnitIndex leaf, int sign);
   void start(UnitIndex leaf);
-  /// Nothing is ready: the next start waits for a running task's end. Has the logs of its
-  /// likely successors created meanwhile (Executor::prepare_log).
+  /// The loop is about to wait: the next start waits for a running task's end. Has the logs of
+  /// the leaves likely to start then created meanwhile (Executor::prepare_log): the top of the
+  /// ready queue if every slot is taken, else the likely successors of what started this turn.
   void prepare_next_logs();
+  std::vector<UnitIndex> next_ready(std::size_t count) const;
+  /// At most this many ready leaves get their logs ahead (the executor keeps a few more).
+  static constexpr std::size_t kLogsAhead = 4;
   bool likely_next(UnitIndex leaf) const;
 
   // Executor events.

@@ -36,6 +36,25 @@ void Scheduler::push_ready(UnitIndex leaf) {
   std::push_heap(ready_.begin(), ready_.end(), ReadyOrder{});
 }
 
+// The first `count` ready leaves in start order, read off the heap without changing it: a
+// best-first walk from its top, where each entry's children are the next candidates.
+std::vector<UnitIndex> Scheduler::next_ready(std::size_t count) const {
+  std::vector<UnitIndex> next;
+  std::vector<std::size_t> candidates{0};
+  const ReadyOrder order;
+  while (next.size() < count && !candidates.empty()) {
+    auto best = std::max_element(candidates.begin(), candidates.end(),
+                                 [&](std::size_t a, std::size_t b) { return order(ready_[a], ready_[b]); });
+    std::size_t at = *best;
+    candidates.erase(best);
+    next.push_back(ready_[at].unit);
+    for (std::size_t child : {2 * at + 1, 2 * at + 2}) {
+      if (child < ready_.size()) candidates.push_back(child);
+    }
+  }
+  return next;
+}
+
 // ---- Starting, within limits -----------------------------------------------------------------
 
 void Scheduler::start_ready() {
@@ -135,10 +154,25 @@ void Scheduler::start(UnitIndex leaf) {
   started_this_turn_.push_back(leaf);
 }
 
-// A chain has one task running and nothing ready: without this, creating the next task's log
-// file (10-50 µs on ext4) would sit between one task's end and the next one's start.
+// Without this, creating the next task's log file (10-50 µs on ext4) would sit between one
+// task's end and the next one's start, while a core waits for it.
 void Scheduler::prepare_next_logs() {
   if (stopping_ || cancelled_) return;
+  if (!ready_.empty()) {
+    // Every slot is taken: the next starts are the top of the ready queue.
+    for (UnitIndex next : next_ready(std::min<std::size_t>(options_.jobs, kLogsAhead))) {
+      const Unit& unit = graph_.unit(next);
+      const auto action = graph_.node_of(next).action;
+      if (unit.state != TaskState::kReady || action == model::ActionKind::kApproval ||
+          action == model::ActionKind::kCallable) {
+        continue;
+      }
+      int attempt = static_cast<int>(unit.attempts.size()) + 1;
+      executor_.prepare_log(log_path(options_, unit.path, attempt, Step::kTask));
+    }
+    return;
+  }
+  // A chain has one task running and nothing ready: its successors start when it ends.
   for (UnitIndex leaf : started_this_turn_) {
     for (UnitIndex next : graph_.unit(leaf).dependents) {
       if (!likely_next(next)) continue;

@@ -58,6 +58,8 @@ class FakeExecutor : public engine::Executor {
   std::vector<std::size_t> running_at_start;  ///< Per start: attempts running, itself included.
   std::vector<std::string> terminated;        ///< Names, per terminate() or *_all() call.
   std::vector<engine::Clock::duration> timer_delays;
+  std::vector<std::string> prepared_logs;  ///< Per prepare_log() call, in order.
+  std::vector<bool> log_was_prepared;      ///< Per start: its log had been prepare_log()ged.
   std::size_t max_running = 0;
   std::size_t max_running_compensations = 0;
 
@@ -70,6 +72,8 @@ class FakeExecutor : public engine::Executor {
     int attempt = std::stoi(env(spec, "BATON_ATTEMPT"));
     started.push_back(task);
     launches.push_back(spec);
+    log_was_prepared.push_back(std::find(prepared_logs.begin(), prepared_logs.end(),
+                                         spec.log_path) != prepared_logs.end());
     if (auto it = outputs.find(task); it != outputs.end()) {
       std::ofstream(env(spec, "BATON_OUTPUT")) << it->second;
     }
@@ -91,6 +95,7 @@ class FakeExecutor : public engine::Executor {
     }
   }
   void kill(std::uint64_t id) override { terminate(id); }
+  void prepare_log(const std::string& log_path) override { prepared_logs.push_back(log_path); }
   void terminate_all() override {
     for (auto& r : running_) stop(r);
   }
