@@ -43,8 +43,9 @@ std::vector<UnitIndex> Scheduler::next_ready(std::size_t count) const {
   std::vector<std::size_t> candidates{0};
   const ReadyOrder order;
   while (next.size() < count && !candidates.empty()) {
-    auto best = std::max_element(candidates.begin(), candidates.end(),
-                                 [&](std::size_t a, std::size_t b) { return order(ready_[a], ready_[b]); });
+    auto best =
+        std::max_element(candidates.begin(), candidates.end(),
+                         [&](std::size_t a, std::size_t b) { return order(ready_[a], ready_[b]); });
     std::size_t at = *best;
     candidates.erase(best);
     next.push_back(ready_[at].unit);
