@@ -263,6 +263,9 @@ tasks:
   EXPECT_TRUE(s.exists("running.marker"));
   EXPECT_FALSE(s.exists("later.marker")) << describe(r);
   EXPECT_FALSE(has_word(timeline_row(r.out, "later"), "succeeded")) << describe(r);
+  // Its log was made ahead while both slots were taken; it never started, so it is gone.
+  EXPECT_TRUE(fs::exists(s.logs() / "running.1.log"));
+  EXPECT_FALSE(fs::exists(s.logs() / "later.1.log")) << describe(r);
   EXPECT_TRUE(task_line(r, "cleanup", "succeeded"));
   EXPECT_TRUE(s.exists("cleanup.marker"));
 }
