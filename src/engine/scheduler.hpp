@@ -78,6 +78,7 @@ class Scheduler {
   /// ready queue if every slot is taken, else the likely successors of what started this turn.
   void prepare_next_logs();
   std::vector<UnitIndex> next_ready(std::size_t count) const;
+  void prepare_log_of(UnitIndex leaf);
   /// At most this many ready leaves get their logs ahead (the executor keeps a few more).
   static constexpr std::size_t kLogsAhead = 4;
   bool likely_next(UnitIndex leaf) const;

@@ -162,38 +162,34 @@ void Scheduler::prepare_next_logs() {
   if (!ready_.empty()) {
     // Every slot is taken: the next starts are the top of the ready queue.
     for (UnitIndex next : next_ready(std::min<std::size_t>(options_.jobs, kLogsAhead))) {
-      const Unit& unit = graph_.unit(next);
-      const auto action = graph_.node_of(next).action;
-      if (unit.state != TaskState::kReady || action == model::ActionKind::kApproval ||
-          action == model::ActionKind::kCallable) {
-        continue;
-      }
-      int attempt = static_cast<int>(unit.attempts.size()) + 1;
-      executor_.prepare_log(log_path(options_, unit.path, attempt, Step::kTask));
+      if (graph_.unit(next).state == TaskState::kReady) prepare_log_of(next);
     }
     return;
   }
   // A chain has one task running and nothing ready: its successors start when it ends.
   for (UnitIndex leaf : started_this_turn_) {
     for (UnitIndex next : graph_.unit(leaf).dependents) {
-      if (!likely_next(next)) continue;
-      const Unit& unit = graph_.unit(next);
-      int attempt = static_cast<int>(unit.attempts.size()) + 1;
-      executor_.prepare_log(log_path(options_, unit.path, attempt, Step::kTask));
+      if (likely_next(next)) prepare_log_of(next);
     }
   }
 }
 
-// A pending process task that starts as soon as its running upstreams succeed, with no group
-// of its own still waiting: the common case of a chain, not every case.
+// The log of the leaf's next attempt, if that attempt is a process (a gate or a callable has
+// none).
+void Scheduler::prepare_log_of(UnitIndex leaf) {
+  const auto action = graph_.node_of(leaf).action;
+  if (action == model::ActionKind::kApproval || action == model::ActionKind::kCallable) return;
+  const Unit& unit = graph_.unit(leaf);
+  int attempt = static_cast<int>(unit.attempts.size()) + 1;
+  executor_.prepare_log(log_path(options_, unit.path, attempt, Step::kTask));
+}
+
+// A pending task that starts as soon as its running upstreams succeed, with no group of its
+// own still waiting: the common case of a chain, not every case.
 bool Scheduler::likely_next(UnitIndex leaf) const {
   const Unit& unit = graph_.unit(leaf);
   if (unit.kind != UnitKind::kLeaf || unit.state != TaskState::kPending) return false;
-  const model::Node& node = graph_.node_of(leaf);
-  if (node.trigger != TriggerRule::kAllSuccess || node.action == model::ActionKind::kApproval ||
-      node.action == model::ActionKind::kCallable) {
-    return false;
-  }
+  if (graph_.node_of(leaf).trigger != TriggerRule::kAllSuccess) return false;
   if (unit.parent != kNoUnit && !graph_.unit(unit.parent).opened) return false;
   return std::all_of(unit.upstream.begin(), unit.upstream.end(), [this](UnitIndex up) {
     TaskState state = graph_.unit(up).state;

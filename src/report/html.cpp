@@ -10,6 +10,7 @@
 #include "report/html_sections.hpp"
 #include "report/html_text.hpp"
 #include "report/html_view.hpp"
+#include "report/json_report.hpp"
 
 namespace baton::report {
 namespace {
@@ -20,9 +21,6 @@ using html::field_number;
 using html::field_object;
 using html::field_text;
 using json = nlohmann::ordered_json;
-
-// From this many tasks on, the graph is drawn on a thread of its own.
-constexpr std::size_t kTasksForTwoThreads = 2000;
 
 std::string or_dash(const std::string& text) { return text.empty() ? "—" : text; }
 

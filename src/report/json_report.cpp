@@ -242,9 +242,6 @@ ordered_json compensations_json(const RunReport& report) {
   return out;
 }
 
-// From this many tasks on, a report builds the second half of their entries on a thread.
-constexpr std::size_t kTasksForTwoThreads = 2000;
-
 }  // namespace
 
 nlohmann::ordered_json report_json(const RunReport& report, const Metrics& metrics) {

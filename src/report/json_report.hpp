@@ -4,12 +4,19 @@
 // written down in report.schema.json, which the tests hold every real report to.
 #pragma once
 
+#include <cstddef>
 #include <nlohmann/json.hpp>
 
 #include "report/metrics.hpp"
 #include "report/run_report.hpp"
 
 namespace baton::report {
+
+/// From this many tasks on, making a report uses a second thread: report_json() builds half the
+/// tasks' entries on it, render_html() draws the graph on it. A large report is made at the end
+/// of a large run, whose processes are done, so a core is free; below this a thread costs more
+/// than it saves.
+inline constexpr std::size_t kTasksForTwoThreads = 2000;
 
 /// Times are RFC 3339 UTC with milliseconds (null when not yet), durations seconds, and
 /// efficiencies fractions (null when undefined: a makespan of 0).
