@@ -17,7 +17,7 @@ target_include_directories(baton_library INTERFACE
 target_compile_features(baton_library INTERFACE cxx_std_20)
 # What the archive's objects call: consumers link these too (batonConfig.cmake finds them).
 target_link_libraries(baton_library INTERFACE
-  fmt::fmt SQLiteCpp SQLite::SQLite3 PkgConfig::libyaml Threads::Threads)
+  fmt::fmt SQLiteCpp SQLite::SQLite3 ZLIB::ZLIB PkgConfig::libyaml Threads::Threads)
 add_library(baton::baton ALIAS baton_library)
 
 install(TARGETS baton RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})

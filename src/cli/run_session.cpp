@@ -123,7 +123,14 @@ int run_session(const model::Workflow& workflow, engine::RunOptions options, sto
   options.on_event = [&tell](const engine::RunEvent& event) {
     tell([&](Progress& p) { p.on_event(event); });
   };
-  store::RunRecorder recorder(store, row);
+  std::unique_ptr<store::RunJournal> journal;
+  try {
+    journal = store.open_journal();
+  } catch (const std::runtime_error& e) {
+    std::cerr << fmt::format("baton: run {} not started: {}\n", options.run_id, e.what());
+    return kExitFailed;
+  }
+  store::RunRecorder recorder(store, row, std::move(journal));
   // What the run commits is kept for its report (a resume: on top of what the store holds).
   recorder.keep_committed(std::move(recorded));
   options.journal = &recorder;

@@ -43,7 +43,17 @@ std::unique_ptr<store::Store> open_store_or_report(const std::string& command,
 
 std::optional<store::RunRow> find_run_or_report(const std::string& command, store::Store& store,
                                                 const std::string& id, int& exit_code) {
-  if (auto run = store.find_run(id)) return run;
+  if (auto run = store.find_run(id)) {
+    // A run whose baton died may have left its last commits in its journal: read it whole.
+    try {
+      store.recover(run->id);
+    } catch (const std::runtime_error& e) {
+      std::cerr << fmt::format("{}: {}\n", command, e.what());
+      exit_code = kExitFailed;
+      return std::nullopt;
+    }
+    return run;
+  }
   if (id == "last") {
     std::cerr << fmt::format("{}: no runs recorded yet in this state folder (see --state)\n",
                              command);

@@ -25,7 +25,9 @@ std::unique_ptr<store::Store> open_store_or_report(
     const std::string& command, const std::string& state_option, int& exit_code,
     store::Durability durability = store::Durability::kNormal);
 
-/// The run called `id` (or the latest for `last`); on failure says so and sets exit code 2.
+/// The run called `id` (or the latest for `last`), with what its journal holds brought into the
+/// store if its baton died (Store::recover); on failure says so and sets exit code 2 (1 if the
+/// store cannot be written).
 std::optional<store::RunRow> find_run_or_report(const std::string& command, store::Store& store,
                                                 const std::string& id, int& exit_code);
 

@@ -30,6 +30,9 @@ class Journal {
   virtual void commit() = 0;
   /// True if changes are recorded and not yet committed.
   virtual bool pending() const = 0;
+  /// The loop has started what this turn's commit allowed and is about to wait: work that makes
+  /// commits visible to other processes, and that nothing in this run waits for, goes here.
+  virtual void before_wait() {}
 };
 
 }  // namespace baton::engine

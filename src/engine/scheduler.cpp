@@ -94,6 +94,7 @@ RunResult Scheduler::run() {
     }
     if (running_ == 0 && retrying_ == 0 && waiting_ == 0) break;
     prepare_next_logs();
+    if (options_.journal) options_.journal->before_wait();
     started_this_turn_.clear();
     const auto events = executor_.wait(commit_due());
     outputs_watch_->attempts_exited();  // The exits among them were reaped before it returned.

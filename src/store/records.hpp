@@ -3,7 +3,9 @@
 // Unix epoch; 0 means "not yet".
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
+#include <iterator>
 #include <limits>
 #include <map>
 #include <optional>
@@ -77,8 +79,26 @@ struct Batch {
   std::vector<std::pair<std::string, std::map<std::string, std::string>>> outputs;  ///< By path.
   std::vector<BreakerRow> breakers;
   std::optional<RunRow> run;  ///< Status and end, when they change.
+  /// The last record of the run's journal (store/run_journal) this batch brings into the store,
+  /// which the store notes with it; 0 for a batch written without a journal.
+  std::int64_t journal_seq = 0;
+
   bool empty() const {
     return tasks.empty() && attempts.empty() && outputs.empty() && breakers.empty() && !run;
+  }
+  /// Appends the rows of a later batch: written as one, they leave the store as the two would
+  /// one after the other (rows are written table by table, each in order; the last run row wins).
+  void absorb(Batch&& later) {
+    const auto move_all = [](auto& into, auto& from) {
+      into.insert(into.end(), std::make_move_iterator(from.begin()),
+                  std::make_move_iterator(from.end()));
+    };
+    move_all(tasks, later.tasks);
+    move_all(attempts, later.attempts);
+    move_all(outputs, later.outputs);
+    move_all(breakers, later.breakers);
+    if (later.run) run = std::move(later.run);
+    journal_seq = std::max(journal_seq, later.journal_seq);
   }
 };
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <utility>
 
 namespace baton::store {
 namespace {
@@ -58,11 +59,13 @@ void RunRecorder::unit_changed(const engine::RunGraph& graph, engine::UnitIndex 
 }
 
 void RunRecorder::breaker_changed(const engine::BreakerTransition& t) {
-  pending_.breakers.push_back({t.breaker, std::string(engine::to_string(t.from)),
-                               std::string(engine::to_string(t.to)), t.why, to_millis(t.at)});
+  breakers_.push_back({t.breaker, std::string(engine::to_string(t.from)),
+                       std::string(engine::to_string(t.to)), t.why, to_millis(t.at)});
 }
 
-void RunRecorder::write_changes(std::size_t ready_rows, bool hold_starts) {
+Batch RunRecorder::collect_changes(std::size_t ready_rows, bool hold_starts) {
+  Batch batch;
+  batch.breakers = std::exchange(breakers_, {});
   if (graph_) {
     start_held_.resize(graph_->units().size(), 0);
     attempts_final_.resize(graph_->units().size(), 0);
@@ -95,35 +98,56 @@ void RunRecorder::write_changes(std::size_t ready_rows, bool hold_starts) {
     row.item = unit.item;
     row.item_index = unit.item_index;
     row.attempt_base = unit.attempt_base;
-    pending_.tasks.push_back(std::move(row));
-    add_attempts(unit.path, StepKind::kTask, unit.attempts, attempts_final_[u], pending_.attempts);
+    batch.tasks.push_back(std::move(row));
+    add_attempts(unit.path, StepKind::kTask, unit.attempts, attempts_final_[u], batch.attempts);
     add_attempts(unit.path, StepKind::kCompensation, unit.compensations, compensations_final_[u],
-                 pending_.attempts);
-    add_attempts(unit.path, StepKind::kWait, unit.waits, waits_final_[u], pending_.attempts);
+                 batch.attempts);
+    add_attempts(unit.path, StepKind::kWait, unit.waits, waits_final_[u], batch.attempts);
     if (unit.state == engine::TaskState::kSucceeded && !unit.outputs.empty()) {
-      pending_.outputs.emplace_back(unit.path, unit.outputs);
+      batch.outputs.emplace_back(unit.path, unit.outputs);
     }
   }
   dirty_ = std::move(later);
-  if (pending_.empty()) return;
-  store_.write(pending_);
-  if (committed_) committed_->apply(std::move(pending_));
-  pending_ = Batch{};
+  return batch;
+}
+
+void RunRecorder::commit() {
+  Batch batch = collect_changes(kReadyRowsPerCommit, /*hold_starts=*/true);
+  if (batch.empty()) return;
+  if (!journal_) {
+    write_to_store(std::move(batch));
+    return;
+  }
+  batch.journal_seq = journal_->append(batch);
+  unsettled_.absorb(std::move(batch));
+}
+
+void RunRecorder::before_wait() {
+  if (unsettled_.journal_seq == 0) return;
+  write_to_store(std::exchange(unsettled_, Batch{}));
+  journal_->all_applied();
+}
+
+void RunRecorder::write_to_store(Batch batch) {
+  store_.write(batch);
+  if (committed_) committed_->apply(std::move(batch));
 }
 
 void RunRecorder::keep_committed(std::vector<TaskRecord> earlier) {
   committed_.emplace(std::move(earlier));
 }
 
+// The last changes go straight to the store, with what the journal holds: one transaction.
 void RunRecorder::finish(const engine::RunResult& result) {
-  write_changes(SIZE_MAX, /*hold_starts=*/false);
+  Batch last = std::exchange(unsettled_, Batch{});
+  last.absorb(collect_changes(SIZE_MAX, /*hold_starts=*/false));
   run_.status = std::string(engine::to_string(result.status));
   run_.ended = to_millis(result.ended);
   run_.pid = 0;
   run_.pid_start = 0;
-  pending_.run = run_;
-  store_.write(pending_);
-  pending_ = Batch{};
+  last.run = run_;
+  write_to_store(std::move(last));
+  if (journal_) journal_->remove();
 }
 
 }  // namespace baton::store

@@ -1,7 +1,9 @@
-// The engine's Journal on a Store: collects the units a turn changed and writes them, with their
-// new attempts, outputs and the breaker transitions, in one transaction per commit().
+// The engine's Journal on a Store: collects the units a turn changed and commits them, with their
+// new attempts, outputs and the breaker transitions, once per commit(): to the store in one
+// transaction, or, given a RunJournal, to that file, and to the store when the loop waits.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -18,7 +20,11 @@ Millis to_millis(std::chrono::system_clock::time_point t);
 class RunRecorder : public engine::Journal {
  public:
   /// `run` is the run's row as created; its status and end are written by finish().
-  RunRecorder(Store& store, RunRow run) : store_(store), run_(std::move(run)) {}
+  /// With a `journal` (Store::open_journal()), a commit is an append to it, and the store gets
+  /// the commits in one transaction in before_wait(): the loop starts what a commit allowed
+  /// first. Without one, a commit is a transaction of the store.
+  RunRecorder(Store& store, RunRow run, std::unique_ptr<RunJournal> journal = nullptr)
+      : store_(store), run_(std::move(run)), journal_(std::move(journal)) {}
 
   void unit_changed(const engine::RunGraph& graph, engine::UnitIndex unit) override;
   void breaker_changed(const engine::BreakerTransition& transition) override;
@@ -29,8 +35,10 @@ class RunRecorder : public engine::Journal {
   /// - an attempt decided this turn and not started yet (no pid): the scheduler commits just
   ///   before starting it, and it is written once started, with its pid, so a chain writes a
   ///   task's rows once, not twice. Held back once only: an in-process attempt has no pid.
-  void commit() override { write_changes(kReadyRowsPerCommit, /*hold_starts=*/true); }
-  bool pending() const override { return !dirty_.empty() || !pending_.empty(); }
+  void commit() override;
+  bool pending() const override { return !dirty_.empty() || !breakers_.empty(); }
+  /// Writes to the store what was committed to the journal since the last call.
+  void before_wait() override;
   static constexpr std::size_t kReadyRowsPerCommit = 500;
 
   /// Writes what is left and records how the run ended.
@@ -46,7 +54,9 @@ class RunRecorder : public engine::Journal {
   }
 
  private:
-  void write_changes(std::size_t ready_rows, bool hold_starts);
+  /// The rows of the changes recorded so far, but those held back (see commit()).
+  Batch collect_changes(std::size_t ready_rows, bool hold_starts);
+  void write_to_store(Batch batch);
 
   Store& store_;
   RunRow run_;
@@ -56,7 +66,9 @@ class RunRecorder : public engine::Journal {
   std::vector<char> start_held_;  ///< Per unit: its unstarted attempt was held back once.
   /// Per unit: attempts already written as ended (those are never written again).
   std::vector<std::size_t> attempts_final_, compensations_final_, waits_final_;
-  Batch pending_;
+  std::vector<BreakerRow> breakers_;  ///< Transitions since the last commit.
+  std::unique_ptr<RunJournal> journal_;
+  Batch unsettled_;  ///< Committed to the journal, not yet written to the store.
   std::optional<CommittedTasks> committed_;
 };
 

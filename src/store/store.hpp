@@ -12,6 +12,7 @@
 
 #include "baton/result.hpp"
 #include "store/records.hpp"
+#include "store/run_journal.hpp"
 
 namespace baton::store {
 
@@ -57,6 +58,16 @@ class Store {
   /// that a run, its resumption and its reports all see the same past (SPEC 2.3's history).
   virtual std::vector<std::pair<std::string, Millis>> typical_durations(std::string_view workflow,
                                                                         Millis started_before) = 0;
+
+  /// The journal for the run this process writes (after create_run() or claim_run()), which a
+  /// RunRecorder appends each commit to before writing it here, later, with one transaction per
+  /// wait of the loop (store/run_journal.hpp); null if this store needs none. Throws
+  /// std::runtime_error if it cannot be created.
+  virtual std::unique_ptr<RunJournal> open_journal() { return nullptr; }
+  /// Brings in what a journal of `run` holds that the store does not, if the process that wrote
+  /// it is gone (it crashed or was killed): the commands that read a run call it first. Throws
+  /// std::runtime_error if the store cannot be written.
+  virtual void recover(std::string_view run) { (void)run; }
 
   /// The run this process wrote is over: the store may finish what makes it durable (SQLite
   /// copies its WAL into the database) in the background while the reports are written, rather

@@ -80,6 +80,8 @@ class WatchedStore : public Store {
                                                                 Millis started_before) override {
     return inner_->typical_durations(workflow, started_before);
   }
+  std::unique_ptr<RunJournal> open_journal() override { return inner_->open_journal(); }
+  void recover(std::string_view run) override { inner_->recover(run); }
 
   /// The index of the first write that recorded `path` in `state`, or -1.
   int first_write_with(const std::string& path, const std::string& state) const {
@@ -118,14 +120,19 @@ struct RecordedRun {
     store->create_run(row);
   }
 
-  // Runs it to the end with `jobs` slots, as run_session does.
-  void run(int jobs) {
+  std::filesystem::path journal_path() const {
+    return dir.path() / "state" / "runs" / row.id / "journal";
+  }
+
+  // Runs it to the end with `jobs` slots, as run_session does (with the store's journal, if
+  // `journaled`).
+  void run(int jobs, bool journaled = false) {
     engine::RunOptions options;
     options.jobs = jobs;
     options.run_id = row.id;
     options.run_dir = dir.path() / "state" / "runs" / row.id;
     options.workflow_dir = dir.path();
-    RunRecorder recorder(*store, row);
+    RunRecorder recorder(*store, row, journaled ? store->open_journal() : nullptr);
     options.journal = &recorder;
     engine::Scheduler scheduler(workflow, executor, options);
     result = scheduler.run();
@@ -333,6 +340,69 @@ tasks:
   for (const auto& task : r.store->tasks("run1")) {
     EXPECT_NE(task.row.state, "succeeded") << task.row.path << ": the failed commit left a trace";
   }
+}
+
+// With a journal (as `baton run` writes), a commit is an append to it: the rule of SPEC 4 holds
+// of the journal, and the store gets the commits when the loop waits, in one transaction each.
+TEST(StoreRecorder, WithAJournalNoTaskStartsBeforeItsUpstreamsSuccessIsInTheJournal) {
+  RecordedRun r(R"(
+name: chain
+tasks:
+  - { id: a, run: x }
+  - { id: b, run: x, needs: a }
+  - { id: fan, foreach: [p, q], run: x, needs: b }
+  - { id: c, run: x, needs: [fan] }
+)");
+  const std::map<std::string, std::vector<std::string>> upstreams = {
+      {"b", {"a"}}, {"fan[0]", {"b"}}, {"fan[1]", {"b"}}, {"c", {"fan[0]", "fan[1]"}}};
+  int checked = 0;
+  r.executor.on_start = [&](const std::string& task) {
+    auto it = upstreams.find(task);
+    if (it == upstreams.end()) return;
+    std::set<std::string> succeeded;
+    for (const auto& record : read_journal(r.journal_path())) {
+      for (const auto& t : record.batch.tasks) {
+        if (t.state == "succeeded") succeeded.insert(t.path);
+      }
+    }
+    for (const auto& t : r.store->tasks("run1")) {
+      if (t.row.state == "succeeded") succeeded.insert(t.row.path);
+    }
+    for (const auto& up : it->second) {
+      EXPECT_TRUE(succeeded.count(up)) << task << " started before " << up << "'s success was "
+                                       << "committed to the journal or the store";
+      ++checked;
+    }
+  };
+  r.run(1, /*journaled=*/true);
+  ASSERT_EQ(r.result.status, engine::RunStatus::kSucceeded);
+  EXPECT_EQ(checked, 5);
+  EXPECT_EQ(r.store->count_states("run1"), (std::map<std::string, int>{{"succeeded", 5}}));
+  EXPECT_FALSE(std::filesystem::exists(r.journal_path())) << "the run is over: its journal goes";
+}
+
+TEST(StoreRecorder, WithAJournalTheStoreGetsEachCommitBeforeTheLoopWaitsNotBeforeTheStart) {
+  RecordedRun r(R"(
+name: chain
+tasks:
+  - { id: a, run: x }
+  - { id: b, run: x, needs: a }
+  - { id: c, run: x, needs: b }
+)");
+  r.run(1, /*journaled=*/true);
+  ASSERT_EQ(r.result.status, engine::RunStatus::kSucceeded);
+  // a's success reaches the store in the turn that starts b, after b has started.
+  int w = r.store->first_write_with("a", "succeeded");
+  ASSERT_GE(w, 0);
+  EXPECT_EQ(r.store->writes[static_cast<std::size_t>(w)].starts_before, 2u)
+      << "the store's transaction came before b's start, not after it";
+  // Each write carries the journal's mark, rising, and the last brings everything in.
+  std::int64_t mark = 0;
+  for (const auto& write : r.store->writes) {
+    EXPECT_GT(write.batch.journal_seq, mark);
+    mark = write.batch.journal_seq;
+  }
+  EXPECT_EQ(r.store->count_states("run1"), (std::map<std::string, int>{{"succeeded", 3}}));
 }
 
 }  // namespace

@@ -53,6 +53,9 @@ class FakeExecutor : public engine::Executor {
   /// instead of hanging it.
   std::size_t max_starts = 10'000;
 
+  /// Called with an attempt's name (see exit_code) as it starts, before anything is recorded.
+  std::function<void(const std::string& task)> on_start;
+
   std::vector<std::string> started;           ///< Attempt names (see exit_code), in start order.
   std::vector<engine::LaunchSpec> launches;   ///< What each of `started` was started with.
   std::vector<std::size_t> running_at_start;  ///< Per start: attempts running, itself included.
@@ -70,6 +73,7 @@ class FakeExecutor : public engine::Executor {
       throw std::logic_error("FakeExecutor::start: more than max_starts attempts");
     }
     int attempt = std::stoi(env(spec, "BATON_ATTEMPT"));
+    if (on_start) on_start(task);
     started.push_back(task);
     launches.push_back(spec);
     log_was_prepared.push_back(std::find(prepared_logs.begin(), prepared_logs.end(),

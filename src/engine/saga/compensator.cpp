@@ -53,6 +53,7 @@ SagaOutcome Compensator::run() {
     }
     if (options_.journal && options_.journal->pending()) options_.journal->commit();
     if (running_ == 0 && (retrying_ == 0 || interrupted_)) break;
+    if (options_.journal) options_.journal->before_wait();
     for (const Event& event : executor_.wait(std::nullopt)) on_event(event);
   }
   if (interrupted_) {

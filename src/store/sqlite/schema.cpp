@@ -90,7 +90,16 @@ ALTER TABLE runs ADD COLUMN pid_start INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE runs ADD COLUMN overrides TEXT NOT NULL DEFAULT '[]';
 )sql";
 
-constexpr std::array<std::string_view, 2> kMigrations = {kVersion1, kVersion2};
+// Version 3: per run, the last record of its journal (store/run_journal) the store holds, so
+// that one a crash left behind is brought in once, whatever it holds that is older.
+constexpr std::string_view kVersion3 = R"sql(
+CREATE TABLE journal_marks (
+  run_id  TEXT PRIMARY KEY,
+  applied INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql";
+
+constexpr std::array<std::string_view, 3> kMigrations = {kVersion1, kVersion2, kVersion3};
 
 }  // namespace
 

@@ -52,7 +52,9 @@ constexpr const char* kRunColumns =
 int latest_schema_version() { return static_cast<int>(migrations().size()); }
 
 SqliteStore::SqliteStore(const std::string& path, Durability durability)
-    : db_(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE, kBusyTimeoutMs) {
+    : db_(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE, kBusyTimeoutMs),
+      state_dir_(std::filesystem::path(path).parent_path()),
+      durability_(durability) {
   // Turning a new database to WAL takes an exclusive lock without waiting on the busy handler:
   // when several baton processes open a fresh state folder at once, the losers try again.
   for (int attempt = 1;; ++attempt) {
@@ -153,22 +155,93 @@ bool SqliteStore::claim_run(const RunRow& run, const RunRow& as_seen) {
   upsert_run(run);
   tx.commit();
   run_id_ = run.id;
-  SQLite::Statement tasks(db_, "SELECT COALESCE(MAX(seq) + 1, 0) FROM tasks WHERE run_id = ?");
-  tasks.bind(1, run.id);
-  tasks.executeStep();
-  next_task_seq_ = tasks.getColumn(0).getInt();
-  SQLite::Statement q(db_,
-                      "SELECT COALESCE(MAX(seq) + 1, 0) FROM breaker_transitions WHERE run_id = ?");
-  q.bind(1, run.id);
-  q.executeStep();
-  next_breaker_seq_ = q.getColumn(0).getInt();
+  next_task_seq_ = next_seq("tasks", run.id);
+  next_breaker_seq_ = next_seq("breaker_transitions", run.id);
   return true;
+}
+
+int SqliteStore::next_seq(std::string_view table, std::string_view run) {
+  SQLite::Statement q(
+      db_, fmt::format("SELECT COALESCE(MAX(seq) + 1, 0) FROM {} WHERE run_id = ?", table));
+  q.bind(1, std::string(run));
+  q.executeStep();
+  return q.getColumn(0).getInt();
+}
+
+std::filesystem::path SqliteStore::journal_path(std::string_view run) const {
+  return state_dir_ / "runs" / std::string(run) / "journal";
+}
+
+std::int64_t SqliteStore::journal_mark(std::string_view run) {
+  SQLite::Statement q(db_, "SELECT applied FROM journal_marks WHERE run_id = ?");
+  q.bind(1, std::string(run));
+  return q.executeStep() ? q.getColumn(0).getInt64() : 0;
+}
+
+std::unique_ptr<RunJournal> SqliteStore::open_journal() {
+  auto path = journal_path(run_id_);
+  std::error_code ec;
+  std::filesystem::create_directories(path.parent_path(), ec);
+  return std::make_unique<RunJournal>(path, journal_mark(run_id_) + 1,
+                                      durability_ == Durability::kFull);
+}
+
+// The records after the store's mark, as one transaction that moves the mark past them; then
+// the file goes. A crash between the two leaves a journal whose records the mark skips.
+void SqliteStore::recover(std::string_view run) try {
+  auto journal = AbandonedJournal::open(journal_path(run));
+  if (!journal) return;
+  SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+  const std::int64_t mark = journal_mark(run);
+  Batch missing;
+  for (const JournalRecord& record : journal->records()) {
+    if (record.number <= mark) continue;
+    Batch batch = record.batch;
+    batch.journal_seq = record.number;
+    missing.absorb(std::move(batch));
+  }
+  if (missing.journal_seq > 0) {
+    const std::string id(run);
+    int task_seq = next_seq("tasks", id);
+    int breaker_seq = next_seq("breaker_transitions", id);
+    write_rows(id, missing, task_seq, breaker_seq);
+  }
+  tx.commit();
+  journal->remove();
+} catch (const SQLite::Exception& e) {
+  throw std::runtime_error(
+      fmt::format("cannot write the store {}: {}", db_.getFilename(), e.what()));
 }
 
 // A failed commit (a full disk, an I/O error) says which file could not be written; the
 // transaction is rolled back, so what was committed before stays intact.
 void SqliteStore::write(const Batch& batch) try {
-  if (batch.empty()) return;
+  if (batch.empty() && batch.journal_seq == 0) return;
+  if (!begin_) {
+    begin_ = std::make_unique<SQLite::Statement>(db_, "BEGIN IMMEDIATE");
+    commit_ = std::make_unique<SQLite::Statement>(db_, "COMMIT");
+  }
+  begin_->reset();
+  begin_->exec();
+  // Until COMMIT succeeds, leaving this function (an error) rolls the batch back.
+  struct Rollback {
+    SQLite::Database& db;
+    bool armed = true;
+    ~Rollback() {
+      if (armed) db.tryExec("ROLLBACK");
+    }
+  } rollback{db_};
+  write_rows(run_id_, batch, next_task_seq_, next_breaker_seq_);
+  commit_->reset();
+  commit_->exec();
+  rollback.armed = false;
+} catch (const SQLite::Exception& e) {
+  throw std::runtime_error(
+      fmt::format("cannot write the store {}: {}", db_.getFilename(), e.what()));
+}
+
+void SqliteStore::write_rows(const std::string& run, const Batch& batch, int& next_task_seq,
+                             int& next_breaker_seq) {
   if (!upsert_task_) {
     upsert_task_ = std::make_unique<SQLite::Statement>(db_, R"sql(
       INSERT INTO tasks (run_id, path, seq, state, reason, ignored, upstream_failed, item,
@@ -183,31 +256,22 @@ void SqliteStore::write(const Batch& batch) try {
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?))sql");
     upsert_output_ = std::make_unique<SQLite::Statement>(
         db_, "INSERT OR REPLACE INTO outputs (run_id, path, key, value) VALUES (?, ?, ?, ?)");
-    begin_ = std::make_unique<SQLite::Statement>(db_, "BEGIN IMMEDIATE");
-    commit_ = std::make_unique<SQLite::Statement>(db_, "COMMIT");
+    upsert_mark_ = std::make_unique<SQLite::Statement>(
+        db_, "INSERT OR REPLACE INTO journal_marks (run_id, applied) VALUES (?, ?)");
   }
-  begin_->reset();
-  begin_->exec();
-  // Until COMMIT succeeds, leaving this function (an error) rolls the batch back.
-  struct Rollback {
-    SQLite::Database& db;
-    bool armed = true;
-    ~Rollback() {
-      if (armed) db.tryExec("ROLLBACK");
-    }
-  } rollback{db_};
-  // A row's text is bound without a copy: the batch and run_id_ outlive every step, and each
-  // step binds all of its row's values anew. reset() keeps the bindings, so the run's id is
+  // A row's text is bound without a copy: the batch and the run's id outlive every step, and
+  // each step binds all of its row's values anew. reset() keeps the bindings, so the run's id is
   // bound once a batch.
-  for (auto* q : {upsert_task_.get(), upsert_attempt_.get(), upsert_output_.get()}) {
+  for (auto* q :
+       {upsert_task_.get(), upsert_attempt_.get(), upsert_output_.get(), upsert_mark_.get()}) {
     q->reset();
-    q->bindNoCopy(1, run_id_);
+    q->bindNoCopy(1, run);
   }
   for (const auto& t : batch.tasks) {
     auto& q = *upsert_task_;
     q.reset();
     q.bindNoCopy(2, t.path);
-    q.bind(3, next_task_seq_++);
+    q.bind(3, next_task_seq++);
     q.bindNoCopy(4, t.state);
     q.bindNoCopy(5, t.reason);
     q.bind(6, t.failure_ignored ? 1 : 0);
@@ -248,8 +312,8 @@ void SqliteStore::write(const Batch& batch) try {
     SQLite::Statement q(db_, R"sql(
       INSERT INTO breaker_transitions (run_id, seq, breaker, from_state, to_state, at_ms, why)
       VALUES (?, ?, ?, ?, ?, ?, ?))sql");
-    q.bind(1, run_id_);
-    q.bind(2, next_breaker_seq_++);
+    q.bind(1, run);
+    q.bind(2, next_breaker_seq++);
     q.bind(3, b.breaker);
     q.bind(4, b.from);
     q.bind(5, b.to);
@@ -258,12 +322,10 @@ void SqliteStore::write(const Batch& batch) try {
     q.exec();
   }
   if (batch.run) upsert_run(*batch.run);
-  commit_->reset();
-  commit_->exec();
-  rollback.armed = false;
-} catch (const SQLite::Exception& e) {
-  throw std::runtime_error(
-      fmt::format("cannot write the store {}: {}", db_.getFilename(), e.what()));
+  if (batch.journal_seq > 0) {
+    upsert_mark_->bind(2, batch.journal_seq);
+    upsert_mark_->exec();
+  }
 }
 
 std::optional<RunRow> SqliteStore::find_run(std::string_view id_or_last) {

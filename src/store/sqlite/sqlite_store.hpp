@@ -5,6 +5,7 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <thread>
@@ -38,6 +39,9 @@ class SqliteStore : public Store {
   /// Checkpoints on a connection of its own, on another thread, so that closing the store
   /// (which checkpoints what is left, with an fsync or two) is quick.
   void settle_in_background() override;
+  /// STATE/runs/RUN/journal.
+  std::unique_ptr<RunJournal> open_journal() override;
+  void recover(std::string_view run) override;
 
   /// The schema version of the open database.
   int schema_version();
@@ -45,12 +49,21 @@ class SqliteStore : public Store {
  private:
   void migrate();
   void upsert_run(const RunRow& run);
+  /// write() for any run: `next_task_seq` and `next_breaker_seq` number its new rows.
+  void write_rows(const std::string& run, const Batch& batch, int& next_task_seq,
+                  int& next_breaker_seq);
+  int next_seq(std::string_view table, std::string_view run);
+  /// The last record of the run's journal that the store holds; 0 if none.
+  std::int64_t journal_mark(std::string_view run);
+  std::filesystem::path journal_path(std::string_view run) const;
 
   SQLite::Database db_;
+  std::filesystem::path state_dir_;
+  Durability durability_;
   std::string run_id_;  ///< The run this process writes, for write().
   int next_task_seq_ = 0;
   int next_breaker_seq_ = 0;
-  std::unique_ptr<SQLite::Statement> upsert_task_, upsert_attempt_, upsert_output_;
+  std::unique_ptr<SQLite::Statement> upsert_task_, upsert_attempt_, upsert_output_, upsert_mark_;
   // A chain commits once per task: BEGIN and COMMIT are prepared once rather than parsed each
   // time, as SQLite::Transaction would.
   std::unique_ptr<SQLite::Statement> begin_, commit_;
