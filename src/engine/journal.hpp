@@ -8,7 +8,9 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 
+#include "engine/launch.hpp"
 #include "engine/run_event.hpp"
 #include "engine/run_graph.hpp"
 
@@ -32,7 +34,8 @@ class Journal {
   virtual bool pending() const = 0;
   /// The loop has started what this turn's commit allowed and is about to wait: work that makes
   /// commits visible to other processes, and that nothing in this run waits for, goes here.
-  virtual void before_wait() {}
+  /// Returns when the loop should call it again at the latest (its wait ends then), if ever.
+  virtual std::optional<Clock::time_point> before_wait() { return std::nullopt; }
 };
 
 }  // namespace baton::engine

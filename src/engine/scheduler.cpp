@@ -94,9 +94,14 @@ RunResult Scheduler::run() {
     }
     if (running_ == 0 && retrying_ == 0 && waiting_ == 0) break;
     prepare_next_logs();
-    if (options_.journal) options_.journal->before_wait();
+    auto due = commit_due();
+    if (options_.journal) {
+      if (auto again = options_.journal->before_wait(); again && (!due || *again < *due)) {
+        due = again;
+      }
+    }
     started_this_turn_.clear();
-    const auto events = executor_.wait(commit_due());
+    const auto events = executor_.wait(due);
     outputs_watch_->attempts_exited();  // The exits among them were reaped before it returned.
     for (const Event& event : events) on_event(event);
     drain();

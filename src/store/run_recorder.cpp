@@ -89,6 +89,9 @@ Batch RunRecorder::collect_changes(std::size_t ready_rows, bool hold_starts) {
     }
     start_held_[u] = 0;
     is_dirty_[u] = 0;
+    // Another shell acts on a gate's state (`baton approve` checks that it waits, and that it
+    // was not decided yet): it reaches the store before the loop waits, never later.
+    if (graph_->node_of(u).action == model::ActionKind::kApproval) gate_changed_ = true;
     TaskRow row;
     row.path = unit.path;
     row.state = std::string(engine::to_string(unit.state));
@@ -122,10 +125,17 @@ void RunRecorder::commit() {
   unsettled_.absorb(std::move(batch));
 }
 
-void RunRecorder::before_wait() {
-  if (unsettled_.journal_seq == 0) return;
+std::optional<engine::Clock::time_point> RunRecorder::before_wait() {
+  if (unsettled_.journal_seq == 0) return std::nullopt;
+  auto now = engine::Clock::now();
+  if (!gate_changed_ && now < last_store_write_ + kStoreInterval) {
+    return last_store_write_ + kStoreInterval;
+  }
+  gate_changed_ = false;
   write_to_store(std::exchange(unsettled_, Batch{}));
   journal_->all_applied();
+  last_store_write_ = now;
+  return std::nullopt;
 }
 
 void RunRecorder::write_to_store(Batch batch) {

@@ -53,8 +53,9 @@ SagaOutcome Compensator::run() {
     }
     if (options_.journal && options_.journal->pending()) options_.journal->commit();
     if (running_ == 0 && (retrying_ == 0 || interrupted_)) break;
-    if (options_.journal) options_.journal->before_wait();
-    for (const Event& event : executor_.wait(std::nullopt)) on_event(event);
+    std::optional<Clock::time_point> due;
+    if (options_.journal) due = options_.journal->before_wait();
+    for (const Event& event : executor_.wait(due)) on_event(event);
   }
   if (interrupted_) {
     for (std::size_t step = 0; step < plan_.steps.size(); ++step) {
