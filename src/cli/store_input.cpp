@@ -46,7 +46,7 @@ std::optional<store::RunRow> find_run_or_report(const std::string& command, stor
   if (auto run = store.find_run(id)) {
     // A run whose baton died may have left its last commits in its journal: read it whole.
     try {
-      store.recover(run->id);
+      if (!run_process_alive(*run)) store.recover(run->id);
     } catch (const std::runtime_error& e) {
       std::cerr << fmt::format("{}: {}\n", command, e.what());
       exit_code = kExitFailed;

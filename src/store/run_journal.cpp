@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
+#include <thread>
 #include <utility>
 
 #include "store/batch_codec.hpp"
@@ -148,11 +149,17 @@ void RunJournal::remove() {
   fd_ = -1;
 }
 
-std::optional<AbandonedJournal> AbandonedJournal::open(const std::filesystem::path& path) {
+std::optional<AbandonedJournal> AbandonedJournal::open(const std::filesystem::path& path,
+                                                       std::chrono::milliseconds patience) {
   int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC);
   if (fd < 0) return std::nullopt;
   AbandonedJournal journal(path, fd);
-  if (::flock(fd, LOCK_EX | LOCK_NB) != 0 || !still_at(fd, path)) return std::nullopt;
+  const auto give_up = std::chrono::steady_clock::now() + patience;
+  while (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    if (errno != EWOULDBLOCK || std::chrono::steady_clock::now() >= give_up) return std::nullopt;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  if (!still_at(fd, path)) return std::nullopt;
   journal.records_ = parse(read_all(fd, path));
   return journal;
 }

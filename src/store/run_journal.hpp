@@ -5,6 +5,7 @@
 // (Store::recover). The format is in docs/state.md.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -64,8 +65,11 @@ std::vector<JournalRecord> read_journal(const std::filesystem::path& path);
 /// goes, so that two readers do not bring it in twice at once.
 class AbandonedJournal {
  public:
-  /// Nullopt if there is no file at `path` or a living process holds it (its run is going on).
-  static std::optional<AbandonedJournal> open(const std::filesystem::path& path);
+  /// Nullopt if there is no file at `path`, or if it stays held for `patience`: by the living
+  /// baton of a run that goes on, or, for a few ms after a baton died, by the child it was
+  /// starting (a child holds baton's descriptors until it closes them, just before its exec).
+  static std::optional<AbandonedJournal> open(const std::filesystem::path& path,
+                                              std::chrono::milliseconds patience);
   ~AbandonedJournal();
   AbandonedJournal(AbandonedJournal&& other) noexcept;
   AbandonedJournal& operator=(AbandonedJournal&&) = delete;

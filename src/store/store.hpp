@@ -64,8 +64,9 @@ class Store {
   /// wait of the loop (store/run_journal.hpp); null if this store needs none. Throws
   /// std::runtime_error if it cannot be created.
   virtual std::unique_ptr<RunJournal> open_journal() { return nullptr; }
-  /// Brings in what a journal of `run` holds that the store does not, if the process that wrote
-  /// it is gone (it crashed or was killed): the commands that read a run call it first. Throws
+  /// Brings in what a journal of `run` holds that the store does not, and removes it: the
+  /// commands that read a run whose baton is gone (it crashed or was killed) call it first. A
+  /// journal still held after a second (its baton lives after all) is left alone. Throws
   /// std::runtime_error if the store cannot be written.
   virtual void recover(std::string_view run) { (void)run; }
 

@@ -126,6 +126,11 @@ void crash_until_done(std::mt19937& rng, int max_kills, const std::string& durab
     ASSERT_EQ(integrity_check(store_file(s)), "ok");
     run_id = only_run_id(s);
     if (run_id.empty()) continue;  // Killed before the run was recorded: `run` again.
+    // What was committed is in the store or in the run's journal, which any command that
+    // reads the run brings in (so the resume would): read it whole.
+    auto status = baton::testing::baton_on(s, {"status", run_id});
+    ASSERT_EQ(status.exit_code, 0) << status.err;
+    ASSERT_FALSE(fs::exists(fs::path(s.state()) / "runs" / run_id / "journal"));
     auto committed = query_column(
         store_file(s),
         "SELECT path FROM tasks WHERE state = 'succeeded' AND run_id = '" + run_id + "'");

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "store/store_rows.hpp"
@@ -89,14 +90,34 @@ TEST(StoreRunJournal, AJournalHeldByALivingWriterIsNotTakenForAbandoned) {
   auto path = dir.path() / "journal";
   auto journal = std::make_unique<RunJournal>(path, 1, false);
   journal->append(tasks_batch({task_row("a", "succeeded")}));
-  EXPECT_FALSE(AbandonedJournal::open(path).has_value());
+  auto before = std::chrono::steady_clock::now();
+  EXPECT_FALSE(AbandonedJournal::open(path, std::chrono::milliseconds(30)).has_value());
+  EXPECT_GE(std::chrono::steady_clock::now() - before, std::chrono::milliseconds(30))
+      << "it waits its patience out for a lock that may be let go";
   journal.reset();  // The writer dies: the kernel drops its lock.
-  auto abandoned = AbandonedJournal::open(path);
+  auto abandoned = AbandonedJournal::open(path, std::chrono::milliseconds(0));
   ASSERT_TRUE(abandoned.has_value());
   EXPECT_THAT(numbers(abandoned->records()), ElementsAre(1));
-  EXPECT_FALSE(AbandonedJournal::open(path).has_value()) << "one reader at a time";
+  EXPECT_FALSE(AbandonedJournal::open(path, std::chrono::milliseconds(0)).has_value())
+      << "one reader at a time";
   abandoned->remove();
   EXPECT_FALSE(fs::exists(path));
+}
+
+TEST(StoreRunJournal, ALockLetGoWithinThePatienceIsWaitedFor) {
+  // A baton that died while starting a child: the child holds the journal until it execs.
+  TempDir dir;
+  auto path = dir.path() / "journal";
+  auto journal = std::make_unique<RunJournal>(path, 1, false);
+  journal->append(tasks_batch({task_row("a", "succeeded")}));
+  std::thread child([&journal] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    journal.reset();
+  });
+  auto abandoned = AbandonedJournal::open(path, std::chrono::seconds(10));
+  child.join();
+  ASSERT_TRUE(abandoned.has_value());
+  EXPECT_THAT(numbers(abandoned->records()), ElementsAre(1));
 }
 
 TEST(StoreRunJournal, AJournalThatCannotBeCreatedIsAnErrorNamingIt) {

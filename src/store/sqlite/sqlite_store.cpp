@@ -189,7 +189,7 @@ std::unique_ptr<RunJournal> SqliteStore::open_journal() {
 // The records after the store's mark, as one transaction that moves the mark past them; then
 // the file goes. A crash between the two leaves a journal whose records the mark skips.
 void SqliteStore::recover(std::string_view run) try {
-  auto journal = AbandonedJournal::open(journal_path(run));
+  auto journal = AbandonedJournal::open(journal_path(run), std::chrono::seconds(1));
   if (!journal) return;
   SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
   const std::int64_t mark = journal_mark(run);
