@@ -5,24 +5,53 @@
 #include "store/batch_codec.hpp"
 
 #include <cstdint>
+#include <map>
+#include <vector>
 
 namespace baton::store {
 namespace {
 
+// Each row kind's fields are listed once (the *_fields lambdas below) and walked by a Writer,
+// which encodes them, or a Reader, which decodes them: the two cannot disagree on the order.
 class Writer {
  public:
   explicit Writer(std::string& out) : out_(out) {}
-  void number(std::int64_t v) {
+  void operator()(std::int64_t v) {
     auto u = static_cast<std::uint64_t>(v);
     for (int i = 0; i < 8; ++i) out_.push_back(static_cast<char>((u >> (8 * i)) & 0xff));
   }
-  void flag(bool b) { out_.push_back(b ? 1 : 0); }
-  void text(std::string_view s) {
-    number(static_cast<std::int64_t>(s.size()));
+  void operator()(int v) { (*this)(static_cast<std::int64_t>(v)); }
+  void operator()(bool b) { out_.push_back(b ? 1 : 0); }
+  void operator()(StepKind step) { (*this)(static_cast<std::int64_t>(step)); }
+  void operator()(const std::string& s) {
+    size(s);
     out_.append(s);
+  }
+  void operator()(const std::vector<std::string>& list) {
+    size(list);
+    for (const auto& item : list) (*this)(item);
+  }
+  void operator()(const std::map<std::string, std::string>& map) {
+    size(map);
+    for (const auto& [key, value] : map) {
+      (*this)(key);
+      (*this)(value);
+    }
+  }
+  template <typename Rows, typename Fields>
+  void rows(const Rows& list, Fields fields) {
+    size(list);
+    for (const auto& row : list) fields(*this, row);
+  }
+  template <typename Row, typename Fields>
+  void optional(const std::optional<Row>& row, Fields fields) {
+    (*this)(row.has_value());
+    if (row) fields(*this, *row);
   }
 
  private:
+  void size(const auto& container) { (*this)(static_cast<std::int64_t>(container.size())); }
+
   std::string& out_;
 };
 
@@ -31,28 +60,65 @@ class Reader {
   explicit Reader(std::string_view in) : in_(in) {}
   bool ok() const { return ok_; }
   bool at_end() const { return in_.empty(); }
-  std::int64_t number() {
-    if (!take(8)) return 0;
+
+  void operator()(std::int64_t& v) {
     std::uint64_t u = 0;
-    for (int i = 0; i < 8; ++i)
-      u |= std::uint64_t{static_cast<unsigned char>(taken_[i])} << (8 * i);
-    return static_cast<std::int64_t>(u);
+    if (take(8)) {
+      for (int i = 0; i < 8; ++i) {
+        u |= std::uint64_t{static_cast<unsigned char>(taken_[i])} << (8 * i);
+      }
+    }
+    v = static_cast<std::int64_t>(u);
   }
-  bool flag() { return take(1) && taken_[0] != 0; }
-  std::string text() {
-    auto size = number();
-    if (size < 0 || !take(static_cast<std::size_t>(size))) return {};
-    return std::string(taken_);
+  void operator()(int& v) {
+    std::int64_t wide = 0;
+    (*this)(wide);
+    v = static_cast<int>(wide);
   }
-  /// A list's length, bounded by what is left (each item takes at least a byte), so that a
-  /// damaged length cannot ask for a huge allocation.
-  std::size_t count() {
-    auto n = number();
-    if (n < 0 || static_cast<std::uint64_t>(n) > in_.size()) ok_ = false;
-    return ok_ ? static_cast<std::size_t>(n) : 0;
+  void operator()(bool& b) { b = take(1) && taken_[0] != 0; }
+  void operator()(StepKind& step) {
+    std::int64_t v = 0;
+    (*this)(v);
+    step = v >= 0 && v <= static_cast<std::int64_t>(StepKind::kWait) ? static_cast<StepKind>(v)
+                                                                     : StepKind::kTask;
+  }
+  void operator()(std::string& s) {
+    std::int64_t size = 0;
+    (*this)(size);
+    s = size >= 0 && take(static_cast<std::size_t>(size)) ? std::string(taken_) : std::string();
+  }
+  void operator()(std::vector<std::string>& list) {
+    list.resize(count());
+    for (auto& item : list) (*this)(item);
+  }
+  void operator()(std::map<std::string, std::string>& map) {
+    for (std::size_t n = count(); n > 0 && ok_; --n) {
+      std::string key;
+      (*this)(key);
+      (*this)(map[key]);
+    }
+  }
+  template <typename Rows, typename Fields>
+  void rows(Rows& list, Fields fields) {
+    list.resize(count());
+    for (auto& row : list) fields(*this, row);
+  }
+  template <typename Row, typename Fields>
+  void optional(std::optional<Row>& row, Fields fields) {
+    bool present = false;
+    (*this)(present);
+    if (present) fields(*this, row.emplace());
   }
 
  private:
+  /// A list's length, bounded by what is left (each item takes at least a byte), so that a
+  /// damaged length cannot ask for a huge allocation.
+  std::size_t count() {
+    std::int64_t n = 0;
+    (*this)(n);
+    if (n < 0 || static_cast<std::uint64_t>(n) > in_.size()) ok_ = false;
+    return ok_ ? static_cast<std::size_t>(n) : 0;
+  }
   bool take(std::size_t n) {
     if (!ok_ || in_.size() < n) {
       ok_ = false;
@@ -67,150 +133,81 @@ class Reader {
   bool ok_ = true;
 };
 
-void put(Writer& w, const TaskRow& t) {
-  w.text(t.path);
-  w.text(t.state);
-  w.text(t.reason);
-  w.flag(t.failure_ignored);
-  w.flag(t.skipped_upstream_failed);
-  w.text(t.item);
-  w.number(t.item_index);
-  w.number(t.attempt_base);
-}
+// The row is const for a Writer.
+constexpr auto task_fields = [](auto& io, auto& t) {
+  io(t.path);
+  io(t.state);
+  io(t.reason);
+  io(t.failure_ignored);
+  io(t.skipped_upstream_failed);
+  io(t.item);
+  io(t.item_index);
+  io(t.attempt_base);
+};
 
-void get(Reader& r, TaskRow& t) {
-  t.path = r.text();
-  t.state = r.text();
-  t.reason = r.text();
-  t.failure_ignored = r.flag();
-  t.skipped_upstream_failed = r.flag();
-  t.item = r.text();
-  t.item_index = static_cast<int>(r.number());
-  t.attempt_base = static_cast<int>(r.number());
-}
+constexpr auto attempt_fields = [](auto& io, auto& a) {
+  io(a.path);
+  io(a.step);
+  io(a.number);
+  io(a.pid);
+  io(a.start);
+  io(a.end);
+  io(a.exit_code);
+  io(a.signal);
+  io(a.timed_out);
+  io(a.log);
+  io(a.error);
+  io(a.decision);
+};
 
-void put(Writer& w, const AttemptRow& a) {
-  w.text(a.path);
-  w.number(static_cast<std::int64_t>(a.step));
-  w.number(a.number);
-  w.number(a.pid);
-  w.number(a.start);
-  w.number(a.end);
-  w.number(a.exit_code);
-  w.number(a.signal);
-  w.flag(a.timed_out);
-  w.text(a.log);
-  w.text(a.error);
-  w.text(a.decision);
-}
+constexpr auto output_fields = [](auto& io, auto& path_and_outputs) {
+  io(path_and_outputs.first);
+  io(path_and_outputs.second);
+};
 
-void get(Reader& r, AttemptRow& a) {
-  a.path = r.text();
-  auto step = r.number();
-  if (step < 0 || step > static_cast<std::int64_t>(StepKind::kWait)) step = 0;
-  a.step = static_cast<StepKind>(step);
-  a.number = static_cast<int>(r.number());
-  a.pid = r.number();
-  a.start = r.number();
-  a.end = r.number();
-  a.exit_code = static_cast<int>(r.number());
-  a.signal = static_cast<int>(r.number());
-  a.timed_out = r.flag();
-  a.log = r.text();
-  a.error = r.text();
-  a.decision = r.text();
-}
+constexpr auto breaker_fields = [](auto& io, auto& b) {
+  io(b.breaker);
+  io(b.from);
+  io(b.to);
+  io(b.why);
+  io(b.at);
+};
 
-void put(Writer& w, const BreakerRow& b) {
-  w.text(b.breaker);
-  w.text(b.from);
-  w.text(b.to);
-  w.text(b.why);
-  w.number(b.at);
-}
+constexpr auto run_fields = [](auto& io, auto& run) {
+  io(run.id);
+  io(run.workflow);
+  io(run.file);
+  io(run.workflow_text);
+  io(run.status);
+  io(run.started);
+  io(run.ended);
+  io(run.pid);
+  io(run.pid_start);
+  io(run.host);
+  io(run.jobs);
+  io(run.overrides);
+};
 
-void get(Reader& r, BreakerRow& b) {
-  b.breaker = r.text();
-  b.from = r.text();
-  b.to = r.text();
-  b.why = r.text();
-  b.at = r.number();
-}
-
-void put(Writer& w, const RunRow& run) {
-  w.text(run.id);
-  w.text(run.workflow);
-  w.text(run.file);
-  w.text(run.workflow_text);
-  w.text(run.status);
-  w.number(run.started);
-  w.number(run.ended);
-  w.number(run.pid);
-  w.number(run.pid_start);
-  w.text(run.host);
-  w.number(run.jobs);
-  w.number(static_cast<std::int64_t>(run.overrides.size()));
-  for (const auto& o : run.overrides) w.text(o);
-}
-
-void get(Reader& r, RunRow& run) {
-  run.id = r.text();
-  run.workflow = r.text();
-  run.file = r.text();
-  run.workflow_text = r.text();
-  run.status = r.text();
-  run.started = r.number();
-  run.ended = r.number();
-  run.pid = r.number();
-  run.pid_start = r.number();
-  run.host = r.text();
-  run.jobs = static_cast<int>(r.number());
-  run.overrides.resize(r.count());
-  for (auto& o : run.overrides) o = r.text();
-}
+constexpr auto batch_fields = [](auto& io, auto& batch) {
+  io.rows(batch.tasks, task_fields);
+  io.rows(batch.attempts, attempt_fields);
+  io.rows(batch.outputs, output_fields);
+  io.rows(batch.breakers, breaker_fields);
+  io.optional(batch.run, run_fields);
+};
 
 }  // namespace
 
 void encode(const Batch& batch, std::string& out) {
-  Writer w(out);
-  w.number(static_cast<std::int64_t>(batch.tasks.size()));
-  for (const auto& t : batch.tasks) put(w, t);
-  w.number(static_cast<std::int64_t>(batch.attempts.size()));
-  for (const auto& a : batch.attempts) put(w, a);
-  w.number(static_cast<std::int64_t>(batch.outputs.size()));
-  for (const auto& [path, outputs] : batch.outputs) {
-    w.text(path);
-    w.number(static_cast<std::int64_t>(outputs.size()));
-    for (const auto& [key, value] : outputs) {
-      w.text(key);
-      w.text(value);
-    }
-  }
-  w.number(static_cast<std::int64_t>(batch.breakers.size()));
-  for (const auto& b : batch.breakers) put(w, b);
-  w.flag(batch.run.has_value());
-  if (batch.run) put(w, *batch.run);
+  Writer writer(out);
+  batch_fields(writer, batch);
 }
 
 std::optional<Batch> decode(std::string_view bytes) {
-  Reader r(bytes);
+  Reader reader(bytes);
   Batch batch;
-  batch.tasks.resize(r.count());
-  for (auto& t : batch.tasks) get(r, t);
-  batch.attempts.resize(r.count());
-  for (auto& a : batch.attempts) get(r, a);
-  batch.outputs.resize(r.count());
-  for (auto& [path, outputs] : batch.outputs) {
-    path = r.text();
-    for (std::size_t n = r.count(); n > 0 && r.ok(); --n) {
-      auto key = r.text();
-      outputs[key] = r.text();
-    }
-  }
-  batch.breakers.resize(r.count());
-  for (auto& b : batch.breakers) get(r, b);
-  if (r.flag()) get(r, batch.run.emplace());
-  if (!r.ok() || !r.at_end()) return std::nullopt;
+  batch_fields(reader, batch);
+  if (!reader.ok() || !reader.at_end()) return std::nullopt;
   return batch;
 }
 
