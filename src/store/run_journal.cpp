@@ -91,12 +91,21 @@ std::string read_all(int fd, const std::filesystem::path& path) {
 RunJournal::RunJournal(std::filesystem::path path, std::int64_t first, bool sync_each)
     : path_(std::move(path)), next_(first), sync_each_(sync_each) {
   // A reader bringing in an abandoned journal of this name holds it for a moment, then
-  // removes it: wait for the lock, and start again if the file went meanwhile.
+  // removes it: wait for the lock a while, and start again if the file went meanwhile.
+  const auto give_up = std::chrono::steady_clock::now() + kLockPatience;
   while (true) {
     fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
     if (fd_ < 0) fail(path_, "create");
-    if (::flock(fd_, LOCK_EX) != 0) fail(path_, "lock");
-    if (still_at(fd_, path_)) break;
+    if (::flock(fd_, LOCK_EX | LOCK_NB) == 0) {
+      if (still_at(fd_, path_)) break;
+    } else if (errno != EWOULDBLOCK || std::chrono::steady_clock::now() >= give_up) {
+      if (errno == EWOULDBLOCK) errno = EBUSY;  // "Device or resource busy": another process.
+      ::close(fd_);
+      fd_ = -1;
+      fail(path_, "lock");
+    } else {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
     ::close(fd_);
   }
   if (::ftruncate(fd_, 0) != 0) fail(path_, "create");

@@ -21,7 +21,8 @@ class RunJournal {
   /// Creates the journal at `path`, empty, and locks it (flock) for as long as this object
   /// lives, so that no other process takes it for one a crash left. Records are numbered from
   /// `first`. `sync_each`: fdatasync after every append (`--durability full`). Throws
-  /// std::runtime_error naming the file if it cannot be created or is locked.
+  /// std::runtime_error naming the file if it cannot be created, or if another process holds
+  /// it for longer than kLockPatience.
   RunJournal(std::filesystem::path path, std::int64_t first, bool sync_each);
   ~RunJournal();
   RunJournal(const RunJournal&) = delete;
@@ -41,6 +42,7 @@ class RunJournal {
   void remove();
 
   const std::filesystem::path& path() const { return path_; }
+  static constexpr std::chrono::seconds kLockPatience{2};
 
  private:
   std::filesystem::path path_;

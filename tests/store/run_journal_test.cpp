@@ -120,6 +120,22 @@ TEST(StoreRunJournal, ALockLetGoWithinThePatienceIsWaitedFor) {
   EXPECT_THAT(numbers(abandoned->records()), ElementsAre(1));
 }
 
+TEST(StoreRunJournal, AJournalHeldByAnotherProcessIsAnErrorAfterAWhileNotAHang) {
+  // A reader stopped (Ctrl-Z) while it held the journal of a run being resumed.
+  TempDir dir;
+  auto path = dir.path() / "journal";
+  { RunJournal earlier(path, 1, false); }
+  auto reader = AbandonedJournal::open(path, std::chrono::milliseconds(0));
+  ASSERT_TRUE(reader.has_value());
+  try {
+    RunJournal journal(path, 2, false);
+    FAIL() << "no error";
+  } catch (const std::runtime_error& e) {
+    EXPECT_THAT(e.what(), ::testing::HasSubstr("cannot lock the journal " + path.string() +
+                                               ": Device or resource busy"));
+  }
+}
+
 TEST(StoreRunJournal, AJournalThatCannotBeCreatedIsAnErrorNamingIt) {
   TempDir dir;
   auto path = dir.path() / "missing-folder" / "journal";
