@@ -40,15 +40,7 @@ void execute(const RunsOptions& opts, int& exit_code) {
                                       "STARTED", "DURATION", "STATUS", "TASKS"))
             << '\n';
   for (const auto& run : runs) {
-    // A run whose baton died may have left its last commits in its journal.
-    if (run.status == "running" && !run_process_alive(run)) {
-      try {
-        store->recover(run.id);
-      } catch (const std::runtime_error& e) {
-        std::cerr << fmt::format("baton runs: {}\n", e.what());
-        exit_code = kExitFailed;
-      }
-    }
+    if (run.status == "running") recover_if_dead("baton runs", *store, run, exit_code);
     std::cout << fmt::format("{:<22} {:<20} {:<19} {:>9}  {:<12} {}\n", run.id, run.workflow,
                              local_date_time(run.started), run_duration(run, *store),
                              display_status(run), counts_text(store->count_states(run.id)));

@@ -44,14 +44,7 @@ std::unique_ptr<store::Store> open_store_or_report(const std::string& command,
 std::optional<store::RunRow> find_run_or_report(const std::string& command, store::Store& store,
                                                 const std::string& id, int& exit_code) {
   if (auto run = store.find_run(id)) {
-    // A run whose baton died may have left its last commits in its journal: read it whole.
-    try {
-      if (!run_process_alive(*run)) store.recover(run->id);
-    } catch (const std::runtime_error& e) {
-      std::cerr << fmt::format("{}: {}\n", command, e.what());
-      exit_code = kExitFailed;
-      return std::nullopt;
-    }
+    if (!recover_if_dead(command, store, *run, exit_code)) return std::nullopt;
     return run;
   }
   if (id == "last") {
@@ -63,6 +56,19 @@ std::optional<store::RunRow> find_run_or_report(const std::string& command, stor
   }
   exit_code = kExitInvalid;
   return std::nullopt;
+}
+
+bool recover_if_dead(const std::string& command, store::Store& store, const store::RunRow& run,
+                     int& exit_code) {
+  if (run_process_alive(run)) return true;
+  try {
+    store.recover(run.id);
+    return true;
+  } catch (const std::runtime_error& e) {
+    std::cerr << fmt::format("{}: {}\n", command, e.what());
+    exit_code = kExitFailed;
+    return false;
+  }
 }
 
 bool run_process_alive(const store::RunRow& run) {

@@ -31,6 +31,11 @@ std::unique_ptr<store::Store> open_store_or_report(
 std::optional<store::RunRow> find_run_or_report(const std::string& command, store::Store& store,
                                                 const std::string& id, int& exit_code);
 
+/// A run whose baton died may have left its last commits in its journal: brings them into the
+/// store (Store::recover). False, having said why and set exit code 1, if it cannot.
+bool recover_if_dead(const std::string& command, store::Store& store, const store::RunRow& run,
+                     int& exit_code);
+
 /// True if the process that recorded itself as running `run` is still that process.
 bool run_process_alive(const store::RunRow& run);
 
