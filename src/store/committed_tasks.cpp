@@ -22,12 +22,7 @@ void CommittedTasks::apply(Batch batch) {
       tasks_.emplace_back().row = std::move(row);
       continue;
     }
-    // As the store's upsert: the item of an instance is fixed when it is first written.
-    task->row.state = std::move(row.state);
-    task->row.reason = std::move(row.reason);
-    task->row.failure_ignored = row.failure_ignored;
-    task->row.skipped_upstream_failed = row.skipped_upstream_failed;
-    task->row.attempt_base = row.attempt_base;
+    update_task_row(task->row, std::move(row));
   }
   // Rows of a task with no task row are not read back by the store either.
   for (auto& attempt : batch.attempts) {

@@ -3,13 +3,12 @@
 // Unix epoch; 0 means "not yet".
 #pragma once
 
-#include <algorithm>
 #include <cstdint>
-#include <iterator>
 #include <limits>
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace baton::store {
@@ -59,6 +58,16 @@ struct TaskRow {
   int attempt_base = 0;  ///< Attempts made before the latest resume.
 };
 
+/// A later row of the same task over `row`, as the store's upsert does: the path and the item of
+/// an instance are fixed when it is first written.
+inline void update_task_row(TaskRow& row, TaskRow&& later) {
+  row.state = std::move(later.state);
+  row.reason = std::move(later.reason);
+  row.failure_ignored = later.failure_ignored;
+  row.skipped_upstream_failed = later.skipped_upstream_failed;
+  row.attempt_base = later.attempt_base;
+}
+
 struct BreakerRow {
   std::string breaker, from, to, why;
   Millis at = 0;
@@ -85,20 +94,6 @@ struct Batch {
 
   bool empty() const {
     return tasks.empty() && attempts.empty() && outputs.empty() && breakers.empty() && !run;
-  }
-  /// Appends the rows of a later batch: written as one, they leave the store as the two would
-  /// one after the other (rows are written table by table, each in order; the last run row wins).
-  void absorb(Batch&& later) {
-    const auto move_all = [](auto& into, auto& from) {
-      into.insert(into.end(), std::make_move_iterator(from.begin()),
-                  std::make_move_iterator(from.end()));
-    };
-    move_all(tasks, later.tasks);
-    move_all(attempts, later.attempts);
-    move_all(outputs, later.outputs);
-    move_all(breakers, later.breakers);
-    if (later.run) run = std::move(later.run);
-    journal_seq = std::max(journal_seq, later.journal_seq);
   }
 };
 

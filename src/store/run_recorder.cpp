@@ -122,17 +122,17 @@ void RunRecorder::commit() {
     return;
   }
   batch.journal_seq = journal_->append(batch);
-  unsettled_.absorb(std::move(batch));
+  unsettled_.add(std::move(batch));
 }
 
 std::optional<engine::Clock::time_point> RunRecorder::before_wait() {
-  if (unsettled_.journal_seq == 0) return std::nullopt;
+  if (unsettled_.journal_seq() == 0) return std::nullopt;
   auto now = engine::Clock::now();
   if (!gate_changed_ && now < last_store_write_ + kStoreInterval) {
     return last_store_write_ + kStoreInterval;
   }
   gate_changed_ = false;
-  write_to_store(std::exchange(unsettled_, Batch{}));
+  write_to_store(unsettled_.take());
   journal_->all_applied();
   last_store_write_ = now;
   return std::nullopt;
@@ -149,8 +149,8 @@ void RunRecorder::keep_committed(std::vector<TaskRecord> earlier) {
 
 // The last changes go straight to the store, with what the journal holds: one transaction.
 void RunRecorder::finish(const engine::RunResult& result) {
-  Batch last = std::exchange(unsettled_, Batch{});
-  last.absorb(collect_changes(SIZE_MAX, /*hold_starts=*/false));
+  unsettled_.add(collect_changes(SIZE_MAX, /*hold_starts=*/false));
+  Batch last = unsettled_.take();
   run_.status = std::string(engine::to_string(result.status));
   run_.ended = to_millis(result.ended);
   run_.pid = 0;

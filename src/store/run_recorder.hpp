@@ -10,6 +10,7 @@
 #include "engine/journal.hpp"
 #include "engine/scheduler.hpp"
 #include "store/committed_tasks.hpp"
+#include "store/merged_batch.hpp"
 #include "store/store.hpp"
 
 namespace baton::store {
@@ -74,7 +75,7 @@ class RunRecorder : public engine::Journal {
   std::vector<std::size_t> attempts_final_, compensations_final_, waits_final_;
   std::vector<BreakerRow> breakers_;  ///< Transitions since the last commit.
   std::unique_ptr<RunJournal> journal_;
-  Batch unsettled_;  ///< Committed to the journal, not yet written to the store.
+  MergedBatch unsettled_;  ///< Committed to the journal, not yet written to the store.
   engine::Clock::time_point last_store_write_{};
   bool gate_changed_ = false;  ///< An approval gate's row is among the unsettled.
   std::optional<CommittedTasks> committed_;

@@ -14,6 +14,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "store/merged_batch.hpp"
 #include "store/sqlite/schema.hpp"
 
 namespace baton::store::sqlite {
@@ -193,14 +194,15 @@ void SqliteStore::recover(std::string_view run) try {
   if (!journal) return;
   SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
   const std::int64_t mark = journal_mark(run);
-  Batch missing;
+  MergedBatch merged;
   for (const JournalRecord& record : journal->records()) {
     if (record.number <= mark) continue;
     Batch batch = record.batch;
     batch.journal_seq = record.number;
-    missing.absorb(std::move(batch));
+    merged.add(std::move(batch));
   }
-  if (missing.journal_seq > 0) {
+  if (merged.journal_seq() > 0) {
+    const Batch missing = merged.take();
     const std::string id(run);
     int task_seq = next_seq("tasks", id);
     int breaker_seq = next_seq("breaker_transitions", id);
