@@ -14,6 +14,9 @@ std::uint64_t child_key(UnitIndex parent, model::NodeIndex node) {
 }  // namespace
 
 RunGraph::RunGraph(const model::Workflow& workflow) : workflow_(workflow) {
+  // A unit per node, static fan-outs aside: growing the vector moved every unit made so far,
+  // each time (a unit holds a dozen containers).
+  units_.reserve(workflow_.nodes.size());
   add_unit(UnitKind::kGroup, model::kRoot, kNoUnit, "");
   std::vector<UnitIndex> created;
   for (model::NodeIndex child : workflow_.root().children) instantiate(child, kRootUnit, created);
@@ -100,6 +103,15 @@ void RunGraph::wire(UnitIndex u) {
 // inside a fan-out that is not expanded yet is stood for by the whole fan-out.
 std::vector<UnitIndex> RunGraph::visible_units(UnitIndex from, model::NodeIndex target) const {
   const auto& nodes = workflow_.nodes;
+  // A sibling, as most dependencies are: the target's unit under `from`'s parent unit (which is
+  // an instance if the parent node is a fan-out). What the walk below finds, without allocating.
+  const UnitIndex parent = units_[from].parent;
+  if (parent != kNoUnit && units_[parent].node == nodes[target].parent &&
+      target != units_[from].node) {
+    auto it = child_index_.find(child_key(parent, target));
+    if (it == child_index_.end()) return {};
+    return {it->second};
+  }
   model::NodeIndex a = units_[from].node, b = target;
   while (nodes[a].depth > nodes[b].depth) a = nodes[a].parent;
   while (nodes[b].depth > nodes[a].depth) b = nodes[b].parent;
