@@ -18,7 +18,6 @@ class MergedBatch {
   void add(Batch&& later);
   /// The journal record of the latest batch added (Batch::journal_seq); 0 if none.
   std::int64_t journal_seq() const { return batch_.journal_seq; }
-  bool empty() const { return batch_.empty() && batch_.journal_seq == 0; }
   /// The rows added since the last take(), merged: tasks in the order they were first added,
   /// each with its last row (but the item an instance was first written with, as the store
   /// keeps it), each attempt's last row, outputs and breaker transitions as they came.

@@ -111,14 +111,12 @@ TEST(StoreMergedBatch, HoldsOneRowPerTaskAndPerAttempt) {
   EXPECT_EQ(batch.run->status, "succeeded");
 }
 
-TEST(StoreMergedBatch, IsEmptyAgainOnceTaken) {
+TEST(StoreMergedBatch, StartsAgainOnceTaken) {
   MergedBatch batches;
-  EXPECT_TRUE(batches.empty());
   batches.add(std::move(turns()[0]));
-  EXPECT_FALSE(batches.empty());
-  batches.take();
-  EXPECT_TRUE(batches.empty());
-  EXPECT_EQ(batches.journal_seq(), 0);
+  EXPECT_EQ(batches.take().tasks.size(), 2u);
+  EXPECT_EQ(batches.journal_seq(), 0) << "nothing added since";
+  EXPECT_TRUE(batches.take().empty());
 
   Batch again;
   again.tasks = {task_row("build", "running")};
