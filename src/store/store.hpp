@@ -32,7 +32,8 @@ class Store {
 
   /// A run by id, or the most recently started one for "last".
   virtual std::optional<RunRow> find_run(std::string_view id_or_last) = 0;
-  /// Most recent first.
+  /// Most recent first, without their workflow text (find_run() has it): listing runs needs
+  /// none, and a large workflow's text is megabytes.
   virtual std::vector<RunRow> list_runs(int limit) = 0;
   /// Every task recorded for the run, in the order they were first recorded.
   virtual std::vector<TaskRecord> tasks(std::string_view run) = 0;

@@ -100,6 +100,9 @@ TEST(StoreSchema, AVersion1StoreIsMigratedAndItsRowsStayReadable) {
   EXPECT_EQ(old->pid_start, 0) << "the new column has its default";
   EXPECT_THAT(old->overrides, IsEmpty()) << "the new column has its default";
   EXPECT_EQ(query_value(file.db(), "SELECT overrides FROM runs WHERE id = 'old'"), "[]");
+  EXPECT_EQ(query_value(file.db(), "SELECT text FROM run_workflows WHERE run_id = 'old'"),
+            "name: legacy")
+      << "version 4 moved the text to a table of its own";
 
   auto tasks = store->tasks("old");
   EXPECT_THAT(paths_of(tasks), ElementsAre("build", "test"));

@@ -66,6 +66,35 @@ TEST(StoreRuns, ListIsMostRecentFirstUpToTheLimit) {
   EXPECT_EQ(store->list_runs(100).size(), 5u);
 }
 
+TEST(StoreRuns, TheWorkflowTextIsWrittenOnceAndReadOnlyByFindRun) {
+  StoreFile file;
+  auto store = file.open();
+  RunRow run = run_row("r", 1000);
+  run.workflow_text = "name: release\ntasks:\n" + std::string(100'000, '#') + "\n";
+  store->create_run(run);
+
+  // Updates of the run's row (its end, a resume taking it over) leave the text as it was.
+  RunRow resumed = run;
+  resumed.status = "running";
+  resumed.workflow_text.clear();
+  ASSERT_TRUE(store->claim_run(resumed, run));
+  Batch end;
+  end.run = resumed;
+  end.run->status = "succeeded";
+  end.run->ended = 2000;
+  store->write(end);
+
+  auto found = store->find_run("r");
+  ASSERT_TRUE(found.has_value());
+  EXPECT_EQ(found->status, "succeeded");
+  EXPECT_EQ(found->workflow_text, run.workflow_text);
+  EXPECT_EQ(store->find_run("last")->workflow_text, run.workflow_text);
+  auto listed = store->list_runs(10);
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0].status, "succeeded");
+  EXPECT_EQ(listed[0].workflow_text, "") << "listing runs does not read their texts";
+}
+
 TEST(StoreRuns, ARunIsSeenByEveryOtherConnectionAtOnce) {
   StoreFile file;
   auto writer = file.open();

@@ -74,6 +74,7 @@ std::vector<RunRow> MemoryStore::list_runs(int limit) {
   std::vector<RunRow> rows;
   for (auto it = runs_.rbegin(); it != runs_.rend() && int(rows.size()) < limit; ++it) {
     rows.push_back(it->row);
+    rows.back().workflow_text.clear();
   }
   return rows;
 }

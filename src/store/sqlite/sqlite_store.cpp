@@ -25,28 +25,28 @@ namespace {
 constexpr int kBusyTimeoutMs = 30'000;
 constexpr int kWalRetry = 5;  // Milliseconds between two tries to switch a new store to WAL.
 
+// A run's row as selected with kRunColumns; its workflow text is the next column, if any.
 RunRow read_run(SQLite::Statement& q) {
   RunRow run;
   run.id = q.getColumn(0).getString();
   run.workflow = q.getColumn(1).getString();
   run.file = q.getColumn(2).getString();
-  run.workflow_text = q.getColumn(3).getString();
-  run.status = q.getColumn(4).getString();
-  run.started = q.getColumn(5).getInt64();
-  run.ended = q.getColumn(6).getInt64();
-  run.pid = q.getColumn(7).getInt64();
-  run.host = q.getColumn(8).getString();
-  run.jobs = q.getColumn(9).getInt();
-  run.pid_start = q.getColumn(10).getInt64();
-  for (const auto& o : nlohmann::json::parse(q.getColumn(11).getString(), nullptr, false)) {
+  run.status = q.getColumn(3).getString();
+  run.started = q.getColumn(4).getInt64();
+  run.ended = q.getColumn(5).getInt64();
+  run.pid = q.getColumn(6).getInt64();
+  run.host = q.getColumn(7).getString();
+  run.jobs = q.getColumn(8).getInt();
+  run.pid_start = q.getColumn(9).getInt64();
+  for (const auto& o : nlohmann::json::parse(q.getColumn(10).getString(), nullptr, false)) {
     if (o.is_string()) run.overrides.push_back(o.get<std::string>());
   }
+  if (q.getColumnCount() > 11) run.workflow_text = q.getColumn(11).getString();
   return run;
 }
 
 constexpr const char* kRunColumns =
-    "id, workflow, file, workflow_text, status, started_ms, ended_ms, pid, host, jobs, pid_start, "
-    "overrides";
+    "runs.id, workflow, file, status, started_ms, ended_ms, pid, host, jobs, pid_start, overrides";
 
 }  // namespace
 
@@ -116,30 +116,35 @@ void SqliteStore::migrate() {
 }
 
 void SqliteStore::upsert_run(const RunRow& run) {
-  SQLite::Statement q(db_, fmt::format(R"sql(
-    INSERT INTO runs ({}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+  SQLite::Statement q(db_, R"sql(
+    INSERT INTO runs (id, workflow, file, status, started_ms, ended_ms, pid, host, jobs,
+                      pid_start, overrides)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT (id) DO UPDATE SET status = excluded.status, ended_ms = excluded.ended_ms,
       pid = excluded.pid, host = excluded.host, jobs = excluded.jobs,
-      pid_start = excluded.pid_start)sql",
-                                       kRunColumns));
+      pid_start = excluded.pid_start)sql");
   q.bind(1, run.id);
   q.bind(2, run.workflow);
   q.bind(3, run.file);
-  q.bind(4, run.workflow_text);
-  q.bind(5, run.status);
-  q.bind(6, run.started);
-  q.bind(7, run.ended);
-  q.bind(8, run.pid);
-  q.bind(9, run.host);
-  q.bind(10, run.jobs);
-  q.bind(11, run.pid_start);
-  q.bind(12, nlohmann::json(run.overrides).dump());
+  q.bind(4, run.status);
+  q.bind(5, run.started);
+  q.bind(6, run.ended);
+  q.bind(7, run.pid);
+  q.bind(8, run.host);
+  q.bind(9, run.jobs);
+  q.bind(10, run.pid_start);
+  q.bind(11, nlohmann::json(run.overrides).dump());
   q.exec();
 }
 
 void SqliteStore::create_run(const RunRow& run) {
   SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
   upsert_run(run);
+  // Written once: what a run ran never changes, and later updates of its row leave it be.
+  SQLite::Statement text(db_, "INSERT OR REPLACE INTO run_workflows (run_id, text) VALUES (?, ?)");
+  text.bind(1, run.id);
+  text.bind(2, run.workflow_text);
+  text.exec();
   tx.commit();
   run_id_ = run.id;
 }
@@ -333,9 +338,14 @@ void SqliteStore::write_rows(const std::string& run, const Batch& batch, int& ne
 std::optional<RunRow> SqliteStore::find_run(std::string_view id_or_last) {
   std::string sql =
       id_or_last == "last"
-          ? fmt::format("SELECT {} FROM runs ORDER BY started_ms DESC, id DESC LIMIT 1",
-                        kRunColumns)
-          : fmt::format("SELECT {} FROM runs WHERE id = ?", kRunColumns);
+          ? fmt::format(
+                "SELECT {}, text FROM runs LEFT JOIN run_workflows ON run_id = runs.id "
+                "ORDER BY started_ms DESC, runs.id DESC LIMIT 1",
+                kRunColumns)
+          : fmt::format(
+                "SELECT {}, text FROM runs LEFT JOIN run_workflows ON run_id = runs.id "
+                "WHERE runs.id = ?",
+                kRunColumns);
   SQLite::Statement q(db_, sql);
   if (id_or_last != "last") q.bind(1, std::string(id_or_last));
   if (!q.executeStep()) return std::nullopt;
