@@ -54,9 +54,11 @@ run_ninja() { (cd "$1" && ninja -j"$jobs" -f build.ninja); }
 run_xargs() { xargs -P"$jobs" -I{} sh -c {} <"$1"; }
 run_parallel() { parallel -j"$jobs" <"$1"; }
 
-declare -A best # best["shape tool"] = seconds
+declare -A best  # best["shape tool"] = seconds
+declare -A round # round["shape tool r"] = seconds, for the ratios of each round's runs
 keep() {
   local key="$1 $2" t=$3
+  round["$key $r"]=$t
   if [[ -z ${best[$key]:-} ]] || awk -v t="$t" -v b="${best[$key]}" 'BEGIN { exit !(t < b) }'; then
     best[$key]=$t
   fi
@@ -148,6 +150,25 @@ for shape in "${shapes[@]}"; do
                shape, name, t, n / t, t / lim, vs_make, vs_ninja, over
       }'
   done
+done
+
+# The same ratios round by round: a round's runs are seconds apart, so a slow spell of the host,
+# which lasts longer than a run, weighs on both sides of a ratio and the median of the rounds
+# moves less than a best-of on each side. A chain is set against the 1-job limit.
+median_ratio() { # SHAPE TOOL REFERENCE
+  for ((r = 1; r <= repeats; r++)); do
+    awk -v a="${round["$1 $2 $r"]}" -v b="${round["$1 $3 $r"]}" 'BEGIN { print a / b }'
+  done | sort -g | awk '{ v[NR] = $1 } END {
+    printf "%.2f", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+echo
+echo "| shape | baton × limit, median of rounds | baton × make, median of rounds |"
+echo "| ----- | ------------------------------: | -----------------------------: |"
+for shape in "${shapes[@]}"; do
+  reference=limit
+  [[ $shape == chain ]] && reference=limit1
+  echo "| $shape$([[ $reference == limit1 ]] && echo " (against 1 job)") |" \
+    "$(median_ratio "$shape" baton "$reference") | $(median_ratio "$shape" baton make) |"
 done
 echo
 echo "N=$n tasks of /bin/true, $jobs jobs, best of $repeats; load average $(cut -d' ' -f1-3 /proc/loadavg) at the end."
