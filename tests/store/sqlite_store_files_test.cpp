@@ -103,6 +103,7 @@ TEST(StoreSchema, AVersion1StoreIsMigratedAndItsRowsStayReadable) {
   EXPECT_EQ(query_value(file.db(), "SELECT text FROM run_workflows WHERE run_id = 'old'"),
             "name: legacy")
       << "version 4 moved the text to a table of its own";
+  EXPECT_EQ(query_value(file.db(), "SELECT workflow_text FROM runs WHERE id = 'old'"), "");
 
   auto tasks = store->tasks("old");
   EXPECT_THAT(paths_of(tasks), ElementsAre("build", "test"));

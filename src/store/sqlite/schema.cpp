@@ -102,14 +102,15 @@ CREATE TABLE journal_marks (
 // Version 4: the workflow text of a run in a table of its own. In `runs` it sat before the status,
 // so every read of a run's row walked the text's overflow pages and every update of it (the run's
 // end, a resume taking it over) wrote the whole text again: ~80 pages for 10,000 tasks, and
-// `baton runs` read the text of every run it listed.
+// `baton runs` read the text of every run it listed. The old column stays, empty: a baton of
+// version 3 that was running when the store was migrated still records its run's end there.
 constexpr std::string_view kVersion4 = R"sql(
 CREATE TABLE run_workflows (
   run_id TEXT PRIMARY KEY REFERENCES runs (id) ON DELETE CASCADE,
   text   TEXT NOT NULL
 );
 INSERT INTO run_workflows (run_id, text) SELECT id, workflow_text FROM runs;
-ALTER TABLE runs DROP COLUMN workflow_text;
+UPDATE runs SET workflow_text = '';
 )sql";
 
 constexpr std::array<std::string_view, 4> kMigrations = {kVersion1, kVersion2, kVersion3,

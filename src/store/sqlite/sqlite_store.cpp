@@ -118,8 +118,8 @@ void SqliteStore::migrate() {
 void SqliteStore::upsert_run(const RunRow& run) {
   SQLite::Statement q(db_, R"sql(
     INSERT INTO runs (id, workflow, file, status, started_ms, ended_ms, pid, host, jobs,
-                      pid_start, overrides)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                      pid_start, overrides, workflow_text)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '')
     ON CONFLICT (id) DO UPDATE SET status = excluded.status, ended_ms = excluded.ended_ms,
       pid = excluded.pid, host = excluded.host, jobs = excluded.jobs,
       pid_start = excluded.pid_start)sql");
