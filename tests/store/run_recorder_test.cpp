@@ -381,6 +381,40 @@ tasks:
   EXPECT_FALSE(std::filesystem::exists(r.journal_path())) << "the run is over: its journal goes";
 }
 
+// A compensation is an undo with effects outside baton (a refund): once it may have begun, a
+// crash must leave the run knowing it, or resume would take the task for untouched and the run
+// could succeed with its charge refunded. So `compensating` is committed before the process
+// starts, as an upstream's success is before its dependent's.
+TEST(StoreRecorder, WithAJournalNoCompensationStartsBeforeItsTaskIsCommittedAsCompensating) {
+  RecordedRun r(R"(
+name: saga
+tasks:
+  - { id: charge, run: x, compensate: x }
+  - { id: reserve, run: x, compensate: x, needs: charge }
+  - { id: ship, run: x, needs: reserve }
+)");
+  r.executor.exit_code = [](const std::string& task, int) { return task == "ship" ? 1 : 0; };
+  int checked = 0;
+  r.executor.on_start = [&](const std::string& task) {
+    if (!task.ends_with(" (compensate)")) return;
+    const std::string path = task.substr(0, task.size() - std::string(" (compensate)").size());
+    std::string state;  // The last one committed, to the journal or the store.
+    for (const auto& t : r.store->tasks("run1")) {
+      if (t.row.path == path) state = t.row.state;
+    }
+    for (const auto& record : read_journal(r.journal_path())) {
+      for (const auto& t : record.batch.tasks) {
+        if (t.path == path) state = t.state;
+      }
+    }
+    EXPECT_EQ(state, "compensating") << path << "'s undo started before it was committed";
+    ++checked;
+  };
+  r.run(1, /*journaled=*/true);
+  EXPECT_EQ(r.result.status, engine::RunStatus::kRolledBack);
+  EXPECT_EQ(checked, 2);
+}
+
 TEST(StoreRecorder, WithAJournalTheStoreGetsTheCommitsWhileTheLoopWaitsNotBeforeTheStart) {
   RecordedRun r(R"(
 name: chain

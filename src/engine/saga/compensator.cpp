@@ -94,8 +94,13 @@ void Compensator::start(std::size_t step) {
     return;
   }
   prepared.spec.id = leaf;
+  // Write-ahead, as for a dependent's start (SPEC 4): an undo acts outside baton, so once it may
+  // have begun a crash must leave the store knowing, or resume would take the task for untouched.
+  // Its process id follows with the next commit.
+  if (options_.journal && options_.journal->pending()) options_.journal->commit();
   ++running_;
   unit.compensations.back().pid = executor_.start(prepared.spec);
+  if (options_.journal) options_.journal->unit_changed(graph_, leaf);
 }
 
 void Compensator::on_event(const Event& event) {
