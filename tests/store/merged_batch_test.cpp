@@ -54,14 +54,7 @@ std::vector<Batch> turns() {
 }
 
 std::vector<std::string> everything(Store& store) {
-  std::vector<std::string> out;
-  for (const TaskRecord& task : store.tasks("r")) {
-    out.push_back(dump(task.row));
-    for (const auto* rows : {&task.attempts, &task.compensations, &task.waits}) {
-      for (const AttemptRow& a : *rows) out.push_back("  " + dump(a));
-    }
-    for (const auto& [key, value] : task.outputs) out.push_back("  " + key + "=" + value);
-  }
+  std::vector<std::string> out = dump_records(store.tasks("r"));
   for (const BreakerRow& b : store.breakers("r")) out.push_back(dump(b));
   auto run = store.find_run("r");
   out.push_back(run ? dump(*run) : "no run");

@@ -127,25 +127,17 @@ TEST(StoreRunJournal, AJournalHeldByAnotherProcessIsAnErrorAfterAWhileNotAHang) 
   { RunJournal earlier(path, 1, false); }
   auto reader = AbandonedJournal::open(path, std::chrono::milliseconds(0));
   ASSERT_TRUE(reader.has_value());
-  try {
-    RunJournal journal(path, 2, false);
-    FAIL() << "no error";
-  } catch (const std::runtime_error& e) {
-    EXPECT_THAT(e.what(), ::testing::HasSubstr("cannot lock the journal " + path.string() +
-                                               ": Device or resource busy"));
-  }
+  EXPECT_THAT([&] { RunJournal journal(path, 2, false); },
+              ::testing::ThrowsMessage<std::runtime_error>(::testing::HasSubstr(
+                  "cannot lock the journal " + path.string() + ": Device or resource busy")));
 }
 
 TEST(StoreRunJournal, AJournalThatCannotBeCreatedIsAnErrorNamingIt) {
   TempDir dir;
   auto path = dir.path() / "missing-folder" / "journal";
-  try {
-    RunJournal journal(path, 1, false);
-    FAIL() << "no error";
-  } catch (const std::runtime_error& e) {
-    EXPECT_THAT(e.what(), ::testing::HasSubstr("cannot create the journal " + path.string() +
-                                               ": No such file or directory"));
-  }
+  EXPECT_THAT([&] { RunJournal journal(path, 1, false); },
+              ::testing::ThrowsMessage<std::runtime_error>(::testing::HasSubstr(
+                  "cannot create the journal " + path.string() + ": No such file or directory")));
 }
 
 // ---------------------------------------------------------------------------------------------

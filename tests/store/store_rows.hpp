@@ -91,6 +91,19 @@ std::vector<std::string> dump_all(const std::vector<Row>& rows) {
   return out;
 }
 
+// Tasks as read back, line by line: each row, its attempts of every kind and its outputs.
+inline std::vector<std::string> dump_records(const std::vector<TaskRecord>& tasks) {
+  std::vector<std::string> out;
+  for (const auto& t : tasks) {
+    out.push_back(dump(t.row));
+    for (const auto* rows : {&t.attempts, &t.compensations, &t.waits}) {
+      for (const auto& a : *rows) out.push_back("  " + dump(a));
+    }
+    for (const auto& [key, value] : t.outputs) out.push_back("  " + key + "=" + value);
+  }
+  return out;
+}
+
 inline std::vector<std::string> paths_of(const std::vector<TaskRecord>& tasks) {
   std::vector<std::string> paths;
   for (const auto& t : tasks) paths.push_back(t.row.path);
