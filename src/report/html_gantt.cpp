@@ -66,9 +66,9 @@ std::string attempt_title(const TaskView& task, const AttemptView& a, bool compe
   title += "\nstarted " + display_clock(a.start_text) + " (+" + format_seconds(a.start) + ")";
   title += a.finished ? "\nran " + format_seconds(a.end - a.start) : "\nstill running";
   if (a.finished) title += "\n" + a.outcome;
-  if (!a.decision.empty()) title += "\ndecision: " + a.decision;
+  if (!a.decision.empty()) title.append("\ndecision: ").append(a.decision);
   if (!a.error.empty()) title += "\nerror: " + truncate(a.error, 300);
-  if (!a.log.empty()) title += "\nlog: " + a.log;
+  if (!a.log.empty()) title.append("\nlog: ").append(a.log);
   return title;
 }
 

@@ -62,10 +62,17 @@ bool field_true(const json& object, std::string_view key) {
 }
 
 // Seconds from `origin`, if `text` is a time.
-std::optional<double> offset(const std::string& text, std::optional<double> origin) {
+std::optional<double> offset(std::string_view text, std::optional<double> origin) {
   const auto at = parse_time(text);
   if (!at || !origin) return std::nullopt;
   return *at - *origin;
+}
+
+// `object[key]` if it is a string, else empty; read in place.
+std::string_view field_string(const json& object, std::string_view key) {
+  const json* value = find(object, key);
+  if (value == nullptr || !value->is_string()) return {};
+  return value->get_ref<const std::string&>();
 }
 
 // The outcome of a finished attempt, as exit/signal/timeout text; empty if it succeeded.
@@ -76,22 +83,22 @@ std::string failure_text(const json& attempt) {
   }
   const auto code = field_integer(attempt, "exit_code");
   if (code && *code != 0) return "exit " + std::to_string(*code);
-  if (!code && !field_text(attempt, "error").empty()) return "error";
+  if (!code && !field_string(attempt, "error").empty()) return "error";
   return "";
 }
 
 AttemptView read_attempt(const json& attempt, std::optional<double> origin) {
   AttemptView view;
   view.n = static_cast<int>(field_integer(attempt, "n").value_or(0));
-  view.start_text = field_text(attempt, "start");
-  view.end_text = field_text(attempt, "end");
+  view.start_text = field_string(attempt, "start");
+  view.end_text = field_string(attempt, "end");
   view.start = offset(view.start_text, origin).value_or(0);
   const auto end = offset(view.end_text, origin);
   view.finished = end.has_value();
   view.end = std::max(view.start, end.value_or(view.start));
-  view.decision = field_text(attempt, "decision");
-  view.error = field_text(attempt, "error");
-  view.log = field_text(attempt, "log");
+  view.decision = field_string(attempt, "decision");
+  view.error = field_string(attempt, "error");
+  view.log = field_string(attempt, "log");
   const std::string failure = failure_text(attempt);
   if (!view.finished) {
     view.outcome = "running";
@@ -104,13 +111,6 @@ AttemptView read_attempt(const json& attempt, std::optional<double> origin) {
     view.status_class = "s-fail";
   }
   return view;
-}
-
-// `object[key]` if it is a string, else empty; read in place.
-std::string_view field_string(const json& object, std::string_view key) {
-  const json* value = find(object, key);
-  if (value == nullptr || !value->is_string()) return {};
-  return value->get_ref<const std::string&>();
 }
 
 std::vector<AttemptView> read_attempts(const json& list, std::optional<double> origin) {

@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
-#include <map>
+#include <string_view>
 #include <tuple>
 #include <unordered_map>
 #include <unordered_set>
@@ -22,24 +22,32 @@ using analyze::Vertex;
 // The recorded tasks by path, each taken at most once by the leaf it stands for.
 class Recorded {
  public:
+  // A sorted array of views rather than a map: 10,000 paths are sorted in a fraction of the
+  // time that copying each into a tree node took, and a fan-out's instances stay one range.
   explicit Recorded(std::vector<store::TaskRecord> tasks) : tasks_(std::move(tasks)) {
     taken_.assign(tasks_.size(), 0);
-    for (std::size_t i = 0; i < tasks_.size(); ++i) by_path_.emplace(tasks_[i].row.path, i);
+    by_path_.reserve(tasks_.size());
+    for (std::size_t i = 0; i < tasks_.size(); ++i) by_path_.emplace_back(tasks_[i].row.path, i);
+    std::sort(by_path_.begin(), by_path_.end());
+    // As the map this was: the first record of a path stands for it.
+    by_path_.erase(std::unique(by_path_.begin(), by_path_.end(),
+                               [](const auto& a, const auto& b) { return a.first == b.first; }),
+                   by_path_.end());
   }
 
   /// The record of `path` if it exists and was not taken yet; takes it.
-  store::TaskRecord* take(const std::string& path) {
-    auto it = by_path_.find(path);
-    if (it == by_path_.end() || taken_[it->second]) return nullptr;
+  store::TaskRecord* take(std::string_view path) {
+    auto it = lower_bound(path);
+    if (it == by_path_.end() || it->first != path || taken_[it->second]) return nullptr;
     taken_[it->second] = 1;
     return &tasks_[it->second];
   }
   /// The recorded instances `PREFIX N] SUFFIX` of a dynamic fan-out, in item order.
   std::vector<std::string> instances(const std::string& prefix, const std::string& suffix) const {
     std::vector<std::pair<long, std::string>> found;
-    for (auto it = by_path_.lower_bound(prefix);
-         it != by_path_.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {
-      const std::string& path = it->first;
+    for (auto it = lower_bound(prefix); it != by_path_.end() && it->first.starts_with(prefix);
+         ++it) {
+      const std::string& path = tasks_[it->second].row.path;
       char* end = nullptr;
       long index = std::strtol(path.c_str() + prefix.size(), &end, 10);
       if (end == path.c_str() + prefix.size() || *end != ']') continue;
@@ -62,9 +70,16 @@ class Recorded {
   }
 
  private:
+  using Entry = std::pair<std::string_view, std::size_t>;  // A path, its record's index.
+
+  std::vector<Entry>::const_iterator lower_bound(std::string_view path) const {
+    return std::lower_bound(by_path_.begin(), by_path_.end(), path,
+                            [](const Entry& entry, std::string_view p) { return entry.first < p; });
+  }
+
   std::vector<store::TaskRecord> tasks_;
   std::vector<char> taken_;
-  std::map<std::string, std::size_t> by_path_;
+  std::vector<Entry> by_path_;  ///< Sorted by path; views of tasks_' paths.
 };
 
 void fill_from_record(Task& task, store::TaskRecord&& record) {

@@ -57,6 +57,19 @@ TEST(JsonText, StringsThatNeedEscapesOrAreNotUtf8) {
   EXPECT_EQ(json_text(document), reference(document));
 }
 
+// Every byte value, at every place of a string, comes out as dump() prints it: the writer's
+// shortcut for plain strings must not take in a byte that needs escaping or checking.
+TEST(JsonText, EveryByteAtEveryPlaceOfAString) {
+  const std::string plain = "abcdefgh-ABCDEFGH~ !";  // 20 printable bytes.
+  for (int byte = 0; byte < 256; ++byte) {
+    for (std::size_t at = 0; at < plain.size(); ++at) {
+      std::string text = plain;
+      text[at] = static_cast<char>(byte);
+      ASSERT_EQ(json_text(json(text)), reference(json(text))) << "byte " << byte << " at " << at;
+    }
+  }
+}
+
 TEST(JsonText, FloatsAsNlohmannPrintsThem) {
   json document = json::array();
   for (double x : {0.0, -0.0, 1.0, 0.001, 0.0001, 0.00001, 1.5, 123456.789, 1e15, 1e16, 1e300,

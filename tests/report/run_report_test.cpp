@@ -137,6 +137,25 @@ TEST(RunReport, ADynamicFanOutIsWhatTheRunRecordedInstanceByInstance) {
   EXPECT_THAT(find(report, "merge").dependencies, ElementsAre("each[0].parse", "each[1].parse"));
 }
 
+TEST(RunReport, ADynamicFanOutsInstancesAreInItemOrderWhateverOrderTheyWereRecordedIn) {
+  std::vector<store::TaskRecord> recorded{task("discover", "succeeded", {attempt(1, 0, 10)})};
+  for (int i : {10, 2, 0, 11, 1}) {  // Not in item order, nor in the order of their text.
+    for (const char* step : {"fetch", "parse"}) {
+      recorded.push_back(instance("each[" + std::to_string(i) + "]." + step, "succeeded",
+                                  std::to_string(i), i, {attempt(1, 10, 20)}));
+    }
+  }
+  recorded.push_back(task("merge", "succeeded", {attempt(1, 30, 40)}));
+  recorded.push_back(task("discover", "failed", {attempt(1, 0, 10)}));  // Recorded twice.
+  RecordedRun run{std::string(kDynamicGroup), "succeeded", 100, recorded};
+  auto report = run.report();
+  EXPECT_THAT(paths(report), ElementsAre("discover", "each[0].fetch", "each[0].parse",
+                                         "each[1].fetch", "each[1].parse", "each[2].fetch",
+                                         "each[2].parse", "each[10].fetch", "each[10].parse",
+                                         "each[11].fetch", "each[11].parse", "merge", "discover"));
+  EXPECT_EQ(find(report, "discover").state, "succeeded") << "the first record stands for it";
+}
+
 TEST(RunReport, AFanOutThatFailedBeforeItHadInstancesIsOneTask) {
   RecordedRun run{std::string(kDynamicGroup),
                   "failed",
