@@ -102,14 +102,6 @@ int run_session(const model::Workflow& workflow, engine::RunOptions options, sto
                 store::RunRow row, const SessionOutput& output,
                 std::vector<store::TaskRecord> recorded) {
   auto progress = make_progress(output.progress, options.run_id, output.state_flag, options.jobs);
-  options.verdicts = [&store, id = options.run_id] {
-    std::vector<engine::Verdict> verdicts;
-    for (auto& v : store.untaken_verdicts(id)) verdicts.push_back({v.path, v.approved, v.by});
-    return verdicts;
-  };
-  options.verdict_taken = [&store, id = options.run_id](const std::string& path) {
-    store.take_verdict(id, path);
-  };
   // Progress goes to stderr, which may close under the run (`2>&1 | head`) or fill a disk. A
   // failed write (fmt throws) ends the progress, not the run: stopping would leave its tasks.
   const auto tell = [&progress](const auto& what) {
@@ -134,6 +126,18 @@ int run_session(const model::Workflow& workflow, engine::RunOptions options, sto
   // What the run commits is kept for its report (a resume: on top of what the store holds).
   recorder.keep_committed(std::move(recorded));
   options.journal = &recorder;
+  // The recorder writes the store on a thread of its own: the verdicts of approval gates (read
+  // only while a gate waits) use it once that thread is done.
+  options.verdicts = [&store, &recorder, id = options.run_id] {
+    recorder.wait_for_store();
+    std::vector<engine::Verdict> verdicts;
+    for (auto& v : store.untaken_verdicts(id)) verdicts.push_back({v.path, v.approved, v.by});
+    return verdicts;
+  };
+  options.verdict_taken = [&store, &recorder, id = options.run_id](const std::string& path) {
+    recorder.wait_for_store();
+    store.take_verdict(id, path);
+  };
   // Every child of the baton command is an attempt of this run: it may reap any child.
   exec::ProcessExecutor executor(exec::Reaping::kAnyChild);
   auto scheduler = std::make_unique<engine::Scheduler>(workflow, executor, options);

@@ -148,7 +148,7 @@ std::int64_t RunJournal::append(const Batch& batch) {
 }
 
 void RunJournal::all_applied() {
-  if (size_ < kRestartBytes) return;
+  if (!wants_restart()) return;
   if (::ftruncate(fd_, 0) == 0) size_ = 0;
 }
 

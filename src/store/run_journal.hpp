@@ -36,6 +36,8 @@ class RunJournal {
   /// The store holds every record appended so far: the file starts over when it has grown
   /// past kRestartBytes, so that a long run's journal stays small.
   void all_applied();
+  /// Whether all_applied() would start the file over.
+  bool wants_restart() const { return size_ >= kRestartBytes; }
   static constexpr std::size_t kRestartBytes = 1 << 20;
 
   /// The run is over and the store holds everything: the file goes.

@@ -50,6 +50,15 @@ Millis to_millis(std::chrono::system_clock::time_point t) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
 }
 
+RunRecorder::RunRecorder(Store& store, RunRow run, std::unique_ptr<RunJournal> journal)
+    : store_(store), run_(std::move(run)), journal_(std::move(journal)) {
+  if (journal_) {
+    // The thread only ever touches the store and committed_ (through write_to_store).
+    writer_ =
+        std::make_unique<BatchWriter>([this](Batch batch) { write_to_store(std::move(batch)); });
+  }
+}
+
 void RunRecorder::unit_changed(const engine::RunGraph& graph, engine::UnitIndex unit) {
   graph_ = &graph;
   if (is_dirty_.size() <= unit) is_dirty_.resize(graph.units().size(), 0);
@@ -115,6 +124,8 @@ Batch RunRecorder::collect_changes(std::size_t ready_rows, bool hold_starts) {
 }
 
 void RunRecorder::commit() {
+  // A store that failed on its thread stops the run before what this commit allows.
+  if (writer_) writer_->check();
   Batch batch = collect_changes(kReadyRowsPerCommit, /*hold_starts=*/true);
   if (batch.empty()) return;
   if (!journal_) {
@@ -128,14 +139,30 @@ void RunRecorder::commit() {
 std::optional<engine::Clock::time_point> RunRecorder::before_wait() {
   if (unsettled_.journal_seq() == 0) return std::nullopt;
   auto now = engine::Clock::now();
-  if (!gate_changed_ && now < last_store_write_ + kStoreInterval) {
-    return last_store_write_ + kStoreInterval;
+  // Another shell acts on a gate's state (`baton approve` checks that it waits, and that it was
+  // not decided yet): it reaches the store before the loop waits, never later. And a journal
+  // starts over only once the store holds every record in it.
+  if (gate_changed_ || journal_->wants_restart()) {
+    write_unsettled_now();
+    last_store_write_ = now;
+    return std::nullopt;
   }
+  if (now < last_store_write_ + kStoreInterval) return last_store_write_ + kStoreInterval;
+  if (writer_->busy()) return now + kBusyRetry;  // Meanwhile more commits merge into one write.
+  writer_->hand_over(unsettled_.take());
+  last_store_write_ = now;
+  return std::nullopt;
+}
+
+void RunRecorder::write_unsettled_now() {
+  writer_->wait();
   gate_changed_ = false;
   write_to_store(unsettled_.take());
   journal_->all_applied();
-  last_store_write_ = now;
-  return std::nullopt;
+}
+
+void RunRecorder::wait_for_store() {
+  if (writer_) writer_->wait();
 }
 
 void RunRecorder::write_to_store(Batch batch) {
@@ -149,6 +176,7 @@ void RunRecorder::keep_committed(std::vector<TaskRecord> earlier) {
 
 // The last changes go straight to the store, with what the journal holds: one transaction.
 void RunRecorder::finish(const engine::RunResult& result) {
+  wait_for_store();
   unsettled_.add(collect_changes(SIZE_MAX, /*hold_starts=*/false));
   Batch last = unsettled_.take();
   run_.status = std::string(engine::to_string(result.status));

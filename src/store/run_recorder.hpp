@@ -1,6 +1,7 @@
 // The engine's Journal on a Store: collects the units a turn changed and commits them, with their
 // new attempts, outputs and the breaker transitions, once per commit(): to the store in one
-// transaction, or, given a RunJournal, to that file, and to the store when the loop waits.
+// transaction, or, given a RunJournal, to that file, and to the store on a thread of its own
+// (store/batch_writer.hpp) when the loop waits.
 #pragma once
 
 #include <memory>
@@ -9,6 +10,7 @@
 
 #include "engine/journal.hpp"
 #include "engine/scheduler.hpp"
+#include "store/batch_writer.hpp"
 #include "store/committed_tasks.hpp"
 #include "store/merged_batch.hpp"
 #include "store/store.hpp"
@@ -22,10 +24,11 @@ class RunRecorder : public engine::Journal {
  public:
   /// `run` is the run's row as created; its status and end are written by finish().
   /// With a `journal` (Store::open_journal()), a commit is an append to it, and the store gets
-  /// the commits in one transaction in before_wait(): the loop starts what a commit allowed
-  /// first. Without one, a commit is a transaction of the store.
-  RunRecorder(Store& store, RunRow run, std::unique_ptr<RunJournal> journal = nullptr)
-      : store_(store), run_(std::move(run)), journal_(std::move(journal)) {}
+  /// the commits in one transaction, on a thread of its own, handed over by before_wait(): the
+  /// loop starts what a commit allowed first, and does not wait for the store. The store is
+  /// then that thread's until wait_for_store(). Without a journal, a commit is a transaction of
+  /// the store, on the caller's thread.
+  RunRecorder(Store& store, RunRow run, std::unique_ptr<RunJournal> journal = nullptr);
 
   void unit_changed(const engine::RunGraph& graph, engine::UnitIndex unit) override;
   void breaker_changed(const engine::BreakerTransition& transition) override;
@@ -38,17 +41,26 @@ class RunRecorder : public engine::Journal {
   ///   task's rows once, not twice. Held back once only: an in-process attempt has no pid.
   void commit() override;
   bool pending() const override { return !dirty_.empty() || !breakers_.empty(); }
-  /// Writes to the store what was committed to the journal and is not there yet, in one
-  /// transaction, at most once per kStoreInterval unless an approval gate's state is among it;
-  /// returns when it must be called again if it left some for later.
+  /// Hands what was committed to the journal and is not in the store yet over to the store's
+  /// thread, as one transaction, at most once per kStoreInterval and only once the previous one
+  /// is written; returns when it must be called again if it left some for later. Writes it
+  /// here, before returning, if an approval gate's state is among it (another shell acts on
+  /// that), or if the journal is due to start over. Throws what the store's thread failed with.
   std::optional<engine::Clock::time_point> before_wait() override;
   /// How long a commit may stay in the journal alone (what `baton status` in another shell may
   /// lag behind, with kCommitInterval). A chain commits every few hundred µs: a transaction per
   /// commit cost ~40 µs of CPU each, on the core the next task was starting on.
   static constexpr std::chrono::milliseconds kStoreInterval{100};
+  /// How soon before_wait() asks to be called again while the store's thread is still writing.
+  static constexpr std::chrono::milliseconds kBusyRetry{5};
   static constexpr std::size_t kReadyRowsPerCommit = 500;
 
-  /// Writes what is left and records how the run ended.
+  /// Returns once the store holds everything handed to its thread, so that the caller may use
+  /// the store itself (verdicts of approval gates): a Store is used by one thread at a time.
+  /// Throws what the store's thread failed with.
+  void wait_for_store();
+
+  /// Writes what is left, here, and records how the run ended.
   void finish(const engine::RunResult& result);
 
   /// From now on also keeps in memory what it commits, on top of `earlier` (what the store held
@@ -64,6 +76,9 @@ class RunRecorder : public engine::Journal {
   /// The rows of the changes recorded so far, but those held back (see commit()).
   Batch collect_changes(std::size_t ready_rows, bool hold_starts);
   void write_to_store(Batch batch);
+  /// Writes what the journal holds and the store does not, here, once the store's thread is
+  /// done; the journal may then start over.
+  void write_unsettled_now();
 
   Store& store_;
   RunRow run_;
@@ -79,6 +94,8 @@ class RunRecorder : public engine::Journal {
   engine::Clock::time_point last_store_write_{};
   bool gate_changed_ = false;  ///< An approval gate's row is among the unsettled.
   std::optional<CommittedTasks> committed_;
+  /// With a journal. Last: it is stopped first, while what its thread uses is still there.
+  std::unique_ptr<BatchWriter> writer_;
 };
 
 }  // namespace baton::store

@@ -8,11 +8,14 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <functional>
+#include <future>
 #include <map>
 #include <set>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "engine/scheduler.hpp"
@@ -44,15 +47,17 @@ class WatchedStore : public Store {
 
   std::vector<Write> writes;
   std::function<bool(const Batch&)> fail_when;
+  std::function<void(const Batch&)> before_write;  ///< Called first, on the writing thread.
 
   void create_run(const RunRow& run) override { inner_->create_run(run); }
   void write(const Batch& batch) override {
+    if (before_write) before_write(batch);
     if (fail_when && fail_when(batch)) {
       fail_when = nullptr;  // Only once.
       throw std::runtime_error("disk full");
     }
     inner_->write(batch);
-    writes.push_back({batch, executor_.started.size()});
+    writes.push_back({batch, executor_.start_count});  // On the recorder's writer thread.
   }
   bool claim_run(const RunRow& run, const RunRow& as_seen) override {
     return inner_->claim_run(run, as_seen);
@@ -98,6 +103,14 @@ class WatchedStore : public Store {
   const FakeExecutor& executor_;
 };
 
+constexpr const char* kChainOfThree = R"(
+name: chain
+tasks:
+  - { id: a, run: x }
+  - { id: b, run: x, needs: a }
+  - { id: c, run: x, needs: b }
+)";
+
 // A workflow run by the real scheduler on a FakeExecutor, recorded into a watched SQLite store.
 struct RecordedRun {
   TempDir dir;
@@ -106,6 +119,7 @@ struct RecordedRun {
   std::unique_ptr<WatchedStore> store;
   RunRow row;
   engine::RunResult result;
+  RunRecorder* recorder = nullptr;  ///< While run() runs.
 
   explicit RecordedRun(const std::string& yaml) : workflow(parse_workflow(yaml)) {
     auto opened = open_sqlite_store((dir.path() / "state").string());
@@ -132,11 +146,19 @@ struct RecordedRun {
     options.run_id = row.id;
     options.run_dir = dir.path() / "state" / "runs" / row.id;
     options.workflow_dir = dir.path();
-    RunRecorder recorder(*store, row, journaled ? store->open_journal() : nullptr);
-    options.journal = &recorder;
+    RunRecorder run_recorder(*store, row, journaled ? store->open_journal() : nullptr);
+    recorder = &run_recorder;
+    options.journal = &run_recorder;
     engine::Scheduler scheduler(workflow, executor, options);
     result = scheduler.run();
-    recorder.finish(result);
+    run_recorder.finish(result);
+    recorder = nullptr;
+  }
+
+  // What the store holds of the run now, once the recorder's writer thread is done with it.
+  std::vector<TaskRecord> stored_tasks() {
+    if (recorder) recorder->wait_for_store();
+    return store->tasks("run1");
   }
 };
 
@@ -365,7 +387,7 @@ tasks:
         if (t.state == "succeeded") succeeded.insert(t.path);
       }
     }
-    for (const auto& t : r.store->tasks("run1")) {
+    for (const auto& t : r.stored_tasks()) {
       if (t.row.state == "succeeded") succeeded.insert(t.row.path);
     }
     for (const auto& up : it->second) {
@@ -399,7 +421,7 @@ tasks:
     if (!task.ends_with(" (compensate)")) return;
     const std::string path = task.substr(0, task.size() - std::string(" (compensate)").size());
     std::string state;  // The last one committed, to the journal or the store.
-    for (const auto& t : r.store->tasks("run1")) {
+    for (const auto& t : r.stored_tasks()) {
       if (t.row.path == path) state = t.row.state;
     }
     for (const auto& record : read_journal(r.journal_path())) {
@@ -416,13 +438,7 @@ tasks:
 }
 
 TEST(StoreRecorder, WithAJournalTheStoreGetsTheCommitsWhileTheLoopWaitsNotBeforeTheStart) {
-  RecordedRun r(R"(
-name: chain
-tasks:
-  - { id: a, run: x }
-  - { id: b, run: x, needs: a }
-  - { id: c, run: x, needs: b }
-)");
+  RecordedRun r(kChainOfThree);
   r.executor.real_time = true;  // b runs long enough for the store to catch up meanwhile.
   r.executor.duration = [](const std::string& task, int) {
     return task == "b" ? std::chrono::milliseconds(3 * RunRecorder::kStoreInterval)
@@ -445,6 +461,43 @@ tasks:
   }
   EXPECT_GT(mark, 0);
   EXPECT_EQ(r.store->count_states("run1"), (std::map<std::string, int>{{"succeeded", 3}}));
+}
+
+// The store's transaction is written on a thread of its own: tasks go on starting while it is
+// written, and what the run committed meanwhile reaches the store in the next one.
+TEST(StoreRecorder, WithAJournalTasksStartWhileTheStoreIsWritten) {
+  RecordedRun r(kChainOfThree);
+  std::promise<void> c_started;
+  std::atomic<bool> held = false;
+  std::atomic<bool> released_by_c = false;
+  r.store->before_write = [&, hold = true](const Batch&) mutable {
+    if (!std::exchange(hold, false)) return;  // Holds the first write only.
+    held = true;
+    released_by_c =
+        c_started.get_future().wait_for(std::chrono::seconds(10)) == std::future_status::ready;
+  };
+  r.executor.on_start = [&](const std::string& task) {
+    if (task == "c") c_started.set_value();
+  };
+  r.run(1, /*journaled=*/true);
+  ASSERT_EQ(r.result.status, engine::RunStatus::kSucceeded);
+  EXPECT_TRUE(held) << "the store was written before the loop waited";
+  EXPECT_TRUE(released_by_c) << "c did not start while the store's first write was held";
+  EXPECT_EQ(r.store->count_states("run1"), (std::map<std::string, int>{{"succeeded", 3}}));
+  EXPECT_EQ(r.store->writes.front().starts_before, 3u) << "the first write ended after c's start";
+}
+
+// A store that fails on its thread stops the run at the next commit, before anything that
+// commit allows starts; what was committed stays in the journal, for resume.
+TEST(StoreRecorder, WithAJournalAStoreThatFailsOnItsThreadStopsTheRun) {
+  RecordedRun r(kChainOfThree);
+  r.executor.real_time = true;  // Each task outlasts the store's interval: a write after each.
+  r.executor.duration = [](const std::string&, int) { return 2 * RunRecorder::kStoreInterval; };
+  r.store->fail_when = [](const Batch&) { return true; };  // The first write.
+  EXPECT_THROW(r.run(1, /*journaled=*/true), std::runtime_error);
+  EXPECT_THAT(r.executor.started, ElementsAre("a", "b"))
+      << "a write after a's end failed, and c started all the same";
+  EXPECT_TRUE(std::filesystem::exists(r.journal_path())) << "the journal was lost";
 }
 
 }  // namespace

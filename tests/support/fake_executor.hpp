@@ -8,6 +8,7 @@
 #pragma once
 
 #include <algorithm>
+#include <atomic>
 #include <csignal>
 #include <deque>
 #include <fstream>
@@ -56,7 +57,9 @@ class FakeExecutor : public engine::Executor {
   /// Called with an attempt's name (see exit_code) as it starts, before anything is recorded.
   std::function<void(const std::string& task)> on_start;
 
-  std::vector<std::string> started;           ///< Attempt names (see exit_code), in start order.
+  std::vector<std::string> started;  ///< Attempt names (see exit_code), in start order.
+  /// How many have started, for another thread to read (a store's writer thread).
+  std::atomic<std::size_t> start_count{0};
   std::vector<engine::LaunchSpec> launches;   ///< What each of `started` was started with.
   std::vector<std::size_t> running_at_start;  ///< Per start: attempts running, itself included.
   std::vector<std::string> terminated;        ///< Names, per terminate() or *_all() call.
@@ -75,6 +78,7 @@ class FakeExecutor : public engine::Executor {
     int attempt = std::stoi(env(spec, "BATON_ATTEMPT"));
     if (on_start) on_start(task);
     started.push_back(task);
+    ++start_count;
     launches.push_back(spec);
     log_was_prepared.push_back(std::find(prepared_logs.begin(), prepared_logs.end(),
                                          spec.log_path) != prepared_logs.end());
