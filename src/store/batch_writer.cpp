@@ -1,5 +1,8 @@
 #include "store/batch_writer.hpp"
 
+#include <signal.h>
+
+#include <stdexcept>
 #include <utility>
 
 namespace baton::store {
@@ -22,13 +25,24 @@ void BatchWriter::hand_over(Batch batch) {
   {
     std::lock_guard lock(mutex_);
     rethrow_failure();
+    if (next_) throw std::logic_error("BatchWriter::hand_over: the last batch is not taken yet");
     next_ = std::move(batch);
   }
-  if (!thread_.joinable()) {
-    thread_ = std::thread([this] { work(); });
-  } else {
+  if (thread_.joinable()) {
     changed_.notify_all();
+    return;
   }
+  // A thread starts with its creator's signal mask: all blocked for it, then restored here.
+  sigset_t all, previous;
+  sigfillset(&all);
+  pthread_sigmask(SIG_BLOCK, &all, &previous);
+  try {
+    thread_ = std::thread([this] { work(); });
+  } catch (...) {
+    pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+    throw;
+  }
+  pthread_sigmask(SIG_SETMASK, &previous, nullptr);
 }
 
 void BatchWriter::wait() {

@@ -19,8 +19,10 @@
 namespace baton::store {
 
 /// Calls `write` with each batch it is handed, one at a time and in the order handed, on a
-/// thread of its own (started with the first batch). What `write` uses is the thread's while a
-/// batch is in hand: whoever hands batches over uses it again only after wait().
+/// thread of its own, started with the first batch. The thread takes no signal (all are
+/// blocked in it): SIGINT, SIGTERM and SIGCHLD are the run's loop's to read. What `write` uses
+/// is the thread's while a batch is in hand: whoever hands batches over uses it again only after
+/// wait().
 class BatchWriter {
  public:
   explicit BatchWriter(std::function<void(Batch)> write) : write_(std::move(write)) {}
@@ -31,8 +33,8 @@ class BatchWriter {
 
   /// Whether a batch is in hand (handed over and not yet written).
   bool busy();
-  /// Hands `batch` over and returns at once. Requires !busy(). Throws what writing the previous
-  /// batch threw, and then does not take this one.
+  /// Hands `batch` over and returns at once. Throws what writing the previous batch threw, and
+  /// then does not take this one; std::logic_error if one is still waiting to be written.
   void hand_over(Batch batch);
   /// Returns once no batch is in hand. Throws what writing the last one threw.
   void wait();

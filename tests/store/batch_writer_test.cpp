@@ -4,6 +4,7 @@
 #include "store/batch_writer.hpp"
 
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include <chrono>
 #include <future>
@@ -49,6 +50,25 @@ TEST(BatchWriter, WritesEachBatchOnceInTheOrderHandedOverOnAThreadOfItsOwn) {
     EXPECT_NE(id, std::this_thread::get_id()) << "a batch was written on the caller's thread";
     EXPECT_EQ(id, written.threads.front()) << "one thread writes them all";
   }
+}
+
+// A process-directed signal goes to any thread that does not block it: the run's loop reads
+// SIGINT, SIGTERM and SIGCHLD from a signalfd, which sees them only if every thread blocks them.
+TEST(BatchWriter, ItsThreadTakesNoSignal) {
+  std::vector<int> unblocked;
+  BatchWriter writer([&](Batch) {
+    sigset_t mask;
+    pthread_sigmask(SIG_BLOCK, nullptr, &mask);
+    for (int signal : {SIGINT, SIGTERM, SIGHUP, SIGCHLD, SIGUSR1, SIGPIPE}) {
+      if (!sigismember(&mask, signal)) unblocked.push_back(signal);
+    }
+  });
+  writer.hand_over(numbered(1));
+  writer.wait();
+  EXPECT_TRUE(unblocked.empty()) << "signal " << unblocked.front() << " may reach the thread";
+  sigset_t mine;
+  pthread_sigmask(SIG_BLOCK, nullptr, &mine);
+  EXPECT_FALSE(sigismember(&mine, SIGUSR2)) << "the caller's mask was not restored";
 }
 
 TEST(BatchWriter, IsBusyUntilTheBatchInHandIsWritten) {
