@@ -1,7 +1,6 @@
 #include "cli/tty_progress.hpp"
 
 #include <fmt/format.h>
-#include <signal.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
@@ -13,6 +12,7 @@
 #include <thread>
 
 #include "cli/time_left.hpp"
+#include "exec/signals_blocked.hpp"
 
 namespace baton::cli {
 
@@ -162,15 +162,12 @@ class TtyProgress : public Progress {
     }
     // The drawing thread takes no signal: the executor reads SIGINT, SIGTERM, SIGHUP and SIGCHLD
     // from a signalfd, which sees only those that every thread blocks.
-    sigset_t all, old;
-    sigfillset(&all);
-    pthread_sigmask(SIG_BLOCK, &all, &old);
+    exec::AllSignalsBlocked for_the_thread;
     try {
       drawer_ = std::thread([this] { draw_until_stopped(); });
     } catch (const std::system_error&) {
       // No thread: the log and the final line are written at the end.
     }
-    pthread_sigmask(SIG_SETMASK, &old, nullptr);
   }
 
   void on_event(const engine::RunEvent& event) override {

@@ -20,6 +20,7 @@
 #include "engine/outputs.hpp"
 #include "engine/task_state.hpp"
 #include "engine/trigger.hpp"
+#include "exec/signals_blocked.hpp"
 #include "lib/fast_path_internals.hpp"
 #include "lib/run_record.hpp"
 #include "store/run_id.hpp"
@@ -221,26 +222,26 @@ void FastRun::execute(int threads, lib::CancelSignal& cancel) {
   const auto& sources = graph_.sources_;
   for (std::size_t i = sources.size(); i-- > 0;) workers_[i % count]->deque.push(sources[i]);
 
-  sigset_t handled, old_mask, all, with_handled;
+  sigset_t handled, old_mask;
   sigemptyset(&handled);
   sigaddset(&handled, SIGINT);
   sigaddset(&handled, SIGTERM);
   sigaddset(&handled, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &handled, &old_mask);
   int signal_fd = ::signalfd(-1, &handled, SFD_NONBLOCK | SFD_CLOEXEC);
-  sigfillset(&all);  // Workers take no signal: those meant for the run reach this thread.
-  pthread_sigmask(SIG_BLOCK, &all, &with_handled);
   std::exception_ptr no_thread;  // Out of threads: stop those started, then say so.
-  for (auto& worker : workers_) {
-    try {
-      worker->thread = std::thread([this, w = worker.get()] { work(*w); });
-    } catch (...) {
-      no_thread = std::current_exception();
-      stop();
-      break;
+  {
+    exec::AllSignalsBlocked for_the_workers;  // Those meant for the run reach this thread.
+    for (auto& worker : workers_) {
+      try {
+        worker->thread = std::thread([this, w = worker.get()] { work(*w); });
+      } catch (...) {
+        no_thread = std::current_exception();
+        stop();
+        break;
+      }
     }
   }
-  pthread_sigmask(SIG_SETMASK, &with_handled, nullptr);
 
   pollfd fds[2] = {{cancel.fd(), POLLIN, 0}, {signal_fd, POLLIN, 0}};
   bool interrupted = false;

@@ -1,18 +1,14 @@
 #include "lib/worker_pool.hpp"
 
-#include <signal.h>
-
 #include <algorithm>
+
+#include "exec/signals_blocked.hpp"
 
 namespace baton::lib {
 
 WorkerPool::WorkerPool(int threads) {
-  // New threads inherit the creating thread's mask: block everything while creating them.
-  sigset_t all, old;
-  sigfillset(&all);
-  pthread_sigmask(SIG_BLOCK, &all, &old);
+  exec::AllSignalsBlocked for_the_threads;
   for (int i = 0; i < std::max(1, threads); ++i) threads_.emplace_back([this] { work(); });
-  pthread_sigmask(SIG_SETMASK, &old, nullptr);
 }
 
 WorkerPool::~WorkerPool() {

@@ -1,9 +1,9 @@
 #include "store/batch_writer.hpp"
 
-#include <signal.h>
-
 #include <stdexcept>
 #include <utility>
+
+#include "exec/signals_blocked.hpp"
 
 namespace baton::store {
 
@@ -32,17 +32,8 @@ void BatchWriter::hand_over(Batch batch) {
     changed_.notify_all();
     return;
   }
-  // A thread starts with its creator's signal mask: all blocked for it, then restored here.
-  sigset_t all, previous;
-  sigfillset(&all);
-  pthread_sigmask(SIG_BLOCK, &all, &previous);
-  try {
-    thread_ = std::thread([this] { work(); });
-  } catch (...) {
-    pthread_sigmask(SIG_SETMASK, &previous, nullptr);
-    throw;
-  }
-  pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+  exec::AllSignalsBlocked for_the_thread;
+  thread_ = std::thread([this] { work(); });
 }
 
 void BatchWriter::wait() {
