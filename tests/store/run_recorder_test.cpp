@@ -9,12 +9,13 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <functional>
-#include <future>
 #include <map>
 #include <set>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -441,7 +442,7 @@ TEST(StoreRecorder, WithAJournalTheStoreGetsTheCommitsWhileTheLoopWaitsNotBefore
   RecordedRun r(kChainOfThree);
   r.executor.real_time = true;  // b runs long enough for the store to catch up meanwhile.
   r.executor.duration = [](const std::string& task, int) {
-    return task == "b" ? std::chrono::milliseconds(3 * RunRecorder::kStoreInterval)
+    return task == "b" ? std::chrono::milliseconds(10 * RunRecorder::kStoreInterval)
                        : engine::Clock::duration(0);
   };
   r.run(1, /*journaled=*/true);
@@ -467,32 +468,37 @@ TEST(StoreRecorder, WithAJournalTheStoreGetsTheCommitsWhileTheLoopWaitsNotBefore
 // written, and what the run committed meanwhile reaches the store in the next one.
 TEST(StoreRecorder, WithAJournalTasksStartWhileTheStoreIsWritten) {
   RecordedRun r(kChainOfThree);
-  std::promise<void> c_started;
   std::atomic<bool> held = false;
   std::atomic<bool> released_by_c = false;
   r.store->before_write = [&, hold = true](const Batch&) mutable {
     if (!std::exchange(hold, false)) return;  // Holds the first write only.
     held = true;
-    released_by_c =
-        c_started.get_future().wait_for(std::chrono::seconds(10)) == std::future_status::ready;
-  };
-  r.executor.on_start = [&](const std::string& task) {
-    if (task == "c") c_started.set_value();
+    // Until c has started: the executor counts a start once its on_start has run, so this
+    // reads the count itself rather than being woken from on_start.
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (r.executor.start_count < 3 && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    released_by_c = r.executor.start_count >= 3;
   };
   r.run(1, /*journaled=*/true);
   ASSERT_EQ(r.result.status, engine::RunStatus::kSucceeded);
   EXPECT_TRUE(held) << "the store was written before the loop waited";
   EXPECT_TRUE(released_by_c) << "c did not start while the store's first write was held";
   EXPECT_EQ(r.store->count_states("run1"), (std::map<std::string, int>{{"succeeded", 3}}));
-  EXPECT_EQ(r.store->writes.front().starts_before, 3u) << "the first write ended after c's start";
+  EXPECT_FALSE(r.store->writes.front().batch.run.has_value())
+      << "the first write waited for the run's end";
 }
 
 // A store that fails on its thread stops the run at the next commit, before anything that
 // commit allows starts; what was committed stays in the journal, for resume.
 TEST(StoreRecorder, WithAJournalAStoreThatFailsOnItsThreadStopsTheRun) {
   RecordedRun r(kChainOfThree);
-  r.executor.real_time = true;  // Each task outlasts the store's interval: a write after each.
-  r.executor.duration = [](const std::string&, int) { return 2 * RunRecorder::kStoreInterval; };
+  r.executor.real_time = true;  // b outlasts the store's write of a's end, even on a slow host.
+  r.executor.duration = [](const std::string& task, int) {
+    return task == "b" ? std::chrono::milliseconds(10 * RunRecorder::kStoreInterval)
+                       : engine::Clock::duration(0);
+  };
   r.store->fail_when = [](const Batch&) { return true; };  // The first write.
   EXPECT_THROW(r.run(1, /*journaled=*/true), std::runtime_error);
   EXPECT_THAT(r.executor.started, ElementsAre("a", "b"))
