@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Times `baton run` on N /bin/true tasks of every shape against GNU make, Ninja, xargs, GNU parallel
 # and the posix_spawn limit (bench/spawn_limit.c), 2 jobs, in the same run on the same machine
-# (SPEC section 9, issue 3). Best wall time of 3, as a Markdown table. Usage: bench/engine.sh [N]
+# (SPEC section 9, issue 3). Best wall time of 3, as a Markdown table.
+# Usage: bench/engine.sh [N]   BENCH_DIR=/dev/shm bench/engine.sh (scratch files on tmpfs)
 #
 # The limit runs twice: bare (SPEC 9's reference), and with what SPEC 2.1 asks of every task, a
 # process group and a log file of its own ("spawn limit + logs"), which no peer here writes.
@@ -11,6 +12,8 @@
 # block group holds many recently deleted inodes, which ext4 skips one by one), and every baton
 # task creates its log file. The folder is removed at the end; ext4 then skips those inodes for a
 # few minutes, so let the machine rest ~5 minutes between two runs of this script.
+# BENCH_DIR sets the folder's parent: on tmpfs (/dev/shm) a file costs a third of what it costs
+# on this VM's ext4, which shows how much of a run is the file system's.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -35,7 +38,7 @@ fi
 
 mkdir -p "$out"
 cc -O2 -o "$out/spawn_limit" "$root/bench/spawn_limit.c"
-work=$(mktemp -d /var/tmp/baton-engine.XXXXXX)
+work=$(mktemp -d "${BENCH_DIR:-/var/tmp}/baton-engine.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
 # time_once LABEL COMMAND...: runs the command, prints its wall time in seconds. A failed run
@@ -184,5 +187,6 @@ for shape in "${shapes[@]}"; do
     "$(median_ratio "$shape" baton make) |"
 done
 echo
-echo "N=$n tasks of /bin/true, $jobs jobs, best of $repeats; load average $(cut -d' ' -f1-3 /proc/loadavg) at the end."
+echo "N=$n tasks of /bin/true, $jobs jobs, best of $repeats, state and logs in $(dirname "$work");" \
+  "load average $(cut -d' ' -f1-3 /proc/loadavg) at the end."
 echo "$cpu_note"

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # The hand-off of a slot: from one task's exit to the next task's fork, as the kernel saw them
-# (perf's sched_process_fork, _exec and _exit tracepoints), for baton and the spawn limit
-# on N /bin/true tasks, 2 jobs (1 for the limit on a chain), R rounds taking turns. Wall times on
+# (perf's sched_process_fork, _exec and _exit tracepoints), for baton, the spawn limit ("limit")
+# and the spawn limit with a log file and a process group per task ("logs", SPEC 2.1's floor) on
+# N /bin/true tasks, 2 jobs (1 for the limits on a chain), R rounds taking turns. Wall times on
 # a shared 2-core VM spread by ±5-10% from one minute to the next; the hand-off is what baton's
 # loop adds to every task, and its median moves by a few µs between rounds, so an A/B of two
-# binaries can be read from it. Needs perf and the right to trace (root, or
-# kernel.perf_event_paranoid=-1).
+# binaries can be read from it. Also per run: the span from the first fork to the last exit, and
+# the program's time alone before it (exec to first fork) and after it (last exit to its exit).
+# Needs perf and the right to trace (root, or kernel.perf_event_paranoid=-1).
 #
 # Usage: bench/handoff.sh [N] [R] [SHAPE...]   (defaults: 10000, 3, independent chain)
 #        BATON=... (default build/baton), BATON_B=... (a second binary, timed in the same rounds),
@@ -26,13 +28,14 @@ die() { echo "handoff.sh: $*" >&2; exit 1; }
 [[ $n =~ ^[1-9][0-9]*$ && $rounds =~ ^[1-9][0-9]*$ ]] || die "usage: bench/handoff.sh [N] [R] [SHAPE...]"
 command -v perf >/dev/null || die "perf is missing (apt-get install linux-perf)"
 declare -A binary=([baton]=${BATON:-$root/build/baton})
-labels=(limit baton)
+labels=(limit logs baton)
 if [[ -n ${BATON_B:-} ]]; then
   binary[baton_b]=$BATON_B
   labels+=(baton_b)
 fi
 for label in "${labels[@]}"; do
-  [[ $label == limit || -x ${binary[$label]} ]] || die "no baton binary at ${binary[$label]}"
+  [[ $label == limit || $label == logs || -x ${binary[$label]} ]] ||
+    die "no baton binary at ${binary[$label]}"
 done
 
 mkdir -p "$out"
@@ -43,18 +46,21 @@ trap 'rm -rf "$work"' EXIT
 perf record -q -o "$work/probe.data" -e sched:sched_process_exit -- true 2>/dev/null ||
   die "perf cannot record sched tracepoints here (run as root, or lower kernel.perf_event_paranoid)"
 
-echo "| shape, tool | exit → next fork, µs | child fork → exit, µs | first fork → last exit, s |"
-echo "| ----------- | -------------------: | --------------------: | ------------------------: |"
+echo "| shape, tool | exit → next fork, µs | child fork → exit, µs | first fork → last exit, s | before, ms | after, ms |"
+echo "| ----------- | -------------------: | --------------------: | ------------------------: | ---------: | --------: |"
 runs=0
 for shape in "${shapes[@]}"; do
   python3 "$root/bench/gen_workflow.py" "$shape" "$n" -o "$work/$shape.yaml"
   for ((r = 1; r <= rounds; r++)); do
     for label in "${labels[@]}"; do
       runs=$((runs + 1))
+      jobs=2
+      [[ $shape == chain ]] && jobs=1
       if [[ $label == limit ]]; then
-        jobs=2
-        [[ $shape == chain ]] && jobs=1
         command=("$out/spawn_limit" "$n" "$jobs")
+      elif [[ $label == logs ]]; then  # The limit with a log file and a process group per task.
+        mkdir "$work/logs-$runs"
+        command=("$out/spawn_limit" "$n" "$jobs" "$work/logs-$runs")
       else
         command=("${binary[$label]}" run "$work/$shape.yaml" --jobs 2 --state "$work/state-$runs"
           --progress none --quiet)
