@@ -7,7 +7,10 @@ task's fork to the last task's exit; and what the program spends alone before an
 from its exec to the first fork (reading the workflow, opening the store) and from the last
 exit to its own (the reports). Standard library only.
 
-Usage: bench/handoff.py LABEL PERF_SCRIPT_FILE"""
+Usage: bench/handoff.py SHAPE TOOL ROUND PERF_SCRIPT_FILE [TSV]   (one run: a table row; with
+       TSV, its numbers are also appended there)
+       bench/handoff.py --summary TSV   (per shape, medians over the rounds: the steady state of
+       each tool, baton against the limits, and baton's time alone before and after it)"""
 
 import re
 import statistics
@@ -28,10 +31,44 @@ def percentiles(values):
             f"mean={statistics.mean(values) * 1e6:.0f}")
 
 
+def summary(tsv):
+    runs = {}  # (shape, tool) -> [[span, before, after, mean hand-off], ...], one per round
+    with open(tsv, encoding="utf-8") as lines:
+        for line in lines:
+            shape, tool, _, *numbers = line.split("\t")
+            runs.setdefault((shape, tool), []).append([float(x) for x in numbers])
+    median = lambda shape, tool, i: statistics.median(run[i] for run in runs[(shape, tool)])
+    batons = [t for t in ("baton", "baton_b") if any(tool == t for _, tool in runs)]
+    names = " / ".join(["limit", "+ logs"] + batons)
+    which = " / ".join(batons)
+    print(f"| shape | steady state, s: {names} | {which} ÷ limit + logs | {which} ÷ limit "
+          f"| hand-off, mean µs: {names} | {which} before, ms | {which} after, ms |")
+    print("| ----- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for shape in dict.fromkeys(shape for shape, _ in runs):
+        tools = ["limit", "logs"] + batons
+        if any((shape, t) not in runs for t in tools):
+            continue
+        span = {t: median(shape, t, 0) for t in tools}
+        cells = [
+            [f"{span[t]:.3f}" for t in tools],
+            [f"{span[b] / span['logs']:.2f}" for b in batons],
+            [f"{span[b] / span['limit']:.2f}" for b in batons],
+            [f"{median(shape, t, 3):.0f}" for t in tools],
+            [f"{median(shape, b, 1):.0f}" for b in batons],
+            [f"{median(shape, b, 2):.0f}" for b in batons],
+        ]
+        print(f"| {shape} | " + " | ".join(" / ".join(cell) for cell in cells) + " |")
+
+
 def main():
-    if len(sys.argv) != 3:
+    if len(sys.argv) == 3 and sys.argv[1] == "--summary":
+        summary(sys.argv[2])
+        return
+    if len(sys.argv) not in (5, 6):
         sys.exit(__doc__)
-    label, path = sys.argv[1], sys.argv[2]
+    shape, tool, round_, path = sys.argv[1:5]
+    tsv = sys.argv[5] if len(sys.argv) == 6 else None
+    label = f"{shape} {tool}, round {round_}"
     forks, execs, exits = {}, set(), {}
     program, program_exec = None, None
     with open(path, encoding="utf-8", errors="replace") as lines:
@@ -64,6 +101,10 @@ def main():
     after = (exits[program] - events[-1][0]) * 1e3 if events and program in exits else 0.0
     print(f"| {label} | {percentiles(handoff)} | {percentiles(lifetime)} | {span:.3f} "
           f"| {before:.0f} | {after:.0f} |")
+    if tsv and handoff:
+        with open(tsv, "a", encoding="utf-8") as out:
+            mean = statistics.mean(handoff) * 1e6
+            out.write(f"{shape}\t{tool}\t{round_}\t{span}\t{before}\t{after}\t{mean}\n")
 
 
 if __name__ == "__main__":

@@ -69,9 +69,13 @@ for shape in "${shapes[@]}"; do
         -e sched:sched_process_exec -e sched:sched_process_exit -- "${command[@]}" >/dev/null 2>"$work/stderr.txt" ||
         { head -n 20 "$work/stderr.txt" >&2; die "$label failed on $shape"; }
       perf script -i "$work/trace.data" >"$work/trace.txt" 2>/dev/null
-      python3 "$root/bench/handoff.py" "$shape $label, round $r" "$work/trace.txt"
+      python3 "$root/bench/handoff.py" "$shape" "$label" "$r" "$work/trace.txt" "$work/runs.tsv"
     done
   done
 done
 echo
-echo "N=$n tasks of /bin/true, 2 jobs (the limit: 1 on a chain); load average $(cut -d' ' -f1-3 /proc/loadavg) at the end."
+echo "Medians over the rounds (the steady state: from the first task's fork to the last one's exit):"
+echo
+python3 "$root/bench/handoff.py" --summary "$work/runs.tsv"
+echo
+echo "N=$n tasks of /bin/true, 2 jobs (the limits: 1 on a chain); load average $(cut -d' ' -f1-3 /proc/loadavg) at the end."
