@@ -5,9 +5,12 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <regex>
 #include <sstream>
+#include <string>
+#include <vector>
 
 namespace baton::report {
 namespace {
@@ -184,6 +187,26 @@ TEST(HtmlReport, ExtendsAnUnfinishedAttemptToTheEndOfTheRun) {
   const std::string html = render_html(report);
   EXPECT_THAT(html, HasSubstr("class=\"bar attempt s-active\" data-task=\"build.test\""));
   EXPECT_THAT(html, HasSubstr("still running"));
+}
+
+// Each phase's tasks are listed together, phases in order of first appearance, tasks in report
+// order within a phase.
+TEST(HtmlReport, ListsEachPhasesTasksTogether) {
+  json report = small_report();
+  auto task = [](const std::string& path, const std::string& phase) {
+    return json{{"path", path}, {"phase", phase}, {"status", "succeeded"}};
+  };
+  report["tasks"] = {task("a.one", "A"), task("b.one", "B"), task("a.two", "A"),
+                     task("top", ""),    task("b.two", "B"), task("a.three", "A")};
+  const std::string html = render_html(report);
+  std::vector<std::size_t> rows;
+  for (const char* path : {"a.one", "a.two", "a.three", "b.one", "b.two", "top"}) {
+    const auto at = html.find("<tr data-task=\"" + std::string(path) + "\">");
+    ASSERT_NE(at, std::string::npos) << path;
+    rows.push_back(at);
+  }
+  EXPECT_TRUE(std::is_sorted(rows.begin(), rows.end()))
+      << "expected the rows a.one, a.two, a.three, b.one, b.two, top in that order";
 }
 
 // Two phases of `count` shards, the second's all needing the first's first shard.
