@@ -196,16 +196,10 @@ void group_by_phase(ReportView& view) {
   std::map<std::string, std::size_t, std::less<>> rank;
   std::vector<std::size_t> ranks;  // Per task.
   ranks.reserve(view.tasks.size());
-  const std::string* last_phase = nullptr;  // A task mostly shares its phase with the one before.
-  std::size_t last_rank = 0;
   for (const auto& task : view.tasks) {
-    if (last_phase == nullptr || task.phase != *last_phase) {
-      auto [entry, fresh] = rank.emplace(task.phase, rank.size());
-      if (fresh) view.phases.push_back(task.phase);
-      last_phase = &task.phase;
-      last_rank = entry->second;
-    }
-    ranks.push_back(last_rank);
+    auto [entry, fresh] = rank.emplace(task.phase, rank.size());
+    if (fresh) view.phases.push_back(task.phase);
+    ranks.push_back(entry->second);
   }
   if (std::is_sorted(ranks.begin(), ranks.end())) return;  // Most runs: phases already together.
   // Sorted as indexes, then moved once: a TaskView is large.
