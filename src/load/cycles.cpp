@@ -90,15 +90,23 @@ struct Frame {
   BarrierGraph::Edge via;  // The edge that led here.
 };
 
-// The dependency edges along the cycle, in execution order (upstream before dependent), turned
-// into the `needs` order users read: "a -> b" means a needs b.
-std::string describe_cycle(const model::Workflow& workflow,
-                           const std::vector<std::pair<NodeIndex, NodeIndex>>& edges) {
+// A dependency edge on a cycle: `dependent` needs `upstream`, written at `pos`.
+struct CycleEdge {
+  NodeIndex upstream;
+  NodeIndex dependent;
+  model::SourcePos pos;
+};
+
+// The cycle as users read it, "a -> b -> c -> a" (a needs b), from the node first in the file,
+// at the position of the edge that closes that listing: the last arrow's. `edges` are the
+// dependency edges along the cycle in execution order (upstream before dependent); the steps
+// between them that a group's containment makes are not arrows of their own.
+std::pair<std::string, model::SourcePos> describe_cycle(const model::Workflow& workflow,
+                                                        const std::vector<CycleEdge>& edges) {
   std::vector<NodeIndex> order;
   for (auto it = edges.rbegin(); it != edges.rend(); ++it) {
-    auto [upstream, dependent] = *it;
-    if (order.empty() || order.back() != dependent) order.push_back(dependent);
-    order.push_back(upstream);
+    if (order.empty() || order.back() != it->dependent) order.push_back(it->dependent);
+    order.push_back(it->upstream);
   }
   if (order.front() == order.back()) order.pop_back();
   // Start from the node that comes first in the file, so the message is stable.
@@ -106,7 +114,17 @@ std::string describe_cycle(const model::Workflow& workflow,
   order.push_back(order.front());
   std::vector<std::string_view> paths;
   for (NodeIndex n : order) paths.push_back(workflow.nodes[n].path);
-  return fmt::format("{}", fmt::join(paths, " -> "));
+  model::SourcePos closing = edges.back().pos;
+  for (std::size_t i = order.size() - 1; i > 0; --i) {
+    auto edge = std::find_if(edges.begin(), edges.end(), [&](const CycleEdge& e) {
+      return e.dependent == order[i - 1] && e.upstream == order[i];
+    });
+    if (edge != edges.end()) {
+      closing = edge->pos;
+      break;
+    }
+  }
+  return {fmt::format("{}", fmt::join(paths, " -> ")), closing};
 }
 
 }  // namespace
@@ -135,22 +153,18 @@ void report_cycles(const model::Workflow& workflow, DiagnosticSink& sink) {
       }
       if (color[edge.to] != Color::kGray) continue;
       // A back edge: the cycle is the stack from edge.to up to here, closed by this edge.
-      std::vector<std::pair<NodeIndex, NodeIndex>> deps;  // (upstream, dependent)
-      model::SourcePos closing;
+      std::vector<CycleEdge> deps;
       auto first = std::find_if(stack.begin(), stack.end(),
                                 [&](const Frame& f) { return f.vertex == edge.to; });
-      for (auto it = first + 1; it != stack.end(); ++it) {
-        if (it->via.dependent == model::kNoNode) continue;
-        const auto& up = workflow.nodes[it->via.dependent].upstream[it->via.upstream_index];
-        deps.push_back({up.node, it->via.dependent});
-        closing = up.pos;
-      }
-      if (edge.dependent != model::kNoNode) {
-        const auto& up = workflow.nodes[edge.dependent].upstream[edge.upstream_index];
-        deps.push_back({up.node, edge.dependent});
-        closing = up.pos;
-      }
-      sink.error(closing, "dependency cycle: " + describe_cycle(workflow, deps));
+      auto add = [&](const BarrierGraph::Edge& via) {
+        if (via.dependent == model::kNoNode) return;  // A group's containment, not a `needs`.
+        const auto& up = workflow.nodes[via.dependent].upstream[via.upstream_index];
+        deps.push_back({up.node, via.dependent, up.pos});
+      };
+      for (auto it = first + 1; it != stack.end(); ++it) add(it->via);
+      add(edge);
+      auto [text, closing] = describe_cycle(workflow, deps);
+      sink.error(closing, "dependency cycle: " + text);
     }
   }
 }

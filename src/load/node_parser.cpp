@@ -372,12 +372,21 @@ void NodeParser::parse_foreach(const yaml::Node& value, model::Foreach& foreach)
   if (value.is_sequence()) {
     if (value.size() == 0) reader_.error(value, "'foreach' has no items: expected at least one");
     for (auto item : value.items()) {
-      if (item.is_scalar()) {
+      if (item.is_scalar() && !item.is_null()) {
         foreach
           .items.push_back(item.text());
+      } else if (item.is_null()) {
+        const std::string& text = item.text();
+        reader_.error(item,
+                      fmt::format("'foreach' items must be strings, numbers or booleans, got "
+                                  "null{}",
+                                  text.empty() ? "" : " ('" + text + "')"),
+                      text.empty() ? std::string("an empty '-' is no item: remove it")
+                                   : fmt::format("quote it for the text: \"{}\"", text));
       } else {
-        reader_.error(item, fmt::format("'foreach' items must be strings or numbers, got {}",
-                                        describe(item)));
+        reader_.error(item,
+                      fmt::format("'foreach' items must be strings, numbers or booleans, got {}",
+                                  describe(item)));
       }
     }
     return;

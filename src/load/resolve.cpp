@@ -152,6 +152,18 @@ void Resolver::resolve_foreach_sources() {
                                              source.path));
       continue;
     }
+    if (auto fanout = fanned_out_from(*target, i); fanout != model::kNoNode) {
+      sink_.error(fe->from->pos,
+                  fmt::format("'foreach.from' must name a task that runs once, but {}: its "
+                              "outputs are its instances', one per item",
+                              fans_out_text(*target, fanout)),
+                  fmt::format("fan out over a task that needs '{}' and writes one list from "
+                              "${} and the like",
+                              workflow_.nodes[fanout].path,
+                              first_instance_variable(*target, fanout,
+                                                      fe->output.empty() ? "KEY" : fe->output)));
+      continue;
+    }
     if (!fe->output.empty() && !source.outputs.empty() &&
         std::find(source.outputs.begin(), source.outputs.end(), fe->output) ==
             source.outputs.end()) {
@@ -182,6 +194,32 @@ const model::Foreach* Resolver::fanout_in_scope(NodeIndex node) const {
     if (workflow_.nodes[n].foreach) return &*workflow_.nodes[n].foreach;
   }
   return nullptr;
+}
+
+model::NodeIndex Resolver::fanned_out_from(NodeIndex target, NodeIndex user) const {
+  const auto& nodes = workflow_.nodes;
+  if (nodes[target].foreach) return target;
+  for (NodeIndex n = nodes[target].parent; n != model::kNoNode; n = nodes[n].parent) {
+    if (!nodes[n].foreach) continue;
+    for (NodeIndex u = user; u != model::kNoNode; u = nodes[u].parent) {
+      if (u == n) return model::kNoNode;  // `user` is in the same instance.
+    }
+    return n;
+  }
+  return model::kNoNode;
+}
+
+std::string Resolver::fans_out_text(NodeIndex target, NodeIndex fanout) const {
+  const auto& nodes = workflow_.nodes;
+  if (target == fanout) return fmt::format("'{}' fans out", nodes[target].path);
+  return fmt::format("'{}' is inside '{}', which fans out", nodes[target].path, nodes[fanout].path);
+}
+
+std::string Resolver::first_instance_variable(NodeIndex target, NodeIndex fanout,
+                                              std::string_view key) const {
+  const std::string& path = workflow_.nodes[target].path;
+  const std::string& prefix = workflow_.nodes[fanout].path;
+  return model::output_variable(prefix + "[0]" + path.substr(prefix.size()), key);
 }
 
 model::TemplateMeaning Resolver::meaning_at(NodeIndex node, std::string_view expr,
@@ -261,15 +299,14 @@ void Resolver::resolve_templates(const std::vector<TemplateSite>& sites) {
                                     workflow_.nodes[*target].path));
             break;
           }
-          if (workflow_.nodes[*target].foreach) {
-            std::string variable =
-                model::output_variable(workflow_.nodes[*target].path + "[0]", meaning.key);
+          if (auto spread = fanned_out_from(*target, site.node); spread != model::kNoNode) {
             sink_.error(at,
-                        fmt::format("template '${{{{ {} }}}}' in '{}' of {}: '{}' fans out, so "
-                                    "its outputs are its instances', one per item",
+                        fmt::format("template '${{{{ {} }}}}' in '{}' of {}: {}, so its outputs "
+                                    "are its instances', one per item",
                                     shown(expr.text), site.key, label(site.node),
-                                    workflow_.nodes[*target].path),
-                        fmt::format("a task that needs it reads ${} and the like", variable));
+                                    fans_out_text(*target, spread)),
+                        fmt::format("a task that needs it reads ${} and the like",
+                                    first_instance_variable(*target, spread, meaning.key)));
             break;
           }
           const auto& outputs = workflow_.nodes[*target].outputs;

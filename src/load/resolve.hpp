@@ -39,6 +39,15 @@ class Resolver {
                 std::string_view where);
   /// The fan-out variable in scope at `node`, if any: its own or its nearest ancestor's.
   const model::Foreach* fanout_in_scope(model::NodeIndex node) const;
+  /// The node that makes `target` one task per item as `user` sees it: `target` itself if it
+  /// fans out, else its nearest group with a `foreach` that does not hold `user` too (inside
+  /// one instance, a sibling's outputs are that instance's). kNoNode if `target` runs once.
+  model::NodeIndex fanned_out_from(model::NodeIndex target, model::NodeIndex user) const;
+  /// "'a.b' fans out" or "'a.b' is inside 'a', which fans out", for `fanned_out_from`'s answer.
+  std::string fans_out_text(model::NodeIndex target, model::NodeIndex fanout) const;
+  /// The BATON_OUT_* variable of `key` from the first instance of `target`, for hints.
+  std::string first_instance_variable(model::NodeIndex target, model::NodeIndex fanout,
+                                      std::string_view key) const;
   /// What `${{ expr }}` means written at `node`: an item of any fan-out in scope by its name,
   /// else as classified with the nearest fan-out's name.
   model::TemplateMeaning meaning_at(model::NodeIndex node, std::string_view expr,
