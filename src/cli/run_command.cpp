@@ -42,7 +42,7 @@ void execute(const RunCommandOptions& opts, int& exit_code) {
   auto store = store::open_sqlite_store(state.string(), durability_of(opts.durability));
   if (!store) {
     std::cerr << "baton run: " << store.error().message << '\n';
-    exit_code = kExitFailed;
+    exit_code = store.error().code == Error::Code::kInvalidArgument ? kExitInvalid : kExitFailed;
     return;
   }
   apply_store_history(*workflow, **store);  // Critical-path priorities from past runs.

@@ -9,7 +9,9 @@
 
 #include "cli/terminal.hpp"
 #include "cli/tty_progress.hpp"
+#include "cli/tty_progress_format.hpp"
 #include "model/duration.hpp"
+#include "report/run_report.hpp"
 #include "report/terminal_text.hpp"
 
 namespace baton::cli {
@@ -47,11 +49,6 @@ std::string last_decision(const Unit& unit) {
   return unit.attempts.empty() ? std::string() : unit.attempts.back().decision;
 }
 
-// A path as a shell word: `regions[0].sign_off` would be a glob to zsh; ids hold no quote.
-std::string shell_word(const std::string& path) {
-  return path.find_first_of("[]") == std::string::npos ? path : "'" + path + "'";
-}
-
 class PlainProgress : public Progress {
  public:
   PlainProgress(std::string run_id, std::string state_flag)
@@ -72,46 +69,48 @@ class PlainProgress : public Progress {
     const std::string reason = report::one_line(unit.reason);
     switch (event.kind) {
       case K::kTaskStarted:
-        fmt::print(stderr, "  started    {} (attempt {})\n", unit.path, unit.attempts.size());
+        fmt::print(stderr, "  started    {} (attempt {})\n", shown_path(unit),
+                   unit.attempts.size());
         break;
       case K::kTaskSucceeded:
         if (unit.attempts.empty()) {  // An approval gate.
-          fmt::print(stderr, "  succeeded  {} ({})\n", unit.path, reason);
+          fmt::print(stderr, "  succeeded  {} ({})\n", shown_path(unit), reason);
         } else {
-          fmt::print(stderr, "  succeeded  {} ({:.2f}s)\n", unit.path, duration(unit.attempts));
+          fmt::print(stderr, "  succeeded  {} ({:.2f}s)\n", shown_path(unit),
+                     duration(unit.attempts));
         }
         break;
       case K::kTaskFailed: {
         std::string decision = last_decision(unit);
-        fmt::print(stderr, "  failed     {}: {}{}\n", unit.path, reason,
+        fmt::print(stderr, "  failed     {}: {}{}\n", shown_path(unit), reason,
                    decision.empty() ? "" : " (" + decision + ")");
         break;
       }
       case K::kTaskRetrying:
-        fmt::print(stderr, "  retrying   {}{}: {} (next attempt at {})\n", unit.path,
+        fmt::print(stderr, "  retrying   {}{}: {} (next attempt at {})\n", shown_path(unit),
                    unit.state == TaskState::kCompensating ? " compensation" : "", reason,
                    local_time(unit.next_attempt_at));
         break;
       case K::kTaskWaiting:
         fmt::print(
-            stderr, "  waiting    {}: {}\n", unit.path,
+            stderr, "  waiting    {}: {}\n", shown_path(unit),
             is_approval_gate(unit) ? approval_commands(run_id_, unit.path, state_flag_) : reason);
         break;
       case K::kTaskSkipped:
-        fmt::print(stderr, "  skipped    {}: {}\n", unit.path, reason);
+        fmt::print(stderr, "  skipped    {}: {}\n", shown_path(unit), reason);
         break;
       case K::kTaskCancelled:
-        fmt::print(stderr, "  cancelled  {}\n", unit.path);
+        fmt::print(stderr, "  cancelled  {}\n", shown_path(unit));
         break;
       case K::kCompensationStarted:
-        fmt::print(stderr, "  compensating {}\n", unit.path);
+        fmt::print(stderr, "  compensating {}\n", shown_path(unit));
         break;
       case K::kCompensationFinished:
         if (unit.state == TaskState::kCompensated) {
-          fmt::print(stderr, "  compensated  {} ({:.2f}s)\n", unit.path,
+          fmt::print(stderr, "  compensated  {} ({:.2f}s)\n", shown_path(unit),
                      duration(unit.compensations));
         } else {
-          fmt::print(stderr, "  compensation failed {}: {}\n", unit.path, reason);
+          fmt::print(stderr, "  compensation failed {}: {}\n", shown_path(unit), reason);
         }
         break;
       case K::kBreaker:
@@ -166,10 +165,10 @@ class JsonProgress : public Progress {
       if (!unit.reason.empty()) extra["reason"] = unit.reason;
       if (event.kind == K::kTaskFailed && unit.failure_ignored) extra["failure_ignored"] = true;
       if (event.kind == K::kTaskWaiting && is_approval_gate(unit)) {
-        extra["approve"] =
-            fmt::format("baton approve {} {}{}", run_id_, shell_word(unit.path), state_flag_);
-        extra["reject"] =
-            fmt::format("baton reject {} {}{}", run_id_, shell_word(unit.path), state_flag_);
+        extra["approve"] = fmt::format("baton approve {} {}{}", run_id_,
+                                       report::shell_word(unit.path), state_flag_);
+        extra["reject"] = fmt::format("baton reject {} {}{}", run_id_,
+                                      report::shell_word(unit.path), state_flag_);
       }
       if (!attempts.empty() && !attempts.back().decision.empty() &&
           (event.kind == K::kTaskFailed || event.kind == K::kTaskRetrying ||
@@ -248,7 +247,7 @@ std::string approval_commands(const std::string& run_id, const std::string& path
   return fmt::format(
       "waiting for approval: run `baton approve {0} {1}{2}` or `baton reject {0} "
       "{1}{2}` in another shell",
-      run_id, shell_word(path), state_flag);
+      run_id, report::shell_word(path), state_flag);
 }
 
 }  // namespace baton::cli

@@ -12,6 +12,7 @@
 
 #include "analyze/plan.hpp"
 #include "cli/commands.hpp"
+#include "cli/tty_progress_format.hpp"
 #include "engine/executor.hpp"
 #include "engine/scheduler.hpp"
 #include "load/inherit.hpp"
@@ -19,6 +20,7 @@
 #include "model/enums.hpp"
 #include "model/templates.hpp"
 #include "model/utf8.hpp"
+#include "report/run_report.hpp"
 #include "store/run_id.hpp"
 
 namespace baton::cli {
@@ -122,7 +124,7 @@ std::filesystem::path state_dir(const std::string& option) {
 std::string state_flag(const std::string& option) {
   auto dir = state_dir(option);
   if (dir == ".baton") return {};
-  return " --state " + std::filesystem::absolute(dir).string();
+  return " --state " + report::shell_quote(std::filesystem::absolute(dir).string());
 }
 
 void add_session_options(CLI::App& cmd, std::string& progress, bool& quiet,
@@ -157,7 +159,7 @@ std::string dry_run_path(const engine::RunGraph& graph, const engine::Unit& leaf
       dynamic = true;
     }
   }
-  return path;
+  return dynamic ? path : shown_path(leaf);
 }
 
 }  // namespace

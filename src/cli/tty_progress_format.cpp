@@ -86,7 +86,7 @@ std::string attempt_text(const engine::Unit& unit, const engine::AttemptRecord& 
 
 std::string succeeded_line(const engine::RunEvent& event, int max_attempts, const Style& style) {
   const engine::Unit& unit = *event.unit;
-  std::string line = fmt::format("{} {}  ", style.green("✓"), unit.path);
+  std::string line = fmt::format("{} {}  ", style.green("✓"), shown_path(unit));
   if (unit.attempts.empty()) return line + reason_of(unit);  // An approval gate: `approved by …`.
   line += last_took(unit.attempts, event.at);
   if (unit.attempts.back().number > 1) {
@@ -97,7 +97,7 @@ std::string succeeded_line(const engine::RunEvent& event, int max_attempts, cons
 
 std::string failed_line(const engine::RunEvent& event, int max_attempts, const Style& style) {
   const engine::Unit& unit = *event.unit;
-  std::string line = fmt::format("{} {}  {}", style.red("✗"), unit.path, reason_of(unit));
+  std::string line = fmt::format("{} {}  {}", style.red("✗"), shown_path(unit), reason_of(unit));
   if (unit.failure_ignored) line += " (ignored)";
   if (unit.attempts.empty()) return line;
   const auto& last = unit.attempts.back();
@@ -123,20 +123,25 @@ std::string retrying_line(const engine::Unit& unit, const Style& style) {
     detail = (cut == std::string::npos ? reason_of(unit) : reason_of(unit).substr(0, cut)) + ", " +
              attempts.back().decision;
   }
-  return fmt::format("{} {}  {}", style.yellow("↻"), unit.path, detail);
+  return fmt::format("{} {}  {}", style.yellow("↻"), shown_path(unit), detail);
 }
 
 std::string compensation_line(const engine::RunEvent& event, const Style& style) {
   const engine::Unit& unit = *event.unit;
   if (unit.state != engine::TaskState::kCompensated) {
-    return fmt::format("{} {}  {}", style.red("✗"), unit.path, reason_of(unit));
+    return fmt::format("{} {}  {}", style.red("✗"), shown_path(unit), reason_of(unit));
   }
-  std::string line = fmt::format("↩ {}  compensated", unit.path);
+  std::string line = fmt::format("↩ {}  compensated", shown_path(unit));
   if (!unit.compensations.empty()) line += "  " + last_took(unit.compensations, event.at);
   return line;
 }
 
 }  // namespace
+
+std::string shown_path(const engine::Unit& unit) {
+  if (unit.item.empty()) return unit.path;
+  return unit.path + " (" + report::one_line(unit.item) + ")";
+}
 
 std::string clock_text(milliseconds d) {
   auto s = std::chrono::duration_cast<std::chrono::seconds>(d).count();
@@ -214,14 +219,14 @@ std::string log_line(const engine::RunEvent& event, int max_attempts, const LogC
     case K::kTaskRetrying:
       return retrying_line(unit, style);
     case K::kTaskWaiting:
-      return fmt::format("{} {}  {}", style.yellow("⏸"), unit.path,
+      return fmt::format("{} {}  {}", style.yellow("⏸"), shown_path(unit),
                          is_approval_gate(unit)
                              ? approval_commands(context.run_id, unit.path, context.state_flag)
                              : "waiting: " + reason_of(unit));
     case K::kTaskSkipped:
-      return fmt::format("{} {}  skipped: {}", style.dim("-"), unit.path, reason_of(unit));
+      return fmt::format("{} {}  skipped: {}", style.dim("-"), shown_path(unit), reason_of(unit));
     case K::kTaskCancelled:
-      return fmt::format("{} {}  cancelled", style.dim("-"), unit.path);
+      return fmt::format("{} {}  cancelled", style.dim("-"), shown_path(unit));
     case K::kCompensationFinished:
       return compensation_line(event, style);
     case K::kTaskStarted:

@@ -14,6 +14,11 @@
 
 namespace baton::cli {
 
+/// A task as progress shows it: its path, and for a fan-out instance (or a task inside one) its
+/// item, `build.compile[0] (linux-amd64)` (SPEC 2.5). An item is a task's bytes: shown on one
+/// line, with no escape sequence reaching the terminal.
+std::string shown_path(const engine::Unit& unit);
+
 /// `0:42`, `12:03`, `1:02:03`: whole seconds, rounded down.
 std::string clock_text(std::chrono::milliseconds d);
 

@@ -13,6 +13,7 @@
 #include "lib/fast_path.hpp"
 #include "lib/run_record.hpp"
 #include "lib/workflow_state.hpp"
+#include "report/run_report.hpp"
 #include "store/memory/memory_store.hpp"
 #include "store/run_id.hpp"
 #include "store/run_recorder.hpp"
@@ -147,7 +148,8 @@ std::shared_ptr<const RunRecord> run_workflow(const WorkflowState& state,
     run.run_dir = std::filesystem::temp_directory_path() / ("baton-" + run.run_id);
   } else {
     run.run_dir = std::filesystem::path(options.state_dir) / "runs" / run.run_id;
-    record->state_flag = " --state " + std::filesystem::absolute(options.state_dir).string();
+    record->state_flag =
+        " --state " + report::shell_quote(std::filesystem::absolute(options.state_dir).string());
     std::vector<std::pair<std::string, Duration>> recorded;
     for (const auto& [path, ms] :
          record->store->typical_durations(workflow.name, store::kForever)) {

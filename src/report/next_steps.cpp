@@ -13,17 +13,6 @@ namespace {
 
 constexpr std::size_t kLogTailLines = 20;  // SPEC 2.1.
 
-// A word for a POSIX shell: as it is if it holds nothing the shell would interpret.
-std::string shell_quote(const std::string& word) {
-  if (!word.empty() && word.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-                                              "0123456789_./=:,@%+-") == std::string::npos) {
-    return word;
-  }
-  std::string quoted = "'";
-  for (char c : word) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return quoted + "'";
-}
-
 // A run the C++ library made records no workflow text: `baton resume` has nothing to run.
 bool made_by_library(const RunReport& report) { return report.run.workflow_text.empty(); }
 

@@ -480,8 +480,16 @@ RunReport read_run_report(store::Store& store, const store::RunRow& run,
   return make_run_report(run, store.tasks(run.id), store.breakers(run.id), with_history);
 }
 
-std::string shell_word(const std::string& path) {
-  return path.find_first_of("[]*") == std::string::npos ? path : "'" + path + "'";
+std::string shell_quote(const std::string& word) {
+  if (!word.empty() && word.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                              "0123456789_./=:,@%+-") == std::string::npos) {
+    return word;
+  }
+  std::string quoted = "'";
+  for (char c : word) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return quoted + "'";
 }
+
+std::string shell_word(const std::string& path) { return shell_quote(path); }
 
 }  // namespace baton::report

@@ -125,7 +125,11 @@ RunReport make_run_report(store::RunRow run, std::vector<store::TaskRecord> task
 RunReport read_run_report(store::Store& store, const store::RunRow& run,
                           const ReportContext& context);
 
-/// A path as a shell word: `regions[0].sign_off` would be a glob to zsh; ids hold no quote.
+/// A word for a POSIX shell, to print in a command the user may paste: as it is if it holds
+/// nothing the shell would interpret, else in single quotes (`'/srv/my state'`).
+std::string shell_quote(const std::string& word);
+
+/// A task's path as a shell word: `regions[0].sign_off` would be a glob to zsh.
 std::string shell_word(const std::string& path);
 
 }  // namespace baton::report

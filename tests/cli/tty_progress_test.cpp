@@ -168,6 +168,18 @@ TEST(LogLine, ASucceededTaskWithItsDurationAndAttemptIfRetried) {
             "\x1b[32m✓\x1b[0m build  0.20s (attempt 2 of 3)");
 }
 
+// SPEC 2.5: an instance is displayed with its item; an item's control bytes stay off the terminal.
+TEST(LogLine, AFanOutInstanceShowsItsItem) {
+  Unit u = leaf("build.compile[0]", TaskState::kSucceeded);
+  u.item = "linux-amd64";
+  u.attempts = {attempt(1, milliseconds(1'234))};
+  EXPECT_EQ(log_line(event_of(RunEventKind::kTaskSucceeded, u), 1, kContext, kPlain),
+            "✓ build.compile[0] (linux-amd64)  1.23s");
+  Unit failed = leaf("shard[1]", TaskState::kFailed, "exit 1");
+  failed.item = "a\x1b[2Jb";
+  EXPECT_EQ(shown_path(failed), "shard[1] (a\\x1b[2Jb)");
+}
+
 TEST(LogLine, AnApprovedGateWithItsVerdict) {
   Unit u = leaf("deploy", TaskState::kSucceeded, "approved by alice");
   EXPECT_EQ(log_line(event_of(RunEventKind::kTaskSucceeded, u), 1, kContext, kPlain),
@@ -329,7 +341,7 @@ TEST(LiveStatus, FinishedTasksScrollAboveTheStatusLine) {
   g.unit("fan[0]").attempts = {attempt(1, milliseconds(250))};
   live.apply(g.move("fan[0]", TaskState::kSucceeded, RunEventKind::kTaskSucceeded), kStart);
   EXPECT_EQ(live.frame(kStart + milliseconds(500), 0),
-            "\r\x1b[2K✓ a  0.50s\n✓ fan[0]  0.25s\n"
+            "\r\x1b[2K✓ a  0.50s\n✓ fan[0] (x)  0.25s\n"
             "[2/4] 0 running · 0 retrying · 0 failed · 0:00 elapsed · ETA 0:01");
 }
 
@@ -475,7 +487,7 @@ tasks:
   std::string log = live.clear();
   EXPECT_THAT(log, HasSubstr("↻ b  exit 1, retry in 0ms (attempt 2 of 2)\n"));
   EXPECT_THAT(log, HasSubstr("✓ b  "));
-  EXPECT_THAT(log, HasSubstr("✗ d[1]  exit 2"));
+  EXPECT_THAT(log, HasSubstr("✗ d[1] (y)  exit 2"));
 }
 
 }  // namespace

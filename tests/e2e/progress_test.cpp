@@ -290,6 +290,32 @@ TEST(CliProgressAuto, PrintsPlainLinesWhenStderrIsNotATerminal) {
   EXPECT_THAT(r.err, Not(HasSubstr("\x1b[")));
 }
 
+// SPEC 2.5: an instance `ID[i]` is displayed with its item, and so is a task inside one; so a
+// dry run says which item each instance would take.
+TEST(CliProgressPlain, ShowsEachFanOutInstanceWithItsItem) {
+  Scratch s;
+  constexpr std::string_view kFanOut = R"(name: items
+concurrency: 1
+tasks:
+  - { id: shard, foreach: [linux-amd64, darwin], run: "true" }
+  - id: region
+    foreach: [eu]
+    tasks:
+      - { id: deploy, run: "true" }
+)";
+  auto r = s.run(kFanOut);
+  EXPECT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_THAT(r.err, HasSubstr("  started    shard[0] (linux-amd64) (attempt 1)\n"));
+  EXPECT_THAT(r.err, HasSubstr("  succeeded  shard[1] (darwin) ("));
+  EXPECT_THAT(r.err, HasSubstr("  succeeded  region[0].deploy (eu) ("));
+  auto dry = s.run(kFanOut, {"--dry-run"});
+  EXPECT_EQ(dry.exit_code, 0) << describe(dry);
+  // In the order the first run's durations give: only the labels are certain.
+  EXPECT_THAT(dry.out, HasSubstr(". shard[0] (linux-amd64)\n"));
+  EXPECT_THAT(dry.out, HasSubstr(". shard[1] (darwin)\n"));
+  EXPECT_THAT(dry.out, HasSubstr(". region[0].deploy (eu)\n"));
+}
+
 TEST(CliProgressTty, IsTheLiveModeEvenWhenStderrIsNotATerminal) {
   Scratch s;
   auto r = s.run(kFourTasks, {"--progress", "tty"});

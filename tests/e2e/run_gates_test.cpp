@@ -33,8 +33,9 @@ ProcessResult verdict(const Scratch& s, const std::string& command, const std::s
   return baton_on(s, {command, run, path}, {"USER=alice"});
 }
 
-// The progress line that announces that `path` waits for a verdict.
-std::string waiting_line(const std::string& path) { return "waiting    " + path + ": "; }
+// The start of the progress line that announces that `path` waits for a verdict (an instance's
+// item follows its path).
+std::string waiting_line(const std::string& path) { return "waiting    " + path; }
 
 // The trimmed stderr line of `err` that announces `path` waiting, or "".
 std::string waiting_announcement(const std::string& err, const std::string& path) {
@@ -119,6 +120,29 @@ tasks:
             "waiting    gate: waiting for approval: run `baton approve " + id +
                 " gate` or `baton reject " + id + " gate` in another shell")
       << describe(r);
+}
+
+// The commands baton prints are pasted into a shell: a state folder with a space is quoted, and
+// the printed `baton resume` runs as printed.
+TEST(CliGate, TheCommandsQuoteAStateFolderWithASpace) {
+  Scratch s;
+  const std::string state = s.at("my state").string();
+  auto file = s.write_workflow(R"(name: spaced-state
+tasks:
+  - { id: gate, approval: true, timeout: 50ms }
+)");
+  auto r = run_process({BATON_BINARY, "run", file, "--state", state, "--progress", "plain"}, {},
+                       {"NO_COLOR=1"});
+  EXPECT_EQ(r.exit_code, 1) << describe(r);
+  EXPECT_THAT(r.err, HasSubstr(" gate --state '" + state + "'` or `baton reject ")) << describe(r);
+  auto at = r.out.find("`baton resume ");
+  ASSERT_NE(at, std::string::npos) << describe(r);
+  const std::string resume = r.out.substr(at + 1, r.out.find('`', at + 1) - at - 1);
+  EXPECT_THAT(resume, HasSubstr(" --state '" + state + "'"));
+  auto again = run_process(
+      {"/bin/sh", "-c", "baton() { '" BATON_BINARY "' \"$@\" --progress none; }; " + resume});
+  EXPECT_EQ(again.exit_code, 1) << "the gate times out again\n" << describe(again);
+  EXPECT_THAT(again.out, HasSubstr("### Next Steps")) << describe(again);
 }
 
 TEST(CliGate, JsonProgressGivesTheCommandsOnTheWaitingEvent) {

@@ -61,9 +61,14 @@ TEST(CliHostileState, AFileWhereTheStateFolderGoesAndAnUnwritableReportSayWhy) {
   auto file = s.write_workflow(kWorkflow);
   std::ofstream(s.at("afile")) << "";
   auto r = hostile::baton(s.path(), {"run", file, "--state", s.at("afile").string()});
-  EXPECT_EQ(r.exit_code, 1) << r.describe();
-  EXPECT_EQ(r.err, "baton run: cannot create the state folder " + s.at("afile").string() +
-                       ": Not a directory\n");
+  // The option is wrong, not the run: usage (SPEC 5), which a CI job tells from failed tasks.
+  EXPECT_EQ(r.exit_code, 2) << r.describe();
+  EXPECT_EQ(r.err,
+            "baton run: the state folder " + s.at("afile").string() + " is a file, not a folder\n");
+  auto below = hostile::baton(s.path(), {"run", file, "--state", s.at("afile").string() + "/sub"});
+  EXPECT_EQ(below.exit_code, 2) << below.describe();
+  EXPECT_EQ(below.err, "baton run: cannot create the state folder " + s.at("afile").string() +
+                           "/sub: Not a directory\n");
 
   ASSERT_EQ(hostile::baton(s.path(), {"run", file, "--state", s.state(), "--quiet"}).exit_code, 0);
   auto nowhere = (s.at("missing") / "r.md").string();

@@ -542,11 +542,16 @@ Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& state_dir,
     }
   }
   if (!ec && !std::filesystem::is_directory(state_dir, ec) && !ec) {
-    ec = std::make_error_code(std::errc::not_a_directory);  // A file where the folder goes.
+    // A file where the folder goes: the option is wrong, not the machine.
+    return unexpected(Error::invalid_argument(
+        fmt::format("the state folder {} is a file, not a folder", state_dir)));
   }
   if (ec) {
-    return unexpected(
-        Error::io(fmt::format("cannot create the state folder {}: {}", state_dir, ec.message())));
+    std::string message =
+        fmt::format("cannot create the state folder {}: {}", state_dir, ec.message());
+    // A file on the folder's path is the option's fault too.
+    return unexpected(ec == std::errc::not_a_directory ? Error::invalid_argument(message)
+                                                       : Error::io(message));
   }
   auto path = (std::filesystem::path(state_dir) / "baton.db").string();
   if (int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600); fd >= 0) {
