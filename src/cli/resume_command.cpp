@@ -8,6 +8,7 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <set>
 
 #include "cli/commands.hpp"
 #include "cli/run_session.hpp"
@@ -53,11 +54,15 @@ engine::AttemptRecord to_attempt(const store::AttemptRow& row) {
 // The highest attempt numbers of each task among the run's log files (`PATH.N.log` and
 // `PATH.compensate.N.log`). An attempt started just before a crash may have its log and no
 // record yet (the store commits starts lazily, SPEC 4's at-least-once): its number is taken all
-// the same, so no log is overwritten.
+// the same, so no log is overwritten. An empty log is not evidence of an attempt: baton makes
+// the logs of the next ready tasks ahead of their start, and a crash leaves those behind. It
+// counts only if the attempt's processes were still running (`running`, what resume killed);
+// else its number is used again, which overwrites nothing.
 struct Logged {
   int attempts = 0, compensations = 0;
 };
-std::map<std::string, Logged> logged_attempts(const std::filesystem::path& logs) {
+std::map<std::string, Logged> logged_attempts(const std::filesystem::path& logs,
+                                              const std::set<exec::LeftoverAttempt>& running) {
   std::map<std::string, Logged> highest;
   std::error_code ec;
   for (const auto& entry : std::filesystem::directory_iterator(logs, ec)) {
@@ -72,6 +77,11 @@ std::map<std::string, Logged> logged_attempts(const std::filesystem::path& logs)
     constexpr std::string_view kCompensate = ".compensate";
     bool compensation = name.ends_with(kCompensate);
     if (compensation) name.resize(name.size() - kCompensate.size());
+    std::error_code size_error;
+    if (entry.file_size(size_error) == 0 && !size_error &&
+        !running.contains(exec::LeftoverAttempt{name, n, compensation})) {
+      continue;
+    }
     int& slot = compensation ? highest[name].compensations : highest[name].attempts;
     slot = std::max(slot, n);
   }
@@ -195,7 +205,8 @@ void execute(const ResumeOptions& opts, int& exit_code) {
     return;
   }
   // Whatever the crashed session left running is killed before its task starts over.
-  int leftovers = exec::kill_run_leftovers(run->id);
+  std::set<exec::LeftoverAttempt> running;
+  int leftovers = exec::kill_run_leftovers(run->id, &running);
   if (leftovers > 0) {
     std::cerr << fmt::format("{}: killed {} process{} still running from run {}\n", command,
                              leftovers, leftovers == 1 ? "" : "es", run->id);
@@ -211,8 +222,9 @@ void execute(const ResumeOptions& opts, int& exit_code) {
   options.run_dir = state / "runs" / run->id;
   options.workflow_dir = std::filesystem::path(run->file).parent_path();
   options.base_env = current_environment();
-  options.restore = restorer(std::move(recorded), logged_attempts(options.run_dir / "logs"),
-                             options.run_dir / "logs");
+  options.restore =
+      restorer(std::move(recorded), logged_attempts(options.run_dir / "logs", running),
+               options.run_dir / "logs");
   std::error_code ec;
   std::filesystem::create_directories(options.run_dir / "logs", ec);
 

@@ -4,12 +4,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <set>
 #include <sstream>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -18,16 +20,38 @@
 namespace baton::exec {
 namespace {
 
-bool environment_holds(pid_t pid, const std::string& entry) {
-  auto env =
-      read_proc_file("/proc/" + std::to_string(pid) + "/environ");  // "" if gone, or not ours.
+// Calls `each(variable)` for every `NAME=value` of the process's environment ("" if it is gone
+// or not ours) until it returns true; returns whether one did.
+template <typename Each>
+bool any_variable(pid_t pid, Each each) {
+  auto env = read_proc_file("/proc/" + std::to_string(pid) + "/environ");
   for (std::size_t pos = 0; pos < env.size();) {
     auto end = env.find('\0', pos);
     if (end == std::string::npos) end = env.size();
-    if (env.compare(pos, end - pos, entry) == 0) return true;
+    if (each(std::string_view(env).substr(pos, end - pos))) return true;
     pos = end + 1;
   }
   return false;
+}
+
+bool environment_holds(pid_t pid, const std::string& entry) {
+  return any_variable(pid, [&entry](std::string_view variable) { return variable == entry; });
+}
+
+LeftoverAttempt attempt_of(pid_t pid) {
+  LeftoverAttempt attempt;
+  any_variable(pid, [&attempt](std::string_view variable) {
+    auto value = [variable](std::string_view name) {
+      return variable.substr(std::min(variable.size(), name.size()));
+    };
+    if (variable.starts_with("BATON_TASK=")) attempt.task = value("BATON_TASK=");
+    if (variable.starts_with("BATON_ATTEMPT=")) {
+      attempt.number = std::atoi(std::string(value("BATON_ATTEMPT=")).c_str());
+    }
+    if (variable == "BATON_COMPENSATING=1") attempt.compensation = true;
+    return false;
+  });
+  return attempt;
 }
 
 std::vector<pid_t> processes_with(const std::string& entry) {
@@ -125,7 +149,7 @@ int kill_descendants() {
   return counted;
 }
 
-int kill_run_leftovers(const std::string& run_id) {
+int kill_run_leftovers(const std::string& run_id, std::set<LeftoverAttempt>* attempts) {
   const std::string entry = "BATON_RUN_ID=" + run_id;
   std::set<pid_t> killed;
   int counted = 0;
@@ -138,6 +162,11 @@ int kill_run_leftovers(const std::string& run_id) {
     if (found.empty()) break;
     std::set<pid_t> groups;
     for (pid_t pid : found) {
+      if (attempts) {
+        if (auto attempt = attempt_of(pid); !attempt.task.empty() && attempt.number > 0) {
+          attempts->insert(std::move(attempt));
+        }
+      }
       pid_t group = ::getpgid(pid);
       if (group_of_run(group, entry)) groups.insert(group);
       if (!dying(pid)) ++counted;

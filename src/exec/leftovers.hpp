@@ -5,14 +5,25 @@
 // an unrelated process is never signalled.
 #pragma once
 
+#include <compare>
+#include <set>
 #include <string>
 
 namespace baton::exec {
 
+/// The attempt a leftover process belongs to, as its environment says (BATON_TASK,
+/// BATON_ATTEMPT, BATON_COMPENSATING).
+struct LeftoverAttempt {
+  std::string task;
+  int number = 0;
+  bool compensation = false;
+  auto operator<=>(const LeftoverAttempt&) const = default;
+};
+
 /// SIGKILLs the process group of every process of this user whose environment holds
 /// BATON_RUN_ID=`run_id`, and waits (up to 2 s) until they are gone. Returns how many processes
-/// it found.
-int kill_run_leftovers(const std::string& run_id);
+/// it found; adds to `attempts` (if given) the attempts they belonged to.
+int kill_run_leftovers(const std::string& run_id, std::set<LeftoverAttempt>* attempts = nullptr);
 
 /// SIGKILLs every process descended from this one, and waits (up to 2 s) until they are gone.
 /// For the end of `baton run`: a task's process that left its process group and cleared its

@@ -277,5 +277,43 @@ TEST(CliRunCrash, ResumeKillsAnAttemptStartedJustBeforeTheKillBeforeItStartsOver
   kill_with_a_task_running_and_resume(/*recorded=*/false);
 }
 
+// baton makes the log of the next ready task ahead of its start. A crash leaves that empty log
+// behind; on resume it is no attempt: the task's first attempt is still attempt 1.
+TEST(CliRunCrash, ALogMadeAheadOfAStartIsNoAttemptOnResume) {
+  Scratch s;
+  auto file = s.write_workflow(R"(name: ahead
+concurrency: 1
+tasks:
+  - id: slow
+    run: |
+      if [ ! -e started ]; then touch started; echo $$ > pid.1; exec sleep 30; fi
+  - { id: next, run: echo next ran }
+)");
+  BackgroundProcess baton({BATON_BINARY, "run", file, "--state", s.state()},
+                          s.at("baton.out").string(), s.at("baton.err").string(), {"NO_COLOR=1"});
+  auto deadline = Clock::now() + milliseconds(5000);
+  auto ready = [&] {
+    return s.exists("pid.1") && !s.read("pid.1").empty() &&
+           query_value(store_file(s), "SELECT pid FROM attempts WHERE path = 'slow'") ==
+               trim(s.read("pid.1"));
+  };
+  while (!ready() && Clock::now() < deadline) std::this_thread::sleep_for(milliseconds(5));
+  ASSERT_TRUE(ready()) << s.read("baton.err");
+  baton.signal(SIGKILL);
+  ASSERT_EQ(baton.wait_for(milliseconds(5000)), std::optional<int>(128 + SIGKILL));
+  ASSERT_TRUE(fs::exists(s.logs() / "next.1.log")) << "no log was made ahead: nothing to test";
+  ASSERT_EQ(fs::file_size(s.logs() / "next.1.log"), 0u);
+
+  auto r = resume(s, "last");
+  EXPECT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_THAT(query_column(store_file(s), "SELECT n FROM attempts WHERE path = 'next' ORDER BY n"),
+              ::testing::ElementsAre("1"));
+  EXPECT_EQ(s.read((s.logs() / "next.1.log").string()), "next ran\n");
+  EXPECT_FALSE(fs::exists(s.logs() / "next.2.log"));
+  // The attempt of `slow` that resume killed was recorded: it counts.
+  EXPECT_THAT(query_column(store_file(s), "SELECT n FROM attempts WHERE path = 'slow' ORDER BY n"),
+              ::testing::ElementsAre("1", "2"));
+}
+
 }  // namespace
 }  // namespace baton
