@@ -153,15 +153,15 @@ void Resolver::resolve_foreach_sources() {
       continue;
     }
     if (auto fanout = fanned_out_from(*target, i); fanout != model::kNoNode) {
-      sink_.error(fe->from->pos,
-                  fmt::format("'foreach.from' must name a task that runs once, but {}: its "
-                              "outputs are its instances', one per item",
-                              fans_out_text(*target, fanout)),
-                  fmt::format("fan out over a task that needs '{}' and writes one list from "
-                              "${} and the like",
-                              workflow_.nodes[fanout].path,
-                              first_instance_variable(*target, fanout,
-                                                      fe->output.empty() ? "KEY" : fe->output)));
+      sink_.error(
+          fe->from->pos,
+          fmt::format("'foreach.from' must name a task that runs once, but {}: its "
+                      "outputs are its instances', one per item",
+                      fans_out_text(*target, fanout)),
+          fmt::format("fan out over a task that needs '{}' and writes one list from "
+                      "${} and the like",
+                      workflow_.nodes[fanout].path,
+                      first_instance_variable(*target, fe->output.empty() ? "KEY" : fe->output)));
       continue;
     }
     if (!fe->output.empty() && !source.outputs.empty() &&
@@ -215,11 +215,19 @@ std::string Resolver::fans_out_text(NodeIndex target, NodeIndex fanout) const {
   return fmt::format("'{}' is inside '{}', which fans out", nodes[target].path, nodes[fanout].path);
 }
 
-std::string Resolver::first_instance_variable(NodeIndex target, NodeIndex fanout,
-                                              std::string_view key) const {
-  const std::string& path = workflow_.nodes[target].path;
-  const std::string& prefix = workflow_.nodes[fanout].path;
-  return model::output_variable(prefix + "[0]" + path.substr(prefix.size()), key);
+std::string Resolver::first_instance_variable(NodeIndex target, std::string_view key) const {
+  const auto& nodes = workflow_.nodes;
+  std::vector<NodeIndex> chain;  // From `target` up to the top level.
+  for (NodeIndex n = target; n != model::kRoot && n != model::kNoNode; n = nodes[n].parent) {
+    chain.push_back(n);
+  }
+  std::string path;  // Every fan-out on the way as its first instance: `a[0].b[0].c`.
+  for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
+    if (!path.empty()) path += '.';
+    path += nodes[*it].id;
+    if (nodes[*it].foreach) path += "[0]";
+  }
+  return model::output_variable(path, key);
 }
 
 model::TemplateMeaning Resolver::meaning_at(NodeIndex node, std::string_view expr,
@@ -306,7 +314,7 @@ void Resolver::resolve_templates(const std::vector<TemplateSite>& sites) {
                                     shown(expr.text), site.key, label(site.node),
                                     fans_out_text(*target, spread)),
                         fmt::format("a task that needs it reads ${} and the like",
-                                    first_instance_variable(*target, spread, meaning.key)));
+                                    first_instance_variable(*target, meaning.key)));
             break;
           }
           const auto& outputs = workflow_.nodes[*target].outputs;

@@ -45,9 +45,9 @@ class Resolver {
   model::NodeIndex fanned_out_from(model::NodeIndex target, model::NodeIndex user) const;
   /// "'a.b' fans out" or "'a.b' is inside 'a', which fans out", for `fanned_out_from`'s answer.
   std::string fans_out_text(model::NodeIndex target, model::NodeIndex fanout) const;
-  /// The BATON_OUT_* variable of `key` from the first instance of `target`, for hints.
-  std::string first_instance_variable(model::NodeIndex target, model::NodeIndex fanout,
-                                      std::string_view key) const;
+  /// The BATON_OUT_* variable of `key` from the first instance of `target` (the first of every
+  /// fan-out it is in), for hints.
+  std::string first_instance_variable(model::NodeIndex target, std::string_view key) const;
   /// What `${{ expr }}` means written at `node`: an item of any fan-out in scope by its name,
   /// else as classified with the nearest fan-out's name.
   model::TemplateMeaning meaning_at(model::NodeIndex node, std::string_view expr,
