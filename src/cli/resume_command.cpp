@@ -101,6 +101,16 @@ void add_lost(std::vector<engine::AttemptRecord>& attempts, int logged,
   }
 }
 
+// A retry that was due when baton stopped never came: the resumed session starts the task over
+// instead, as SPEC 4 says, and that is no retry of the policy's. Said so in the last attempt's
+// decision, as a cancelled run's is, so that the report neither counts a retry nor spans the
+// time between the sessions as the task's.
+void overrule_pending_retry(std::vector<engine::AttemptRecord>& attempts) {
+  if (attempts.empty()) return;
+  auto& decision = attempts.back().decision;
+  if (decision.rfind("retry in", 0) == 0) decision = "not retried: baton stopped before it was due";
+}
+
 // Puts a leaf back as the run recorded it: a success stays done with its outputs (SPEC 4: a task
 // whose success was committed never runs again), and so does one whose compensation failed or
 // was cut short, since what it did may not be undone; a compensated task, whose effect was
@@ -121,6 +131,8 @@ std::function<bool(engine::Unit&)> restorer(std::map<std::string, store::TaskRec
         unit.compensations.push_back(to_attempt(row));
       }
     }
+    overrule_pending_retry(unit.attempts);
+    overrule_pending_retry(unit.compensations);
     if (auto log = logs->find(unit.path); log != logs->end()) {
       add_lost(unit.attempts, log->second.attempts, logs_dir, unit.path);
       add_lost(unit.compensations, log->second.compensations, logs_dir, unit.path + ".compensate");

@@ -315,5 +315,37 @@ tasks:
               ::testing::ElementsAre("1", "2"));
 }
 
+// A crash during a retry's backoff: the retry never came, resume started the task over. The
+// report counts no retry and does not take the time between the sessions for the task's.
+TEST(CliRunCrash, ARetryDueWhenBatonStoppedIsNoRetryOnResume) {
+  Scratch s;
+  auto file = s.write_workflow(R"(name: backoff
+tasks:
+  - { id: flaky, run: 'test "$BATON_ATTEMPT" -ge 2', retry: { strategy: fixed, delay: 30s, max_attempts: 3 } }
+)");
+  BackgroundProcess baton({BATON_BINARY, "run", file, "--state", s.state()},
+                          s.at("baton.out").string(), s.at("baton.err").string(), {"NO_COLOR=1"});
+  const std::string kDecision = "SELECT decision FROM attempts WHERE path = 'flaky' AND n = 1";
+  auto deadline = Clock::now() + milliseconds(5000);
+  auto waiting = [&] {
+    try {
+      return query_value(store_file(s), kDecision).rfind("retry in", 0) == 0;
+    } catch (const std::exception&) {
+      return false;  // No store, or no table, yet.
+    }
+  };
+  while (!waiting() && Clock::now() < deadline) std::this_thread::sleep_for(milliseconds(5));
+  ASSERT_TRUE(waiting()) << s.read("baton.err");
+  baton.signal(SIGKILL);
+  ASSERT_EQ(baton.wait_for(milliseconds(5000)), std::optional<int>(128 + SIGKILL));
+  std::this_thread::sleep_for(milliseconds(200));  // Time between the sessions.
+
+  auto r = resume(s, "last");
+  EXPECT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_EQ(query_value(store_file(s), kDecision), "not retried: baton stopped before it was due");
+  EXPECT_THAT(r.out, HasSubstr("- Failures handled: 0 retries")) << r.out;
+  EXPECT_THAT(r.out, HasSubstr("| flaky | succeeded | 0.")) << "its last session only\n" << r.out;
+}
+
 }  // namespace
 }  // namespace baton
