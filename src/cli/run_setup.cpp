@@ -124,7 +124,7 @@ std::filesystem::path state_dir(const std::string& option) {
 std::string state_flag(const std::string& option) {
   auto dir = state_dir(option);
   if (dir == ".baton") return {};
-  return " --state " + report::shell_quote(std::filesystem::absolute(dir).string());
+  return report::state_flag(dir);
 }
 
 void add_session_options(CLI::App& cmd, std::string& progress, bool& quiet,

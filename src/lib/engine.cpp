@@ -54,6 +54,7 @@ std::string RunResult::report(ReportFormat format) const {
   if (!row) return {};
   report::ReportContext context;
   context.state_flag = record_->state_flag;
+  context.stored = !record_->state_flag.empty();  // A library run has one with a state_dir.
   context.workflow = &record_->workflow();
   auto run = report::read_run_report(*record_->store, *row, context);
   auto metrics = report::compute_metrics(run);

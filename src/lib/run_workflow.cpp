@@ -148,8 +148,7 @@ std::shared_ptr<const RunRecord> run_workflow(const WorkflowState& state,
     run.run_dir = std::filesystem::temp_directory_path() / ("baton-" + run.run_id);
   } else {
     run.run_dir = std::filesystem::path(options.state_dir) / "runs" / run.run_id;
-    record->state_flag =
-        " --state " + report::shell_quote(std::filesystem::absolute(options.state_dir).string());
+    record->state_flag = report::state_flag(options.state_dir);
     std::vector<std::pair<std::string, Duration>> recorded;
     for (const auto& [path, ms] :
          record->store->typical_durations(workflow.name, store::kForever)) {

@@ -321,11 +321,13 @@ void next_steps_section(const RunReport& report, std::string& out) {
     }
     std::string prefix = fmt::format("{}. ", ++number);
     out += prefix + step_line(step, report, steps.back().command) + "\n";
+    std::string pad(prefix.size(), ' ');
     if (!step.log_tail.empty()) {
-      std::string pad(prefix.size(), ' ');
       out += fmt::format("\n{}The end of its log (`{}`):\n\n", pad, step.log);
       out += fenced(step.log_tail, prefix.size());
       out += '\n';
+    } else if (!step.log.empty()) {
+      out += fmt::format("\n{}Its log (`{}`) is empty.\n\n", pad, step.log);
     }
   }
 }

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <deque>
+#include <filesystem>
 #include <fstream>
 #include <optional>
 #include <sstream>
@@ -25,7 +26,11 @@ bool resumable(const RunReport& report) {
 }
 
 void with_log(NextStep& step, const std::vector<store::AttemptRow>& attempts) {
-  if (attempts.empty() || attempts.back().log.empty()) return;
+  std::error_code ec;
+  if (attempts.empty() || attempts.back().log.empty() ||
+      !std::filesystem::exists(attempts.back().log, ec)) {
+    return;  // A callable's attempt, or a log deleted since.
+  }
   step.log = attempts.back().log;
   step.log_tail = last_lines(step.log, kLogTailLines);
 }
@@ -45,11 +50,13 @@ std::optional<NextStep> step_for(const RunReport& report, const Task& task) {
     with_log(step, task.attempts);
   } else if (task.state == "compensation_failed") {
     step.reason = "was not undone: " + task.detail();
-    step.command = report.command("logs", shell_word(task.path) + " --compensation");
+    if (report.stored) {
+      step.command = report.command("logs", shell_word(task.path) + " --compensation");
+    }
     with_log(step, task.compensations);
   } else if (task.state == "waiting") {
     step.reason = "is " + (task.reason.empty() ? std::string("waiting") : task.reason);
-    if (task.gate) step.command = report.command("approve", shell_word(task.path));
+    if (task.gate && report.stored) step.command = report.command("approve", shell_word(task.path));
   } else if (task.state == "skipped") {  // In a succeeded run too: SPEC 6 lists every skip.
     step.reason = "was skipped: " + task.reason;
     step.command = resume;
@@ -94,7 +101,7 @@ NextStep run_step(const RunReport& report, std::size_t task_steps) {
     step.command = report.command("resume");
   } else if (status == "running") {
     step.reason = "The run is still going; follow it";
-    step.command = report.command("status");
+    if (report.stored) step.command = report.command("status");
   } else if (status == "cancelled") {
     step.reason =
         "The run was cancelled. Continue it where it stopped; succeeded tasks do not run "

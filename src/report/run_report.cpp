@@ -427,6 +427,7 @@ RunReport make_run_report(store::RunRow run, std::vector<store::TaskRecord> task
   report.run = std::move(run);
   report.interrupted = report.run.status == "running" && !context.process_alive;
   report.state_flag = context.state_flag;
+  report.stored = context.stored;
   report.now = context.now > 0 ? context.now
                                : std::chrono::duration_cast<std::chrono::milliseconds>(
                                      std::chrono::system_clock::now().time_since_epoch())
@@ -491,5 +492,11 @@ std::string shell_quote(const std::string& word) {
 }
 
 std::string shell_word(const std::string& path) { return shell_quote(path); }
+
+std::string state_flag(const std::filesystem::path& state_dir) {
+  std::string dir = std::filesystem::absolute(state_dir).lexically_normal().string();
+  if (dir.size() > 1 && dir.back() == '/') dir.pop_back();
+  return " --state " + shell_quote(dir);
+}
 
 }  // namespace baton::report

@@ -6,6 +6,7 @@
 // whose baton crashed.
 #pragma once
 
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <memory>
@@ -74,6 +75,9 @@ struct RunReport {
   /// or on a machine that restarted): `baton resume` continues it.
   bool interrupted = false;
   std::string state_flag;  ///< " --state DIR" for commands printed, or empty for the default.
+  /// In a state folder that `baton` commands read. A library run kept in memory is not: its
+  /// report prints no command on it.
+  bool stored = true;
 
   /// As recorded, with its `--set` overrides; or ReportContext::workflow, borrowed (not copied:
   /// 10,000 tasks took 3 ms), which must then outlive the report.
@@ -103,6 +107,7 @@ struct RunReport {
 /// What a report needs besides the store.
 struct ReportContext {
   std::string state_flag;  ///< See RunReport::state_flag.
+  bool stored = true;      ///< See RunReport::stored.
   /// Whether the process recorded as running the run is still that process.
   bool process_alive = false;
   /// The time of the report, in ms since the epoch; 0: the system clock's.
@@ -128,6 +133,10 @@ RunReport read_run_report(store::Store& store, const store::RunRow& run,
 /// A word for a POSIX shell, to print in a command the user may paste: as it is if it holds
 /// nothing the shell would interpret, else in single quotes (`'/srv/my state'`).
 std::string shell_quote(const std::string& word);
+
+/// ` --state DIR` for the commands a report prints: DIR absolute and normalised (`./st/` is
+/// `/home/me/st`, however the option was spelled), quoted for a shell.
+std::string state_flag(const std::filesystem::path& state_dir);
 
 /// A task's path as a shell word: `regions[0].sign_off` would be a glob to zsh.
 std::string shell_word(const std::string& path);

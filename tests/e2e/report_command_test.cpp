@@ -63,6 +63,17 @@ TEST(CliReport, TheLastLinesOfAFailedAttemptsLogAreShownWithItsNextStep) {
       << "the exact command, with the state folder that is not the default";
 }
 
+TEST(CliReport, AFailedAttemptWithAnEmptyLogStillNamesIt) {
+  Scratch s;
+  auto r = s.run(R"(name: silent
+tasks:
+  - { id: quiet, run: 'exit 4' }
+)");
+  auto steps = r.out.substr(r.out.find("### Next Steps"));
+  EXPECT_THAT(steps, HasSubstr("1. `quiet` failed: exit 4.\n\n   Its log (`"));
+  EXPECT_THAT(steps, HasSubstr("/logs/quiet.1.log`) is empty.\n")) << r.out;
+}
+
 TEST(CliReport, ASucceededRunStillListsItsSkippedTasksInNextSteps) {
   Scratch s;  // SPEC 6: "each failed, skipped or waiting task with its reason".
   auto r = s.run(R"(name: skip-in-success
@@ -168,6 +179,13 @@ TEST(CliReport, ReportOfAFinishedRunIsWhatTheRunPrinted) {
   EXPECT_EQ(md.out, r.out);
   auto by_id = baton_on(s, {"report", newest_run_id(s), "--format", "md"});
   EXPECT_EQ(by_id.out, r.out);
+  // However the state folder is spelled, the commands in the report name it the same way.
+  for (std::string spelled : {"state/", "./state/../state"}) {
+    auto report = run_process({"/bin/sh", "-c",
+                               "cd '" + s.path().string() +
+                                   "' && exec '" BATON_BINARY "' report last --state " + spelled});
+    EXPECT_EQ(report.out, r.out) << spelled << '\n' << describe(report);
+  }
 }
 
 // Fails until the test creates `fixed`, so that a resume succeeds.
