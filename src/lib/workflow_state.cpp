@@ -93,8 +93,7 @@ void add_template_sites(const model::Node& node, NodeIndex index,
 std::uint32_t WorkflowState::add(std::uint32_t parent, std::string id, model::NodeKind kind,
                                  model::ActionKind action) {
   if (!model::is_valid_id(id)) {
-    throw std::invalid_argument(fmt::format(
-        "invalid id '{}': expected letters, digits, '_' or '-', starting with a letter", id));
+    throw std::invalid_argument(fmt::format("invalid id '{}': expected {}", id, model::id_rule()));
   }
   if (entries[parent].kind == model::NodeKind::kLeaf) {
     throw std::invalid_argument(
@@ -230,8 +229,9 @@ WorkflowState::Built WorkflowState::to_model() const {
     load::apply_inheritance(wf);
     load::infer_levels(wf);
     load::check_effective_settings(wf, sink);
-    load::report_cycles(wf, sink);
   }
+  // Whatever else is wrong, as a workflow file's validation does: every error at once (SPEC 1.1).
+  load::report_cycles(wf, sink);
   for (auto& node : wf.nodes) {
     if (node.name.empty()) node.name = node.id;
   }

@@ -137,9 +137,8 @@ void NodeParser::parse_node(const yaml::Node& yaml, NodeIndex parent) {
         }
         if (key == "id") {
           if (!value.is_scalar() || !model::is_valid_id(value.text())) {
-            reader_.error(value, fmt::format("invalid id {}: expected letters, digits, '_' or '-', "
-                                             "starting with a letter or '_', at most {} characters",
-                                             describe(value), model::kMaxIdLength));
+            reader_.error(value, fmt::format("invalid id {}: expected {}", describe(value),
+                                             model::id_rule()));
           }
         } else if (key == "name") {
           if (auto v = reader_.string(value, key)) node().name = *v;

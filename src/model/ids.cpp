@@ -16,6 +16,11 @@ bool is_valid_id(std::string_view id) {
   return true;
 }
 
+std::string id_rule() {
+  return "letters, digits, '_' or '-', starting with a letter or '_', at most " +
+         std::to_string(kMaxIdLength) + " characters";
+}
+
 bool is_valid_identifier(std::string_view name) {
   if (name.empty() || name.size() > kMaxIdLength || !is_head(name[0])) return false;
   for (char c : name.substr(1)) {

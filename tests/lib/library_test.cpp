@@ -326,6 +326,23 @@ TEST(LibraryTest, CompensationRollsBackAFailedRun) {
   EXPECT_EQ(result.task("reserve").state, "compensated");
 }
 
+// A run kept in memory is in no state folder: its report names no `baton` command that would
+// look for it there.
+TEST(LibraryTest, AReportOfARunInMemoryPrintsNoCommandOnIt) {
+  baton::Workflow wf("saga");
+  auto reserve = wf.task("reserve", [](baton::Context&) {}).compensate([](baton::Context&) {
+    throw std::runtime_error("the release failed");
+  });
+  auto charge = wf.task("charge", [](baton::Context&) { throw std::runtime_error("declined"); });
+  reserve >> charge;
+  auto result = run(wf);
+  EXPECT_EQ(result.task("reserve").state, "compensation_failed");
+  const std::string report = result.report();
+  EXPECT_NE(report.find("`reserve` was not undone: "), std::string::npos) << report;
+  EXPECT_EQ(report.find("`baton logs"), std::string::npos) << report;
+  EXPECT_EQ(report.find(" — `baton"), std::string::npos) << "no step ends in a command\n" << report;
+}
+
 TEST(LibraryTest, AHandleCancelsARunningRun) {
   std::atomic<bool> started{false};
   baton::Workflow wf("cancel");
@@ -534,6 +551,23 @@ TEST(LibraryTest, InvalidWorkflowsAreRefusedWithDiagnostics) {
   ASSERT_EQ(diagnostics.size(), 1u);
   EXPECT_NE(diagnostics[0].message.find("dependency cycle: a -> b -> a"), std::string::npos)
       << diagnostics[0].message;
+
+  // Every error at once, as a workflow file's validation gives them: the cycle too.
+  cycle.task("c", [](baton::Context&) {}).pool("gpu");
+  diagnostics = cycle.validate();
+  ASSERT_EQ(diagnostics.size(), 2u);
+  EXPECT_EQ(diagnostics[0].message, "'c' uses unknown pool 'gpu'");
+  EXPECT_NE(diagnostics[1].message.find("dependency cycle: a -> b -> a"), std::string::npos)
+      << diagnostics[1].message;
+
+  try {
+    cycle.task(std::string(65, 'x'), [](baton::Context&) {});
+    ADD_FAILURE() << "a 65-character id was taken";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("starting with a letter or '_', at most 64 characters"),
+              std::string::npos)
+        << e.what();
+  }
 
   baton::Workflow itself("itself");
   auto lonely = itself.task("lonely", [](baton::Context&) {});
