@@ -56,8 +56,9 @@ engine::AttemptRecord to_attempt(const store::AttemptRow& row) {
 // record yet (the store commits starts lazily, SPEC 4's at-least-once): its number is taken all
 // the same, so no log is overwritten. An empty log is not evidence of an attempt: baton makes
 // the logs of the next ready tasks ahead of their start, and a crash leaves those behind. It
-// counts only if the attempt's processes were still running (`running`, what resume killed);
-// else its number is used again, which overwrites nothing.
+// counts only if the attempt's processes were still running (`running`, what resume killed) or
+// it wrote outputs (`outputs/PATH.N`, which a new attempt of that number could not write); else
+// its number is used again, which overwrites nothing.
 struct Logged {
   int attempts = 0, compensations = 0;
 };
@@ -69,6 +70,7 @@ std::map<std::string, Logged> logged_attempts(const std::filesystem::path& logs,
     std::string name = entry.path().filename().string();
     if (!name.ends_with(".log")) continue;
     name.resize(name.size() - 4);
+    const std::filesystem::path outputs = logs.parent_path() / "outputs" / name;
     auto dot = name.rfind('.');
     if (dot == std::string::npos) continue;
     int n = std::atoi(name.c_str() + dot + 1);
@@ -79,7 +81,8 @@ std::map<std::string, Logged> logged_attempts(const std::filesystem::path& logs,
     if (compensation) name.resize(name.size() - kCompensate.size());
     std::error_code size_error;
     if (entry.file_size(size_error) == 0 && !size_error &&
-        !running.contains(exec::LeftoverAttempt{name, n, compensation})) {
+        !running.contains(exec::LeftoverAttempt{name, n, compensation}) &&
+        !std::filesystem::exists(outputs, size_error)) {
       continue;
     }
     int& slot = compensation ? highest[name].compensations : highest[name].attempts;

@@ -315,6 +315,27 @@ tasks:
               ::testing::ElementsAre("1", "2"));
 }
 
+// An attempt that wrote its outputs and no log line before baton died unrecorded: its number is
+// not used again (a new attempt could not write that outputs file), and the outputs a resumed
+// attempt writes reach its dependents.
+TEST(CliRunCrash, AnUnrecordedAttemptThatWroteOutputsKeepsItsNumber) {
+  Scratch s;
+  auto file = s.write_workflow(R"(name: wrote
+tasks:
+  - id: b
+    outputs: [k]
+    run: |
+      echo "k=from-$BATON_ATTEMPT" >> "$BATON_OUTPUT"
+      if [ ! -e crashed ]; then touch crashed; kill -9 $PPID; fi
+  - { id: c, argv: [/bin/echo, "got ${{ tasks.b.outputs.k }}"] }
+)");
+  auto first = run_process({BATON_BINARY, "run", file, "--state", s.state(), "--progress", "none"});
+  ASSERT_EQ(first.exit_code, 128 + SIGKILL) << describe(first);
+  auto r = resume(s, "last");
+  EXPECT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_EQ(s.read((s.logs() / "c.1.log").string()), "got from-2\n");
+}
+
 // A crash during a retry's backoff: the retry never came, resume started the task over. The
 // report counts no retry and does not take the time between the sessions for the task's.
 TEST(CliRunCrash, ARetryDueWhenBatonStoppedIsNoRetryOnResume) {
