@@ -46,6 +46,19 @@ breakers:
                      {transition("pay", "closed", "open", 1200, "1 consecutive failed attempt")});
 }
 
+// A task may write 100,000 keys within its 1 MiB: each is there once, in key order. (They are
+// appended, not looked up one by one, which made this report take seconds.)
+TEST(JsonReport, EveryOutputKeyOfATaskWithManyIsThereInOrder) {
+  auto many = task("many", "succeeded", {attempt(1, 0, 1000)});
+  for (int k = 0; k < 100'000; ++k) many.outputs.emplace("k" + std::to_string(k), "v");
+  auto j = json_of(RecordedRun("name: many\ntasks:\n  - { id: many, run: \"true\" }\n", "succeeded",
+                               1000, {many}));
+  const auto& outputs = j["tasks"][0]["outputs"];
+  ASSERT_EQ(outputs.size(), 100'000u);
+  EXPECT_EQ(outputs.begin().key(), "k0");
+  EXPECT_EQ(outputs["k99999"], "v");
+}
+
 TEST(JsonReport, RunHasSpec8FieldsWithRfc3339TimesAndSeconds) {
   auto j = json_of(failed_run());
   const auto& run = j["run"];
