@@ -1,6 +1,8 @@
 // Text for the HTML report: escaping, number and time formats, status classes.
 #include "report/html_text.hpp"
 
+#include <fmt/format.h>
+
 #include <array>
 #include <cctype>
 #include <charconv>
@@ -63,6 +65,11 @@ std::string escape(std::string_view s) {
       std::size_t length = model::utf8_char_length(s, at);
       if (length == 0) {
         out += model::kReplacementCharacter;
+      } else if (length == 2 && static_cast<unsigned char>(c) == 0xC2 &&
+                 static_cast<unsigned char>(s[at + 1]) < 0xA0) {
+        // A C1 control (U+0080 to U+009F): shown as one_line() shows it, not sent.
+        out += fmt::format("\\u{:04x}", static_cast<unsigned char>(s[at + 1]));
+        at += 1;
       } else {
         out.append(s.substr(at, length));
         at += length - 1;
@@ -85,8 +92,19 @@ std::string escape(std::string_view s) {
       case '\'':
         out += "&#39;";
         break;
-      default:
+      case '\t':
+      case '\n':
+      case '\r':
         out += c;
+        break;
+      default:
+        // Other control characters are not allowed in HTML, and an ESC would reach a terminal
+        // that shows the file: written as text (`\x1b`), as the Markdown report does.
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+          out += fmt::format("\\x{:02x}", static_cast<unsigned char>(c));
+        } else {
+          out += c;
+        }
     }
   }
   return out;

@@ -19,6 +19,17 @@ TEST(HtmlText, EscapesMarkupAndQuotes) {
   EXPECT_EQ(escape("plain"), "plain");
 }
 
+// HTML allows no control character but white space; an ESC would also reach a terminal that
+// shows the file. Each is written as text, as the Markdown report writes it.
+TEST(HtmlText, WritesControlCharactersAsText) {
+  EXPECT_EQ(escape("a\x1b]0;x\x07"
+                   "b\x7f"),
+            "a\\x1b]0;x\\x07b\\x7f");
+  EXPECT_EQ(escape("line\n\tcell\r"), "line\n\tcell\r");
+  EXPECT_EQ(escape("c1 \xC2\x9B."), "c1 \\u009b.");
+  EXPECT_EQ(escape("\xC2\xA0"), "\xC2\xA0");  // U+00A0 is a character, not a control.
+}
+
 TEST(HtmlText, KeepsCharactersAndReplacesBytesThatAreNotUtf8) {
   // The page declares UTF-8: a task's Latin-1 output must not make it invalid.
   EXPECT_EQ(escape("caf\xe9 <b>"), "caf\xEF\xBF\xBD &lt;b&gt;");
