@@ -13,6 +13,7 @@
 #include "cli/store_input.hpp"
 #include "load/did_you_mean.hpp"
 #include "load/load.hpp"
+#include "report/terminal_text.hpp"
 
 namespace baton::cli {
 namespace {
@@ -72,13 +73,14 @@ void execute(const LogsOptions& opts, const std::string& state, int& exit_code) 
     }
     if (chosen->log.empty() && run->workflow_text.empty()) {  // A library's callable.
       std::cerr << fmt::format("{}: attempt {} of {} logged nothing{}\n", command, chosen->number,
-                               opts.path, chosen->error.empty() ? "" : ": " + chosen->error);
+                               opts.path,
+                               chosen->error.empty() ? "" : ": " + report::one_line(chosen->error));
       return;
     }
     if (chosen->log.empty()) {  // It failed before a process started: a template, a cwd.
       std::cerr << fmt::format("{}: attempt {} of {} started no process, so it has no log{}\n",
                                command, chosen->number, opts.path,
-                               chosen->error.empty() ? "" : ": " + chosen->error);
+                               chosen->error.empty() ? "" : ": " + report::one_line(chosen->error));
       exit_code = kExitInvalid;
       return;
     }
@@ -98,7 +100,7 @@ void execute(const LogsOptions& opts, const std::string& state, int& exit_code) 
     std::cout << in.rdbuf();
     if (chosen->pid == 0 && !chosen->error.empty()) {
       std::cerr << fmt::format("{}: attempt {} of {} started no process: {}\n", command,
-                               chosen->number, opts.path, chosen->error);
+                               chosen->number, opts.path, report::one_line(chosen->error));
     }
     return;
   }

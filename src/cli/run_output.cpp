@@ -54,7 +54,7 @@ class PlainProgress : public Progress {
   PlainProgress(std::string run_id, std::string state_flag)
       : run_id_(std::move(run_id)), state_flag_(std::move(state_flag)) {}
   void run_started(const std::string& workflow, std::chrono::system_clock::time_point) override {
-    fmt::print(stderr, "run {} started\n", workflow);
+    fmt::print(stderr, "run {} started\n", report::one_line(workflow));
   }
   void on_event(const engine::RunEvent& event) override {
     using K = engine::RunEventKind;

@@ -13,6 +13,7 @@
 
 #include "cli/time_left.hpp"
 #include "exec/signals_blocked.hpp"
+#include "report/terminal_text.hpp"
 
 namespace baton::cli {
 
@@ -158,7 +159,7 @@ class TtyProgress : public Progress {
   void run_started(const std::string& workflow, std::chrono::system_clock::time_point) override {
     {
       std::lock_guard lock(mutex_);
-      live_.log(fmt::format("run {} started ({})", workflow, run_id_));
+      live_.log(fmt::format("run {} started ({})", report::one_line(workflow), run_id_));
     }
     // The drawing thread takes no signal: the executor reads SIGINT, SIGTERM, SIGHUP and SIGCHLD
     // from a signalfd, which sees only those that every thread blocks.

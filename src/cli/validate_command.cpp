@@ -7,6 +7,7 @@
 #include "cli/commands.hpp"
 #include "cli/terminal.hpp"
 #include "load/load.hpp"
+#include "report/terminal_text.hpp"
 
 namespace baton::cli {
 
@@ -30,7 +31,8 @@ void add_validate_command(CLI::App& app, int& exit_code) {
         continue;
       }
       exit_code = kExitInvalid;
-      for (const auto& d : result.diagnostics) std::cerr << d.to_string() << '\n';
+      // A workflow from elsewhere may quote escape codes: none reaches the terminal.
+      for (const auto& d : result.diagnostics) std::cerr << report::one_line(d.to_string()) << '\n';
       std::size_t count = result.error_count;
       std::cerr << err.red(fmt::format("{}: {} error{}", file, count, count == 1 ? "" : "s"))
                 << '\n';

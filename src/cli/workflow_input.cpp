@@ -7,6 +7,7 @@
 
 #include "cli/commands.hpp"
 #include "load/load.hpp"
+#include "report/terminal_text.hpp"
 
 namespace baton::cli {
 
@@ -19,7 +20,8 @@ std::optional<model::Workflow> take_or_report(load::LoadResult& result, const st
   if (result.ok()) return std::move(result.workflow);
   const auto& all = result.diagnostics;
   std::size_t shown = std::min(all.size(), kMaxDiagnosticsPerFile);
-  for (std::size_t i = 0; i < shown; ++i) std::cerr << all[i].to_string() << '\n';
+  // A workflow from elsewhere (a pull request) may quote escape codes: none reaches the terminal.
+  for (std::size_t i = 0; i < shown; ++i) std::cerr << report::one_line(all[i].to_string()) << '\n';
   if (result.error_count > shown) {
     std::size_t more = result.error_count - shown;
     std::cerr << fmt::format("{}: {} more error{} not shown; `baton validate {}` lists them all\n",

@@ -182,6 +182,21 @@ TEST(CliValidate, InvalidFileExits2WithEveryErrorAtFileLineColumn) {
   EXPECT_EQ(lines[2], bad + ": 2 errors");
 }
 
+// A workflow from a pull request may quote escape codes in what its errors quote: validate and
+// run write them as text, so none reaches the terminal.
+TEST(CliValidate, EscapeCodesQuotedByAnErrorNeverReachTheTerminal) {
+  TempDir dir;
+  auto bad = dir.write("bad.yaml",
+                       "name: x\ntasks:\n  - { id: a, run: \"true\", needs: "
+                       "[\"n\\u001b]0;pwned\\u0007\"] }\n");
+  for (std::string command : {"validate", "run"}) {
+    auto r = run_baton({command, bad});
+    EXPECT_EQ(r.exit_code, 2) << describe(r);
+    EXPECT_THAT(r.err, HasSubstr("unknown task 'n\\x1b]0;pwned\\x07'")) << command;
+    EXPECT_EQ(r.err.find('\x1b'), std::string::npos) << command;
+  }
+}
+
 TEST(CliValidate, ListsEveryErrorWhileRunShowsTheFirstTwentyAndPointsToValidate) {
   TempDir dir;  // SPEC 1.1: validate reports every error it finds, like a compiler.
   std::string yaml = "name: many\ntasks:\n";
