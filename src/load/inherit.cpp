@@ -82,10 +82,38 @@ void check_instances(const model::Workflow& workflow, DiagnosticSink& sink) {
              "fan out over fewer items, or split the workflow");
 }
 
+// An attempt's log and outputs are files named by its task's path (`logs/a.b[3].c.2.log`), and
+// a file name holds at most 255 bytes: a path too long for that would fail every attempt.
+void check_file_names(const model::Workflow& workflow, DiagnosticSink& sink) {
+  constexpr std::size_t kMaxFileName = 255;  // NAME_MAX on Linux file systems
+  constexpr std::size_t kSuffix = sizeof(".compensate.999999.log") - 1;  // the longest ending
+  const auto digits = [](std::size_t n) { return std::to_string(n).size(); };
+  for (NodeIndex i = 1; i < workflow.nodes.size(); ++i) {
+    const auto& node = workflow.nodes[i];
+    if (!node.is_leaf()) continue;
+    std::size_t length = node.path.size() + kSuffix;
+    for (NodeIndex n = i; n != model::kRoot && n != model::kNoNode; n = workflow.nodes[n].parent) {
+      const auto& fanout = workflow.nodes[n].foreach;
+      if (!fanout) continue;  // `[i]` after each fan-out, for its largest index:
+      std::size_t items =
+          fanout->is_dynamic() ? static_cast<std::size_t>(fanout->max_items) : fanout->items.size();
+      length += 2 + digits(items > 0 ? items - 1 : 0);
+    }
+    if (length <= kMaxFileName) continue;
+    sink.error(node.id_pos,
+               fmt::format("task '{}' has too long a path for its log files: with its fan-out "
+                           "indexes and attempt number, their names would take {} bytes, more "
+                           "than the {} a file name may have",
+                           shown(node.path), length, kMaxFileName),
+               "use shorter ids, or fewer levels of groups");
+  }
+}
+
 }  // namespace
 
 void check_effective_settings(const model::Workflow& workflow, DiagnosticSink& sink) {
   check_instances(workflow, sink);
+  check_file_names(workflow, sink);
   for (NodeIndex i = 1; i < workflow.nodes.size(); ++i) {
     const auto& node = workflow.nodes[i];
     if (node.foreach && !node.foreach->is_dynamic() &&

@@ -15,7 +15,7 @@ void apply_inheritance(model::Workflow& workflow);
 void infer_levels(model::Workflow& workflow);
 
 /// Checks that need effective settings: `max_attempts: 0` without a deadline, slots beyond a
-/// pool's size, fan-outs over `max_items`.
+/// pool's size, fan-outs over `max_items`, paths too long to name an attempt's log file.
 void check_effective_settings(const model::Workflow& workflow, DiagnosticSink& sink);
 
 }  // namespace baton::load
