@@ -5,6 +5,7 @@
 #include "cli/plan_output.hpp"
 #include "model/duration.hpp"
 #include "model/enums.hpp"
+#include "report/terminal_text.hpp"
 
 namespace baton::cli {
 namespace {
@@ -43,8 +44,9 @@ std::string plan_to_text(const model::Workflow& workflow, const analyze::Plan& p
                          const Style& style) {
   std::string out;
   auto add = [&out](std::string line) { out += line + "\n"; };
-  std::string heading = workflow.name;
-  if (!workflow.description.empty()) heading += " — " + workflow.description;
+  // Texts of a workflow from elsewhere may hold escape codes: shown, never sent.
+  std::string heading = report::one_line(workflow.name);
+  if (!workflow.description.empty()) heading += " — " + report::one_line(workflow.description);
   add(style.bold(heading));
   std::size_t leaves = plan.graph.leaves.size(), edges = plan.graph.dag.edge_count();
   add(fmt::format("  {} leaf task{} ({}), {} dependenc{}, strategy {}", leaves,

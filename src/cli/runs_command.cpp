@@ -8,6 +8,7 @@
 #include "cli/commands.hpp"
 #include "cli/store_input.hpp"
 #include "cli/terminal.hpp"
+#include "report/terminal_text.hpp"
 
 namespace baton::cli {
 namespace {
@@ -41,9 +42,10 @@ void execute(const RunsOptions& opts, int& exit_code) {
             << '\n';
   for (const auto& run : runs) {
     if (run.status == "running") recover_if_dead("baton runs", *store, run, exit_code);
-    std::cout << fmt::format("{:<22} {:<20} {:<19} {:>9}  {:<12} {}\n", run.id, run.workflow,
-                             local_date_time(run.started), run_duration(run, *store),
-                             display_status(run), counts_text(store->count_states(run.id)));
+    std::cout << fmt::format("{:<22} {:<20} {:<19} {:>9}  {:<12} {}\n", run.id,
+                             report::one_line(run.workflow), local_date_time(run.started),
+                             run_duration(run, *store), display_status(run),
+                             counts_text(store->count_states(run.id)));
   }
 }
 

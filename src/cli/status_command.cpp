@@ -191,8 +191,8 @@ void execute(const StatusOptions& opts, int& exit_code) {
   }
   Style style(stdout);
   std::cout << fmt::format("{} {} — {} — {} (started {}, {})\n", style.bold("Run"), run->id,
-                           run->workflow, display_status(*run), local_date_time(run->started),
-                           run_duration(*run, *store));
+                           report::one_line(run->workflow), display_status(*run),
+                           local_date_time(run->started), run_duration(*run, *store));
   // A run of the C++ library records no workflow text: its recorded tasks are all there is.
   int ignored = 0;
   auto workflow = run->workflow_text.empty()

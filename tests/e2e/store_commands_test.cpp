@@ -60,6 +60,23 @@ tasks:
   EXPECT_EQ(row[1].str(), "first DATE T failed 1 failed, 2 succeeded");
 }
 
+// A workflow's name may hold escape codes (a file from a pull request): every command that shows
+// it writes them as text.
+TEST(CliRuns, EscapeCodesInAWorkflowsNameNeverReachTheTerminal) {
+  Scratch s;
+  constexpr std::string_view kNamed =
+      "name: \"e\\u001b[2Jvil\"\ntasks:\n  - { id: a, run: 'true' }\n";
+  auto run = s.run(kNamed, {"--progress", "plain"});
+  ASSERT_EQ(run.exit_code, 0) << describe(run);
+  EXPECT_THAT(run.err, HasSubstr("run e\\x1b[2Jvil started"));
+  auto plan = baton_on(s, {"plan", s.at("wf.yaml").string()});
+  for (const auto& r : {run, baton_on(s, {"runs"}), baton_on(s, {"status", "last"}), plan}) {
+    EXPECT_EQ(r.out.find('\x1b'), std::string::npos) << describe(r);
+    EXPECT_EQ(r.err.find('\x1b'), std::string::npos) << describe(r);
+  }
+  EXPECT_THAT(plan.out, HasSubstr("e\\x1b[2Jvil")) << describe(plan);
+}
+
 TEST(CliRuns, LimitListsOnlyTheNewest) {
   Scratch s;
   ASSERT_EQ(s.run("name: older\ntasks:\n  - { id: a, run: 'true' }\n").exit_code, 0);
