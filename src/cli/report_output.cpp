@@ -39,17 +39,26 @@ Rendered read(store::Store& store, const store::RunRow& run, const std::string& 
   return r;
 }
 
-// Writes the file with `write(out)`.
+// Writes the file with `write(out)`, beside it first and then renamed over it: a crash or a full
+// disk midway leaves the report that was there whole, and a symlink a task left at `path` is
+// replaced, not written through.
 template <typename Write>
 Result<void> write_file_with(const std::filesystem::path& path, Write write) {
+  std::filesystem::path partial = path;
+  partial += ".partial";
+  std::error_code ec;
+  std::filesystem::remove(partial, ec);  // A symlink planted there goes too.
   errno = 0;
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  std::ofstream out(partial, std::ios::binary | std::ios::trunc);
   write(out);
   out.close();
-  if (!out) {
+  if (out) std::filesystem::rename(partial, path, ec);
+  if (!out || ec) {
+    const int error = ec ? ec.value() : errno;
+    std::filesystem::remove(partial, ec);
     return unexpected(
         Error::io(fmt::format("cannot write {}{}", path.string(),
-                              errno != 0 ? std::string(": ") + std::strerror(errno) : "")));
+                              error != 0 ? std::string(": ") + std::strerror(error) : "")));
   }
   return {};
 }

@@ -63,6 +63,24 @@ TEST(CliReport, TheLastLinesOfAFailedAttemptsLogAreShownWithItsNextStep) {
       << "the exact command, with the state folder that is not the default";
 }
 
+// The reports are written beside their place and renamed into it: a symlink that a task left
+// where report.md goes is replaced, and the file it points to is left alone.
+TEST(CliReport, TheReportsReplaceASymlinkInTheirPlaceAndDoNotWriteThroughIt) {
+  Scratch s;
+  std::ofstream(s.at("victim")) << "mine\n";
+  auto r = s.run(R"(name: planted
+tasks:
+  - { id: plant, run: 'ln -s "$PWD/victim" "$(dirname "$BATON_OUTPUT")/../report.md"' }
+)");
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_EQ(s.read("victim"), "mine\n");
+  ASSERT_EQ(s.runs().size(), 1u);
+  const auto report = s.runs()[0] / "report.md";
+  EXPECT_FALSE(fs::is_symlink(report));
+  EXPECT_EQ(read_file(report), r.out);
+  EXPECT_FALSE(fs::exists(s.runs()[0] / "report.md.partial"));
+}
+
 TEST(CliReport, AFailedAttemptWithAnEmptyLogStillNamesIt) {
   Scratch s;
   auto r = s.run(R"(name: silent
