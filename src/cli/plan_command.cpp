@@ -8,6 +8,7 @@
 
 #include "analyze/plan.hpp"
 #include "cli/commands.hpp"
+#include "cli/left_to_exit.hpp"
 #include "cli/plan_output.hpp"
 #include "cli/store_input.hpp"
 #include "cli/workflow_input.hpp"
@@ -64,6 +65,7 @@ void add_plan_command(CLI::App& app, int& exit_code) {
       auto json = plan_to_json(workflow, plan);
       json["estimates_from_history"] = from_history;
       std::cout << json.dump(2) << '\n';
+      leave_to_exit(std::move(json));
     } else {
       std::cout << plan_to_text(workflow, plan, Style(stdout));
       if (from_history > 0) {
@@ -71,6 +73,9 @@ void add_plan_command(CLI::App& app, int& exit_code) {
                                  from_history == 1 ? "" : "s");
       }
     }
+    // Freeing a million nodes and their plan one by one takes ~0.2 s the exit does at once.
+    leave_to_exit(std::move(plan));
+    leave_to_exit(std::move(workflow));
   });
 }
 

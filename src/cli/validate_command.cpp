@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "cli/commands.hpp"
+#include "cli/left_to_exit.hpp"
 #include "cli/terminal.hpp"
 #include "load/load.hpp"
 #include "report/terminal_text.hpp"
@@ -28,14 +29,19 @@ void add_validate_command(CLI::App& app, int& exit_code) {
         std::size_t groups = wf.nodes.size() - 1 - leaves;
         fmt::print("{}: {} ({} task{}, {} group{})\n", file, out.green("valid"), leaves,
                    leaves == 1 ? "" : "s", groups, groups == 1 ? "" : "s");
-        continue;
+      } else {
+        exit_code = kExitInvalid;
+        // A workflow from elsewhere may quote escape codes: none reaches the terminal.
+        for (const auto& d : result.diagnostics) {
+          std::cerr << report::one_line(d.to_string()) << '\n';
+        }
+        std::size_t count = result.error_count;
+        std::cerr << err.red(fmt::format("{}: {} error{}", file, count, count == 1 ? "" : "s"))
+                  << '\n';
       }
-      exit_code = kExitInvalid;
-      // A workflow from elsewhere may quote escape codes: none reaches the terminal.
-      for (const auto& d : result.diagnostics) std::cerr << report::one_line(d.to_string()) << '\n';
-      std::size_t count = result.error_count;
-      std::cerr << err.red(fmt::format("{}: {} error{}", file, count, count == 1 ? "" : "s"))
-                << '\n';
+      // The last file's model is left to the exit (a million nodes take ~0.2 s to free); the
+      // others are freed as usual, so that many files do not add up.
+      if (&file == &files->back()) leave_to_exit(std::move(result));
     }
   });
 }

@@ -19,7 +19,7 @@ std::size_t PathIndex::locate(std::string_view key, std::uint64_t hash) const {
   const std::uint32_t tag = tag_of(hash);
   for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
     const Slot& slot = slots_[i];
-    if (slot.node == kEmpty || (slot.tag == tag && slot.key == key)) return i;
+    if (slot.node == kEmpty || (slot.tag == tag && key_of(slot) == key)) return i;
   }
 }
 
@@ -28,7 +28,8 @@ std::pair<model::NodeIndex, bool> PathIndex::emplace(std::string_view key, model
   const std::uint64_t hash = hash_of(key);
   Slot& slot = slots_[locate(key, hash)];
   if (slot.node != kEmpty) return {slot.node, false};
-  slot = {key, tag_of(hash), node};
+  slot = {text_.size(), static_cast<std::uint32_t>(key.size()), tag_of(hash), node};
+  text_.append(key);
   ++size_;
   return {node, true};
 }
@@ -50,7 +51,7 @@ void PathIndex::grow() {
   const std::size_t mask = slots_.size() - 1;
   for (const Slot& slot : old) {
     if (slot.node == kEmpty) continue;
-    std::size_t i = hash_of(slot.key) & mask;
+    std::size_t i = hash_of(key_of(slot)) & mask;
     while (slots_[i].node != kEmpty) i = (i + 1) & mask;
     slots_[i] = slot;
   }

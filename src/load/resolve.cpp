@@ -13,7 +13,10 @@ namespace baton::load {
 using model::NodeIndex;
 
 Resolver::Resolver(model::Workflow& workflow, DiagnosticSink& sink)
-    : workflow_(workflow), sink_(sink), by_path_(workflow.nodes.size()) {
+    : workflow_(workflow),
+      sink_(sink),
+      by_path_(workflow.nodes.size()),
+      subtree_ends_(workflow.subtree_ends()) {
   const auto& nodes = workflow_.nodes;
   for (NodeIndex i = 1; i < nodes.size(); ++i) {
     auto [first, fresh_path] = by_path_.emplace(nodes[i].path, i);
@@ -39,6 +42,11 @@ const PathIndex& Resolver::ids() {
     if (!by_id_.emplace(nodes[i].id, i).second) by_id_.assign(nodes[i].id, kManyNodes);
   }
   return by_id_;
+}
+
+bool Resolver::contains(NodeIndex ancestor, NodeIndex node) const {
+  if (subtree_ends_.empty()) return workflow_.contains(ancestor, node);
+  return ancestor <= node && node <= subtree_ends_[ancestor];
 }
 
 std::string Resolver::label(NodeIndex node) const {
@@ -97,12 +105,12 @@ void Resolver::add_edge(NodeIndex node, NodeIndex upstream, model::SourcePos pos
     sink_.error(pos, fmt::format("{} depends on itself (in '{}')", label(node), where));
     return;
   }
-  if (workflow_.contains(upstream, node)) {
+  if (contains(upstream, node)) {
     sink_.error(pos, fmt::format("{} depends on '{}', which contains it (in '{}')", label(node),
                                  nodes[upstream].path, where));
     return;
   }
-  if (workflow_.contains(node, upstream)) {
+  if (contains(node, upstream)) {
     sink_.error(pos, fmt::format("{} depends on '{}', which is inside it (in '{}')", label(node),
                                  nodes[upstream].path, where));
     return;

@@ -53,6 +53,8 @@ class Resolver {
   model::TemplateMeaning meaning_at(model::NodeIndex node, std::string_view expr,
                                     std::string_view nearest_item_name) const;
   std::string label(model::NodeIndex node) const;
+  /// workflow_.contains, answered from subtree_ends_ without reaching into the nodes.
+  bool contains(model::NodeIndex ancestor, model::NodeIndex node) const;
   /// By id, built on the first reference that is neither a path nor a sibling's id: most
   /// workflows never need it.
   const PathIndex& ids();
@@ -64,6 +66,7 @@ class Resolver {
   PathIndex by_id_;
   bool ids_built_ = false;
   PathIndex by_path_;
+  std::vector<model::NodeIndex> subtree_ends_;  // Empty if the nodes are not in pre-order.
 };
 
 /// Reports each dependency cycle as `dependency cycle: a -> b -> c -> a` (each needs the next),

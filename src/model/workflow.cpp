@@ -55,6 +55,20 @@ bool Workflow::contains(NodeIndex ancestor, NodeIndex node) const {
   return false;
 }
 
+std::vector<NodeIndex> Workflow::subtree_ends() const {
+  std::vector<NodeIndex> ends(nodes.size());
+  for (std::size_t n = nodes.size(); n-- > 0;) {
+    NodeIndex next = static_cast<NodeIndex>(n);  // Where the next child must be, in pre-order.
+    for (NodeIndex child : nodes[n].children) {
+      if (child != next + 1) return {};
+      next = ends[child];
+    }
+    ends[n] = next;
+  }
+  if (nodes.empty() || ends[kRoot] + 1 != nodes.size()) return {};
+  return ends;
+}
+
 std::vector<std::string> Workflow::domains() const {
   std::vector<std::string> out;
   for (const auto& n : nodes) {

@@ -159,6 +159,9 @@ struct Workflow {
   std::vector<NodeIndex> leaves() const;
   /// True if `ancestor` is `node` or one of its ancestors.
   bool contains(NodeIndex ancestor, NodeIndex node) const;
+  /// The last node of each node's subtree, so that `a` contains `n` when a <= n <= ends[a], if
+  /// the nodes are in pre-order as the loader and the library lay them out; else empty.
+  std::vector<NodeIndex> subtree_ends() const;
   /// The distinct domains in file order.
   std::vector<std::string> domains() const;
 };
