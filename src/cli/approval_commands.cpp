@@ -128,8 +128,7 @@ void execute(const VerdictOptions& opts, bool approved, int& exit_code) {
   bool gate_waits = false;
   for (const auto& task : recorded) {
     if (task.row.path == opts.path) gate_waits = task.row.state == "waiting";
-    if (task.row.path == opts.path && task.row.state != "waiting" && task.row.state != "pending" &&
-        task.row.state != "ready") {
+    if (task.row.path == opts.path && !store::gate_undecided(task.row.state)) {
       std::cerr << fmt::format("{}: {} is already {}{}\n", command, opts.path, task.row.state,
                                task.row.reason.empty() ? "" : " (" + task.row.reason + ")");
       exit_code = kExitInvalid;

@@ -134,10 +134,7 @@ int run_session(const model::Workflow& workflow, engine::RunOptions options, sto
     for (auto& v : store.untaken_verdicts(id)) verdicts.push_back({v.path, v.approved, v.by});
     return verdicts;
   };
-  options.verdict_taken = [&store, &recorder, id = options.run_id](const std::string& path) {
-    recorder.wait_for_store();
-    store.take_verdict(id, path);
-  };
+  options.verdict_taken = [&recorder](const std::string& path) { recorder.verdict_taken(path); };
   // Every child of the baton command is an attempt of this run: it may reap any child.
   exec::ProcessExecutor executor(exec::Reaping::kAnyChild);
   auto scheduler = std::make_unique<engine::Scheduler>(workflow, executor, options);

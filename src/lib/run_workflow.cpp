@@ -170,9 +170,6 @@ std::shared_ptr<const RunRecord> run_workflow(const WorkflowState& state,
     for (auto& v : store->untaken_verdicts(id)) verdicts.push_back({v.path, v.approved, v.by});
     return verdicts;
   };
-  run.verdict_taken = [store = record->store, id = run.run_id](const std::string& path) {
-    store->take_verdict(id, path);
-  };
 
   store::RunRow row;
   row.id = run.run_id;
@@ -189,6 +186,7 @@ std::shared_ptr<const RunRecord> run_workflow(const WorkflowState& state,
   record->store->create_run(row);
   store::RunRecorder recorder(*record->store, row);
   run.journal = &recorder;
+  run.verdict_taken = [&recorder](const std::string& path) { recorder.verdict_taken(path); };
 
   int threads = options.threads > 0 ? options.threads : run.jobs;
   engine::RunResult result;

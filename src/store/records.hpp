@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -80,6 +81,13 @@ struct VerdictRow {
   std::string by;  ///< The user who gave it.
   Millis at = 0;
 };
+
+/// True for the recorded states of a gate that no verdict has decided: waiting for one, or not
+/// reached yet. A gate in any other state takes no verdict (SqliteStore's give_verdict says the
+/// same in SQL).
+inline bool gate_undecided(std::string_view state) {
+  return state == "waiting" || state == "pending" || state == "ready";
+}
 
 /// Everything one scheduler turn changed: written in one transaction.
 struct Batch {

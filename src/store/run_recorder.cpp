@@ -130,6 +130,7 @@ void RunRecorder::commit() {
   if (batch.empty()) return;
   if (!journal_) {
     write_to_store(std::move(batch));
+    mark_verdicts_taken();
     return;
   }
   batch.journal_seq = journal_->append(batch);
@@ -159,6 +160,14 @@ void RunRecorder::write_unsettled_now() {
   gate_changed_ = false;
   write_to_store(unsettled_.take());
   journal_->all_applied();
+  mark_verdicts_taken();
+}
+
+void RunRecorder::verdict_taken(std::string path) { verdicts_taken_.push_back(std::move(path)); }
+
+void RunRecorder::mark_verdicts_taken() {
+  for (const auto& path : verdicts_taken_) store_.take_verdict(run_.id, path);
+  verdicts_taken_.clear();
 }
 
 void RunRecorder::wait_for_store() {
@@ -185,6 +194,7 @@ void RunRecorder::finish(const engine::RunResult& result) {
   run_.pid_start = 0;
   last.run = run_;
   write_to_store(std::move(last));
+  mark_verdicts_taken();
   if (journal_) journal_->remove();
 }
 

@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "engine/journal.hpp"
@@ -60,6 +61,12 @@ class RunRecorder : public engine::Journal {
   /// Throws what the store's thread failed with.
   void wait_for_store();
 
+  /// The run decided the gate at `path` by its verdict: marks the verdict taken
+  /// (Store::take_verdict) right after the gate's new state is in the store, never before, so
+  /// that `baton approve` in another shell finds either the verdict not taken yet or the gate
+  /// decided, and refuses a second one either way.
+  void verdict_taken(std::string path);
+
   /// Writes what is left, here, and records how the run ended.
   void finish(const engine::RunResult& result);
 
@@ -79,6 +86,8 @@ class RunRecorder : public engine::Journal {
   /// Writes what the journal holds and the store does not, here, once the store's thread is
   /// done; the journal may then start over.
   void write_unsettled_now();
+  /// Marks the verdicts of gates just written here as taken.
+  void mark_verdicts_taken();
 
   Store& store_;
   RunRow run_;
@@ -92,7 +101,8 @@ class RunRecorder : public engine::Journal {
   std::unique_ptr<RunJournal> journal_;
   MergedBatch unsettled_;  ///< Committed to the journal, not yet written to the store.
   engine::Clock::time_point last_store_write_{};
-  bool gate_changed_ = false;  ///< An approval gate's row is among the unsettled.
+  bool gate_changed_ = false;                ///< An approval gate's row is among the unsettled.
+  std::vector<std::string> verdicts_taken_;  ///< Gates whose rows are not in the store yet.
   std::optional<CommittedTasks> committed_;
   /// With a journal. Last: it is stopped first, while what its thread uses is still there.
   std::unique_ptr<BatchWriter> writer_;

@@ -46,7 +46,8 @@ class Store {
   virtual void end_run(std::string_view run, const std::string& status, Millis ended) = 0;
 
   /// Records a verdict on an approval gate; false if the gate has one its run has not taken
-  /// yet. One the run took may be replaced: its gate is waiting again after a resume.
+  /// yet. One the run took may be replaced while the gate's recorded state is undecided
+  /// (gate_undecided: it waits again after a resume); false once the gate is decided.
   virtual bool give_verdict(std::string_view run, const VerdictRow& verdict) = 0;
   /// The verdicts the run has not taken yet, given early ones included.
   virtual std::vector<VerdictRow> untaken_verdicts(std::string_view run) = 0;

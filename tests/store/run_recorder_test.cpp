@@ -49,6 +49,7 @@ class WatchedStore : public Store {
   std::vector<Write> writes;
   std::function<bool(const Batch&)> fail_when;
   std::function<void(const Batch&)> before_write;  ///< Called first, on the writing thread.
+  std::function<void(const std::string& path)> before_take;  ///< Of take_verdict.
 
   void create_run(const RunRow& run) override { inner_->create_run(run); }
   void write(const Batch& batch) override {
@@ -80,6 +81,7 @@ class WatchedStore : public Store {
     return inner_->untaken_verdicts(run);
   }
   void take_verdict(std::string_view run, const std::string& path) override {
+    if (before_take) before_take(path);
     inner_->take_verdict(run, path);
   }
   std::vector<std::pair<std::string, Millis>> typical_durations(std::string_view workflow,
@@ -140,7 +142,7 @@ struct RecordedRun {
   }
 
   // Runs it to the end with `jobs` slots, as run_session does (with the store's journal, if
-  // `journaled`).
+  // `journaled`), approval gates' verdicts included.
   void run(int jobs, bool journaled = false) {
     engine::RunOptions options;
     options.jobs = jobs;
@@ -150,6 +152,16 @@ struct RecordedRun {
     RunRecorder run_recorder(*store, row, journaled ? store->open_journal() : nullptr);
     recorder = &run_recorder;
     options.journal = &run_recorder;
+    options.verdicts = [this, &run_recorder] {
+      run_recorder.wait_for_store();
+      std::vector<engine::Verdict> verdicts;
+      for (auto& v : store->untaken_verdicts(row.id))
+        verdicts.push_back({v.path, v.approved, v.by});
+      return verdicts;
+    };
+    options.verdict_taken = [&run_recorder](const std::string& path) {
+      run_recorder.verdict_taken(path);
+    };
     engine::Scheduler scheduler(workflow, executor, options);
     result = scheduler.run();
     run_recorder.finish(result);
@@ -162,6 +174,34 @@ struct RecordedRun {
     return store->tasks("run1");
   }
 };
+
+// `baton approve` in another shell refuses a second verdict because the first is not taken yet
+// or because the gate is decided: never may it find the verdict taken and the gate still
+// recorded as waiting.
+TEST(StoreRecorder, AVerdictIsTakenOnlyOnceItsGatesDecisionIsInTheStore) {
+  for (bool journaled : {false, true}) {
+    RecordedRun r(R"(
+name: gated
+tasks:
+  - { id: build, run: x }
+  - { id: ship, approval: true, needs: build }
+  - { id: deploy, run: x, needs: ship }
+)");
+    ASSERT_TRUE(r.store->give_verdict("run1", {"ship", true, "ann", 1}));
+    std::vector<std::string> gate_state_when_taken;
+    r.store->before_take = [&](const std::string& path) {
+      for (const auto& task : r.store->tasks("run1")) {
+        if (task.row.path == path) gate_state_when_taken.push_back(task.row.state);
+      }
+    };
+    r.run(1, journaled);
+    ASSERT_EQ(r.result.status, engine::RunStatus::kSucceeded) << "journaled " << journaled;
+    EXPECT_THAT(gate_state_when_taken, ElementsAre("succeeded")) << "journaled " << journaled;
+    EXPECT_THAT(r.store->untaken_verdicts("run1"), IsEmpty());
+    EXPECT_FALSE(r.store->give_verdict("run1", {"ship", false, "bob", 2}))
+        << "the gate is decided: no verdict replaces the one it took";
+  }
+}
 
 TEST(StoreRecorder, NoTaskStartsBeforeTheSuccessOfItsUpstreamsIsCommitted) {
   RecordedRun r(R"(

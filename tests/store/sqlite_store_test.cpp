@@ -471,6 +471,29 @@ TEST(StoreVerdicts, AVerdictTakenByItsGateGivesWayToANewOne) {
   EXPECT_EQ(again[0].by, "bob");
 }
 
+// Between the run taking a verdict and the resume that starts its gate over, the gate is
+// decided: another verdict is refused, whatever `baton approve` read a moment before.
+TEST(StoreVerdicts, ATakenVerdictStandsWhileItsGateIsDecided) {
+  StoreFile file;
+  auto store = file.open();
+  store->create_run(run_row("r", 1000));
+  const auto gate_state = [&](const std::string& state) {
+    Batch batch;
+    TaskRow row;
+    row.path = "gate";
+    row.state = state;
+    batch.tasks.push_back(row);
+    store->write(batch);
+  };
+  gate_state("waiting");
+  ASSERT_TRUE(store->give_verdict("r", {"gate", false, "ann", 1}));
+  gate_state("failed");
+  store->take_verdict("r", "gate");
+  EXPECT_FALSE(store->give_verdict("r", {"gate", true, "bob", 2}));
+  gate_state("waiting");  // A resume started it over.
+  EXPECT_TRUE(store->give_verdict("r", {"gate", true, "bob", 3}));
+}
+
 TEST(StoreVerdicts, EachRunSeesOnlyItsOwnVerdicts) {
   StoreFile file;
   auto store = file.open();

@@ -115,7 +115,14 @@ bool MemoryStore::give_verdict(std::string_view id, const VerdictRow& verdict) {
   if (!run) return false;
   const auto same_gate = [&](const VerdictRow& given) { return given.path == verdict.path; };
   if (std::any_of(run->untaken.begin(), run->untaken.end(), same_gate)) return false;
-  std::erase_if(run->taken, same_gate);  // Its gate waits again after a resume.
+  if (std::any_of(run->taken.begin(), run->taken.end(), same_gate)) {
+    // Taken: replaced only if its gate waits again (after a resume), not once it is decided.
+    auto it = run->task_index.find(verdict.path);
+    if (it != run->task_index.end() && !gate_undecided(run->tasks[it->second].row.state)) {
+      return false;
+    }
+    std::erase_if(run->taken, same_gate);
+  }
   run->untaken.push_back(verdict);
   return true;
 }

@@ -468,12 +468,16 @@ void SqliteStore::end_run(std::string_view run, const std::string& status, Milli
 }
 
 bool SqliteStore::give_verdict(std::string_view run, const VerdictRow& verdict) {
+  // A taken verdict is replaced only while its gate is undecided (gate_undecided's states):
+  // after a resume, not in the moment between the run taking it and recording the gate's state.
   SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
   SQLite::Statement q(db_, R"sql(
     INSERT INTO verdicts (run_id, path, approved, by_user, at_ms) VALUES (?, ?, ?, ?, ?)
     ON CONFLICT (run_id, path) DO UPDATE SET approved = excluded.approved,
       by_user = excluded.by_user, at_ms = excluded.at_ms, taken = 0
-    WHERE verdicts.taken = 1)sql");
+    WHERE verdicts.taken = 1 AND NOT EXISTS (SELECT 1 FROM tasks
+      WHERE tasks.run_id = excluded.run_id AND tasks.path = excluded.path
+        AND tasks.state NOT IN ('waiting', 'pending', 'ready')))sql");
   q.bind(1, std::string(run));
   q.bind(2, verdict.path);
   q.bind(3, verdict.approved ? 1 : 0);
