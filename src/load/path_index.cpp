@@ -45,6 +45,10 @@ std::optional<model::NodeIndex> PathIndex::find(std::string_view key) const {
   return slot.node;
 }
 
+void PathIndex::prefetch(std::string_view key) const {
+  __builtin_prefetch(&slots_[hash_of(key) & (slots_.size() - 1)]);
+}
+
 void PathIndex::grow() {
   std::vector<Slot> old(2 * slots_.size());
   old.swap(slots_);
