@@ -12,6 +12,14 @@ namespace baton::load {
 
 using model::NodeIndex;
 
+namespace {
+
+// How many nodes ahead the index's slots are asked for (PathIndex::prefetch): far enough for a
+// miss to be served before its turn, near enough for the lines to be there still.
+constexpr NodeIndex kLookAhead = 16;
+
+}  // namespace
+
 Resolver::Resolver(model::Workflow& workflow, DiagnosticSink& sink)
     : workflow_(workflow),
       sink_(sink),
@@ -19,6 +27,7 @@ Resolver::Resolver(model::Workflow& workflow, DiagnosticSink& sink)
       subtree_ends_(workflow.subtree_ends()) {
   const auto& nodes = workflow_.nodes;
   for (NodeIndex i = 1; i < nodes.size(); ++i) {
+    if (i + kLookAhead < nodes.size()) by_path_.prefetch(nodes[i + kLookAhead].path);
     auto [first, fresh_path] = by_path_.emplace(nodes[i].path, i);
     if (fresh_path) continue;
     // The same path twice means the same id twice among one node's children.
@@ -124,11 +133,10 @@ void Resolver::resolve_needs() {
   // On a million tasks each lookup misses the cache: asking for the slots of the needs a few
   // nodes ahead lets those misses overlap rather than come one after another. Only for keys
   // that need no string built: a path, or the id of a top-level task.
-  constexpr NodeIndex kAhead = 16;
   const auto& nodes = workflow_.nodes;
   for (NodeIndex i = 1; i < nodes.size(); ++i) {
-    if (i + kAhead < nodes.size() && nodes[i + kAhead].parent == model::kRoot) {
-      for (const auto& ref : nodes[i + kAhead].needs) by_path_.prefetch(ref.text);
+    if (i + kLookAhead < nodes.size() && nodes[i + kLookAhead].parent == model::kRoot) {
+      for (const auto& ref : nodes[i + kLookAhead].needs) by_path_.prefetch(ref.text);
     }
     for (const auto& ref : nodes[i].needs) {
       if (auto target = resolve(ref, i, "needs")) add_edge(i, *target, ref.pos, "needs");
