@@ -211,6 +211,7 @@ void execute(const ResumeOptions& opts, int& exit_code) {
   run->ended = 0;
   run->jobs = opts.jobs > 0 ? opts.jobs : (as_seen.jobs > 0 ? as_seen.jobs : 1);
   stamp_process(*run);
+  auto executor = make_run_executor();  // Before the row names this process (`baton cancel`).
   if (!store->claim_run(*run, as_seen)) {
     std::cerr << fmt::format(
         "{}: run {} was just taken over by another baton process; see "
@@ -244,7 +245,8 @@ void execute(const ResumeOptions& opts, int& exit_code) {
   std::filesystem::create_directories(options.run_dir / "logs", ec);
 
   exit_code = run_session(*workflow, std::move(options), *store, std::move(*run),
-                          {opts.progress, opts.quiet, state_flag(opts.state)}, std::move(tasks));
+                          {opts.progress, opts.quiet, state_flag(opts.state)}, std::move(executor),
+                          std::move(tasks));
 }
 
 }  // namespace

@@ -66,9 +66,10 @@ void execute(const RunCommandOptions& opts, int& exit_code) {
   row.jobs = run.jobs;
   row.overrides = opts.overrides;
   stamp_process(row);
+  auto executor = make_run_executor();  // Before the row names this process (`baton cancel`).
   (*store)->create_run(row);
   exit_code = run_session(*workflow, std::move(run), **store, std::move(row),
-                          {opts.progress, opts.quiet, state_flag(opts.state)});
+                          {opts.progress, opts.quiet, state_flag(opts.state)}, std::move(executor));
 }
 
 }  // namespace

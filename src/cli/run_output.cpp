@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 
+#include "cli/line_writer.hpp"
 #include "cli/terminal.hpp"
 #include "cli/tty_progress.hpp"
 #include "cli/tty_progress_format.hpp"
@@ -54,13 +55,13 @@ class PlainProgress : public Progress {
   PlainProgress(std::string run_id, std::string state_flag)
       : run_id_(std::move(run_id)), state_flag_(std::move(state_flag)) {}
   void run_started(const std::string& workflow, std::chrono::system_clock::time_point) override {
-    fmt::print(stderr, "run {} started\n", report::one_line(workflow));
+    out_.print("run {} started\n", report::one_line(workflow));
   }
   void on_event(const engine::RunEvent& event) override {
     using K = engine::RunEventKind;
     if (event.kind == K::kBreaker) {
       const auto& t = *event.transition;
-      fmt::print(stderr, "  breaker    {}: {} -> {} ({})\n", t.breaker, engine::to_string(t.from),
+      out_.print("  breaker    {}: {} -> {} ({})\n", t.breaker, engine::to_string(t.from),
                  engine::to_string(t.to), t.why);
       return;
     }
@@ -69,25 +70,23 @@ class PlainProgress : public Progress {
     const std::string reason = report::one_line(unit.reason);
     switch (event.kind) {
       case K::kTaskStarted:
-        fmt::print(stderr, "  started    {} (attempt {})\n", shown_path(unit),
-                   unit.attempts.size());
+        out_.print("  started    {} (attempt {})\n", shown_path(unit), unit.attempts.size());
         break;
       case K::kTaskSucceeded:
         if (unit.attempts.empty()) {  // An approval gate.
-          fmt::print(stderr, "  succeeded  {} ({})\n", shown_path(unit), reason);
+          out_.print("  succeeded  {} ({})\n", shown_path(unit), reason);
         } else {
-          fmt::print(stderr, "  succeeded  {} ({:.2f}s)\n", shown_path(unit),
-                     duration(unit.attempts));
+          out_.print("  succeeded  {} ({:.2f}s)\n", shown_path(unit), duration(unit.attempts));
         }
         break;
       case K::kTaskFailed: {
         std::string decision = last_decision(unit);
-        fmt::print(stderr, "  failed     {}: {}{}\n", shown_path(unit), reason,
+        out_.print("  failed     {}: {}{}\n", shown_path(unit), reason,
                    decision.empty() ? "" : " (" + decision + ")");
         break;
       }
       case K::kTaskRetrying:
-        fmt::print(stderr, "  retrying   {}{}: {} (next attempt at {})\n", shown_path(unit),
+        out_.print("  retrying   {}{}: {} (next attempt at {})\n", shown_path(unit),
                    unit.state == TaskState::kCompensating ? " compensation" : "", reason,
                    local_time(unit.next_attempt_at));
         break;
@@ -97,20 +96,20 @@ class PlainProgress : public Progress {
             is_approval_gate(unit) ? approval_commands(run_id_, unit.path, state_flag_) : reason);
         break;
       case K::kTaskSkipped:
-        fmt::print(stderr, "  skipped    {}: {}\n", shown_path(unit), reason);
+        out_.print("  skipped    {}: {}\n", shown_path(unit), reason);
         break;
       case K::kTaskCancelled:
-        fmt::print(stderr, "  cancelled  {}\n", shown_path(unit));
+        out_.print("  cancelled  {}\n", shown_path(unit));
         break;
       case K::kCompensationStarted:
-        fmt::print(stderr, "  compensating {}\n", shown_path(unit));
+        out_.print("  compensating {}\n", shown_path(unit));
         break;
       case K::kCompensationFinished:
         if (unit.state == TaskState::kCompensated) {
-          fmt::print(stderr, "  compensated  {} ({:.2f}s)\n", shown_path(unit),
+          out_.print("  compensated  {} ({:.2f}s)\n", shown_path(unit),
                      duration(unit.compensations));
         } else {
-          fmt::print(stderr, "  compensation failed {}: {}\n", shown_path(unit), reason);
+          out_.print("  compensation failed {}: {}\n", shown_path(unit), reason);
         }
         break;
       case K::kBreaker:
@@ -118,8 +117,13 @@ class PlainProgress : public Progress {
     }
   }
   void run_finished(const engine::RunResult& result) override {
-    fmt::print(stderr, "run {} in {:.2f}s\n", engine::to_string(result.status),
+    out_.print("run {} in {:.2f}s\n", engine::to_string(result.status),
                seconds_between(result.started, result.ended));
+    if (std::size_t dropped = out_.dropped(); dropped > 0) {
+      out_.print("({} progress line{} dropped: stderr was not being read)\n", dropped,
+                 dropped == 1 ? " was" : "s were");
+    }
+    out_.flush();  // Before the report, and before anything else on stderr.
   }
 
  private:
@@ -128,6 +132,7 @@ class PlainProgress : public Progress {
     return seconds_between(attempts.back().start, std::chrono::system_clock::now());
   }
   std::string run_id_, state_flag_;
+  LineWriter out_;  // stderr, written on a thread of its own.
 };
 
 class JsonProgress : public Progress {
@@ -179,8 +184,12 @@ class JsonProgress : public Progress {
     emit(std::string(engine::to_string(event.kind)).c_str(), event.at, std::move(extra));
   }
   void run_finished(const engine::RunResult& result) override {
-    emit("run_finished", event_time_now(),
-         {{"status", engine::to_string(result.status)}, {"makespan_s", makespan_seconds(result)}});
+    nlohmann::ordered_json extra = {{"status", engine::to_string(result.status)},
+                                    {"makespan_s", makespan_seconds(result)}};
+    if (std::size_t dropped = out_.dropped(); dropped > 0)
+      extra["progress_lines_dropped"] = dropped;
+    emit("run_finished", event_time_now(), std::move(extra));
+    out_.flush();  // Before the report, and before anything else on stderr.
   }
 
  private:
@@ -197,10 +206,10 @@ class JsonProgress : public Progress {
                                    {"attempt", nullptr}};
     for (auto& [key, value] : extra.items()) line[key] = value;
     // Items and reasons may hold a task's bytes, not necessarily UTF-8: replaced, not fatal.
-    fmt::print(stderr, "{}\n",
-               line.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
+    out_.print("{}\n", line.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
   }
   std::string run_id_, state_flag_;
+  LineWriter out_;  // stderr, written on a thread of its own.
 };
 
 // No progress, but an approval gate still says what to type (SPEC 3.6): without it, a run
@@ -212,14 +221,15 @@ class NoProgress : public Progress {
   void run_started(const std::string&, std::chrono::system_clock::time_point) override {}
   void on_event(const engine::RunEvent& event) override {
     if (event.kind == engine::RunEventKind::kTaskWaiting && is_approval_gate(*event.unit)) {
-      fmt::print(stderr, "{}: {}\n", event.unit->path,
+      out_.print("{}: {}\n", event.unit->path,
                  approval_commands(run_id_, event.unit->path, state_flag_));
     }
   }
-  void run_finished(const engine::RunResult&) override {}
+  void run_finished(const engine::RunResult&) override { out_.flush(); }
 
  private:
   std::string run_id_, state_flag_;
+  LineWriter out_;  // stderr, written on a thread of its own.
 };
 
 // A terminal that can take the live line: a dumb one cannot clear a line.

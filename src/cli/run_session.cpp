@@ -98,8 +98,14 @@ void stamp_process(store::RunRow& row) {
   row.host = me.host;
 }
 
+std::unique_ptr<exec::ProcessExecutor> make_run_executor() {
+  // Every child of the baton command is an attempt of this run: it may reap any child.
+  return std::make_unique<exec::ProcessExecutor>(exec::Reaping::kAnyChild);
+}
+
 int run_session(const model::Workflow& workflow, engine::RunOptions options, store::Store& store,
                 store::RunRow row, const SessionOutput& output,
+                std::unique_ptr<exec::ProcessExecutor> executor,
                 std::vector<store::TaskRecord> recorded) {
   auto progress = make_progress(output.progress, options.run_id, output.state_flag, options.jobs);
   // Progress goes to stderr, which may close under the run (`2>&1 | head`) or fill a disk. A
@@ -135,9 +141,7 @@ int run_session(const model::Workflow& workflow, engine::RunOptions options, sto
     return verdicts;
   };
   options.verdict_taken = [&recorder](const std::string& path) { recorder.verdict_taken(path); };
-  // Every child of the baton command is an attempt of this run: it may reap any child.
-  exec::ProcessExecutor executor(exec::Reaping::kAnyChild);
-  auto scheduler = std::make_unique<engine::Scheduler>(workflow, executor, options);
+  auto scheduler = std::make_unique<engine::Scheduler>(workflow, *executor, options);
   // The run's recorded start; a resumed session's is now (row.started is the run's first).
   auto started =
       options.restore
@@ -147,11 +151,13 @@ int run_session(const model::Workflow& workflow, engine::RunOptions options, sto
   engine::RunResult result;
   try {
     result = scheduler->run();
+    // Its processes are done, and signals are taken as usual again (see run_session.hpp).
+    executor.reset();
     recorder.finish(result);
   } catch (const std::exception& e) {
     // The store could not be written (a full disk, say): stop everything, say so; what was
     // committed before stays intact and the run can be resumed.
-    executor.kill_all();
+    if (executor) executor->kill_all();
     kill_escaped(options, /*say=*/false);
     progress.reset();  // A live status line would share the message's line.
     std::cerr << fmt::format("baton: run {} stopped: {}\n", options.run_id, e.what());

@@ -1,5 +1,7 @@
 // End-to-end tests of `baton run`: the dry run, interruption and cleanup (SPEC 2.6: no child
 // outlives baton), and every example in examples/ running to exit 0.
+#include <nlohmann/json.hpp>
+
 #include "e2e/run_e2e.hpp"
 
 namespace baton {
@@ -202,6 +204,39 @@ tasks:
   EXPECT_TRUE(s.exists("b.marker"));
   ASSERT_EQ(s.runs().size(), 1u);
   EXPECT_TRUE(fs::exists(s.runs()[0] / "report.md"));
+}
+
+// `baton run … 2>&1 | slow-reader`: a reader that does not read holds the progress, not the
+// run. The pipe is full within a fraction of a second (~200 KB of progress), and the reader
+// reads nothing for 4 s: the task's 1.5 s timeout is kept all the same.
+TEST(CliRunInterrupt, AReaderThatDoesNotReadTheProgressDoesNotHoldTheRun) {
+  Scratch s;
+  std::string yaml =
+      "name: unread\ntasks:\n"
+      "  - { id: long, run: 'sleep 8', timeout: 1500ms, kill_grace: 50ms }\n";
+  for (int i = 0; i < 1500; ++i) {
+    yaml +=
+        "  - { id: quick_task_with_a_rather_long_name_" + std::to_string(i) + ", run: 'true' }\n";
+  }
+  auto file = s.write_workflow(yaml);
+  auto r = baton::testing::run_process(
+      {"sh", "-c",
+       "{ \"$0\" run \"$1\" --state \"$2\" --progress plain --jobs 2 2>&1 >/dev/null; "
+       "echo $? > \"$3\"; } | { sleep 4; cat >/dev/null; }",
+       BATON_BINARY, file, s.state(), s.at("rc").string()});
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_EQ(trim(s.read("rc")), "1") << "the run failed by the timeout";
+  auto json = nlohmann::json::parse(baton_on(s, {"report", "last", "--format", "json"}).out);
+  bool seen = false;
+  for (const auto& task : json["tasks"]) {
+    if (task["path"] != "long") continue;
+    seen = true;
+    ASSERT_EQ(task["attempts"].size(), 1u) << task.dump();
+    EXPECT_EQ(task["attempts"][0]["timed_out"], true) << task.dump();
+    EXPECT_LT(task["attempts"][0]["duration_s"].get<double>(), 3.0)
+        << "the timeout waited for the reader: " << task.dump();
+  }
+  EXPECT_TRUE(seen);
 }
 
 TEST(CliRunInterrupt, ATaskIgnoringSigtermIsKilledAfterKillGrace) {

@@ -113,6 +113,49 @@ TEST(CliCancel, StopsTheTasksOfARunWhoseBatonIsGone) {
   EXPECT_THAT(report, Not(HasSubstr("so far"))) << report;
 }
 
+// `baton cancel` signals the pid the run's row names as soon as a resume has written its own
+// there, maybe before its loop listens: the signal must wait for the loop, which ends the run
+// cancelled (130), not kill the resuming baton (143, no report, the run left "running").
+// Before the fix this raced 3 times in 20.
+TEST(CliCancel, ACancelRightAfterAResumeTakesTheRunOverEndsItCleanly) {
+  for (int round = 0; round < 12; ++round) {
+    Scratch s;
+    BackgroundRun run(s, R"(name: chain
+tasks:
+  - { id: a, run: 'echo $$ > a.pid; sleep 0.2' }
+  - { id: b, run: 'sleep 0.2', needs: a }
+)");
+    KillAtExit leftovers;
+    leftovers.add(wait_for_pid(s, "a.pid"));
+    run.process().signal(SIGKILL);
+    ASSERT_TRUE(run.wait_for(kPatience).has_value());
+    auto id = newest_run_id(s);
+    BackgroundProcess resume({BATON_BINARY, "resume", id, "--state", s.state(), "--progress",
+                              "plain"},
+                             s.at("resume.out").string(), s.at("resume.err").string());
+    auto cancel = baton_on(s, {"cancel", id});
+    auto code = resume.wait_for(kPatience);
+    ASSERT_TRUE(code.has_value());
+    const std::string seen = "round " + std::to_string(round) + "\n" + describe(cancel) +
+                             "--- resume\n" + read_file(s.at("resume.err"));
+    auto lines = shapes(baton_on(s, {"runs"}).out);
+    ASSERT_EQ(lines.size(), 2u) << seen;
+    if (cancel.exit_code == 2) {
+      // The cancel found the run's baton gone, and the resume took the run over before the
+      // cancel could record it cancelled: the cancel says so, and the resume goes on.
+      EXPECT_THAT(cancel.err, HasSubstr("was just resumed by another baton process")) << seen;
+      EXPECT_EQ(*code, 0) << seen;
+      EXPECT_THAT(lines[1], HasSubstr(" succeeded ")) << seen;
+      continue;
+    }
+    // The resume took the run over and was cancelled by the signal, or the cancel recorded the
+    // run cancelled first and the resume found it taken over (2).
+    EXPECT_EQ(cancel.exit_code, 0) << seen;
+    EXPECT_TRUE(*code == 130 || *code == 2) << "resume exited " << *code << "\n" << seen;
+    EXPECT_THAT(lines[1], HasSubstr(" cancelled ")) << seen;
+  }
+}
+
 // SPEC 4: a success that was committed never runs again. baton died while `charge` was being
 // undone; cancelling that run must not turn the charge into a task to start over.
 TEST(CliCancel, ATaskWhoseUndoWasCutShortKeepsItsSuccessThroughCancelAndResume) {
