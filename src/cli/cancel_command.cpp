@@ -105,6 +105,8 @@ void execute(const std::string& run_id, const std::string& state, int& exit_code
     exit_code = kExitFailed;
     return;
   }
+  // A baton stopped (Ctrl-Z) acts on nothing until it is continued.
+  ::kill(static_cast<pid_t>(run->pid), SIGCONT);
   // Its tasks get SIGTERM, then SIGKILL after their kill_grace; wait for the run to say so.
   auto give_up = std::chrono::steady_clock::now() + kWaitForEnd;
   while (std::chrono::steady_clock::now() < give_up) {

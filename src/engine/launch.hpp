@@ -112,8 +112,8 @@ struct TimerFired {
 
 /// baton received SIGINT or SIGTERM.
 struct Interrupted {
-  int signal = 0;  ///< SIGINT or SIGTERM.
-  int count = 0;   ///< 1 for the first of either, 2 for the second, and so on.
+  int signal = 0;  ///< SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR2 or SIGALRM.
+  int count = 0;   ///< 1 for the first of any, 2 for the second (SIGQUIT: at least 2), and so on.
 };
 
 /// baton received SIGUSR1: another baton process asks this one to look at the store (`baton

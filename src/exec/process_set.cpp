@@ -37,16 +37,17 @@ constexpr std::uint64_t kFirstSlotKey = 3;
   throw std::runtime_error("baton: process executor: " + what + ": " + std::strerror(errno));
 }
 
-// SIGINT, SIGTERM, SIGHUP and SIGUSR1 always; SIGCHLD only while orphans are awaited (see
-// watch_orphans). SIGHUP (the terminal or the SSH connection went away) stops the run as SIGTERM
-// does: left to its default, it would kill baton and leave the attempts, each in a process group
-// of its own, running.
+// The stopping signals, SIGUSR1 always; SIGCHLD only while orphans are awaited (see
+// watch_orphans). Every signal whose default would end baton and that someone may send it stops
+// the run: left to its default, it would kill baton and leave the attempts, each in a process
+// group of its own, running. SIGHUP (the terminal or the SSH connection went away), SIGUSR2 and
+// SIGALRM as SIGTERM does; SIGQUIT (Ctrl-\) as a second Ctrl-C does, at once.
+constexpr int kStopSignals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR2, SIGALRM};
+
 sigset_t handled_signals(bool with_child) {
   sigset_t set;
   sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
-  sigaddset(&set, SIGHUP);
+  for (int signal : kStopSignals) sigaddset(&set, signal);
   sigaddset(&set, SIGUSR1);
   if (with_child) sigaddset(&set, SIGCHLD);
   return set;
@@ -410,7 +411,9 @@ void ProcessSet::on_signals(Clock::time_point now) {
       } else if (signal == SIGUSR1) {
         ready_.emplace_back(std::in_place_type<Wakeup>);
       } else {
-        ready_.emplace_back(std::in_place_type<Interrupted>, Interrupted{signal, ++interrupts_});
+        // Ctrl-\ means now: it counts as the second interrupt, whatever came before.
+        interrupts_ = signal == SIGQUIT ? std::max(interrupts_ + 1, 2) : interrupts_ + 1;
+        ready_.emplace_back(std::in_place_type<Interrupted>, Interrupted{signal, interrupts_});
       }
     }
   } while (n == static_cast<ssize_t>(sizeof infos));

@@ -41,16 +41,16 @@ enum class Reaping {
 /// sent SIGKILL and reaped, so nothing an attempt started outlives it; only a process that
 /// leaves its group (setsid, a daemon) escapes.
 ///
-/// While a ProcessSet lives it blocks SIGINT, SIGTERM, SIGHUP, SIGUSR1 and SIGCHLD in the
-/// calling thread (they are read from a signalfd; SIGINT, SIGTERM and SIGHUP become Interrupted
-/// events, SIGUSR1 a Wakeup) and makes this process a child subreaper, so that orphans of the
-/// attempts are re-parented here and reaped. The destructor SIGKILLs every attempt still
-/// running, reaps it, discards the interrupting signals received but not yet reported, and
-/// restores the signal mask and the subreaper setting.
+/// While a ProcessSet lives it blocks SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR2, SIGALRM,
+/// SIGUSR1 and SIGCHLD in the calling thread (they are read from a signalfd; all but the last
+/// two become Interrupted events, SIGQUIT counting as a second one; SIGUSR1 a Wakeup) and makes
+/// this process a child subreaper, so that orphans of the attempts are re-parented here and reaped.
+/// The destructor SIGKILLs every attempt still running, reaps it, discards the interrupting signals
+/// received but not yet reported, and restores the signal mask and the subreaper setting.
 ///
 /// Thread safety: none. Create, use and destroy a ProcessSet on one thread, at most one per
-/// thread at a time. Other threads of the process must block SIGINT, SIGTERM, SIGHUP, SIGUSR1
-/// and SIGCHLD, or those signals may go to them instead.
+/// thread at a time. Other threads of the process must block those signals (AllSignalsBlocked),
+/// or they may go to them instead.
 class ProcessSet {
  public:
   /// Sets up epoll, the timerfd and the signalfd. Throws std::runtime_error if the kernel

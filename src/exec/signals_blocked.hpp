@@ -1,5 +1,5 @@
-// A thread starts with the signal mask of the thread that creates it. baton's loop reads SIGINT,
-// SIGTERM, SIGHUP and SIGCHLD from a signalfd, which sees a process-directed signal only if
+// A thread starts with the signal mask of the thread that creates it. baton's loop reads its
+// stopping signals and SIGCHLD from a signalfd, which sees a process-directed signal only if
 // every thread blocks it: so every helper thread (store writer, progress drawer, workers) is
 // created with all signals blocked, under this guard.
 #pragma once

@@ -284,6 +284,47 @@ tasks:
   kill_leftovers({pid});
 }
 
+// Ctrl-\ (SIGQUIT) would, left to its default, kill baton and leave its tasks (in process
+// groups of their own) running: it stops the run at once, as a second Ctrl-C does.
+TEST(CliRunInterrupt, SigquitKillsTheTasksAtOnce) {
+  Scratch s;
+  auto result = run_and_interrupt(s, R"(name: quit
+tasks:
+  - id: stubborn
+    kill_grace: 20s
+    run: |
+      trap "" TERM
+      echo $$ > pid
+      sleep 30
+)",
+                                  {"pid"}, SIGQUIT);
+  auto pid = read_pid(s, "pid");
+  ASSERT_TRUE(result.exit_code.has_value()) << "baton did not exit after SIGQUIT";
+  EXPECT_EQ(*result.exit_code, 130) << s.read("baton.out") << s.read("baton.err");
+  EXPECT_LT(result.after_signal, milliseconds(1000));
+  EXPECT_TRUE(wait_until_gone(pid, milliseconds(200))) << "the task " << pid << " outlived baton";
+  kill_leftovers({pid});
+}
+
+// SIGUSR2 and SIGALRM, which baton does not use, stop the run as SIGTERM does, instead of
+// killing baton and leaving its tasks.
+TEST(CliRunInterrupt, SignalsBatonDoesNotUseStopTheRunCleanly) {
+  for (int signal : {SIGUSR2, SIGALRM}) {
+    Scratch s;
+    auto result = run_and_interrupt(s, R"(name: stray
+tasks:
+  - { id: a, run: 'echo $$ > pid; exec sleep 30' }
+)",
+                                    {"pid"}, signal);
+    auto pid = read_pid(s, "pid");
+    ASSERT_TRUE(result.exit_code.has_value()) << strsignal(signal);
+    EXPECT_EQ(*result.exit_code, 130) << strsignal(signal) << s.read("baton.err");
+    EXPECT_TRUE(wait_until_gone(pid, milliseconds(500))) << strsignal(signal);
+    EXPECT_THAT(s.read("baton.out"), HasSubstr("cancelled")) << strsignal(signal);
+    kill_leftovers({pid});
+  }
+}
+
 TEST(CliRunInterrupt, ABackgroundChildOfAFinishedTaskDoesNotOutliveBaton) {
   Scratch s;
   auto r = s.run(R"(name: daemon

@@ -68,6 +68,27 @@ tasks:
               ::testing::Contains("[-] gate cancelled cancelled"));
 }
 
+// A baton stopped by Ctrl-Z acts on no signal until it is continued: cancel continues it.
+TEST(CliCancel, StopsARunWhoseBatonWasStopped) {
+  Scratch s;
+  BackgroundRun run(s, R"(name: stopped
+tasks:
+  - { id: a, run: 'echo $$ > a.pid; exec sleep 30' }
+)");
+  KillAtExit leftovers;
+  auto pid = wait_for_pid(s, "a.pid");
+  leftovers.add(pid);
+  ASSERT_GT(pid, 0) << run.describe();
+  run.process().signal(SIGSTOP);
+  auto r = baton_on(s, {"cancel", "last"});
+  EXPECT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_THAT(r.out, HasSubstr(" cancelled\n"));
+  auto code = run.wait_for(kPatience);
+  ASSERT_TRUE(code.has_value()) << run.describe();
+  EXPECT_EQ(*code, 130) << run.describe();
+  EXPECT_TRUE(wait_until_gone(pid, milliseconds(500)));
+}
+
 TEST(CliCancel, MarksARunWhoseBatonIsGoneCancelled) {
   Scratch s;
   BackgroundRun run(s, R"(name: orphan
@@ -130,9 +151,9 @@ tasks:
     run.process().signal(SIGKILL);
     ASSERT_TRUE(run.wait_for(kPatience).has_value());
     auto id = newest_run_id(s);
-    BackgroundProcess resume({BATON_BINARY, "resume", id, "--state", s.state(), "--progress",
-                              "plain"},
-                             s.at("resume.out").string(), s.at("resume.err").string());
+    BackgroundProcess resume(
+        {BATON_BINARY, "resume", id, "--state", s.state(), "--progress", "plain"},
+        s.at("resume.out").string(), s.at("resume.err").string());
     auto cancel = baton_on(s, {"cancel", id});
     auto code = resume.wait_for(kPatience);
     ASSERT_TRUE(code.has_value());
