@@ -150,6 +150,9 @@ void execute(const VerdictOptions& opts, bool approved, int& exit_code) {
         "note: {} is not waiting yet; the verdict applies as soon as its upstreams are done\n",
         opts.path);
   }
+  // Read again now that the verdict is in the store: a resume that took the run over since has
+  // read the verdicts already or reads them after this, but only a nudge makes it look again.
+  if (auto now = store->find_run(run->id)) run = std::move(now);
   // A library's process looks for verdicts itself: SIGUSR1 could end a program whose other
   // threads do not block it.
   if (run_process_alive(*run) &&
