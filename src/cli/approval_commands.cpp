@@ -11,6 +11,9 @@
 #include <cstdlib>
 #include <iostream>
 #include <memory>
+#include <optional>
+#include <string>
+#include <thread>
 
 #include "cli/commands.hpp"
 #include "cli/run_setup.hpp"
@@ -61,6 +64,30 @@ bool inside_fanout(const model::Workflow& workflow, const std::string& model_pat
     }
   }
   return false;
+}
+
+// After a verdict on a waiting gate, waits (a few seconds at most) for the run to decide it. If
+// something else did first (its timeout, a cancel), returns how it ended, and withdraws the
+// verdict, so that it neither counts as given nor decides the gate when a resume starts it over.
+std::optional<std::string> decided_before_the_verdict(store::Store& store, const std::string& run,
+                                                      const std::string& path) {
+  auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+  auto pause = std::chrono::milliseconds(2);
+  while (std::chrono::steady_clock::now() < give_up) {
+    for (const auto& task : store.tasks(run)) {
+      if (task.row.path != path || store::gate_undecided(task.row.state)) continue;
+      const auto& reason = task.row.reason;
+      if (reason.rfind("approved", 0) == 0 || reason.rfind("rejected", 0) == 0) {
+        return std::nullopt;  // By a verdict: this one, the only one a gate can have.
+      }
+      store.take_verdict(run, path);
+      return reason.empty() || reason == task.row.state ? task.row.state
+                                                        : task.row.state + " (" + reason + ")";
+    }
+    std::this_thread::sleep_for(pause);
+    pause = std::min(pause * 2, std::chrono::milliseconds(50));
+  }
+  return std::nullopt;  // Still waiting: its baton is busy; the verdict stands.
 }
 
 void execute(const VerdictOptions& opts, bool approved, int& exit_code) {
@@ -157,6 +184,14 @@ void execute(const VerdictOptions& opts, bool approved, int& exit_code) {
   // threads do not block it.
   if (run_process_alive(*run) &&
       (library_run || ::kill(static_cast<pid_t>(run->pid), SIGUSR1) == 0)) {
+    if (gate_waits) {
+      if (auto other = decided_before_the_verdict(*store, run->id, opts.path)) {
+        std::cerr << fmt::format("{}: {} was decided before the verdict reached it: {}\n", command,
+                                 opts.path, *other);
+        exit_code = kExitInvalid;
+        return;
+      }
+    }
     std::cout << fmt::format("{} {} in run {}\n", done, opts.path, run->id);
   } else {
     std::cout << fmt::format(
