@@ -263,9 +263,10 @@ tasks:
   kill_leftovers({pid, grandchild});
 }
 
-TEST(CliRunInterrupt, SecondSigintKillsAtOnce) {
+// `signal` (twice, if `twice`) to a run whose task ignores SIGTERM and has a long kill_grace:
+// only killing at once lets baton exit within a second.
+void expect_killed_at_once(int signal, bool twice) {
   Scratch s;
-  // kill_grace is long: only the second SIGINT can make baton exit within a second.
   auto result = run_and_interrupt(s, R"(name: impatient
 tasks:
   - id: stubborn
@@ -275,35 +276,21 @@ tasks:
       echo $$ > pid
       sleep 30
 )",
-                                  {"pid"}, SIGINT, /*twice=*/true);
+                                  {"pid"}, signal, twice);
   auto pid = read_pid(s, "pid");
-  ASSERT_TRUE(result.exit_code.has_value()) << "baton did not exit after a second SIGINT";
+  ASSERT_TRUE(result.exit_code.has_value()) << "baton did not exit after " << strsignal(signal);
   EXPECT_EQ(*result.exit_code, 130) << s.read("baton.out") << s.read("baton.err");
   EXPECT_LT(result.after_signal, milliseconds(1000));
   EXPECT_TRUE(wait_until_gone(pid, milliseconds(200))) << "the task " << pid << " outlived baton";
   kill_leftovers({pid});
 }
 
+TEST(CliRunInterrupt, SecondSigintKillsAtOnce) { expect_killed_at_once(SIGINT, /*twice=*/true); }
+
 // Ctrl-\ (SIGQUIT) would, left to its default, kill baton and leave its tasks (in process
 // groups of their own) running: it stops the run at once, as a second Ctrl-C does.
 TEST(CliRunInterrupt, SigquitKillsTheTasksAtOnce) {
-  Scratch s;
-  auto result = run_and_interrupt(s, R"(name: quit
-tasks:
-  - id: stubborn
-    kill_grace: 20s
-    run: |
-      trap "" TERM
-      echo $$ > pid
-      sleep 30
-)",
-                                  {"pid"}, SIGQUIT);
-  auto pid = read_pid(s, "pid");
-  ASSERT_TRUE(result.exit_code.has_value()) << "baton did not exit after SIGQUIT";
-  EXPECT_EQ(*result.exit_code, 130) << s.read("baton.out") << s.read("baton.err");
-  EXPECT_LT(result.after_signal, milliseconds(1000));
-  EXPECT_TRUE(wait_until_gone(pid, milliseconds(200))) << "the task " << pid << " outlived baton";
-  kill_leftovers({pid});
+  expect_killed_at_once(SIGQUIT, /*twice=*/false);
 }
 
 // SIGUSR2 and SIGALRM, which baton does not use, stop the run as SIGTERM does, instead of
