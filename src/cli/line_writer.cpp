@@ -5,10 +5,8 @@
 #include "exec/signals_blocked.hpp"
 
 namespace baton::cli {
-namespace {
 
-// Writes all of `text`; false on an error (EPIPE once the reader is gone, ENOSPC, …).
-bool write_all(int fd, const std::string& text) {
+bool write_all(int fd, std::string_view text) {
   std::size_t done = 0;
   while (done < text.size()) {
     ssize_t n = ::write(fd, text.data() + done, text.size() - done);
@@ -18,8 +16,6 @@ bool write_all(int fd, const std::string& text) {
   }
   return true;
 }
-
-}  // namespace
 
 LineWriter::LineWriter(int fd, std::size_t max_queued) : fd_(fd), max_queued_(max_queued) {
   // The run's loop reads its signals from a signalfd, which sees them only if every thread

@@ -16,6 +16,10 @@
 
 namespace baton::cli {
 
+/// Writes all of `text` to `fd`, again after EINTR; false on an error (EPIPE once the reader is
+/// gone, ENOSPC, …).
+bool write_all(int fd, std::string_view text);
+
 class LineWriter {
  public:
   /// What may wait for the reader by default; lines beyond it are dropped and counted.

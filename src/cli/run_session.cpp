@@ -11,7 +11,6 @@
 #include <iostream>
 #include <memory>
 #include <sstream>
-#include <system_error>
 
 #include "cli/commands.hpp"
 #include "cli/left_to_exit.hpp"
@@ -108,15 +107,10 @@ int run_session(const model::Workflow& workflow, engine::RunOptions options, sto
                 std::unique_ptr<exec::ProcessExecutor> executor,
                 std::vector<store::TaskRecord> recorded) {
   auto progress = make_progress(output.progress, options.run_id, output.state_flag, options.jobs);
-  // Progress goes to stderr, which may close under the run (`2>&1 | head`) or fill a disk. A
-  // failed write (fmt throws) ends the progress, not the run: stopping would leave its tasks.
+  // Progress goes to stderr, which may close under the run (`2>&1 | head`), fill a disk or not
+  // be read: every kind writes it without throwing or waiting (LineWriter, the tty's drawer).
   const auto tell = [&progress](const auto& what) {
-    if (!progress) return;
-    try {
-      what(*progress);
-    } catch (const std::system_error&) {
-      progress.reset();
-    }
+    if (progress) what(*progress);
   };
   options.on_event = [&tell](const engine::RunEvent& event) {
     tell([&](Progress& p) { p.on_event(event); });

@@ -5,12 +5,12 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <condition_variable>
 #include <mutex>
 #include <system_error>
 #include <thread>
 
+#include "cli/line_writer.hpp"
 #include "cli/time_left.hpp"
 #include "exec/signals_blocked.hpp"
 #include "report/terminal_text.hpp"
@@ -128,15 +128,8 @@ std::string LiveStatus::clear() {
 
 namespace {
 
-void write_all(const std::string& text) {
-  std::size_t done = 0;
-  while (done < text.size()) {
-    ssize_t n = ::write(STDERR_FILENO, text.data() + done, text.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return;  // Nowhere to write: the progress is not worth failing the run for.
-    done += static_cast<std::size_t>(n);
-  }
-}
+// Nowhere to write: the progress is not worth failing the run for.
+void write_to_stderr(const std::string& text) { write_all(STDERR_FILENO, text); }
 
 std::size_t terminal_width() {
   winsize size{};
@@ -153,7 +146,7 @@ class TtyProgress : public Progress {
     if (finished_) return;
     // Ended without run_finished (the store failed): leave no status line behind.
     stop();
-    write_all(live_.clear());
+    write_to_stderr(live_.clear());
   }
 
   void run_started(const std::string& workflow, std::chrono::system_clock::time_point) override {
@@ -184,7 +177,7 @@ class TtyProgress : public Progress {
     std::string out = live_.clear();
     out += final_line(result.status, took, live_.view(LiveStatus::Clock::now()), Style(stderr));
     out += '\n';
-    write_all(out);
+    write_to_stderr(out);
   }
 
  private:
@@ -194,7 +187,7 @@ class TtyProgress : public Progress {
       std::string out = live_.frame(LiveStatus::Clock::now(), terminal_width());
       if (out.empty()) continue;
       lock.unlock();  // The run's thread goes on while the terminal takes its time.
-      write_all(out);
+      write_to_stderr(out);
       lock.lock();
     }
   }
