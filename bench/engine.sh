@@ -6,6 +6,10 @@
 #
 # The limit runs twice: bare (SPEC 9's reference), and with what SPEC 2.1 asks of every task, a
 # process group and a log file of its own ("spawn limit + logs"), which no peer here writes.
+# A shape with dependencies also has a limit of its own (bench/dag_limit.c, "DAG limit"): the same
+# loop, starting each task once what it needs has exited. A chain runs one task at a time and a
+# layered DAG's joins run alone whatever --jobs says, so no orchestrator can reach the bare limit
+# there; baton is also set against this one, bare and with logs.
 #
 # Scratch files (workflows, baton's state, Ninja's log) go to a fresh folder under /var/tmp, never
 # /tmp: creating a file in /tmp costs several times more on the project's VM (its directory's
@@ -38,6 +42,7 @@ fi
 
 mkdir -p "$out"
 cc -O2 -o "$out/spawn_limit" "$root/bench/spawn_limit.c"
+cc -O2 -o "$out/dag_limit" "$root/bench/dag_limit.c"
 work=$(mktemp -d "${BENCH_DIR:-/var/tmp}/baton-engine.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
@@ -81,8 +86,10 @@ for shape in "${shapes[@]}"; do
   python3 "${gen[@]}" --format make -o "$dir/Makefile"
   python3 "${gen[@]}" --format ninja -o "$dir/ninja/build.ninja"
   tools=(limit logs baton make ninja)
-  # A chain runs one task at a time whatever --jobs says: its own limit is one spawn at a time.
-  [[ $shape == chain ]] && tools+=(limit1 logs1)
+  if [[ $shape != independent ]]; then
+    python3 "${gen[@]}" --format deps -o "$dir/deps.txt"
+    tools+=(dag dag_logs)
+  fi
   if [[ $shape == independent ]]; then
     python3 "${gen[@]}" --format list -o "$dir/list.txt"
     tools+=(xargs)
@@ -93,12 +100,15 @@ for shape in "${shapes[@]}"; do
     for tool in "${tools[@]}"; do
       case $tool in
       limit) t=$(time_once "$tool" "$out/spawn_limit" "$n" "$jobs") ;;
-      limit1) t=$(time_once "$tool" "$out/spawn_limit" "$n" 1) ;;
-      logs | logs1)
+      dag) t=$(time_once "$tool" "$out/dag_limit" "$dir/deps.txt" "$jobs") ;;
+      logs | dag_logs)
         runs=$((runs + 1))
         mkdir "$work/logs-$runs"
-        t=$(time_once "$tool" "$out/spawn_limit" "$n" "$([[ $tool == logs ]] && echo "$jobs" || echo 1)" \
-          "$work/logs-$runs")
+        if [[ $tool == logs ]]; then
+          t=$(time_once "$tool" "$out/spawn_limit" "$n" "$jobs" "$work/logs-$runs")
+        else
+          t=$(time_once "$tool" "$out/dag_limit" "$dir/deps.txt" "$jobs" "$work/logs-$runs")
+        fi
         ;;
       baton)
         # A fresh state folder each run, deleted only at the end (see the top of this file).
@@ -145,31 +155,37 @@ else
   cpu_note="perf stat unavailable: baton's own CPU per task not measured"
 fi
 
-echo "| shape | tool | s | tasks/s | × limit | × limit + logs | × make | × ninja | baton − limit, µs/task |"
-echo "| ----- | ---- | -: | ------: | ------: | -------------: | -----: | ------: | ---------------------: |"
+# A shape's own limit: the DAG limit, or for independent tasks the bare one (they are the same).
+shape_limit() { [[ $1 == independent ]] && echo limit || echo dag; }
+shape_logs() { [[ $1 == independent ]] && echo logs || echo dag_logs; }
+
+echo "| shape | tool | s | tasks/s | × limit | × DAG limit | × DAG limit + logs | × make | × ninja | baton − DAG limit, µs/task |"
+echo "| ----- | ---- | -: | ------: | ------: | ----------: | -----------------: | -----: | ------: | -------------------------: |"
 for shape in "${shapes[@]}"; do
-  for tool in limit logs limit1 logs1 baton make ninja xargs parallel; do
+  for tool in limit logs dag dag_logs baton make ninja xargs parallel; do
     t=${best["$shape $tool"]:-}
     [[ -n $t ]] || continue
     awk -v shape="$shape" -v tool="$tool" -v t="$t" -v n="$n" -v lim="${best["$shape limit"]}" \
-      -v logs="${best["$shape logs"]}" -v mk="${best["$shape make"]}" \
-      -v nj="${best["$shape ninja"]}" 'BEGIN {
-        name = tool == "limit" ? "spawn limit" : tool == "limit1" ? "spawn limit, 1 job" : \
-               tool == "logs" ? "spawn limit + logs" : tool == "logs1" ? "spawn limit + logs, 1 job" : \
+      -v own="${best["$shape $(shape_limit "$shape")"]}" -v logs="${best["$shape $(shape_logs "$shape")"]}" \
+      -v mk="${best["$shape make"]}" -v nj="${best["$shape ninja"]}" 'BEGIN {
+        name = tool == "limit" ? "spawn limit" : tool == "logs" ? "spawn limit + logs" : \
+               tool == "dag" ? "DAG limit" : tool == "dag_logs" ? "DAG limit + logs" : \
                tool == "xargs" ? "xargs (sh -c)" : tool
+        mine = tool == "baton" || tool == "make" || tool == "ninja"
+        vs_own = mine || tool == "dag_logs" ? sprintf("%.2f", t / own) : ""
         vs_logs = tool == "baton" ? sprintf("%.2f", t / logs) : ""
         vs_make = tool == "baton" ? sprintf("%.2f", t / mk) : ""
         vs_ninja = tool == "baton" ? sprintf("%.2f", t / nj) : ""
-        over = tool == "baton" ? sprintf("%.0f", (t - lim) * 1e6 / n) : ""
-        printf "| %s | %s | %.2f | %.0f | %.2f | %s | %s | %s | %s |\n",
-               shape, name, t, n / t, t / lim, vs_logs, vs_make, vs_ninja, over
+        over = tool == "baton" ? sprintf("%.0f", (t - own) * 1e6 / n) : ""
+        printf "| %s | %s | %.2f | %.0f | %.2f | %s | %s | %s | %s | %s |\n",
+               shape, name, t, n / t, t / lim, vs_own, vs_logs, vs_make, vs_ninja, over
       }'
   done
 done
 
 # The same ratios round by round: a round's runs are seconds apart, so a slow spell of the host,
 # which lasts longer than a run, weighs on both sides of a ratio and the median of the rounds
-# moves less than a best-of on each side. A chain is set against the 1-job limit.
+# moves less than a best-of on each side.
 median_ratio() { # SHAPE TOOL REFERENCE
   for ((r = 1; r <= repeats; r++)); do
     awk -v a="${round["$1 $2 $r"]}" -v b="${round["$1 $3 $r"]}" 'BEGIN { print a / b }'
@@ -177,14 +193,12 @@ median_ratio() { # SHAPE TOOL REFERENCE
     printf "%.2f", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 echo
-echo "| shape | baton × limit, median of rounds | baton × limit + logs | baton × make |"
-echo "| ----- | ------------------------------: | ------------------: | -----------: |"
+echo "| shape | baton × limit, median of rounds | baton × DAG limit | baton × DAG limit + logs | baton × make |"
+echo "| ----- | ------------------------------: | ----------------: | -----------------------: | -----------: |"
 for shape in "${shapes[@]}"; do
-  reference=limit logs_reference=logs
-  [[ $shape == chain ]] && reference=limit1 logs_reference=logs1
-  echo "| $shape$([[ $reference == limit1 ]] && echo " (against 1 job)") |" \
-    "$(median_ratio "$shape" baton "$reference") | $(median_ratio "$shape" baton "$logs_reference") |" \
-    "$(median_ratio "$shape" baton make) |"
+  echo "| $shape | $(median_ratio "$shape" baton limit) |" \
+    "$(median_ratio "$shape" baton "$(shape_limit "$shape")") |" \
+    "$(median_ratio "$shape" baton "$(shape_logs "$shape")") | $(median_ratio "$shape" baton make) |"
 done
 echo
 echo "N=$n tasks of /bin/true, $jobs jobs, best of $repeats, state and logs in $(dirname "$work");" \

@@ -13,7 +13,7 @@ import shlex
 import sys
 
 SHAPES = ("independent", "chain", "layered", "random")
-FORMATS = ("yaml", "json", "make", "ninja", "list")
+FORMATS = ("yaml", "json", "make", "ninja", "list", "deps")
 
 
 class Leaf:
@@ -199,8 +199,23 @@ def write_list(out, _name, nodes, command):
     out.write("".join(f"{command}\n" for _, _, is_task in flat(nodes) if is_task))
 
 
+def write_deps(out, _name, nodes, _command):
+    """For bench/dag_limit.c: a line per task in file order, the 0-based lines of the tasks it
+    needs (a group stands for its tasks), blank-separated; an empty line needs nothing."""
+    line_of, members = {}, {}
+    for target, prereqs, is_task in flat(nodes):
+        if is_task:
+            line_of[target] = len(line_of)
+            members[target] = (line_of[target],)
+        else:
+            members[target] = tuple(i for p in prereqs for i in members[p])
+    for target, prereqs, is_task in flat(nodes):
+        if is_task:
+            out.write(" ".join(str(i) for p in prereqs for i in members[p]) + "\n")
+
+
 WRITERS = {"yaml": write_yaml, "json": write_json, "make": write_make, "ninja": write_ninja,
-           "list": write_list}
+           "list": write_list, "deps": write_deps}
 
 
 def main():
