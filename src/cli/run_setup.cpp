@@ -148,9 +148,11 @@ int analyze_default_jobs(const model::Workflow& workflow) {
 namespace {
 
 // A dynamic fan-out's items are known only at run time: a dry run stands one instance for them,
-// shown as `ID[*]`, as `baton plan` shows it. Sets `dynamic` when it does.
-std::string dry_run_path(const engine::RunGraph& graph, const engine::Unit& leaf, bool& dynamic) {
+// shown as `ID[*]`, as `baton plan` shows it. Sets `any_dynamic` when it does.
+std::string dry_run_path(const engine::RunGraph& graph, const engine::Unit& leaf,
+                         bool& any_dynamic) {
   std::string path = leaf.path;
+  bool dynamic = false;
   for (const engine::Unit* u = &leaf; u->parent != engine::kNoUnit; u = &graph.unit(u->parent)) {
     const auto& parent = graph.unit(u->parent);
     const auto& fanout = graph.node_of(u->parent).foreach;
@@ -159,6 +161,7 @@ std::string dry_run_path(const engine::RunGraph& graph, const engine::Unit& leaf
       dynamic = true;
     }
   }
+  any_dynamic = any_dynamic || dynamic;
   return dynamic ? path : shown_path(leaf);
 }
 

@@ -77,6 +77,21 @@ tasks:
       << describe(r);
 }
 
+TEST(CliRunDryRun, StaticInstancesAfterADynamicFanOutKeepTheirItems) {
+  Scratch s;
+  auto r = s.run(R"(name: dry-items
+tasks:
+  - { id: src, outputs: [l], run: echo l=a >> "$BATON_OUTPUT" }
+  - { id: dyn, foreach: { from: src, output: l }, run: "true" }
+  - { id: after, needs: dyn, foreach: [x, y], run: "true" }
+)",
+                 {"--dry-run"});
+  EXPECT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_THAT(r.out, HasSubstr("   2. dyn[*]\n")) << describe(r);
+  EXPECT_THAT(r.out, HasSubstr("   3. after[0] (x)\n")) << describe(r);
+  EXPECT_THAT(r.out, HasSubstr("   4. after[1] (y)\n")) << describe(r);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Interruption and cleanup (SPEC 2.6)
 
