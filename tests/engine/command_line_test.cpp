@@ -32,6 +32,15 @@ TEST(FastPath, ShellKeywordsAndBuiltinsNeedTheShell) {
   }
 }
 
+// Not in SPEC's list, but built into dash (Debian's /bin/sh) or bash: exec'd directly they would
+// not be found, where `sh -c` runs them.
+TEST(FastPath, BuiltinsOfDashAndBashNeedTheShell) {
+  for (const char* command : {"chdir sub", "local x", "source env.sh", "declare -x A", "let x"}) {
+    EXPECT_EQ(split_simple_command(command), std::nullopt) << command;
+  }
+  EXPECT_THAT(split_simple_command("localize x"), Optional(ElementsAre("localize", "x")));
+}
+
 TEST(FastPath, BlankCommandNeedsTheShell) { EXPECT_EQ(split_simple_command("   "), std::nullopt); }
 
 TEST(ShellArgv, FallsBackToBinShDashC) {
