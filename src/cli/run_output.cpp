@@ -81,8 +81,9 @@ class PlainProgress : public Progress {
         break;
       case K::kTaskFailed: {
         std::string decision = last_decision(unit);
-        out_.print("  failed     {}: {}{}\n", shown_path(unit), reason,
-                   decision.empty() ? "" : " (" + decision + ")");
+        out_.print("  failed     {}: {}{}\n{}", shown_path(unit), reason,
+                   decision.empty() ? "" : " (" + decision + ")",
+                   failed_log_tail(unit, "             | "));
         break;
       }
       case K::kTaskRetrying:

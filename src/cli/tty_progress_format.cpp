@@ -6,6 +6,7 @@
 
 #include "cli/run_output.hpp"
 #include "engine/run_graph.hpp"
+#include "report/next_steps.hpp"
 #include "report/terminal_text.hpp"
 
 namespace baton::cli {
@@ -214,8 +215,11 @@ std::string log_line(const engine::RunEvent& event, int max_attempts, const LogC
   switch (event.kind) {
     case K::kTaskSucceeded:
       return succeeded_line(event, max_attempts, style);
-    case K::kTaskFailed:
-      return failed_line(event, max_attempts, style);
+    case K::kTaskFailed: {
+      std::string tail = failed_log_tail(unit, "    ");
+      if (!tail.empty()) tail.pop_back();  // The caller ends the line.
+      return failed_line(event, max_attempts, style) + (tail.empty() ? "" : "\n" + tail);
+    }
     case K::kTaskRetrying:
       return retrying_line(unit, style);
     case K::kTaskWaiting:
@@ -235,6 +239,17 @@ std::string log_line(const engine::RunEvent& event, int max_attempts, const LogC
       break;
   }
   return {};
+}
+
+std::string failed_log_tail(const engine::Unit& unit, std::string_view indent) {
+  constexpr std::size_t kTailLines = 20;  // SPEC 2.1, as the report's Next Steps show them.
+  if (unit.attempts.empty() || unit.attempts.back().log_path.empty()) return {};
+  std::string out;
+  for (auto& line : report::last_lines(unit.attempts.back().log_path, kTailLines)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();  // A CRLF log.
+    out += fmt::format("{}{}\n", indent, report::without_controls(line));
+  }
+  return out;
 }
 
 }  // namespace baton::cli

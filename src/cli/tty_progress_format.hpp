@@ -72,8 +72,13 @@ struct LogContext {
 ///     ↩ reserve  compensated  0.02s
 ///     ! breaker payments: closed → open (3 consecutive failures)
 ///
-/// `max_attempts` is the task's retry budget (0: unlimited), for `attempt N of M`.
+/// `max_attempts` is the task's retry budget (0: unlimited), for `attempt N of M`. A task that
+/// failed for good is followed by the end of its last attempt's log (see failed_log_tail).
 std::string log_line(const engine::RunEvent& event, int max_attempts, const LogContext& context,
                      const Style& style);
+
+/// SPEC 2.1: the last 20 lines of the log of a task's last, failed attempt, each after `indent`
+/// and ending with a newline, control characters escaped; "" for an empty or missing log.
+std::string failed_log_tail(const engine::Unit& unit, std::string_view indent);
 
 }  // namespace baton::cli

@@ -316,6 +316,45 @@ tasks:
   EXPECT_THAT(dry.out, HasSubstr(". region[0].deploy (eu)\n"));
 }
 
+// SPEC 2.1: the last 20 lines of a failed attempt's log are shown, on the console too (as make
+// or a CI job show a failed step's output), escapes and all made harmless; a task that failed
+// and then succeeded on a retry shows none.
+constexpr std::string_view kFailingLog = R"(name: tails
+concurrency: 1
+tasks:
+  - { id: noisy, run: 'seq 1 30; printf "\033[2Jgone\n" >&2; exit 3' }
+  - id: flaky
+    retry: { max_attempts: 2, initial_interval: 10ms }
+    run: 'echo flaky-output; test "$BATON_ATTEMPT" = 2'
+)";
+
+TEST(CliProgressPlain, ShowsTheEndOfTheLogOfATaskThatFailed) {
+  Scratch s;
+  auto r = s.run(kFailingLog, {"--progress", "plain"});
+  EXPECT_EQ(r.exit_code, 1) << describe(r);
+  EXPECT_THAT(r.err, HasSubstr("  failed     noisy: exit 3 (not retried: max_attempts is 1)\n"
+                               "             | 12\n"
+                               "             | 13\n"))
+      << describe(r);
+  EXPECT_THAT(r.err, HasSubstr("             | 30\n"
+                               "             | \\x1b[2Jgone\n"))
+      << describe(r);
+  EXPECT_THAT(r.err, Not(HasSubstr("| 11\n"))) << "20 lines, not more\n" << describe(r);
+  EXPECT_THAT(r.err, Not(HasSubstr("\x1b["))) << describe(r);
+  EXPECT_THAT(r.err, Not(HasSubstr("flaky-output"))) << describe(r);
+}
+
+TEST(CliProgressTty, ShowsTheEndOfTheLogOfATaskThatFailed) {
+  Scratch s;
+  auto r = s.run(kFailingLog, {"--progress", "tty"});
+  EXPECT_EQ(r.exit_code, 1) << describe(r);
+  EXPECT_THAT(r.err, HasSubstr("✗ noisy  exit 3")) << describe(r);
+  EXPECT_THAT(r.err, HasSubstr("\n    12\n    13\n")) << describe(r);
+  EXPECT_THAT(r.err, HasSubstr("\n    30\n    \\x1b[2Jgone\n")) << describe(r);
+  EXPECT_THAT(r.err, Not(HasSubstr("    11\n"))) << describe(r);
+  EXPECT_THAT(r.err, Not(HasSubstr("flaky-output"))) << describe(r);
+}
+
 TEST(CliProgressTty, IsTheLiveModeEvenWhenStderrIsNotATerminal) {
   Scratch s;
   auto r = s.run(kFourTasks, {"--progress", "tty"});
