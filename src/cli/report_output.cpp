@@ -27,6 +27,7 @@ Rendered read(store::Store& store, const store::RunRow& run, const std::string& 
               RunAtHand at_hand = {}) {
   report::ReportContext context;
   context.workflow = at_hand.workflow;
+  context.plan = std::move(at_hand.plan);
   context.state_flag = state_flag;
   context.process_alive = run.status == "running" && run_process_alive(run);
   context.apply_overrides = apply_overrides;

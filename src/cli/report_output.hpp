@@ -4,10 +4,12 @@
 #pragma once
 
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "analyze/plan.hpp"
 #include "baton/result.hpp"
 #include "model/workflow.hpp"
 #include "store/store.hpp"
@@ -26,6 +28,8 @@ struct RunAtHand {
   const model::Workflow* workflow = nullptr;  ///< As it ran, with its overrides.
   /// Its tasks as the store holds them (store::RunRecorder::take_committed()); with `workflow`.
   std::optional<std::vector<store::TaskRecord>> tasks;
+  /// The plan of `workflow` for the run's jobs, if made already (plan_ahead in run_session.cpp).
+  std::shared_ptr<const analyze::Plan> plan;
 };
 
 /// Writes report.md, report.json and report.html of `run` into `dir`; returns the Markdown. For

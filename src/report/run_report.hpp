@@ -82,7 +82,7 @@ struct RunReport {
   /// As recorded, with its `--set` overrides; or ReportContext::workflow, borrowed (not copied:
   /// 10,000 tasks took 3 ms), which must then outlive the report.
   std::shared_ptr<const model::Workflow> workflow;
-  std::optional<analyze::Plan> plan;           ///< Of `workflow`, for the run's jobs.
+  std::shared_ptr<const analyze::Plan> plan;   ///< Of `workflow`, for the run's jobs.
   std::size_t group_counts[4] = {0, 0, 0, 0};  ///< Group instances per level (epic … subtask).
 
   std::vector<Task> tasks;  ///< File order; a fan-out's instances in item order.
@@ -120,6 +120,9 @@ struct ReportContext {
   /// Past durations (SPEC 2.3) for the workflow read from the recorded text, as the run took
   /// them when it started; read_run_report fills them from the store.
   std::vector<std::pair<std::string, Duration>> history;
+  /// The plan of `workflow`, if the caller made it already (a run makes it while it starts):
+  /// used if it is for the run's jobs, else made again.
+  std::shared_ptr<const analyze::Plan> plan;
 };
 
 /// The recorded run as a report: `tasks` and `breakers` as the store holds them.
