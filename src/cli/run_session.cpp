@@ -9,10 +9,10 @@
 #include <cstring>
 #include <fstream>
 #include <future>
-#include <system_error>
 #include <iostream>
 #include <memory>
 #include <sstream>
+#include <system_error>
 
 #include "analyze/plan.hpp"
 #include "cli/commands.hpp"
@@ -46,8 +46,7 @@ int exit_code_of(engine::RunStatus status) {
 // the run's folder.
 void print_report(store::Store& store, const engine::RunOptions& options,
                   const SessionOutput& output, const model::Workflow& workflow,
-                  std::vector<store::TaskRecord> tasks,
-                  std::shared_ptr<const analyze::Plan> plan) {
+                  std::vector<store::TaskRecord> tasks, std::shared_ptr<const analyze::Plan> plan) {
   auto run = store.find_run(options.run_id);
   if (!run) return;
   auto markdown = write_run_reports(store, *run, output.state_flag, options.run_dir,
@@ -109,7 +108,6 @@ std::shared_ptr<const analyze::Plan> plan_made(PlanAhead& plan) {
     return nullptr;
   }
 }
-
 
 }  // namespace
 

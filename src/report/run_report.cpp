@@ -453,9 +453,10 @@ RunReport make_run_report(store::RunRow run, std::vector<store::TaskRecord> task
     return report;
   }
   int jobs = report.run.jobs > 0 ? report.run.jobs : analyze::default_jobs(*report.workflow);
-  report.plan = context.workflow && context.plan && context.plan->jobs == std::max(1, jobs)
-                    ? context.plan
-                    : std::make_shared<const analyze::Plan>(analyze::make_plan(*report.workflow, jobs));
+  report.plan =
+      context.workflow && context.plan && context.plan->jobs == std::max(1, jobs)
+          ? context.plan
+          : std::make_shared<const analyze::Plan>(analyze::make_plan(*report.workflow, jobs));
   TaskListBuilder builder(report, recorded);
   builder.build();
   std::vector<Vertex> vertex_of = builder.vertex_of();
