@@ -92,8 +92,8 @@ class PlainProgress : public Progress {
                    local_time(unit.next_attempt_at));
         break;
       case K::kTaskWaiting:
-        fmt::print(
-            stderr, "  waiting    {}: {}\n", shown_path(unit),
+        out_.print(
+            "  waiting    {}: {}\n", shown_path(unit),
             is_approval_gate(unit) ? approval_commands(run_id_, unit.path, state_flag_) : reason);
         break;
       case K::kTaskSkipped:

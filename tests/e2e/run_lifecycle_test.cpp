@@ -221,37 +221,65 @@ tasks:
   EXPECT_TRUE(fs::exists(s.runs()[0] / "report.md"));
 }
 
-// `baton run … 2>&1 | slow-reader`: a reader that does not read holds the progress, not the
-// run. The pipe is full within a fraction of a second (~200 KB of progress), and the reader
-// reads nothing for 4 s: the task's 1.5 s timeout is kept all the same.
-TEST(CliRunInterrupt, AReaderThatDoesNotReadTheProgressDoesNotHoldTheRun) {
-  Scratch s;
-  std::string yaml =
-      "name: unread\ntasks:\n"
-      "  - { id: long, run: 'sleep 8', timeout: 1500ms, kill_grace: 50ms }\n";
-  for (int i = 0; i < 1500; ++i) {
-    yaml +=
-        "  - { id: quick_task_with_a_rather_long_name_" + std::to_string(i) + ", run: 'true' }\n";
-  }
-  auto file = s.write_workflow(yaml);
+// `baton run FILE --progress plain 2>&1 | slow-reader`: a reader that does not read for 4 s, by
+// which time ~200 KB of progress (1500 tasks) has filled the pipe. Returns baton's exit code.
+std::string run_with_a_reader_that_does_not_read(Scratch& s, const std::string& file) {
   auto r = baton::testing::run_process(
       {"sh", "-c",
        "{ \"$0\" run \"$1\" --state \"$2\" --progress plain --jobs 2 2>&1 >/dev/null; "
        "echo $? > \"$3\"; } | { sleep 4; cat >/dev/null; }",
        BATON_BINARY, file, s.state(), s.at("rc").string()});
-  ASSERT_EQ(r.exit_code, 0) << describe(r);
-  EXPECT_EQ(trim(s.read("rc")), "1") << "the run failed by the timeout";
-  auto json = nlohmann::json::parse(baton_on(s, {"report", "last", "--format", "json"}).out);
-  bool seen = false;
-  for (const auto& task : json["tasks"]) {
-    if (task["path"] != "long") continue;
-    seen = true;
-    ASSERT_EQ(task["attempts"].size(), 1u) << task.dump();
-    EXPECT_EQ(task["attempts"][0]["timed_out"], true) << task.dump();
-    EXPECT_LT(task["attempts"][0]["duration_s"].get<double>(), 3.0)
-        << "the timeout waited for the reader: " << task.dump();
+  EXPECT_EQ(r.exit_code, 0) << describe(r);
+  return trim(s.read("rc"));
+}
+
+std::string quick_tasks(int count, std::string_view indent) {
+  std::string yaml;
+  for (int i = 0; i < count; ++i) {
+    yaml += std::string(indent) + "- { id: quick_task_with_a_rather_long_name_" +
+            std::to_string(i) + ", run: 'true' }\n";
   }
-  EXPECT_TRUE(seen);
+  return yaml;
+}
+
+// The entry of `path` in the last run's report.json.
+nlohmann::json task_entry(Scratch& s, std::string_view path) {
+  auto json = nlohmann::json::parse(baton_on(s, {"report", "last", "--format", "json"}).out);
+  for (const auto& task : json["tasks"]) {
+    if (task["path"] == path) return task;
+  }
+  return nullptr;
+}
+
+// A reader that does not read holds the progress, not the run: the task's 1.5 s timeout is kept.
+TEST(CliRunInterrupt, AReaderThatDoesNotReadTheProgressDoesNotHoldTheRun) {
+  Scratch s;
+  auto file = s.write_workflow(
+      "name: unread\ntasks:\n"
+      "  - { id: long, run: 'sleep 8', timeout: 1500ms, kill_grace: 50ms }\n" +
+      quick_tasks(1500, "  "));
+  EXPECT_EQ(run_with_a_reader_that_does_not_read(s, file), "1") << "the run failed by the timeout";
+  auto task = task_entry(s, "long");
+  ASSERT_FALSE(task.is_null());
+  ASSERT_EQ(task["attempts"].size(), 1u) << task.dump();
+  EXPECT_EQ(task["attempts"][0]["timed_out"], true) << task.dump();
+  EXPECT_LT(task["attempts"][0]["duration_s"].get<double>(), 3.0)
+      << "the timeout waited for the reader: " << task.dump();
+}
+
+// Nor does a gate's line, the commands that decide it, hold the run: its 300 ms timeout is kept.
+TEST(CliRunInterrupt, AReaderThatDoesNotReadTheProgressDoesNotHoldAGate) {
+  Scratch s;
+  auto file = s.write_workflow("name: unread-gate\ntasks:\n  - id: quick\n    tasks:\n" +
+                               quick_tasks(1500, "      ") +
+                               "  - { id: gate, approval: true, timeout: 300ms, needs: quick }\n");
+  EXPECT_EQ(run_with_a_reader_that_does_not_read(s, file), "1") << "the gate failed by its timeout";
+  auto gate = task_entry(s, "gate");
+  ASSERT_FALSE(gate.is_null());
+  EXPECT_EQ(gate["status"], "failed") << gate["reason"];
+  ASSERT_EQ(gate["waits"].size(), 1u) << gate["waits"].dump();
+  EXPECT_LT(gate["waits"][0]["duration_s"].get<double>(), 2.0)
+      << "the gate's timeout waited for the reader: " << gate["waits"].dump();
 }
 
 TEST(CliRunInterrupt, ATaskIgnoringSigtermIsKilledAfterKillGrace) {
