@@ -117,8 +117,9 @@ void overrule_pending_retry(std::vector<engine::AttemptRecord>& attempts) {
 // Puts a leaf back as the run recorded it: a success stays done with its outputs (SPEC 4: a task
 // whose success was committed never runs again), and so does one whose compensation failed or
 // was cut short, since what it did may not be undone; a compensated task, whose effect was
-// undone, and anything else start over, their attempts kept for numbering. Returns true when
-// the leaf is no longer as recorded.
+// undone, and anything else start over, their attempts kept for numbering: pending again from
+// the resume's start (not `skipped: upstream_failed: b` while b runs again, in `baton status`
+// and the reports). Returns true when the leaf is no longer as recorded.
 std::function<bool(engine::Unit&)> restorer(std::map<std::string, store::TaskRecord> recorded,
                                             std::map<std::string, Logged> logged,
                                             std::filesystem::path logs_dir) {
@@ -146,7 +147,7 @@ std::function<bool(engine::Unit&)> restorer(std::map<std::string, store::TaskRec
     const store::TaskRecord& task = it->second;
     const std::string& state = task.row.state;
     if (state != "succeeded" && state != "compensation_failed" && state != "compensating") {
-      return false;
+      return state != "pending";
     }
     unit.state = engine::TaskState::kSucceeded;
     unit.outputs = task.outputs;

@@ -199,6 +199,43 @@ tasks:
   EXPECT_EQ(run_status(s), "succeeded");
 }
 
+// What starts over is pending again as soon as the resume takes the run, not still skipped for
+// a reason that no longer holds while its upstream runs again.
+TEST(CliRunResume, WhatStartsOverIsPendingFromTheResumesStart) {
+  Scratch s;
+  auto first = s.run(R"(name: stale
+tasks:
+  - id: b
+    run: 'test -f fixed && touch b.started && while [ ! -f release ]; do sleep 0.02; done'
+  - { id: c, needs: b, run: "true" }
+)");
+  ASSERT_EQ(first.exit_code, 1) << describe(first);
+  ASSERT_EQ(query_value(store_file(s), "SELECT state FROM tasks WHERE path = 'c'"), "skipped");
+  std::ofstream(s.at("fixed")).put('\n');
+  BackgroundProcess baton({BATON_BINARY, "resume", "last", "--state", s.state()},
+                          s.at("baton.out").string(), s.at("baton.err").string(), {"NO_COLOR=1"});
+  auto deadline = Clock::now() + milliseconds(5000);
+  while (!s.exists("b.started") && Clock::now() < deadline) {
+    std::this_thread::sleep_for(milliseconds(5));
+  }
+  ASSERT_TRUE(s.exists("b.started")) << s.read("baton.err");
+  // The store is written on a thread of its own, a moment after the task starts.
+  auto b_state = [&s] {
+    return query_value(store_file(s), "SELECT state FROM tasks WHERE path = 'b'");
+  };
+  while (b_state() != "running" && Clock::now() < deadline) {
+    std::this_thread::sleep_for(milliseconds(5));
+  }
+  auto status =
+      run_process({BATON_BINARY, "status", "last", "--state", s.state()}, {}, {"NO_COLOR=1"});
+  std::ofstream(s.at("release")).put('\n');
+  EXPECT_EQ(status.exit_code, 0) << describe(status);
+  EXPECT_THAT(status.out, ::testing::MatchesRegex("(.|\n)*c +pending(.|\n)*")) << describe(status);
+  EXPECT_THAT(status.out, Not(HasSubstr("upstream_failed"))) << describe(status);
+  ASSERT_EQ(baton.wait_for(milliseconds(10000)), std::optional<int>(0)) << s.read("baton.err");
+  EXPECT_EQ(query_value(store_file(s), "SELECT state FROM tasks WHERE path = 'c'"), "succeeded");
+}
+
 TEST(CliRunResume, ATaskWhoseCompensationFailedKeepsItsSuccessAndCompensatedOnesStartOver) {
   // SPEC 4: a task whose success was committed never runs again. `charge` succeeded and its
   // refund failed, so the charge stands: a resume must not charge again. `reserve` was
