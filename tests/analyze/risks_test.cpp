@@ -16,6 +16,7 @@ namespace {
 
 using namespace planned;  // NOLINT(google-build-using-namespace): the tests' shared vocabulary.
 using ::testing::ElementsAre;
+using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 
 // --- Risks --------------------------------------------------------------------------------------
@@ -107,8 +108,34 @@ tasks:
   ASSERT_EQ(risks.size(), 1u);
   EXPECT_EQ(risks[0]->task, "root");
   EXPECT_EQ(risks[0]->message,
-            "its failure would skip 3 of the 5 tasks (every task downstream of it, under the "
-            "default trigger rule)");
+            "its failure would skip 3 of the 5 tasks (every task downstream of it that its "
+            "trigger rule does not start after a failure)");
+}
+
+// SPEC 3.2: all_done, always, one_failed and all_failed start a task after a failure upstream;
+// it is not skipped, and what follows it runs as well.
+TEST(PlanRisks, BlastRadiusStopsAtATaskThatRunsAfterAFailure) {
+  auto none = plan_of(R"(
+name: cleanup
+tasks:
+  - { id: build, run: x }
+  - { id: notify, run: x, needs: build, trigger: all_done }
+  - { id: cleanup, run: x, needs: notify, trigger: always }
+)");
+  EXPECT_THAT(none.risks("largest_blast_radius"), IsEmpty());
+  auto p = plan_of(R"(
+name: behind
+tasks:
+  - { id: a, run: x }
+  - { id: b, run: x, needs: a, trigger: always }
+  - { id: c, run: x, needs: b }
+  - { id: d, run: x, needs: c }
+  - { id: e, run: x, needs: [a, c], trigger: one_failed }
+)");
+  auto risks = p.risks("largest_blast_radius");
+  ASSERT_EQ(risks.size(), 1u);
+  EXPECT_EQ(risks[0]->task, "b") << "a's failure skips nothing: b runs, and so does all after it";
+  EXPECT_THAT(risks[0]->message, HasSubstr("would skip 2 of the 5 tasks"));
 }
 
 TEST(PlanRisks, NoBlastRadiusWithoutDependencies) {
