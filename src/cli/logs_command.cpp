@@ -36,21 +36,40 @@ std::vector<std::string> instances_of(const std::string& model_path,
   return out;
 }
 
+// A task's id alone names it if no other recorded task ends with it (`migrate` for
+// `deploy.migrate`), as an id in `needs` may; otherwise, or if it is a path already, it stays.
+std::string resolve_task(const std::vector<store::TaskRecord>& tasks, const std::string& given) {
+  std::string found;
+  int matches = 0;
+  for (const auto& task : tasks) {
+    const std::string& path = task.row.path;
+    if (path == given) return given;
+    if (path.size() > given.size() && path.ends_with(given) &&
+        path[path.size() - given.size() - 1] == '.') {
+      found = path;
+      ++matches;
+    }
+  }
+  return matches == 1 ? found : given;
+}
+
 void execute(const LogsOptions& opts, const std::string& state, int& exit_code) {
   const std::string command = "baton logs";
   auto store = open_store_or_report(command, state, exit_code);
   if (!store) return;
   auto run = find_run_or_report(command, *store, opts.run, exit_code);
   if (!run) return;
+  auto tasks = store->tasks(run->id);
+  const std::string path = resolve_task(tasks, opts.path);
   std::vector<std::string> known;
-  for (const auto& task : store->tasks(run->id)) {
-    if (task.row.path != opts.path) {
+  for (const auto& task : tasks) {
+    if (task.row.path != path) {
       known.push_back(task.row.path);
       continue;
     }
     const auto& attempts = opts.compensation ? task.compensations : task.attempts;
     if (attempts.empty()) {
-      std::cerr << fmt::format("{}: {} has no {} in run {} ({}{})\n", command, opts.path,
+      std::cerr << fmt::format("{}: {} has no {} in run {} ({}{})\n", command, path,
                                opts.compensation ? "compensation attempts" : "attempts", run->id,
                                task.row.state,
                                task.row.reason.empty() ? "" : ": " + task.row.reason);
@@ -64,22 +83,21 @@ void execute(const LogsOptions& opts, const std::string& state, int& exit_code) 
         if (a.number == opts.attempt) chosen = &a;
       }
       if (!chosen) {
-        std::cerr << fmt::format("{}: {} has no attempt {} (attempts {} to {})\n", command,
-                                 opts.path, opts.attempt, attempts.front().number,
-                                 attempts.back().number);
+        std::cerr << fmt::format("{}: {} has no attempt {} (attempts {} to {})\n", command, path,
+                                 opts.attempt, attempts.front().number, attempts.back().number);
         exit_code = kExitInvalid;
         return;
       }
     }
     if (chosen->log.empty() && run->workflow_text.empty()) {  // A library's callable.
       std::cerr << fmt::format("{}: attempt {} of {} logged nothing{}\n", command, chosen->number,
-                               opts.path,
+                               path,
                                chosen->error.empty() ? "" : ": " + report::one_line(chosen->error));
       return;
     }
     if (chosen->log.empty()) {  // It failed before a process started: a template, a cwd.
       std::cerr << fmt::format("{}: attempt {} of {} started no process, so it has no log{}\n",
-                               command, chosen->number, opts.path,
+                               command, chosen->number, path,
                                chosen->error.empty() ? "" : ": " + report::one_line(chosen->error));
       exit_code = kExitInvalid;
       return;
@@ -90,7 +108,7 @@ void execute(const LogsOptions& opts, const std::string& state, int& exit_code) 
       if (!std::filesystem::exists(chosen->log, ec) && !ec && chosen->pid == 0) {
         // A callable that never called log(): nothing was written.
         std::cerr << fmt::format("{}: attempt {} of {} logged nothing\n", command, chosen->number,
-                                 opts.path);
+                                 path);
         return;
       }
       std::cerr << fmt::format("{}: cannot read {}\n", command, chosen->log);
@@ -100,45 +118,45 @@ void execute(const LogsOptions& opts, const std::string& state, int& exit_code) 
     std::cout << in.rdbuf();
     if (chosen->pid == 0 && !chosen->error.empty()) {
       std::cerr << fmt::format("{}: attempt {} of {} started no process: {}\n", command,
-                               chosen->number, opts.path, report::one_line(chosen->error));
+                               chosen->number, path, report::one_line(chosen->error));
     }
     return;
   }
   // A task of the workflow that never started was never recorded: it is pending, not unknown.
   if (auto workflow = load::load_workflow_text(run->workflow_text, run->file); workflow.workflow) {
     for (const auto& node : workflow.workflow->nodes) {
-      if (node.path != opts.path || node.parent == model::kNoNode) continue;
-      auto instances = instances_of(opts.path, known);
+      if (node.path != path || node.parent == model::kNoNode) continue;
+      auto instances = instances_of(path, known);
       if (node.is_group()) {
-        std::cerr << fmt::format("{}: {} is a group: logs are its tasks'\n", command, opts.path);
+        std::cerr << fmt::format("{}: {} is a group: logs are its tasks'\n", command, path);
       } else if (node.foreach || !instances.empty()) {
         // A fan-out, or a task inside a fanned-out group: it runs as instances, `shards[0]`.
         std::cerr << fmt::format("{}: {} runs as fan-out instances: logs are theirs ({})\n",
-                                 command, opts.path,
+                                 command, path,
                                  instances.empty() ? std::string("none recorded yet")
                                                    : fmt::format("{}", fmt::join(instances, ", ")));
       } else {
         std::cerr << fmt::format("{}: {} has no attempts in run {} (pending: it never started)\n",
-                                 command, opts.path, run->id);
+                                 command, path, run->id);
       }
       exit_code = kExitInvalid;
       return;
     }
     // A fan-out instance's task that never started (`regions[1].deploy`).
     auto pending = unrecorded_leaves(*workflow.workflow, known);
-    if (std::find(pending.begin(), pending.end(), opts.path) != pending.end()) {
+    if (std::find(pending.begin(), pending.end(), path) != pending.end()) {
       std::cerr << fmt::format("{}: {} has no attempts in run {} (pending: it never started)\n",
-                               command, opts.path, run->id);
+                               command, path, run->id);
       exit_code = kExitInvalid;
       return;
     }
   }
-  std::cerr << fmt::format("{}: run {} has no task '{}'", command, run->id, opts.path);
+  std::cerr << fmt::format("{}: run {} has no task '{}'", command, run->id, path);
   if (!known.empty() && known.size() <= 10) {
     std::cerr << fmt::format("; its tasks: {}", fmt::join(known, ", "));
   } else if (!known.empty()) {  // Too many to list: the nearest names.
     std::vector<std::string_view> names(known.begin(), known.end());
-    std::cerr << " (" << load::did_you_mean_nearest(opts.path, names) << ")";
+    std::cerr << " (" << load::did_you_mean_nearest(path, names) << ")";
   }
   std::cerr << '\n';
   exit_code = kExitInvalid;

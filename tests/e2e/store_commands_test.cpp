@@ -395,6 +395,30 @@ TEST(CliLogs, PrintsACompensationsLog) {
   EXPECT_EQ(baton_on(s, {"logs", "last", "pay"}).out, "paid\n");
 }
 
+// As in `needs`, a task's id alone will do where no other task's path ends with it.
+TEST(CliLogs, ATasksIdAloneNamesItUnlessAnotherEndsWithIt) {
+  Scratch s;
+  ASSERT_EQ(s.run(R"(name: nested
+tasks:
+  - id: deploy
+    tasks:
+      - { id: migrate, run: 'echo migrated' }
+      - { id: check, run: 'echo deploy check' }
+  - id: verify
+    tasks:
+      - { id: check, run: 'echo verify check' }
+)")
+                .exit_code,
+            0);
+  auto r = baton_on(s, {"logs", "last", "migrate"});
+  EXPECT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_EQ(r.out, "migrated\n");
+  auto ambiguous = baton_on(s, {"logs", "last", "check"});
+  EXPECT_EQ(ambiguous.exit_code, 2) << describe(ambiguous);
+  EXPECT_THAT(ambiguous.err, HasSubstr("deploy.check, verify.check")) << describe(ambiguous);
+  EXPECT_EQ(baton_on(s, {"logs", "last", "verify.check"}).out, "verify check\n");
+}
+
 TEST(CliLogs, AnUnknownTaskExits2ListingTheRunsTasks) {
   Scratch s;
   ASSERT_EQ(s.run(kLogged).exit_code, 1);
