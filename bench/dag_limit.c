@@ -18,8 +18,6 @@
  *   bench/out/dag_limit /var/tmp/layered.deps 2 [LOGS_DIR]
  */
 #include <errno.h>
-#include <fcntl.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,7 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
-extern char** environ;
+#include "spawn_true.h"
 
 static double now_seconds(void) {
   struct timespec t;
@@ -172,36 +170,13 @@ int main(int argc, char** argv) {
   }
   pid_t* slot_pid = calloc((size_t)jobs, sizeof(pid_t)); /* 0: a free slot */
   long* slot_task = calloc((size_t)jobs, sizeof(long));
-  posix_spawnattr_t group;
-  posix_spawnattr_init(&group);
-  posix_spawnattr_setflags(&group, POSIX_SPAWN_SETPGROUP);
-  posix_spawnattr_setpgroup(&group, 0);
-  char* child_argv[] = {"/bin/true", NULL};
   long finished = 0, running = 0, failed = 0;
   while (finished < dag.tasks) {
     for (long slot = 0; slot < jobs && ready_count > 0; ++slot) {
       if (slot_pid[slot] != 0) continue;
       long task = pop_ready();
       pid_t pid;
-      int rc;
-      if (logs) {
-        char path[4096];
-        snprintf(path, sizeof path, "%s/%ld.log", logs, task);
-        int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-        if (fd < 0) {
-          fprintf(stderr, "dag_limit: %s: %s\n", path, strerror(errno));
-          return 1;
-        }
-        posix_spawn_file_actions_t output;
-        posix_spawn_file_actions_init(&output);
-        posix_spawn_file_actions_adddup2(&output, fd, STDOUT_FILENO);
-        posix_spawn_file_actions_adddup2(&output, fd, STDERR_FILENO);
-        rc = posix_spawn(&pid, child_argv[0], &output, &group, child_argv, environ);
-        posix_spawn_file_actions_destroy(&output);
-        close(fd);
-      } else {
-        rc = posix_spawn(&pid, child_argv[0], NULL, NULL, child_argv, environ);
-      }
+      int rc = spawn_true(task, logs, &pid);
       if (rc != 0) {
         fprintf(stderr, "dag_limit: posix_spawn /bin/true: %s\n", strerror(rc));
         return 1;

@@ -11,8 +11,6 @@
  *   bench/out/spawn_limit 10000 2 /var/tmp/logs   (LOGS_DIR must exist)
  */
 #include <errno.h>
-#include <fcntl.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
-extern char** environ;
+#include "spawn_true.h"
 
 static double now_seconds(void) {
   struct timespec t;
@@ -37,35 +35,12 @@ int main(int argc, char** argv) {
     fprintf(stderr, "usage: spawn_limit [N [J [LOGS_DIR]]]   (defaults: 10000 2, no logs)\n");
     return 2;
   }
-  posix_spawnattr_t group;
-  posix_spawnattr_init(&group);
-  posix_spawnattr_setflags(&group, POSIX_SPAWN_SETPGROUP);
-  posix_spawnattr_setpgroup(&group, 0);
-  char* child_argv[] = {"/bin/true", NULL};
   long started = 0, running = 0, failed = 0;
   double begin = now_seconds();
   while (started < total || running > 0) {
     while (started < total && running < jobs) {
       pid_t pid;
-      int rc;
-      if (logs) {
-        char path[4096];
-        snprintf(path, sizeof path, "%s/%ld.log", logs, started);
-        int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-        if (fd < 0) {
-          fprintf(stderr, "spawn_limit: %s: %s\n", path, strerror(errno));
-          return 1;
-        }
-        posix_spawn_file_actions_t output;
-        posix_spawn_file_actions_init(&output);
-        posix_spawn_file_actions_adddup2(&output, fd, STDOUT_FILENO);
-        posix_spawn_file_actions_adddup2(&output, fd, STDERR_FILENO);
-        rc = posix_spawn(&pid, child_argv[0], &output, &group, child_argv, environ);
-        posix_spawn_file_actions_destroy(&output);
-        close(fd);
-      } else {
-        rc = posix_spawn(&pid, child_argv[0], NULL, NULL, child_argv, environ);
-      }
+      int rc = spawn_true(started, logs, &pid);
       if (rc != 0) {
         fprintf(stderr, "spawn_limit: posix_spawn /bin/true: %s\n", strerror(rc));
         return 1;
