@@ -242,10 +242,9 @@ std::string log_line(const engine::RunEvent& event, int max_attempts, const LogC
 }
 
 std::string failed_log_tail(const engine::Unit& unit, std::string_view indent) {
-  constexpr std::size_t kTailLines = 20;  // SPEC 2.1, as the report's Next Steps show them.
   if (unit.attempts.empty() || unit.attempts.back().log_path.empty()) return {};
   std::string out;
-  for (auto& line : report::last_lines(unit.attempts.back().log_path, kTailLines)) {
+  for (auto& line : report::last_lines(unit.attempts.back().log_path, report::kLogTailLines)) {
     if (!line.empty() && line.back() == '\r') line.pop_back();  // A CRLF log.
     out += fmt::format("{}{}\n", indent, report::without_controls(line));
   }

@@ -12,8 +12,6 @@
 namespace baton::report {
 namespace {
 
-constexpr std::size_t kLogTailLines = 20;  // SPEC 2.1.
-
 // A run the C++ library made records no workflow text: `baton resume` has nothing to run.
 bool made_by_library(const RunReport& report) { return report.run.workflow_text.empty(); }
 

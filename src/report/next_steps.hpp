@@ -3,6 +3,7 @@
 // a whole. A failed attempt's last 20 log lines go with its step (SPEC 2.1).
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,9 @@ struct NextStep {
   std::string log;      ///< The log whose tail is shown, for failures.
   std::vector<std::string> log_tail;  ///< Its last lines (at most 20).
 };
+
+/// How much of a failed attempt's log is shown (SPEC 2.1): its last lines.
+inline constexpr std::size_t kLogTailLines = 20;
 
 /// In file order, then the run's own step. Reads the logs of failed attempts.
 std::vector<NextStep> next_steps(const RunReport& report);
