@@ -37,19 +37,37 @@ constexpr std::uint64_t kFirstSlotKey = 3;
   throw std::runtime_error("baton: process executor: " + what + ": " + std::strerror(errno));
 }
 
-// The stopping signals, SIGUSR1 always; SIGCHLD only while orphans are awaited (see
-// watch_orphans). Every signal whose default would end baton and that someone may send it stops
-// the run: left to its default, it would kill baton and leave the attempts, each in a process
-// group of its own, running. SIGHUP (the terminal or the SSH connection went away), SIGUSR2 and
-// SIGALRM as SIGTERM does; SIGQUIT (Ctrl-\) as a second Ctrl-C does, at once.
+// The stopping signals and SIGUSR1 (a Wakeup) are read from the signalfd, SIGCHLD only while
+// orphans are awaited (see watch_orphans). Every signal whose default would end baton and that
+// someone may send it stops the run: left to its default, it would kill baton and leave the
+// attempts, each in a process group of its own, running. SIGHUP (the terminal or the SSH
+// connection went away), SIGUSR2 and SIGALRM as SIGTERM does; SIGQUIT (Ctrl-\) as a second
+// Ctrl-C does, at once.
 constexpr int kStopSignals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR2, SIGALRM};
 
-sigset_t handled_signals(bool with_child) {
+// Ctrl-Z (SIGTSTP) suspends the run, not baton alone: the attempts would not get it from the
+// terminal and would run on unwatched (see suspend()).
+// Two signals that baton was started with ignored stay ignored, since that is what ignoring them
+// is for: SIGHUP under nohup, SIGTSTP where the parent wants no job control. (A script's
+// background job starts with SIGINT ignored too, but SPEC 2.6 wants SIGINT to stop a run.)
+sigset_t signals_to_read() {
   sigset_t set;
   sigemptyset(&set);
   for (int signal : kStopSignals) sigaddset(&set, signal);
   sigaddset(&set, SIGUSR1);
-  if (with_child) sigaddset(&set, SIGCHLD);
+  sigaddset(&set, SIGTSTP);
+  for (int signal : {SIGHUP, SIGTSTP}) {
+    struct sigaction current {};
+    if (::sigaction(signal, nullptr, &current) == 0 && (current.sa_flags & SA_SIGINFO) == 0 &&
+        current.sa_handler == SIG_IGN) {
+      sigdelset(&set, signal);
+    }
+  }
+  return set;
+}
+
+sigset_t with_child(sigset_t set, bool child) {
+  if (child) sigaddset(&set, SIGCHLD);
   return set;
 }
 
@@ -95,9 +113,9 @@ int open_log(const std::string& path, int extra_flags = 0) {
 
 }  // namespace
 
-ProcessSet::ProcessSet(Reaping reaping) : reaping_(reaping) {
-  const sigset_t handled = handled_signals(true);
-  const sigset_t read_now = handled_signals(reaping == Reaping::kAnyChild);
+ProcessSet::ProcessSet(Reaping reaping) : reaping_(reaping), signals_(signals_to_read()) {
+  const sigset_t handled = with_child(signals_, true);
+  const sigset_t read_now = with_child(signals_, reaping == Reaping::kAnyChild);
   try {
     epoll_fd_ = ::epoll_create1(EPOLL_CLOEXEC);
     if (epoll_fd_ < 0) fail("epoll_create1");
@@ -378,6 +396,23 @@ void ProcessSet::on_exit(std::uint32_t slot, Clock::time_point now) {
   ready_.push_back(exited);
 }
 
+void ProcessSet::suspend() {
+  // As the terminal would have done had the attempts been in baton's process group: SIGTSTP to
+  // each (a program that handles it may tidy up first), then baton stops until it is continued
+  // (fg, bg, SIGCONT; `baton cancel` sends one), and so do they.
+  for (auto& [id, slot] : by_id_) signal_group(slots_[slot], SIGTSTP);
+  const Clock::time_point stopped = Clock::now();
+  ::kill(::getpid(), SIGSTOP);  // Returns once baton is continued.
+  const Clock::duration paused = Clock::now() - stopped;
+  for (auto& [id, slot] : by_id_) signal_group(slots_[slot], SIGCONT);
+  // A stopped attempt does not run: its timeout and kill grace do not count the pause. (Wall
+  // clock waits, a retry's backoff or a gate's timeout, do.)
+  for (Timer& timer : timers_) {
+    if (timer.kind != TimerKind::kUser) timer.when += paused;
+  }
+  std::make_heap(timers_.begin(), timers_.end(), TimerLater{});
+}
+
 void ProcessSet::reap_orphans() {
   // A killed group member that was re-parented to us (we are a subreaper) is our zombie now.
   // A group is done when it has no member left at all, children of ours or not.
@@ -394,7 +429,7 @@ void ProcessSet::watch_orphans(bool on) {
   // wakes the loop as soon as it is read again. Reading it only while orphans are awaited
   // spares the loop a wake-up and a read for every attempt that leaves nothing behind.
   if (reaping_ == Reaping::kAnyChild) return;  // SIGCHLD is always read.
-  const sigset_t set = handled_signals(on);
+  const sigset_t set = with_child(signals_, on);
   ::signalfd(signal_fd_, &set, 0);
 }
 
@@ -408,6 +443,8 @@ void ProcessSet::on_signals(Clock::time_point now) {
       int signal = static_cast<int>(infos[i].ssi_signo);
       if (signal == SIGCHLD) {
         child = true;
+      } else if (signal == SIGTSTP) {
+        suspend();
       } else if (signal == SIGUSR1) {
         ready_.emplace_back(std::in_place_type<Wakeup>);
       } else {

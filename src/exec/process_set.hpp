@@ -42,9 +42,11 @@ enum class Reaping {
 /// leaves its group (setsid, a daemon) escapes.
 ///
 /// While a ProcessSet lives it blocks SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR2, SIGALRM,
-/// SIGUSR1 and SIGCHLD in the calling thread (they are read from a signalfd; all but the last
-/// two become Interrupted events, SIGQUIT counting as a second one; SIGUSR1 a Wakeup) and makes
-/// this process a child subreaper, so that orphans of the attempts are re-parented here and reaped.
+/// SIGUSR1, SIGTSTP and SIGCHLD in the calling thread (they are read from a signalfd; the first
+/// six become Interrupted events, SIGQUIT counting as a second one; SIGUSR1 a Wakeup; SIGTSTP
+/// (Ctrl-Z) stops every attempt's process group and then this process, and once it is continued
+/// continues them and moves their timeouts by the time they were stopped) and makes this process
+/// a child subreaper, so that orphans of the attempts are re-parented here and reaped.
 /// The destructor SIGKILLs every attempt still running, reaps it, discards the interrupting signals
 /// received but not yet reported, and restores the signal mask and the subreaper setting.
 ///
@@ -144,6 +146,7 @@ class ProcessSet {
   void on_exit(std::uint32_t slot, Clock::time_point now);
   void on_signals(Clock::time_point now);
   void reap_exited_children(Clock::time_point now);
+  void suspend();  // SIGTSTP: stops the attempts and baton; returns once continued.
   void reap_orphans();
   void watch_orphans(bool on);
   void signal_group(Attempt& attempt, int signal);
@@ -151,6 +154,7 @@ class ProcessSet {
   Attempt* find(std::uint64_t id);
 
   Reaping reaping_;
+  sigset_t signals_;  // What the signalfd reads, but SIGCHLD.
   int epoll_fd_ = -1;
   int timer_fd_ = -1;
   int signal_fd_ = -1;

@@ -355,6 +355,83 @@ tasks:
   }
 }
 
+// The state letter of /proc/PID/stat ('T' stopped, 'S' sleeping, ...), or 0 if it is gone.
+char process_state(pid_t pid) {
+  auto text = exec::read_proc_file("/proc/" + std::to_string(pid) + "/stat");
+  auto paren = text.rfind(')');
+  return paren == std::string::npos || paren + 2 >= text.size() ? 0 : text[paren + 2];
+}
+
+// Waits up to `limit` until `pid` is stopped.
+bool wait_until_stopped(pid_t pid, milliseconds limit) {
+  auto deadline = Clock::now() + limit;
+  while (process_state(pid) != 'T') {
+    if (Clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(milliseconds(5));
+  }
+  return true;
+}
+
+// Ctrl-Z suspends the run, as it would a make: the task stops with baton (it is in a process
+// group of its own, which the terminal's SIGTSTP does not reach), goes on when baton is
+// continued, and the time it was stopped does not count toward its timeout.
+TEST(CliRunInterrupt, CtrlZSuspendsTheTasksWithBatonAndTheirTimeoutsWait) {
+  Scratch s;
+  auto file = s.write_workflow(R"(name: suspend
+tasks:
+  - id: tick
+    timeout: 600ms
+    run: |
+      echo $$ > pid
+      i=0; while [ $i -lt 5 ]; do echo $i >> ticks; i=$((i+1)); sleep 0.02; done
+)");
+  BackgroundProcess baton({BATON_BINARY, "run", file, "--state", s.state()},
+                          s.at("baton.out").string(), s.at("baton.err").string(), {"NO_COLOR=1"});
+  auto deadline = Clock::now() + milliseconds(5000);
+  while (!(s.exists("ticks") && !s.read("pid").empty()) && Clock::now() < deadline) {
+    std::this_thread::sleep_for(milliseconds(2));
+  }
+  const pid_t task = read_pid(s, "pid");
+  ASSERT_GT(task, 0) << "the task did not start\n" << s.read("baton.err");
+  baton.signal(SIGTSTP);
+  ASSERT_TRUE(wait_until_stopped(baton.pid(), milliseconds(2000))) << "baton did not stop";
+  EXPECT_TRUE(wait_until_stopped(task, milliseconds(2000))) << "the task ran on without baton";
+  const auto ticks = s.read("ticks");
+  std::this_thread::sleep_for(milliseconds(900));  // Longer than the task's timeout.
+  EXPECT_EQ(s.read("ticks"), ticks) << "the task ticked while the run was suspended";
+  EXPECT_EQ(process_state(baton.pid()), 'T');
+
+  baton.signal(SIGCONT);
+  auto exit_code = baton.wait_for(milliseconds(5000));
+  ASSERT_TRUE(exit_code.has_value()) << "baton did not go on after SIGCONT";
+  EXPECT_EQ(*exit_code, 0) << "the pause counted toward the timeout?\n" << s.read("baton.out");
+  EXPECT_EQ(s.read("ticks"), "0\n1\n2\n3\n4\n");
+  kill_leftovers({task});
+}
+
+// nohup's point is that the end of the terminal session does not end the command: a baton
+// started with SIGHUP ignored goes on (without nohup, SIGHUP stops the run, as above).
+TEST(CliRunInterrupt, UnderNohupSighupDoesNotStopTheRun) {
+  Scratch s;
+  auto file = s.write_workflow(R"(name: nohup
+tasks:
+  - { id: a, run: 'echo $$ > pid; sleep 0.3; touch done' }
+  - { id: b, needs: a, run: touch b.marker }
+)");
+  BackgroundProcess baton({"nohup", BATON_BINARY, "run", file, "--state", s.state()},
+                          s.at("baton.out").string(), s.at("baton.err").string(), {"NO_COLOR=1"});
+  auto deadline = Clock::now() + milliseconds(5000);
+  while (s.read("pid").empty() && Clock::now() < deadline) {
+    std::this_thread::sleep_for(milliseconds(2));
+  }
+  ASSERT_FALSE(s.read("pid").empty()) << "the task did not start\n" << s.read("baton.err");
+  baton.signal(SIGHUP);
+  auto exit_code = baton.wait_for(milliseconds(5000));
+  ASSERT_TRUE(exit_code.has_value());
+  EXPECT_EQ(*exit_code, 0) << s.read("baton.out") << s.read("baton.err");
+  EXPECT_TRUE(s.exists("b.marker"));
+}
+
 TEST(CliRunInterrupt, ABackgroundChildOfAFinishedTaskDoesNotOutliveBaton) {
   Scratch s;
   auto r = s.run(R"(name: daemon
