@@ -45,8 +45,8 @@ constexpr std::uint64_t kFirstSlotKey = 3;
 // Ctrl-C does, at once.
 constexpr int kStopSignals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR2, SIGALRM};
 
-// Ctrl-Z (SIGTSTP) suspends the run, not baton alone: the attempts would not get it from the
-// terminal and would run on unwatched (see suspend()).
+// Ctrl-Z (SIGTSTP) suspends the run, not baton alone: the attempts, in sessions of their own,
+// would not get it from the terminal and would run on unwatched (see suspend()).
 // Two signals that baton was started with ignored stay ignored, since that is what ignoring them
 // is for: SIGHUP under nohup, SIGTSTP where the parent wants no job control. (A script's
 // background job starts with SIGINT ignored too, but SPEC 2.6 wants SIGINT to stop a run.)
@@ -397,10 +397,11 @@ void ProcessSet::on_exit(std::uint32_t slot, Clock::time_point now) {
 }
 
 void ProcessSet::suspend() {
-  // As the terminal would have done had the attempts been in baton's process group: SIGTSTP to
-  // each (a program that handles it may tidy up first), then baton stops until it is continued
-  // (fg, bg, SIGCONT; `baton cancel` sends one), and so do they.
-  for (auto& [id, slot] : by_id_) signal_group(slots_[slot], SIGTSTP);
+  // As the terminal would have done had the attempts been in baton's process group, they stop,
+  // then baton does until it is continued (fg, bg, SIGCONT; `baton cancel` sends one). SIGSTOP,
+  // not SIGTSTP: in a session of its own an attempt's group is orphaned, and the kernel discards
+  // SIGTSTP sent to an orphaned group.
+  for (auto& [id, slot] : by_id_) signal_group(slots_[slot], SIGSTOP);
   const Clock::time_point stopped = Clock::now();
   ::kill(::getpid(), SIGSTOP);  // Returns once baton is continued.
   const Clock::duration paused = Clock::now() - stopped;

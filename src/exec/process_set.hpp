@@ -35,11 +35,11 @@ enum class Reaping {
 };
 
 /// Starts and supervises task attempts. Each attempt is a process started by a Spawner in a
-/// process group of its own, stdin from /dev/null, stdout and stderr appended to its log file
-/// (the output never passes through baton), signal mask and the dispositions of SIGINT,
-/// SIGTERM, SIGPIPE and SIGCHLD reset. When the process exits, whatever is left of its group is
-/// sent SIGKILL and reaped, so nothing an attempt started outlives it; only a process that
-/// leaves its group (setsid, a daemon) escapes.
+/// session and process group of its own (no controlling terminal), stdin from /dev/null, stdout and
+/// stderr appended to its log file (the output never passes through baton), signal mask and the
+/// dispositions of SIGINT, SIGTERM, SIGPIPE and SIGCHLD reset. When the process exits, whatever is
+/// left of its group is sent SIGKILL and reaped, so nothing an attempt started outlives it; only a
+/// process that leaves its group (setsid, a daemon) escapes.
 ///
 /// While a ProcessSet lives it blocks SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR2, SIGALRM,
 /// SIGUSR1, SIGTSTP and SIGCHLD in the calling thread (they are read from a signalfd; the first

@@ -110,7 +110,10 @@ BATON_CHILD_CODE void exec_searching(const SpawnRequest& r) {
 BATON_CHILD_CODE int child_main(void* argument) {
   auto& child = *static_cast<Child*>(argument);
   const SpawnRequest& r = *child.request;
-  if (raw(SYS_setpgid, 0, 0) != 0) child_fails(child, false);
+  // A session of its own, not only a process group: with no controlling terminal, a command that
+  // opens /dev/tty (sudo's or ssh's password prompt) fails at once, where in a background group
+  // of baton's terminal it would stop on SIGTTIN and wait for input that never comes.
+  if (raw(SYS_setsid) < 0) child_fails(child, false);
   // The kernel's struct sigaction: handler, flags, restorer, mask; all zero is SIG_DFL.
   struct {
     long handler = 0, flags = 0, restorer = 0;

@@ -31,7 +31,8 @@ struct SpawnError {
 /// posix_spawn does with a stack it maps and unmaps on every call. Measured here, that mmap and
 /// munmap were ~10% of baton's CPU per task, and posix_spawn's child resets all 64 signal
 /// dispositions while the parent waits; this child resets only those that need it. Each child
-/// starts in a process group of its own, with nothing blocked, SIGPIPE, SIGINT, SIGTERM, SIGUSR1
+/// starts in a session and process group of its own (no controlling terminal), with nothing
+/// blocked, SIGPIPE, SIGINT, SIGTERM, SIGUSR1
 /// and SIGCHLD (and any signal with a handler when the Spawner was made) at their defaults, the
 /// given stdin and output, no other descriptor, and in `cwd`.
 ///

@@ -355,6 +355,24 @@ TEST(CliProgressTty, ShowsTheEndOfTheLogOfATaskThatFailed) {
   EXPECT_THAT(r.err, Not(HasSubstr("flaky-output"))) << describe(r);
 }
 
+// A task's stdin is /dev/null and it has no controlling terminal (a session of its own): a
+// command that reads the terminal instead (a password prompt) fails at once. In a background
+// group of baton's terminal, it stopped on SIGTTIN and the run waited until its timeout.
+TEST(CliRunOnTerminal, ATaskThatReadsTheTerminalFailsAtOnceInsteadOfWaitingForIt) {
+  Scratch s;
+  auto r = run_on_terminal(s, R"(name: prompt
+tasks:
+  - id: ask
+    timeout: 5s
+    run: 'read answer < /dev/tty && echo "got $answer"'
+)",
+                           {"--progress", "plain"});
+  EXPECT_EQ(r.exit_code, 1) << r.describe();
+  EXPECT_LT(r.seconds, 4.0) << "the task waited for the terminal\n" << r.describe();
+  EXPECT_THAT(r.screen, HasSubstr("/dev/tty")) << r.describe();
+  EXPECT_THAT(r.screen, Not(HasSubstr("timed out"))) << r.describe();
+}
+
 TEST(CliProgressTty, IsTheLiveModeEvenWhenStderrIsNotATerminal) {
   Scratch s;
   auto r = s.run(kFourTasks, {"--progress", "tty"});
