@@ -12,6 +12,13 @@ namespace {
 using model::NodeIndex;
 constexpr std::uint32_t kNone = UINT32_MAX;
 
+// A node whose trigger rule starts it whatever its upstream did (SPEC 3.2): a failure before it
+// does not skip it, nor what follows it through it.
+bool runs_after_a_failure(TriggerRule rule) {
+  return rule == TriggerRule::kAllDone || rule == TriggerRule::kAlways ||
+         rule == TriggerRule::kOneFailed || rule == TriggerRule::kAllFailed;
+}
+
 // One instance of a model node: the node itself, or one item of a fan-out (or of an ancestor's).
 struct Instance {
   NodeIndex node = model::kNoNode;
@@ -47,9 +54,27 @@ class Builder {
     }
     compute_boundary_depths();
     std::vector<std::pair<Vertex, Vertex>> edges;
+    // The ranges of `edges` that a failure does not follow (see LeafGraph::skip_dag).
+    std::vector<std::pair<std::size_t, std::size_t>> not_skipping;
     for (NodeIndex x = 1; x < count; ++x) {
       graph_.declared_edges += wf_.nodes[x].upstream.size();
+      const std::size_t first = edges.size();
       for (const auto& up : wf_.nodes[x].upstream) add_leaf_edges(x, up.node, edges);
+      if (edges.size() > first && runs_after_a_failure(wf_.nodes[x].trigger)) {
+        not_skipping.emplace_back(first, edges.size());
+      }
+    }
+    if (!not_skipping.empty()) {
+      std::vector<std::pair<Vertex, Vertex>> skipping;
+      skipping.reserve(edges.size());
+      std::size_t at = 0;
+      for (auto [first, last] : not_skipping) {
+        skipping.insert(skipping.end(), edges.begin() + static_cast<std::ptrdiff_t>(at),
+                        edges.begin() + static_cast<std::ptrdiff_t>(first));
+        at = last;
+      }
+      skipping.insert(skipping.end(), edges.begin() + static_cast<std::ptrdiff_t>(at), edges.end());
+      graph_.skip_dag.emplace(graph_.leaves.size(), std::move(skipping));
     }
     graph_.dag = Dag(graph_.leaves.size(), std::move(edges));
     collect_group_leaves();

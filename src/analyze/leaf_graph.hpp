@@ -34,6 +34,10 @@ struct LeafInstance {
 struct LeafGraph {
   std::vector<LeafInstance> leaves;  ///< File order; fan-out instances in item order.
   Dag dag;                           ///< Over leaf indices.
+  /// What a failure skips: `dag` without the edges that a node declares (a leaf's or a group's
+  /// `needs`) when its trigger rule starts it after a failure (all_done, always, one_failed,
+  /// all_failed; SPEC 3.2). Unset when no such node needs anything: `dag` is that DAG then.
+  std::optional<Dag> skip_dag;
   std::vector<Limit> limits;
   /// Every node instance (groups and leaves) per model level, for "counts per level".
   std::size_t level_counts[4] = {0, 0, 0, 0};

@@ -48,43 +48,17 @@ void critical_path_without_retry(const model::Workflow& wf, const Plan& plan,
   }
 }
 
-// A task whose own trigger rule starts it whatever its upstream did (SPEC 3.2) is not skipped by
-// a failure before it, nor does it pass one on.
-bool runs_after_a_failure(TriggerRule rule) {
-  return rule == TriggerRule::kAllDone || rule == TriggerRule::kAlways ||
-         rule == TriggerRule::kOneFailed || rule == TriggerRule::kAllFailed;
-}
-
-void blast_radius(const model::Workflow& wf, const Plan& plan, std::vector<Risk>& out) {
-  // What a failure skips: the DAG without the edges into such tasks. Made only if there are any:
-  // a million-task graph costs a tenth of a second to build.
-  const auto& leaves = plan.graph.leaves;
-  const auto& dag = plan.graph.dag;
-  const auto stops = [&](Vertex v) {
-    return runs_after_a_failure(wf.node(leaves[v].node).trigger);
-  };
-  std::optional<Dag> skips;
-  std::vector<Vertex> skips_topo;
-  bool any_stop = false;
-  for (Vertex v = 0; v < leaves.size() && !any_stop; ++v) {
-    any_stop = stops(v) && !dag.predecessors(v).empty();
-  }
-  if (any_stop) {
-    std::vector<std::pair<Vertex, Vertex>> edges;
-    for (Vertex v = 0; v < leaves.size(); ++v) {
-      if (stops(v)) continue;
-      for (Vertex p : dag.predecessors(v)) edges.emplace_back(p, v);
-    }
-    skips.emplace(leaves.size(), std::move(edges));
-    skips_topo = skips->topological_order();
-  }
-  auto worst =
-      skips ? largest_blast_radius(*skips, skips_topo) : largest_blast_radius(dag, plan.topo);
+void blast_radius(const Plan& plan, std::vector<Risk>& out) {
+  const auto& graph = plan.graph;
+  auto worst = graph.skip_dag
+                   ? largest_blast_radius(*graph.skip_dag, graph.skip_dag->topological_order())
+                   : largest_blast_radius(graph.dag, plan.topo);
   if (!worst) return;
-  out.push_back({"largest_blast_radius", leaves[worst->task].path,
-                 fmt::format("its failure would skip {}{} of the {} tasks (every task downstream "
-                             "of it that its trigger rule does not start after a failure)",
-                             worst->exact ? "" : "at least ", worst->dependents, leaves.size())});
+  out.push_back(
+      {"largest_blast_radius", graph.leaves[worst->task].path,
+       fmt::format("its failure would skip {}{} of the {} tasks (every task downstream "
+                   "of it that its trigger rule does not start after a failure)",
+                   worst->exact ? "" : "at least ", worst->dependents, graph.leaves.size())});
 }
 
 // A limit is a risk if honouring it alone already lengthens the estimate. Each test is one more
@@ -126,7 +100,7 @@ std::vector<Risk> find_risks(const model::Workflow& workflow, const Plan& plan) 
   std::vector<Risk> risks;
   unlimited_retries(workflow, plan, risks);
   critical_path_without_retry(workflow, plan, risks);
-  blast_radius(workflow, plan, risks);
+  blast_radius(plan, risks);
   limits(plan, risks);
   dynamic_fanouts(workflow, plan, risks);
   return risks;

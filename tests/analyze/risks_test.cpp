@@ -138,6 +138,33 @@ tasks:
   EXPECT_THAT(risks[0]->message, HasSubstr("would skip 2 of the 5 tasks"));
 }
 
+// A trigger rule governs the needs of the node that has it: a group's, the needs of the group
+// (its tasks start after build fails, once report does); a leaf's, only the leaf's own needs
+// (pack's `always` does not start it when its group, ship, is skipped).
+TEST(PlanRisks, BlastRadiusFollowsTheTriggerRuleOfTheNodeThatDeclaresTheNeed) {
+  auto p = plan_of(R"(
+name: groups
+tasks:
+  - { id: build, run: x }
+  - id: report
+    needs: build
+    trigger: all_done
+    tasks:
+      - { id: collect, run: x }
+      - { id: publish, run: x, needs: collect }
+  - id: ship
+    needs: build
+    tasks:
+      - { id: pack, run: x, trigger: always }
+      - { id: push, run: x, needs: pack }
+      - { id: tag, run: x, needs: push }
+)");
+  auto risks = p.risks("largest_blast_radius");
+  ASSERT_EQ(risks.size(), 1u);
+  EXPECT_EQ(risks[0]->task, "build");
+  EXPECT_THAT(risks[0]->message, HasSubstr("would skip 3 of the 6 tasks")) << risks[0]->message;
+}
+
 TEST(PlanRisks, NoBlastRadiusWithoutDependencies) {
   auto p = plan_of(R"(
 name: flat
