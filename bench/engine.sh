@@ -46,11 +46,18 @@ cc -O2 -o "$out/dag_limit" "$root/bench/dag_limit.c"
 work=$(mktemp -d "${BENCH_DIR:-/var/tmp}/baton-engine.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
-# time_once LABEL COMMAND...: runs the command, prints its wall time in seconds. A failed run
-# stops the benchmark, since the time of a run that did not do the work means nothing.
+# The CPU time the hypervisor gave to other machines while this one's vCPUs wanted to run
+# (/proc/stat's steal, in ms over all CPUs). On a shared VM it is the main source of noise: a run
+# that lost a second of CPU to it is slower for no fault of its own.
+stolen_ms() { awk '$1 == "cpu" { print $9 * 10; exit }' /proc/stat; }
+
+# time_once LABEL COMMAND...: runs the command, prints its wall time in seconds, and leaves the
+# CPU time stolen meanwhile in $work/stolen. A failed run stops the benchmark, since the time of
+# a run that did not do the work means nothing.
 time_once() {
-  local label=$1 start end
+  local label=$1 start end stolen
   shift
+  stolen=$(stolen_ms)
   start=$EPOCHREALTIME
   if ! "$@" >"$work/stdout.txt" 2>"$work/stderr.txt"; then
     echo "engine.sh: $label failed: $*" >&2
@@ -58,6 +65,7 @@ time_once() {
     exit 1
   fi
   end=$EPOCHREALTIME
+  echo $(($(stolen_ms) - stolen)) >"$work/stolen"
   awk -v a="$start" -v b="$end" 'BEGIN { printf "%.4f\n", b - a }'
 }
 
@@ -78,6 +86,7 @@ keep() {
 echo "engine.sh: N=$n, $jobs jobs, $repeats runs each, $(nproc) CPUs, load average" \
   "$(cut -d' ' -f1-3 /proc/loadavg) at start; baton $baton" >&2
 runs=0
+all_stolen=()
 for shape in "${shapes[@]}"; do
   dir=$work/$shape
   mkdir -p "$dir/ninja"
@@ -129,7 +138,9 @@ for shape in "${shapes[@]}"; do
       parallel) t=$(time_once "$tool" run_parallel "$dir/list.txt") ;;
       esac
       keep "$shape" "$tool" "$t"
-      echo "  $shape $tool run $r: $t s" >&2
+      stolen=$(<"$work/stolen")
+      all_stolen+=("$stolen")
+      echo "  $shape $tool run $r: $t s (stolen: $stolen ms)" >&2
     done
   done
 done
@@ -204,3 +215,8 @@ echo
 echo "N=$n tasks of /bin/true, $jobs jobs, best of $repeats, state and logs in $(dirname "$work");" \
   "load average $(cut -d' ' -f1-3 /proc/loadavg) at the end."
 echo "$cpu_note"
+# How noisy the host was: the CPU time stolen from each timed run (see stolen_ms).
+printf '%s\n' "${all_stolen[@]}" | sort -n | awk '{ v[NR] = $1; sum += $1 } END {
+  if (NR == 0) exit
+  printf "CPU time stolen by the hypervisor during a run (/proc/stat steal): median %d ms, most %d ms, %d ms over all %d runs\n",
+    v[int((NR + 1) / 2)], v[NR], sum, NR }'

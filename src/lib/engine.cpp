@@ -112,12 +112,14 @@ RunResult RunHandle::wait() {
   std::lock_guard lock(thread_->mutex);
   // While this thread waits, SIGINT, SIGTERM and SIGHUP are left to the run, which reads them
   // and cancels (as `baton cancel` expects): else their default action would end the process
-  // here and leave the run's commands running.
+  // here and leave the run's commands running. So is SIGTSTP, with which the run stops its
+  // commands before it stops the process.
   sigset_t stop, before;
   sigemptyset(&stop);
   sigaddset(&stop, SIGINT);
   sigaddset(&stop, SIGTERM);
   sigaddset(&stop, SIGHUP);
+  sigaddset(&stop, SIGTSTP);
   pthread_sigmask(SIG_BLOCK, &stop, &before);
   if (thread_->thread.joinable()) thread_->thread.join();
   pthread_sigmask(SIG_SETMASK, &before, nullptr);
