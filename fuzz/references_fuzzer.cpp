@@ -231,7 +231,9 @@ std::string workflow_text(const Gen& gen) {
     for (const auto& chain : gen.flows) {
       std::string text;
       for (const auto& step : chain) {
-        if (!text.empty()) text += " >> ";
+        // By the step, not by the text so far: a first step that is an empty reference must
+        // still be written (as nothing before a '>>'), so that the loader sees it.
+        if (&step != &chain.front()) text += " >> ";
         if (step.size() == 1) {
           text += step[0];
         } else {
