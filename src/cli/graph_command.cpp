@@ -1,6 +1,7 @@
 // `baton graph FILE [--format dot|mermaid]`: the dependency graph, groups drawn as clusters.
 #include <fmt/format.h>
 
+#include <CLI/CLI.hpp>
 #include <iostream>
 #include <memory>
 

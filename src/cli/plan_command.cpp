@@ -1,6 +1,7 @@
 // `baton plan FILE [--jobs N] [--format text|json]`: the analysis of SPEC 5.
 #include <fmt/format.h>
 
+#include <CLI/CLI.hpp>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>

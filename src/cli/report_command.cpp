@@ -2,6 +2,7 @@
 // recorded run (SPEC 5, 6, 8), finished, still going in another process, or crashed.
 #include <fmt/format.h>
 
+#include <CLI/CLI.hpp>
 #include <cerrno>
 #include <cstring>
 #include <fstream>

@@ -3,6 +3,7 @@
 // its attempt numbers continuing (logs are never overwritten) and a fresh retry budget.
 #include <fmt/format.h>
 
+#include <CLI/CLI.hpp>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>

@@ -2,6 +2,7 @@
 // summary of every task on stdout; progress goes to stderr.
 #include <fmt/format.h>
 
+#include <CLI/CLI.hpp>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>

@@ -2,7 +2,6 @@
 // state folder, the run's id, and the dry run.
 #pragma once
 
-#include <CLI/CLI.hpp>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -10,6 +9,10 @@
 #include "engine/run_options.hpp"
 #include "model/workflow.hpp"
 #include "store/store.hpp"
+
+namespace CLI {
+class App;
+}
 
 namespace baton::cli {
 

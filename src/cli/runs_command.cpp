@@ -2,6 +2,7 @@
 // status and task counts.
 #include <fmt/format.h>
 
+#include <CLI/CLI.hpp>
 #include <iostream>
 #include <memory>
 

@@ -1,6 +1,7 @@
 // `baton schema`: the JSON Schema (2020-12) of the workflow file, for editors and CI checks.
 #include <fmt/format.h>
 
+#include <CLI/CLI.hpp>
 #include <string_view>
 
 #include "cli/commands.hpp"

@@ -1,6 +1,7 @@
 // `baton validate FILE…`: every error of every file, like a compiler; exit 0 or 2.
 #include <fmt/format.h>
 
+#include <CLI/CLI.hpp>
 #include <iostream>
 #include <memory>
 
