@@ -11,6 +11,9 @@ void record_exit(AttemptRecord& record, const AttemptExited& exited) {
   record.exit_code = exited.exit_code;
   record.signal = exited.signal;
   record.timed_out = exited.timed_out;
+  // The process that ran it: 0 if none did (a callable, or an exit as /bin/sh would have made
+  // it), another than start() gave if the executor had to start it again (exec/process_set.cpp).
+  record.pid = exited.pid;
 }
 
 std::string describe_exit(const AttemptExited& exited, std::optional<Duration> timeout) {

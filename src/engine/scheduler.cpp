@@ -438,6 +438,7 @@ void Scheduler::on_spawn_failed(UnitIndex leaf, const std::string& message) {
   auto& unit = graph_.unit(leaf);
   unit.attempts.back().end = std::chrono::system_clock::now();
   unit.attempts.back().error = message;
+  unit.attempts.back().pid = 0;  // No process ran it, whatever start() returned.
   settle_breaker(leaf, false);
   attempt_failed(leaf, message, -1, false);
 }

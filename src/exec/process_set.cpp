@@ -80,9 +80,25 @@ bool epoll_add(int epoll_fd, int fd, std::uint64_t key) {
   return ::epoll_ctl(epoll_fd, EPOLL_CTL_ADD, fd, &event) == 0;
 }
 
+// SIGNAL to the process group that `pid` leads. A child started detached leads one only once
+// it has called setsid(); until then the signal goes to the child alone, which still has every
+// signal blocked and acts on it when it unblocks them, just before it execs.
+void signal_group_of(pid_t pid, int signal) {
+  if (::killpg(pid, signal) != 0 && errno == ESRCH) ::kill(pid, signal);
+}
+
 void close_fd(int& fd) {
   if (fd >= 0) ::close(fd);
   fd = -1;
+}
+
+// Takes an attempt's pidfd out of the epoll set, then closes it. close() alone would not do: a
+// child started since holds a copy until it has closed its descriptors, and until then the
+// pidfd would stay in the set and report this exit again, under a slot that may be reused.
+void forget_pidfd(int epoll_fd, int& pidfd) {
+  if (pidfd < 0) return;
+  ::epoll_ctl(epoll_fd, EPOLL_CTL_DEL, pidfd, nullptr);
+  close_fd(pidfd);
 }
 
 // Opens the log for appending, creating its folder only when the open says it is missing, so
@@ -186,16 +202,28 @@ pid_t ProcessSet::start(const LaunchSpec& spec) {
     ready_.push_back(SpawnFailed{spec.id, "nothing to run: the command is empty"});
     return 0;
   }
-  int log_fd = take_prepared_log(spec.log_path);
+  std::uint32_t slot = new_slot();
+  Attempt& attempt = slots_[slot];
+  if (!attempt.launch) attempt.launch = std::make_unique<Launch>();
+  attempt.launch->spec = spec;  // Assigned, not built: the slot's strings keep their capacity.
+  pid_t pid = launch(slot, Spawner::kCanStartDetached, false);
+  if (pid == 0) free_slots_.push_back(slot);
+  return pid;
+}
+
+pid_t ProcessSet::launch(std::uint32_t slot, bool detached, bool again) {
+  Launch& launch = *slots_[slot].launch;
+  const LaunchSpec& spec = launch.spec;
+  int log_fd = again ? -1 : take_prepared_log(spec.log_path);
   if (log_fd < 0) log_fd = open_log(spec.log_path);
   if (log_fd < 0) {
     ready_.push_back(SpawnFailed{spec.id, describe("cannot open log", spec.log_path, errno)});
     return 0;
   }
-  const Clock::time_point start = Clock::now();
+  const Clock::time_point start = again ? slots_[slot].start : Clock::now();
   int shell_status = 0;
-  Result<pid_t> spawned = spawn(spec, log_fd, shell_status);
-  ::close(log_fd);
+  Result<pid_t> spawned = spawn(launch, log_fd, shell_status, detached);
+  ::close(log_fd);          // The child has its own copy, made by clone().
   if (shell_status != 0) {  // Ended as /bin/sh would have ended it: see LaunchSpec::as_shell.
     AttemptExited exited;
     exited.id = spec.id;
@@ -211,7 +239,6 @@ pid_t ProcessSet::start(const LaunchSpec& spec) {
   }
   const pid_t pid = *spawned;
 
-  std::uint32_t slot = new_slot();
   int pidfd = -1;
   if (reaping_ == Reaping::kAnyChild) {
     by_pid_.emplace(pid, slot);
@@ -219,15 +246,24 @@ pid_t ProcessSet::start(const LaunchSpec& spec) {
     // Out of descriptors or memory: an attempt baton cannot watch must not run.
     int error = errno;
     if (pidfd >= 0) ::close(pidfd);
-    ::killpg(pid, SIGKILL);
+    signal_group_of(pid, SIGKILL);
     while (::waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
     }
-    free_slots_.push_back(slot);
     ready_.push_back(SpawnFailed{spec.id, describe("cannot watch", spec.argv[0], error)});
     return 0;
   }
-  slots_[slot] = Attempt{spec.id, next_serial_++, slot, pid, pidfd, start, spec.kill_grace};
   Attempt& attempt = slots_[slot];
+  attempt.pid = pid;
+  attempt.pidfd = pidfd;
+  attempt.detached = detached;
+  if (again) return pid;  // The same attempt, its timers and all.
+  attempt.id = spec.id;
+  attempt.serial = next_serial_++;
+  attempt.slot = slot;
+  attempt.start = start;
+  attempt.kill_grace = spec.kill_grace;
+  attempt.timed_out = false;
+  attempt.terminating = false;
   by_id_.emplace(spec.id, slot);
   if (spec.timeout) push_timer(start + *spec.timeout, TimerKind::kTimeout, attempt.serial, slot);
   return pid;
@@ -281,7 +317,7 @@ ProcessSet::Attempt* ProcessSet::find(std::uint64_t id) {
 
 void ProcessSet::signal_group(Attempt& attempt, int signal) {
   // The leader is reaped only in on_exit(), so until then its pid names this group and no other.
-  ::killpg(attempt.pid, signal);
+  signal_group_of(attempt.pid, signal);
 }
 
 bool ProcessSet::begin_terminate(Attempt& attempt, Clock::time_point now) {
@@ -388,12 +424,18 @@ void ProcessSet::on_exit(std::uint32_t slot, Clock::time_point now) {
     orphan_groups_.push_back(attempt.pid);
     reap_orphans();
   }
-  close_fd(attempt.pidfd);  // Also takes it out of the epoll set.
+  forget_pidfd(epoll_fd_, attempt.pidfd);
   if (reaping_ == Reaping::kAnyChild) by_pid_.erase(attempt.pid);
+  if (attempt.detached && !attempt.terminating && attempt.launch->child.failure()) {
+    // It could not exec. Started again the way that waits for the exec, it fails the same way
+    // and says why in the words of every other start (or, a script without `#!`, runs in sh).
+    if (launch(slot, false, true) > 0) return;
+  } else {
+    ready_.push_back(exited);
+  }
   by_id_.erase(attempt.id);
   attempt.serial = 0;
   free_slots_.push_back(slot);
-  ready_.push_back(exited);
 }
 
 void ProcessSet::suspend() {

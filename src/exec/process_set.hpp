@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -62,9 +63,11 @@ class ProcessSet {
   ProcessSet(const ProcessSet&) = delete;
   ProcessSet& operator=(const ProcessSet&) = delete;
 
-  /// Starts the attempt and returns at once with its pid (also its process group). If it cannot
-  /// start, a SpawnFailed event is queued for the next wait() instead and it returns 0.
-  /// `spec.id` must not be running already.
+  /// Starts the attempt and returns at once with its pid (also its process group), without
+  /// waiting for the exec. If it cannot start, a later wait() returns a SpawnFailed event (or,
+  /// for a shell command, the AttemptExited /bin/sh would have made, with pid 0) instead of its
+  /// exit, and the attempt counts as running until then; start() returns 0 when that is known
+  /// at once. `spec.id` must not be running already.
   pid_t start(const LaunchSpec& spec);
 
   /// SIGTERM to the attempt's process group now, SIGKILL after its kill_grace if it is still
@@ -106,6 +109,15 @@ class ProcessSet {
   void wake_on(int fd);
 
  private:
+  // An attempt's child reads all this until it has exec'd (see DetachedChild), so it is kept
+  // with the slot, on the heap where moving slots_ leaves it be, and reused by the next attempt.
+  struct Launch {
+    LaunchSpec spec;
+    std::string program;            // What is exec'd: spec.argv[0], or where it was found.
+    std::vector<char*> argv, envp;  // Point into spec.
+    DetachedChild child;
+  };
+
   struct Attempt {
     std::uint64_t id = 0;
     std::uint64_t serial = 0;  // 0: a free slot. Tells a live attempt from a reused slot.
@@ -116,6 +128,8 @@ class ProcessSet {
     std::chrono::milliseconds kill_grace{0};
     bool timed_out = false;
     bool terminating = false;
+    bool detached = false;  // Started by Spawner::start(): an exec failure is known at the exit.
+    std::unique_ptr<Launch> launch;
   };
 
   enum class TimerKind { kUser, kTimeout, kEscalate };
@@ -132,8 +146,11 @@ class ProcessSet {
     }
   };
 
+  // Starts the slot's launch: its pid, or 0 once the event that says why not is queued.
+  // `again`: the slot's detached child could not exec; this start waits for the exec.
+  pid_t launch(std::uint32_t slot, bool detached, bool again);
   // process_set_spawn.cpp: the child started, or why not.
-  Result<pid_t> spawn(const LaunchSpec& spec, int log_fd, int& shell_status);
+  Result<pid_t> spawn(Launch& launch, int log_fd, int& shell_status, bool detached);
   /// "WHAT 'NAME': strerror(error)", the wording of every failure to start.
   static std::string describe(std::string_view what, std::string_view name, int error);
   int take_prepared_log(const std::string& log_path);  // -1 if it was not prepared.
@@ -178,7 +195,6 @@ class ProcessSet {
   std::vector<pid_t> orphan_groups_;  // Groups whose leader exited, killed but not yet empty.
   int interrupts_ = 0;
   std::vector<Event> ready_;
-  std::vector<char*> argv_buffer_, env_buffer_;  // Reused by spawn(): no allocation per start.
 };
 
 }  // namespace baton::exec

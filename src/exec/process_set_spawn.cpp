@@ -95,10 +95,11 @@ std::string ProcessSet::describe(std::string_view what, std::string_view name, i
   return std::string(what) + " '" + std::string(name) + "': " + std::strerror(error);
 }
 
-Result<pid_t> ProcessSet::spawn(const LaunchSpec& spec, int log_fd, int& shell_status) {
+Result<pid_t> ProcessSet::spawn(Launch& launch, int log_fd, int& shell_status, bool detached) {
+  const LaunchSpec& spec = launch.spec;
   // Only a PATH different from baton's needs a lookup here; the child searches baton's own.
   const std::string& name = spec.argv[0];
-  std::string program = name;
+  launch.program = name;
   bool search = name.find('/') == std::string::npos;
   // What /bin/sh says and exits with when it cannot run `name`.
   auto as_shell_would = [&](int error) -> Result<pid_t> {
@@ -114,8 +115,8 @@ Result<pid_t> ProcessSet::spawn(const LaunchSpec& spec, int log_fd, int& shell_s
     if (!path && spec.shared_env) path = path_of(*spec.shared_env);
     if (path && (!own_path_ || *path != *own_path_)) {
       int error = 0;
-      program = search_path(*path, name, spec.cwd, error);
-      if (program.empty()) {
+      launch.program = search_path(*path, name, spec.cwd, error);
+      if (launch.program.empty()) {
         if (spec.as_shell) return as_shell_would(error);
         return unexpected(Error::io(describe("cannot run", name, error)));
       }
@@ -123,45 +124,47 @@ Result<pid_t> ProcessSet::spawn(const LaunchSpec& spec, int log_fd, int& shell_s
     }
   }
 
-  argv_buffer_.clear();
-  for (const auto& arg : spec.argv) argv_buffer_.push_back(const_cast<char*>(arg.c_str()));
-  argv_buffer_.push_back(nullptr);
-  env_buffer_.clear();
+  auto& argv = launch.argv;
+  argv.clear();
+  for (const auto& arg : spec.argv) argv.push_back(const_cast<char*>(arg.c_str()));
+  argv.push_back(nullptr);
+  auto& envp = launch.envp;
+  envp.clear();
   if (spec.shared_env) {
-    for (const auto& entry : *spec.shared_env)
-      env_buffer_.push_back(const_cast<char*>(entry.c_str()));
+    for (const auto& entry : *spec.shared_env) envp.push_back(const_cast<char*>(entry.c_str()));
   }
-  for (const auto& entry : spec.env) env_buffer_.push_back(const_cast<char*>(entry.c_str()));
-  env_buffer_.push_back(nullptr);
+  for (const auto& entry : spec.env) envp.push_back(const_cast<char*>(entry.c_str()));
+  envp.push_back(nullptr);
 
-  SpawnRequest request;
-  request.program = program.c_str();
+  SpawnRequest& request = launch.child.request;
+  request.program = launch.program.c_str();
   request.search = search;
   request.path = own_path_ ? own_path_->c_str() : nullptr;
-  request.argv = argv_buffer_.data();
-  request.envp = env_buffer_.data();
+  request.argv = argv.data();
+  request.envp = envp.data();
   request.stdin_fd = dev_null_fd_;
   request.output_fd = log_fd;
   request.cwd = spec.cwd.c_str();
   SpawnError failure;
-  pid_t pid = spawner_.spawn(request, failure);
+  // Detached, an exec failure shows at the exit, and the attempt is started again with spawn().
+  pid_t pid = detached ? spawner_.start(launch.child, failure) : spawner_.spawn(request, failure);
   if (pid > 0) return pid;
   std::string script;  // Outlives the second try, which points at it.
   if (spec.as_shell && failure.error == ENOEXEC && !failure.in_chdir) {
     // A file the kernel will not execute (no `#!`) is a script to /bin/sh, as sh and execvp
     // run it: ["/bin/sh", FILE, ARGS…].
     int error = 0;
-    script = search ? search_path(own_path_.value_or(""), name, spec.cwd, error) : program;
+    script = search ? search_path(own_path_.value_or(""), name, spec.cwd, error) : launch.program;
     if (script.empty()) return as_shell_would(error);
     if (looks_binary(script.front() == '/' || spec.cwd.empty() ? script
                                                                : spec.cwd + "/" + script)) {
       return as_shell_would(ENOEXEC);  // The shell refuses a binary too: 126.
     }
-    argv_buffer_.front() = script.data();
-    argv_buffer_.insert(argv_buffer_.begin(), const_cast<char*>("/bin/sh"));
+    argv.front() = script.data();
+    argv.insert(argv.begin(), const_cast<char*>("/bin/sh"));
     request.program = "/bin/sh";
     request.search = false;
-    request.argv = argv_buffer_.data();
+    request.argv = argv.data();
     pid = spawner_.spawn(request, failure);
     if (pid > 0) return pid;
   }

@@ -1,7 +1,8 @@
 // Written by hand, not with posix_spawn: see spawn.hpp for what it costs and why. The child
-// shares baton's memory until it execs (the parent is suspended meanwhile, as with vfork), so it
-// calls only async-signal-safe functions, allocates nothing, and reports a failure through the
-// request's shared result before _exit.
+// shares baton's memory until it execs (with spawn() the parent is suspended meanwhile, as with
+// vfork; with start() it runs on), so it calls only async-signal-safe functions, allocates
+// nothing, makes its system calls without touching errno, and reports a failure through its
+// ChildState before it exits.
 #include "exec/spawn.hpp"
 
 #include <fcntl.h>
@@ -28,13 +29,7 @@ constexpr std::size_t kStackSize = 64 * 1024;  // The child needs a path buffer 
 // instrumented and it makes raw system calls.
 #define BATON_CHILD_CODE __attribute__((no_sanitize("address", "thread", "undefined")))
 
-struct Child {
-  const SpawnRequest* request;
-  const int* reset_signals;
-  std::size_t reset_count;
-  volatile int error = 0;  // Written by the child before it exits; read once the parent resumes.
-  volatile bool in_chdir = false;
-};
+using detail::ChildState;
 
 // ThreadSanitizer intercepts clone() and handles it as a fork: its bookkeeping for the child,
 // done in the memory the child shares with us, would mark this process as forked, and TSan then
@@ -51,25 +46,52 @@ int start_child(int (*fn)(void*), void* stack, int flags, void* arg) {
 }
 #endif
 
+// A system call that returns -errno on failure and leaves errno alone: the detached child's
+// errno is the parent thread's, in use meanwhile.
+#if defined(__x86_64__)
 BATON_CHILD_CODE long raw(long number, long a = 0, long b = 0, long c = 0, long d = 0) {
-  return ::syscall(number, a, b, c, d);
+  register long r10 asm("r10") = d;
+  long result;
+  asm volatile("syscall"
+               : "=a"(result)
+               : "a"(number), "D"(a), "S"(b), "d"(c), "r"(r10)
+               : "rcx", "r11", "memory");
+  return result;
 }
+#elif defined(__aarch64__)
+BATON_CHILD_CODE long raw(long number, long a = 0, long b = 0, long c = 0, long d = 0) {
+  register long x8 asm("x8") = number;
+  register long x0 asm("x0") = a;
+  register long x1 asm("x1") = b;
+  register long x2 asm("x2") = c;
+  register long x3 asm("x3") = d;
+  asm volatile("svc 0" : "+r"(x0) : "r"(x8), "r"(x1), "r"(x2), "r"(x3) : "memory");
+  return x0;
+}
+#else  // Only spawn()'s child, whose parent is suspended, runs here: errno is free to use.
+BATON_CHILD_CODE long raw(long number, long a = 0, long b = 0, long c = 0, long d = 0) {
+  long result = ::syscall(number, a, b, c, d);
+  return result < 0 ? -errno : result;
+}
+#endif
 
-BATON_CHILD_CODE [[noreturn]] void child_fails(Child& child, bool in_chdir) {
+BATON_CHILD_CODE [[noreturn]] void child_fails(ChildState& child, long error, bool in_chdir) {
   child.in_chdir = in_chdir;
-  child.error = errno == 0 ? EINVAL : errno;
+  child.error = error == 0 ? EINVAL : static_cast<int>(error);
   for (;;) raw(SYS_exit_group, 127);
 }
 
-BATON_CHILD_CODE void exec(const char* program, const SpawnRequest& r) {
-  raw(SYS_execve, reinterpret_cast<long>(program), reinterpret_cast<long>(r.argv),
-      reinterpret_cast<long>(r.envp));
+// Returns only if the exec failed: its errno.
+BATON_CHILD_CODE long exec(const char* program, const SpawnRequest& r) {
+  return -raw(SYS_execve, reinterpret_cast<long>(program), reinterpret_cast<long>(r.argv),
+              reinterpret_cast<long>(r.envp));
 }
 
 // execvp's search, in the child: every PATH entry in turn (an empty one is the working
 // directory); a candidate that exists but may not be run is remembered as EACCES; a script
-// without a `#!` line is not handed to /bin/sh (posix_spawnp does not either).
-BATON_CHILD_CODE void exec_searching(const SpawnRequest& r) {
+// without a `#!` line is not handed to /bin/sh (posix_spawnp does not either). Returns only if
+// no candidate could be run: the errno to report.
+BATON_CHILD_CODE long exec_searching(const SpawnRequest& r) {
   const char* dirs = r.path && *r.path ? r.path : "/usr/local/bin:/usr/bin:/bin";
   std::size_t name_size = 0;
   while (r.program[name_size] != '\0') ++name_size;
@@ -84,8 +106,8 @@ BATON_CHILD_CODE void exec_searching(const SpawnRequest& r) {
       for (; at < dir_size; ++at) candidate[at] = begin[at];
       if (dir_size > 0) candidate[at++] = '/';
       for (std::size_t i = 0; i <= name_size; ++i) candidate[at + i] = r.program[i];
-      exec(candidate, r);
-      switch (errno) {
+      const long error = exec(candidate, r);
+      switch (error) {
         case EACCES:
           denied = true;
           break;
@@ -98,22 +120,22 @@ BATON_CHILD_CODE void exec_searching(const SpawnRequest& r) {
         case ENAMETOOLONG:
           break;
         default:
-          return;  // A real failure (E2BIG, ENOMEM, ...): say it.
+          return error;  // A real failure (E2BIG, ENOMEM, ...): say it.
       }
     }
     if (*end == '\0') break;
     begin = end + 1;
   }
-  errno = denied ? EACCES : ENOENT;
+  return denied ? EACCES : ENOENT;
 }
 
 BATON_CHILD_CODE int child_main(void* argument) {
-  auto& child = *static_cast<Child*>(argument);
+  auto& child = *static_cast<ChildState*>(argument);
   const SpawnRequest& r = *child.request;
   // A session of its own, not only a process group: with no controlling terminal, a command that
   // opens /dev/tty (sudo's or ssh's password prompt) fails at once, where in a background group
   // of baton's terminal it would stop on SIGTTIN and wait for input that never comes.
-  if (raw(SYS_setsid) < 0) child_fails(child, false);
+  if (long error = raw(SYS_setsid); error < 0) child_fails(child, -error, false);
   // The kernel's struct sigaction: handler, flags, restorer, mask; all zero is SIG_DFL.
   struct {
     long handler = 0, flags = 0, restorer = 0;
@@ -124,39 +146,50 @@ BATON_CHILD_CODE int child_main(void* argument) {
         sizeof(long));
   }
   // The parent made sure that neither descriptor is 0, 1 or 2, so no dup undoes another.
-  if (raw(SYS_dup3, r.stdin_fd, STDIN_FILENO, 0) < 0 ||
-      raw(SYS_dup3, r.output_fd, STDOUT_FILENO, 0) < 0 ||
-      raw(SYS_dup3, r.output_fd, STDERR_FILENO, 0) < 0) {
-    child_fails(child, false);
+  const int from[] = {r.stdin_fd, r.output_fd, r.output_fd};
+  for (int to = STDIN_FILENO; to <= STDERR_FILENO; ++to) {
+    if (long error = raw(SYS_dup3, from[to], to, 0); error < 0) child_fails(child, -error, false);
   }
   raw(SYS_close_range, STDERR_FILENO + 1, ~0U, 0);
-  if (r.cwd && *r.cwd && raw(SYS_chdir, reinterpret_cast<long>(r.cwd)) != 0) {
-    child_fails(child, true);
+  if (r.cwd && *r.cwd) {
+    if (long error = raw(SYS_chdir, reinterpret_cast<long>(r.cwd)); error < 0) {
+      child_fails(child, -error, true);
+    }
   }
   unsigned long none = 0;
   raw(SYS_rt_sigprocmask, SIG_SETMASK, reinterpret_cast<long>(&none), 0, sizeof none);
-  if (r.search) {
-    exec_searching(r);
-  } else {
-    exec(r.program, r);
-  }
-  child_fails(child, false);
+  child_fails(child, r.search ? exec_searching(r) : exec(r.program, r), false);
 }
 
 }  // namespace
 
-Spawner::Spawner() {
+namespace detail {
+
+ChildStack::ChildStack() {
   const long page = ::sysconf(_SC_PAGESIZE);
-  stack_size_ = kStackSize + static_cast<std::size_t>(page);
-  stack_ = ::mmap(nullptr, stack_size_, PROT_READ | PROT_WRITE,
-                  MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
-  if (stack_ == MAP_FAILED) {
-    stack_ = nullptr;
+  size_ = kStackSize + static_cast<std::size_t>(page);
+  base_ = ::mmap(nullptr, size_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK,
+                 -1, 0);
+  if (base_ == MAP_FAILED) {
+    base_ = nullptr;
     throw std::runtime_error(std::string("baton: cannot map a stack for starting tasks: ") +
                              std::strerror(errno));
   }
-  ::mprotect(stack_, static_cast<std::size_t>(page), PROT_NONE);  // The stack grows down to it.
+  ::mprotect(base_, static_cast<std::size_t>(page), PROT_NONE);  // The stack grows down to it.
+}
 
+ChildStack::~ChildStack() {
+  if (base_) ::munmap(base_, size_);
+}
+
+}  // namespace detail
+
+std::optional<SpawnError> DetachedChild::failure() const {
+  if (state_.error == 0) return std::nullopt;
+  return SpawnError{state_.error, state_.in_chdir};
+}
+
+Spawner::Spawner() {
   // What a child must not inherit: the signals baton reads or a parent may have ignored, and any
   // handler (a program using the library may have set some), which must never run in a child
   // that shares our memory.
@@ -172,31 +205,39 @@ Spawner::Spawner() {
   }
 }
 
-Spawner::~Spawner() {
-  if (stack_) ::munmap(stack_, stack_size_);
-}
-
-pid_t Spawner::spawn(const SpawnRequest& request, SpawnError& error) {
-  Child child{&request, reset_signals_.data(), reset_signals_.size()};
+pid_t Spawner::clone_child(ChildState& state, char* stack_top, int flags, SpawnError& error) {
+  state.reset_signals = reset_signals_.data();
+  state.reset_count = reset_signals_.size();
+  state.error = 0;
+  state.in_chdir = false;
   // No signal may run a handler in the child before it has reset them: block all until then.
   sigset_t all, previous;
   sigfillset(&all);
   ::pthread_sigmask(SIG_BLOCK, &all, &previous);
-  char* top = static_cast<char*>(stack_) + stack_size_;
-  pid_t pid = start_child(child_main, top, CLONE_VM | CLONE_VFORK | SIGCHLD, &child);
+  pid_t pid = start_child(child_main, stack_top, flags | CLONE_VM | SIGCHLD, &state);
   const int clone_error = errno;
   ::pthread_sigmask(SIG_SETMASK, &previous, nullptr);
-  if (pid < 0) {
-    error = {clone_error, false};
-    return -1;
-  }
-  if (child.error != 0) {
-    error = {child.error, child.in_chdir};
+  if (pid < 0) error = {clone_error, false};
+  return pid;
+}
+
+pid_t Spawner::spawn(const SpawnRequest& request, SpawnError& error) {
+  ChildState state;
+  state.request = &request;
+  pid_t pid = clone_child(state, stack_.top(), CLONE_VFORK, error);
+  if (pid < 0) return -1;
+  if (state.error != 0) {
+    error = {state.error, state.in_chdir};
     while (::waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
     }
     return -1;
   }
   return pid;
+}
+
+pid_t Spawner::start(DetachedChild& child, SpawnError& error) {
+  child.state_.request = &child.request;
+  return clone_child(child.state_, child.stack_.top(), 0, error);
 }
 
 }  // namespace baton::exec

@@ -160,6 +160,43 @@ TEST_P(ProcessSetTest, KillEndsTheAttemptAtOnce) {
   EXPECT_LT(ms_between(exited.start, exited.end), 1000);
 }
 
+TEST_P(ProcessSetTest, AKillOrTerminateAtOnceAfterTheStartReachesTheChild) {
+  // A child started detached leads its own group only once it has called setsid(): a signal
+  // sent before must reach it all the same, and none of these may run its 10 s.
+  TempDir dir;
+  ProcessSet set(GetParam());
+  for (std::uint64_t id = 1; id <= 40; ++id) {
+    set.start(spec(id, {"sleep", "10"}, dir));
+    if (id % 2 == 0) {
+      set.kill(id);
+    } else {
+      set.terminate(id);
+    }
+    auto exited = collect<AttemptExited>(set, 1).at(0);
+    EXPECT_EQ(exited.signal, id % 2 == 0 ? SIGKILL : SIGTERM) << id;
+    EXPECT_LT(ms_between(exited.start, exited.end), 2000) << id;
+  }
+}
+
+TEST_P(ProcessSetTest, AScriptWithoutAShebangRunsInShUnderThePidItsExitNames) {
+  // Its detached child cannot exec it (ENOEXEC); started again as sh would run it, the exit
+  // names the process that ran it, not the one start() returned.
+  TempDir dir;
+  auto script = dir.write("script", "echo $$\n");
+  std::filesystem::permissions(script, std::filesystem::perms::owner_all);
+  ProcessSet set(GetParam());
+  auto s = spec(1, {script}, dir);
+  s.as_shell = true;
+  const pid_t started = set.start(s);
+  auto exited = collect<AttemptExited>(set, 1).at(0);
+  EXPECT_EQ(exited.exit_code, 0);
+  EXPECT_EQ(read_file(s.log_path), std::to_string(exited.pid) + "\n");
+  if (Spawner::kCanStartDetached) {
+    EXPECT_NE(exited.pid, started);
+  }
+  EXPECT_EQ(set.running(), 0u);
+}
+
 TEST_P(ProcessSetTest, AppendsStdoutAndStderrToTheLogAcrossAttempts) {
   TempDir dir;
   ProcessSet set(GetParam());
@@ -278,8 +315,8 @@ TEST_P(ProcessSetTest, AMissingProgramIsASpawnFailure) {
   TempDir dir;
   ProcessSet set(GetParam());
   set.start(spec(4, {"baton-no-such-program", "x"}, dir));
-  EXPECT_EQ(set.running(), 0u);
   auto failed = collect<SpawnFailed>(set, 1).at(0);
+  EXPECT_EQ(set.running(), 0u);
   EXPECT_EQ(failed.id, 4u);
   EXPECT_EQ(failed.message, "cannot run 'baton-no-such-program': No such file or directory");
 

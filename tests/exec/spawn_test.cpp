@@ -1,6 +1,7 @@
-// The Spawner on real processes: what a child starts with (process group, signal mask and
-// dispositions, descriptors, directory), execvp's PATH search, and how each kind of failure is
-// reported (and the failed child reaped).
+// The Spawner on real processes, both ways it starts a child (spawn() waits for the exec,
+// start() does not): what a child starts with (process group, signal mask and dispositions,
+// descriptors, directory), execvp's PATH search, and how each kind of failure is reported (and
+// the failed child reaped).
 #include "exec/spawn.hpp"
 
 #include <fcntl.h>
@@ -27,7 +28,8 @@ namespace {
 using baton::testing::TempDir;
 
 // Runs `argv` with its output in `out` (in `dir`), waits for it, and returns its exit status.
-class SpawnTest : public ::testing::Test {
+// GetParam(): whether the child is started detached (Spawner::start) or waited for (spawn).
+class SpawnTest : public ::testing::TestWithParam<bool> {
  protected:
   void SetUp() override {
     null_fd_ = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
@@ -40,23 +42,40 @@ class SpawnTest : public ::testing::Test {
     ::close(out_fd_);
   }
 
+  // The child's pid, or -1 with `error` if the start failed at once (always, for a failure,
+  // when waited for; only if clone() failed, detached).
   pid_t start(std::vector<std::string> args, SpawnError& error, bool search = false,
               const char* path = nullptr, const std::string& cwd = {}) {
     args_ = std::move(args);
+    cwd_ = cwd;
     argv_.clear();
     for (auto& a : args_) argv_.push_back(a.data());
     argv_.push_back(nullptr);
-    char* envp[] = {nullptr};
-    SpawnRequest r;
+    SpawnRequest& r = child_.request;  // What a detached child reads stays here until reaped.
     r.program = args_[0].c_str();
     r.search = search;
     r.path = path;
     r.argv = argv_.data();
-    r.envp = envp;
+    r.envp = envp_;
     r.stdin_fd = null_fd_;
     r.output_fd = out_fd_;
-    r.cwd = cwd.c_str();
-    return spawner_->spawn(r, error);
+    r.cwd = cwd_.c_str();
+    return GetParam() ? spawner_->start(child_, error) : spawner_->spawn(r, error);
+  }
+
+  // Why the child could not start, told either way; nullopt if it ran (and was waited for).
+  std::optional<SpawnError> failure(std::vector<std::string> args, bool search = false,
+                                    const char* path = nullptr, const std::string& cwd = {}) {
+    SpawnError error;
+    pid_t pid = start(std::move(args), error, search, path, cwd);
+    if (pid < 0) return error;
+    int status = wait_for(pid);
+    if (!GetParam()) return std::nullopt;
+    auto detached = child_.failure();
+    if (detached) {
+      EXPECT_EQ(status, 127) << "a detached child that cannot exec exits 127";
+    }
+    return detached;
   }
 
   int wait_for(pid_t pid) {
@@ -74,12 +93,18 @@ class SpawnTest : public ::testing::Test {
 
   TempDir dir_;
   std::optional<Spawner> spawner_{std::in_place};
+  DetachedChild child_;
   int null_fd_ = -1, out_fd_ = -1;
   std::vector<std::string> args_;
+  std::string cwd_;
   std::vector<char*> argv_;
+  char* envp_[1] = {nullptr};
 };
 
-TEST_F(SpawnTest, ChildLeadsItsOwnGroupWithNothingBlockedAndOnlyStdio) {
+INSTANTIATE_TEST_SUITE_P(BothWays, SpawnTest, ::testing::Values(false, true),
+                         [](const auto& param) { return param.param ? "Detached" : "Waited"; });
+
+TEST_P(SpawnTest, ChildLeadsItsOwnGroupWithNothingBlockedAndOnlyStdio) {
   SpawnError error;
   // The shell reports its group leader, its blocked signals and its open descriptors.
   pid_t pid = start({"/bin/sh", "-c",
@@ -99,7 +124,7 @@ TEST_F(SpawnTest, ChildLeadsItsOwnGroupWithNothingBlockedAndOnlyStdio) {
   EXPECT_EQ(fds, "0 1 2 3 ") << "3 is ls's own reading of /proc/self/fd";
 }
 
-TEST_F(SpawnTest, IgnoredAndHandledSignalsAreDefaultInTheChild) {
+TEST_P(SpawnTest, IgnoredAndHandledSignalsAreDefaultInTheChild) {
   struct sigaction ignore {};
   ignore.sa_handler = SIG_IGN;
   struct sigaction old_pipe {};
@@ -127,7 +152,7 @@ TEST_F(SpawnTest, IgnoredAndHandledSignalsAreDefaultInTheChild) {
   EXPECT_EQ(mask_of("SigCgt") & kPipeAndUsr2, 0u) << text;
 }
 
-TEST_F(SpawnTest, SearchTriesEveryPathEntryInOrderFromTheWorkingDirectory) {
+TEST_P(SpawnTest, SearchTriesEveryPathEntryInOrderFromTheWorkingDirectory) {
   auto bin = dir_.path() / "bin";
   std::filesystem::create_directories(bin / "first");
   std::filesystem::create_directories(bin / "second");
@@ -142,33 +167,53 @@ TEST_F(SpawnTest, SearchTriesEveryPathEntryInOrderFromTheWorkingDirectory) {
   EXPECT_EQ(output(), "second\n");
 }
 
-TEST_F(SpawnTest, SearchFailsWithEaccesWhenOnlyUnrunnableCandidatesExist) {
+TEST_P(SpawnTest, SearchFailsWithEaccesWhenOnlyUnrunnableCandidatesExist) {
   std::ofstream(dir_.path() / "tool") << "#!/bin/sh\n";
-  SpawnError error;
-  EXPECT_EQ(start({"tool"}, error, true, dir_.path().c_str()), -1);
-  EXPECT_EQ(error.error, EACCES);
-  EXPECT_FALSE(error.in_chdir);
-  EXPECT_EQ(start({"no-such-tool-anywhere"}, error, true, "/usr/bin:/bin"), -1);
-  EXPECT_EQ(error.error, ENOENT);
+  auto error = failure({"tool"}, true, dir_.path().c_str());
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->error, EACCES);
+  EXPECT_FALSE(error->in_chdir);
+  error = failure({"no-such-tool-anywhere"}, true, "/usr/bin:/bin");
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->error, ENOENT);
   // The failed children were reaped: none is left to wait for.
   EXPECT_EQ(::waitpid(-1, nullptr, WNOHANG), -1);
   EXPECT_EQ(errno, ECHILD);
 }
 
-TEST_F(SpawnTest, AFileThatIsNotAProgramIsAnExecFormatError) {
+TEST_P(SpawnTest, AFileThatIsNotAProgramIsAnExecFormatError) {
   auto script = dir_.path() / "script";
   std::ofstream(script) << "echo no shebang\n";
   ::chmod(script.c_str(), 0755);
-  SpawnError error;
-  EXPECT_EQ(start({script.string()}, error), -1);
-  EXPECT_EQ(error.error, ENOEXEC) << "not handed to /bin/sh, as posix_spawn does not";
+  auto error = failure({script.string()});
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->error, ENOEXEC) << "not handed to /bin/sh, as posix_spawn does not";
+  EXPECT_EQ(output(), "") << "the child says nothing: its parent does";
 }
 
-TEST_F(SpawnTest, AMissingDirectoryIsReportedAsTheChdir) {
-  SpawnError error;
-  EXPECT_EQ(start({"/bin/true"}, error, false, nullptr, (dir_.path() / "missing").string()), -1);
-  EXPECT_EQ(error.error, ENOENT);
-  EXPECT_TRUE(error.in_chdir);
+TEST_P(SpawnTest, AMissingDirectoryIsReportedAsTheChdir) {
+  auto error = failure({"/bin/true"}, false, nullptr, (dir_.path() / "missing").string());
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->error, ENOENT);
+  EXPECT_TRUE(error->in_chdir);
+}
+
+TEST_P(SpawnTest, AChildThatRanLeavesNoFailure) {
+  EXPECT_FALSE(failure({"/bin/sh", "-c", "exit 127"}).has_value())
+      << "an exit status of 127 from the program itself is not a failure to start";
+}
+
+TEST_P(SpawnTest, ChildAfterChildReusesTheStackAndTheRequest) {
+  // Child after child on the same DetachedChild, as a ProcessSet slot does.
+  for (int i = 0; i < 20; ++i) {
+    SpawnError error;
+    pid_t pid = start({"/bin/sh", "-c", "echo " + std::to_string(i)}, error);
+    ASSERT_GT(pid, 0) << std::strerror(error.error);
+    EXPECT_EQ(wait_for(pid), 0);
+  }
+  std::string expected;
+  for (int i = 0; i < 20; ++i) expected += std::to_string(i) + "\n";
+  EXPECT_EQ(output(), expected);
 }
 
 }  // namespace

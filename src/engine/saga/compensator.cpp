@@ -118,6 +118,7 @@ void Compensator::on_event(const Event& event) {
     auto& record = graph_.unit(leaf).compensations.back();
     record.end = std::chrono::system_clock::now();
     record.error = failed->message;
+    record.pid = 0;  // No process ran it, whatever start() returned.
     on_exit(leaf, false, failed->message, -1, false);
   } else if (const auto* timer = std::get_if<TimerFired>(&event)) {
     // Timers of the run before (breaker resets, deadlines) may still fire: not ours.
